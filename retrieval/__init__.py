@@ -1,0 +1,33 @@
+"""The retrieval core: documents, passages, analyzer, BM25 index, excerpts. No Discord imports here."""
+
+from .analyzer import ENGLISH_STOP_WORDS, Analyzer
+from .documents import Document, LoadResult, load_documents, parse_document
+from .errors import CorpusError, NoDocumentsError, QuestionError, RetrievalError, SeedsFolderNotFound
+from .index import BM25Index, LuceneIdfBM25
+from .passages import Passage, make_passages
+from .retriever import DEFAULT_TOP_K, MAX_QUESTION_CHARS, Answer, Excerpt, Retriever
+from .sentences import split_sentences
+
+__all__ = [
+    "Analyzer",
+    "Answer",
+    "BM25Index",
+    "CorpusError",
+    "DEFAULT_TOP_K",
+    "Document",
+    "ENGLISH_STOP_WORDS",
+    "Excerpt",
+    "LoadResult",
+    "LuceneIdfBM25",
+    "MAX_QUESTION_CHARS",
+    "NoDocumentsError",
+    "Passage",
+    "QuestionError",
+    "RetrievalError",
+    "Retriever",
+    "SeedsFolderNotFound",
+    "load_documents",
+    "make_passages",
+    "parse_document",
+    "split_sentences",
+]

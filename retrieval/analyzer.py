@@ -1,0 +1,104 @@
+"""The analyzer: one function from text to index terms, shared by passages and questions.
+
+Steps, in order (each one has a test in ``tests/test_analyzer.py``):
+
+1. Unicode NFKC normalisation (full-width letters, ligatures such as "ﬁ", superscripts).
+2. Case folding (``str.casefold``: "Straße" matches "strasse").
+3. Accent folding: NFD, then combining marks dropped ("café" matches "cafe").
+4. Apostrophes: curly (’ ‘ ʼ) and straight apostrophes are treated alike, and the English possessive "'s"
+   is dropped, so "China’s" and "China's" and "China" give the same term.
+5. Tokens are runs of letters and digits (``\\w`` without the underscore); all other punctuation is dropped.
+   Hyphenated words give their parts ("45-page" gives "45" and "page").
+6. English stop words are removed (the list below).
+7. Snowball English stemming (Porter 2) through PyStemmer.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from functools import lru_cache
+
+import Stemmer
+
+__all__ = ["Analyzer", "ENGLISH_STOP_WORDS"]
+
+#: English stop words: the NLTK English list (Bird, Klein & Loper 2009), plus the contraction stems that
+#: our apostrophe handling leaves behind ("don", "t", "ll"). Kept as data here so indexing does not need
+#: NLTK's corpus download at run time.
+ENGLISH_STOP_WORDS: frozenset[str] = frozenset(
+    """
+    a about above after again against ain all am an and any are aren as at be because been before being below
+    between both but by can couldn d did didn do does doesn doing don down during each few for from further had
+    hadn has hasn have haven having he her here hers herself him himself his how i if in into is isn it its
+    itself just ll m ma me mightn more most mustn my myself needn no nor not now o of off on once only or other
+    our ours ourselves out over own re s same shan she should shouldn so some such t than that the their theirs
+    them themselves then there these they this those through to too under until up ve very was wasn we were
+    weren what when where which while who whom why will with won wouldn y you your yours yourself yourselves
+    """.split()
+)
+
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'", "`": "'"})
+_POSSESSIVE = re.compile(r"(?<=\w)'s\b")
+_TOKEN = re.compile(r"[^\W_]+")
+
+
+def _fold_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+class Analyzer:
+    """Turns text into the list of index terms used by BM25.
+
+    Parameters
+    ----------
+    stop_words:
+        Terms (already case-folded, unstemmed) to drop. Defaults to :data:`ENGLISH_STOP_WORDS`; pass an empty
+        set to keep every word.
+    stem:
+        Whether to apply the Snowball English stemmer (PyStemmer). Default ``True``.
+
+    The analyzer is stateless after construction and safe to share between threads.
+    """
+
+    def __init__(self, stop_words: Iterable[str] | None = None, stem: bool = True) -> None:
+        self.stop_words: frozenset[str] = (
+            ENGLISH_STOP_WORDS if stop_words is None else frozenset(stop_words)
+        )
+        self.stem = stem
+        self._stemmer = Stemmer.Stemmer("english")
+        # Stemming the same surface form again is the hot path of indexing; memoise it per analyzer.
+        self._stem_word = lru_cache(maxsize=200_000)(self._stemmer.stemWord)
+
+    def normalize(self, text: str) -> str:
+        """Apply steps 1-4 (NFKC, casefold, accents, apostrophes) and return the normalised text."""
+        text = unicodedata.normalize("NFKC", text).casefold()
+        text = _fold_accents(text).translate(_APOSTROPHES)
+        return _POSSESSIVE.sub("", text)
+
+    def words(self, text: str) -> list[str]:
+        """Normalised word tokens of ``text`` before stop-word removal and stemming."""
+        return _TOKEN.findall(self.normalize(text))
+
+    def __call__(self, text: str) -> list[str]:
+        """Analyze ``text`` into index terms.
+
+        Parameters
+        ----------
+        text:
+            Any string; may be empty.
+
+        Returns
+        -------
+        list[str]
+            The terms in text order, repeated as often as they occur (BM25 needs term frequencies).
+            Empty when the text holds only stop words or punctuation.
+        """
+        stop = self.stop_words
+        terms = [w for w in self.words(text) if w not in stop]
+        if self.stem:
+            stem = self._stem_word
+            terms = [stem(w) for w in terms]
+        return terms

@@ -1,0 +1,296 @@
+"""The retriever: documents in, verbatim dated excerpts out.
+
+:class:`Retriever` loads a folder (or takes documents), splits them into sentences and passages, indexes the
+passages with BM25 and answers questions with :class:`Answer` objects. It is the one answer code path: the
+terminal, the Discord bot and the benchmarks all call :meth:`Retriever.ask`.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .analyzer import Analyzer
+from .documents import Document, load_documents
+from .errors import QuestionError
+from .excerpts import Window, best_window
+from .index import DEFAULT_B, DEFAULT_K1, BM25Index
+from .passages import Passage, make_passages
+from .sentences import split_sentences
+
+__all__ = ["Retriever", "Answer", "Excerpt", "MAX_QUESTION_CHARS", "DEFAULT_TOP_K", "MIN_COVERAGE"]
+
+log = logging.getLogger(__name__)
+
+#: Longest question accepted, in characters. Longer input is almost always a pasted document.
+MAX_QUESTION_CHARS = 1000
+#: Excerpts in an answer unless the caller asks for another number.
+DEFAULT_TOP_K = 3
+#: Most excerpts a caller may ask for.
+MAX_TOP_K = 10
+#: Passages, per requested excerpt, whose sentences compete to be quoted.
+CANDIDATES_PER_EXCERPT = 4
+#: Weight of the passage's BM25 score (relative to the best passage) next to the window's own term share.
+PASSAGE_WEIGHT = 0.5
+
+#: The no-answer threshold. ``coverage`` is the share of the question's idf mass (distinct terms; a term
+#: that no passage contains counts with the largest possible idf) found in the best-scoring excerpt. An
+#: answer needs at least this share: below it, the words that make the question specific are missing from
+#: every passage, so quoting would be quoting noise. Calibrated on SQuAD v1.1 dev with
+#: ``benchmarks/squad.py --no-answer``: index the first 24 articles, ask questions from all 48; the
+#: figures are in README.md.
+MIN_COVERAGE = 0.5
+
+
+@dataclass(frozen=True)
+class Excerpt:
+    """A verbatim quote from a document.
+
+    Attributes
+    ----------
+    document:
+        The source document.
+    start, end:
+        Character offsets in ``document.text``; :attr:`text` is exactly ``document.text[start:end]``.
+    score:
+        BM25 score of the passage the excerpt was taken from (> 0).
+    coverage:
+        Share (0 to 1) of the question's idf mass found in the excerpt itself.
+    """
+
+    document: Document
+    start: int
+    end: int
+    score: float
+    coverage: float
+
+    @property
+    def text(self) -> str:
+        """The quoted text, exactly as written in the document."""
+        return self.document.text[self.start : self.end]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form: ``text, document, title, date (YYYY-MM-DD or None), score, start, end``."""
+        return {
+            "text": self.text,
+            "document": self.document.id,
+            "title": self.document.title,
+            "date": self.document.date.isoformat() if self.document.date else None,
+            "score": round(self.score, 4),
+            "start": self.start,
+            "end": self.end,
+        }
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The result of :meth:`Retriever.ask`.
+
+    Attributes
+    ----------
+    question:
+        The question as asked.
+    excerpts:
+        Best first; empty when the documents do not answer.
+    closest:
+        When there is no answer: the document most related to the question, or ``None`` when no document
+        shares a single word with it. ``None`` when answered.
+    seconds:
+        Time spent answering, in seconds.
+    """
+
+    question: str
+    excerpts: list[Excerpt]
+    closest: Document | None = None
+    seconds: float = 0.0
+
+    @property
+    def answered(self) -> bool:
+        """True when at least one excerpt answers the question."""
+        return bool(self.excerpts)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form, as printed by ``python -m bot ask --json``."""
+        data: dict[str, Any] = {
+            "question": self.question,
+            "answered": self.answered,
+            "excerpts": [e.to_dict() for e in self.excerpts],
+        }
+        if not self.answered:
+            data["closest"] = self.closest.id if self.closest else None
+        return data
+
+
+@dataclass
+class _DocumentSentences:
+    spans: list[tuple[int, int]]
+    terms: list[frozenset[str]]
+    chars: list[int]
+
+
+@dataclass
+class Retriever:
+    """BM25 passage retrieval with verbatim excerpts over a list of documents.
+
+    Build one with :meth:`from_folder` or :meth:`from_documents`; both do all indexing up front
+    (CPU-bound: run them off an event loop).
+
+    Attributes
+    ----------
+    documents:
+        The indexed documents, in load order.
+    passages:
+        Every passage of every document.
+    warnings:
+        Problems found while loading (one line per file), for front ends to show.
+    """
+
+    documents: list[Document]
+    passages: list[Passage]
+    index: BM25Index
+    analyzer: Analyzer
+    sentences: list[_DocumentSentences]
+    warnings: list[str] = field(default_factory=list)
+    min_coverage: float = MIN_COVERAGE
+
+    @classmethod
+    def from_folder(cls, folder: str | Path, analyzer: Analyzer | None = None, k1: float = DEFAULT_K1,
+                    b: float = DEFAULT_B) -> Retriever:
+        """Load ``folder`` (see :func:`retrieval.documents.load_documents`) and index it.
+
+        Raises
+        ------
+        SeedsFolderNotFound, NoDocumentsError
+            As :func:`~retrieval.documents.load_documents`.
+        """
+        started = time.perf_counter()
+        loaded = load_documents(folder)
+        retriever = cls.from_documents(loaded.documents, analyzer=analyzer, k1=k1, b=b)
+        retriever.warnings = loaded.warnings
+        log.info("Indexed %d documents (%d passages) from %s in %.2f s", len(retriever.documents),
+                 len(retriever.passages), folder, time.perf_counter() - started)
+        return retriever
+
+    @classmethod
+    def from_documents(cls, documents: Sequence[Document], analyzer: Analyzer | None = None,
+                       k1: float = DEFAULT_K1, b: float = DEFAULT_B) -> Retriever:
+        """Index ``documents``.
+
+        Raises
+        ------
+        ValueError
+            ``documents`` is empty or none of them has a sentence.
+        """
+        analyzer = analyzer or Analyzer()
+        sentences: list[_DocumentSentences] = []
+        passages: list[Passage] = []
+        corpus: list[list[str]] = []
+        for d, document in enumerate(documents):
+            spans = split_sentences(document.text, document.body_start)
+            term_lists = [analyzer(document.text[s:e]) for s, e in spans]
+            words = [len(document.text[s:e].split()) for s, e in spans]
+            sentences.append(_DocumentSentences(spans, [frozenset(t) for t in term_lists],
+                                                [e - s for s, e in spans]))
+            for passage in make_passages(d, spans, words):
+                passages.append(passage)
+                corpus.append([t for i in range(passage.first, passage.last + 1) for t in term_lists[i]])
+        if not passages:
+            raise ValueError("none of the documents has any text to index")
+        return cls(list(documents), passages, BM25Index(corpus, k1=k1, b=b), analyzer, sentences)
+
+    def document(self, doc_id: str) -> Document | None:
+        """The document with id ``doc_id``, or ``None``."""
+        for document in self.documents:
+            if document.id == doc_id:
+                return document
+        return None
+
+    def passage_count(self, doc: int) -> int:
+        """Number of passages of document index ``doc``."""
+        return sum(1 for p in self.passages if p.doc == doc)
+
+    def question_terms(self, question: str) -> list[str]:
+        """Validate ``question`` and analyze it into index terms.
+
+        Raises
+        ------
+        QuestionError
+            The question is empty, longer than :data:`MAX_QUESTION_CHARS`, or has no searchable word
+            (only punctuation or only stop words).
+        """
+        text = question.strip()
+        if not text:
+            raise QuestionError("Please ask a question: it is empty.")
+        if len(text) > MAX_QUESTION_CHARS:
+            raise QuestionError(
+                f"That question is {len(text):,} characters long; please keep it under "
+                f"{MAX_QUESTION_CHARS:,}."
+            )
+        terms = self.analyzer(text)
+        if not terms:
+            if self.analyzer.words(text):
+                raise QuestionError("That question only has very common words (like 'the' or 'is'); "
+                                    "add the words that matter, such as a name or a topic.")
+            raise QuestionError("That question has no words in it to search for.")
+        return terms
+
+    def ask(self, question: str, top_k: int = DEFAULT_TOP_K) -> Answer:
+        """Answer ``question`` with up to ``top_k`` verbatim excerpts, best first.
+
+        Parameters
+        ----------
+        question:
+            Free text, 1 to :data:`MAX_QUESTION_CHARS` characters.
+        top_k:
+            Most excerpts to return, 1 to 10. Excerpts come from different passages and never overlap.
+
+        Returns
+        -------
+        Answer
+            With no excerpts (and ``closest`` set when some document shares a word with the question)
+            when the best excerpt covers less than ``min_coverage`` of the question's idf mass.
+
+        Raises
+        ------
+        QuestionError
+            See :meth:`question_terms`.
+        ValueError
+            ``top_k`` is out of range.
+        """
+        started = time.perf_counter()
+        if not 1 <= top_k <= MAX_TOP_K:
+            raise ValueError(f"top_k must be between 1 and {MAX_TOP_K}, got {top_k}")
+        terms = self.question_terms(question)
+        question_idf = {t: (self.index.term_idf(t) or self.index.max_idf) for t in terms}
+        hits = self.index.top_k(terms, max(10, top_k * CANDIDATES_PER_EXCERPT))
+        if not hits:
+            return Answer(question, [], None, time.perf_counter() - started)
+        top_score = hits[0][1]
+        ranked: list[tuple[float, Window, int, float]] = []
+        for p, score in hits:
+            passage = self.passages[p]
+            sents = self.sentences[passage.doc]
+            window = best_window(passage.first, passage.last, sents.terms, sents.chars, question_idf)
+            if window is not None:
+                ranked.append((window.score + PASSAGE_WEIGHT * score / top_score, window, p, score))
+        ranked.sort(key=lambda r: -r[0])
+        excerpts: list[Excerpt] = []
+        used: dict[int, list[tuple[int, int]]] = {}
+        for _, window, p, score in ranked:
+            doc = self.passages[p].doc
+            if any(window.first <= last and first <= window.last for first, last in used.get(doc, [])):
+                continue  # overlapping passages: never quote the same sentence twice
+            used.setdefault(doc, []).append((window.first, window.last))
+            spans = self.sentences[doc].spans
+            excerpts.append(Excerpt(self.documents[doc], spans[window.first][0], spans[window.last][1], score,
+                                    window.matched))
+            if len(excerpts) == top_k:
+                break
+        if not excerpts or excerpts[0].coverage < self.min_coverage:
+            closest = self.documents[self.passages[hits[0][0]].doc]
+            return Answer(question, [], closest, time.perf_counter() - started)
+        return Answer(question, excerpts, None, time.perf_counter() - started)

@@ -82,6 +82,21 @@ class Analyzer:
         """Normalised word tokens of ``text`` before stop-word removal and stemming."""
         return _TOKEN.findall(self.normalize(text))
 
+    def term_words(self, text: str) -> list[tuple[str, str]]:
+        """Like :meth:`__call__`, but each term comes with the normalised word it was made from.
+
+        Returns
+        -------
+        list[tuple[str, str]]
+            ``(term, word)`` pairs in text order, e.g. ``("report", "reports")``.
+        """
+        stop = self.stop_words
+        words = [w for w in self.words(text) if w not in stop]
+        if not self.stem:
+            return [(w, w) for w in words]
+        stem = self._stem_word
+        return [(stem(w), w) for w in words]
+
     def __call__(self, text: str) -> list[str]:
         """Analyze ``text`` into index terms.
 

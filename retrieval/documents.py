@@ -28,7 +28,6 @@ from pathlib import Path
 
 import frontmatter
 import yaml
-from charset_normalizer import from_bytes
 
 from .errors import NoDocumentsError, SeedsFolderNotFound
 
@@ -106,7 +105,12 @@ def _warn(warnings: list[str], message: str, *args: object) -> None:
 
 
 def _decode(raw: bytes, name: str, warnings: list[str]) -> tuple[str, str] | None:
-    """Decode file bytes: UTF-8 (BOM dropped), else charset-normalizer's best guess, else None (binary)."""
+    """Decode file bytes: UTF-8 (BOM dropped), else Windows-1252, else Latin-1; None for a binary file.
+
+    Windows-1252 is by far the most common legacy encoding of English text (it is what "ANSI" means in
+    Windows editors), and it matches Latin-1 on every printable character; Latin-1 decodes any byte.
+    Statistical detectors (charset-normalizer, chardet) were tried and guess wrong on short notes.
+    """
     if b"\x00" in raw[:8192]:
         # UTF-16 files start with a BOM and are text; other NUL bytes mean a binary file.
         if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -120,11 +124,9 @@ def _decode(raw: bytes, name: str, warnings: list[str]) -> tuple[str, str] | Non
         return raw.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError:
         pass
-    best = from_bytes(raw).best()
-    encoding = best.encoding if best is not None else "cp1252"
     try:
-        text = raw.decode(encoding)
-    except (UnicodeDecodeError, LookupError):
+        encoding, text = "cp1252", raw.decode("cp1252")
+    except UnicodeDecodeError:
         encoding, text = "latin-1", raw.decode("latin-1")
     _warn(warnings, "%s is not valid UTF-8; decoded it as %s. Save it as UTF-8 to be sure.", name, encoding)
     return text, encoding

@@ -19,6 +19,8 @@ WINDOW_MAX_SENTENCES = 3
 EXTRA_SENTENCE_GAIN = 0.12
 #: Characters after which a window's score starts to shrink (see :func:`best_window`).
 SOFT_LENGTH = 300
+#: Score lost per :data:`SOFT_LENGTH` characters beyond :data:`SOFT_LENGTH`.
+LENGTH_PENALTY = 0.15
 
 
 @dataclass(frozen=True)
@@ -62,20 +64,21 @@ def best_window(
     if total <= 0:
         return None
     best: Window | None = None
+    wanted = question_idf.keys()
     for i in range(first, last + 1):
+        if not sentence_terms[i] & wanted:
+            continue  # a quote starts with a sentence that holds a question term
         covered: set[str] = set()
         chars = 0
         previous = 0.0
         for j in range(i, min(i + WINDOW_MAX_SENTENCES, last + 1)):
-            covered |= sentence_terms[j] & question_idf.keys()
+            covered |= sentence_terms[j] & wanted
             chars += sentence_chars[j]
             matched = sum(question_idf[t] for t in covered) / total
             if j > i and matched - previous < EXTRA_SENTENCE_GAIN:
                 break  # a sentence that adds little evidence only makes the quote longer
             previous = matched
-            if matched == 0:
-                continue
-            penalty = 0.15 * max(0, chars - SOFT_LENGTH) / SOFT_LENGTH
+            penalty = LENGTH_PENALTY * max(0, chars - SOFT_LENGTH) / SOFT_LENGTH
             score = matched - penalty
             if best is None or score > best.score:
                 best = Window(i, j, score, matched)

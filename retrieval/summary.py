@@ -1,0 +1,814 @@
+"""Extractive summaries and the list of sources.
+
+A summary is a handful of whole sentences quoted verbatim from the documents, each with its document and
+date; nothing is rewritten. :func:`summarise` covers four requests:
+
+* the whole collection (no options): with one document, that document's summary; with several, a dated
+  digest, the collection's most central sentences grouped by date, oldest first;
+* one document (``document=``): its most central sentences, in document order;
+* a topic (``topic=``): the passages that match the topic (BM25, the same index :meth:`Retriever.ask` uses),
+  summarised, biased towards the sentences that hold the topic's words;
+* any of these narrowed to a date range (``since=``/``until=``, inclusive): undated documents are left out
+  of a dated range and counted in :attr:`Summary.undated_left_out`.
+
+Method
+------
+Sentences are ranked by their centrality in a graph whose edge weights are BM25 similarities between
+sentences: TextRank (Mihalcea & Tarau 2004) with the BM25 similarity of Barrios et al. 2016, "Variations of the
+similarity function of TextRank for automated summarization" (each sentence is scored as a BM25 query against
+every other sentence taken as a document; idf over the candidate sentences). Centrality is the stationary
+distribution of a damped random walk on that graph (PageRank), optionally personalised towards the topic, as
+in topic-sensitive LexRank (Erkan & Radev 2004; Otterbacher, Erkan & Radev 2005). The final score combines
+centrality with a small preference for earlier sentences in their document and a length factor (see
+:data:`POSITION_WEIGHT`, :data:`LENGTH_POWER`; tuned on half of the BBC News Summary set, see
+``benchmarks/summary_rouge.py``). Sentences are then picked best first, skipping near-duplicates of picked
+sentences (:data:`DUPLICATE_OVERLAP`), and put back in document order.
+
+Terms are the project's :class:`~retrieval.analyzer.Analyzer` output and BM25 is the project's
+:class:`~retrieval.index.BM25Index`; there is no second tokenizer.
+
+Limits
+------
+The graph has at most :data:`MAX_GRAPH_SENTENCES` nodes (dense ``n x n`` similarities: 1,000 nodes is about
+8 MB and well under a second). When the material holds more candidate sentences than that (a whole large
+collection, a wide date range), candidates are preselected by their BM25 weight against the material's
+centroid (the idf-weighted share of sentences holding each term, Radev et al. 2004's centroid idea with BM25
+length normalisation), keeping at most :data:`PRESELECT_PER_DOCUMENT` per document so no single long document
+crowds out the rest. A topic summary reads at most :data:`MAX_TOPIC_PASSAGES` passages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import math
+import re
+import time
+import weakref
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+
+from .documents import Document
+from .errors import (
+    DateRangeError,
+    NothingToSummariseError,
+    SummaryLengthError,
+    TopicError,
+    UnknownDocumentError,
+)
+from .index import BM25Index
+
+if TYPE_CHECKING:
+    from .retriever import Retriever
+
+__all__ = [
+    "Summary",
+    "SummarySentence",
+    "Source",
+    "summarise",
+    "sources",
+    "parse_date",
+    "resolve_document",
+    "document_choices",
+    "is_heading",
+    "MIN_SENTENCES",
+    "MAX_SENTENCES",
+    "MAX_TOPIC_CHARS",
+    "MAX_GRAPH_SENTENCES",
+]
+
+#: Fewest and most sentences a caller may ask for.
+MIN_SENTENCES = 1
+MAX_SENTENCES = 10
+#: Longest topic accepted, in characters.
+MAX_TOPIC_CHARS = 300
+#: Most sentences in the similarity graph (see the module docstring, "Limits").
+MAX_GRAPH_SENTENCES = 1000
+#: Most candidate sentences one document may bring into the graph when candidates are preselected.
+PRESELECT_PER_DOCUMENT = 8
+#: Most passages a topic summary reads, best BM25 first.
+MAX_TOPIC_PASSAGES = 40
+#: Passages whose BM25 score for the topic is below this share of the best one are not read.
+TOPIC_RELATIVE_SCORE = 0.3
+#: PageRank damping factor (Brin & Page 1998; 0.85 as in Mihalcea & Tarau 2004).
+DAMPING = 0.85
+#: BM25 parameters of the sentence-to-sentence similarity (Barrios et al. 2016 use k1=1.2, b=0.75).
+SIMILARITY_K1 = 1.2
+SIMILARITY_B = 0.75
+#: Score multiplier ``1 + POSITION_WEIGHT / (1 + i)`` for the ``i``-th quotable sentence of its document:
+#: news and reports put their main point first.
+POSITION_WEIGHT = 0.0
+#: Score multiplier ``(terms / mean terms) ** LENGTH_POWER``: a mild preference for informative sentences.
+LENGTH_POWER = 0.0
+#: A sentence is a near-duplicate of a picked one when this share of its distinct terms is in it.
+DUPLICATE_OVERLAP = 0.7
+#: Sentences with fewer index terms than this are never quoted ("He said so.") unless nothing else is left.
+MIN_TERMS = 3
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_END_PUNCTUATION = re.compile(r"[.!?…:;][\"'”’)\]»]*$")
+
+
+@dataclass(frozen=True)
+class SummarySentence:
+    """One quoted sentence of a summary.
+
+    Attributes
+    ----------
+    document:
+        The source document.
+    start, end:
+        Character offsets in ``document.text``; :attr:`text` is exactly ``document.text[start:end]``.
+    score:
+        The sentence's final centrality score (higher is more central; only comparable within one summary).
+    """
+
+    document: Document
+    start: int
+    end: int
+    score: float
+
+    @property
+    def text(self) -> str:
+        """The sentence, exactly as written in the document."""
+        return self.document.text[self.start : self.end]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form: ``text, document, title, date (YYYY-MM-DD or None), start, end``."""
+        return {
+            "text": self.text,
+            "document": self.document.id,
+            "title": self.document.title,
+            "date": self.document.date.isoformat() if self.document.date else None,
+            "start": self.start,
+            "end": self.end,
+        }
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The result of :func:`summarise`.
+
+    Attributes
+    ----------
+    sentences:
+        The quoted sentences. From one document: in document order. From several: grouped by document date,
+        oldest first (undated documents last), each document's sentences together and in document order.
+    scope:
+        ``"collection"``, ``"document"`` or ``"topic"``: what was asked for.
+    document:
+        The document asked for (``document=``), else ``None``.
+    topic:
+        The topic asked for, else ``None``.
+    since, until:
+        The date range asked for (inclusive), or ``None`` for an open end.
+    undated_left_out:
+        Undated documents left out because a date range was given (0 without a range).
+    documents:
+        How many documents the material came from (after the date range and, for a topic, the match).
+    seconds:
+        Time spent, in seconds.
+    """
+
+    sentences: list[SummarySentence]
+    scope: str
+    document: Document | None = None
+    topic: str | None = None
+    since: dt.date | None = None
+    until: dt.date | None = None
+    undated_left_out: int = 0
+    documents: int = 0
+    seconds: float = 0.0
+
+    @property
+    def is_digest(self) -> bool:
+        """True when the sentences come from more than one document (shown grouped by date)."""
+        return len({s.document.id for s in self.sentences}) > 1
+
+    def groups(self) -> list[tuple[Document, list[SummarySentence]]]:
+        """The sentences grouped by document, in :attr:`sentences` order (so oldest document first)."""
+        grouped: list[tuple[Document, list[SummarySentence]]] = []
+        for sentence in self.sentences:
+            if grouped and grouped[-1][0].id == sentence.document.id:
+                grouped[-1][1].append(sentence)
+            else:
+                grouped.append((sentence.document, [sentence]))
+        return grouped
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form, as printed by ``python -m bot summary --json``."""
+        return {
+            "scope": self.scope,
+            "document": self.document.id if self.document else None,
+            "topic": self.topic,
+            "since": self.since.isoformat() if self.since else None,
+            "until": self.until.isoformat() if self.until else None,
+            "undated_left_out": self.undated_left_out,
+            "sentences": [s.to_dict() for s in self.sentences],
+        }
+
+
+@dataclass(frozen=True)
+class Source:
+    """One document as listed by :func:`sources`.
+
+    Attributes
+    ----------
+    document:
+        The document.
+    passages:
+        Its number of passages (the units BM25 ranks; a rough size).
+    """
+
+    document: Document
+    passages: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form: ``document, title, date (YYYY-MM-DD or None), passages``."""
+        return {
+            "document": self.document.id,
+            "title": self.document.title,
+            "date": self.document.date.isoformat() if self.document.date else None,
+            "passages": self.passages,
+        }
+
+
+def _newest_first(document: Document) -> tuple[int, int, str, str]:
+    ordinal = document.date.toordinal() if document.date else 0
+    return (document.date is None, -ordinal, document.title.casefold(), document.id)
+
+
+def sources(retriever: Retriever) -> list[Source]:
+    """Every document with its size in passages, newest first, undated documents last.
+
+    Ties (same date) are ordered by title, then id. Runs in time linear in the number of passages.
+    """
+    counts = Counter(p.doc for p in retriever.passages)
+    listed = [Source(document, counts.get(d, 0)) for d, document in enumerate(retriever.documents)]
+    listed.sort(key=lambda s: _newest_first(s.document))
+    return listed
+
+
+def parse_date(value: str | dt.date | None, name: str = "date") -> dt.date | None:
+    """Parse a ``since``/``until`` value.
+
+    Parameters
+    ----------
+    value:
+        ``YYYY-MM-DD`` (surrounding white space allowed), a :class:`datetime.date`, or ``None``/empty.
+    name:
+        The option's name, used in the error message.
+
+    Returns
+    -------
+    datetime.date or None
+        ``None`` for ``None`` or an empty string.
+
+    Raises
+    ------
+    DateRangeError
+        The value is not in ``YYYY-MM-DD`` form, or is not a real date (``2023-02-30``).
+    """
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = value.strip()
+    if not text:
+        return None
+    if not _ISO_DATE.fullmatch(text):
+        raise DateRangeError(f"{name} {text!r} is not a date: write it as YYYY-MM-DD, for example 2022-09-02.")
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise DateRangeError(f"{name} {text} is not a real date (check the month and the day).") from None
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def _stem_name(doc_id: str) -> str:
+    name = doc_id.rsplit("/", 1)[-1]
+    return name.rsplit(".", 1)[0] if "." in name else name
+
+
+def _label(document: Document) -> str:
+    return f"“{document.title}” ({document.id})"
+
+
+def resolve_document(retriever: Retriever, name: str) -> Document:
+    """Find the document a person means by ``name``.
+
+    Tried in order, the first step that matches exactly one document wins: the id exactly; then, ignoring
+    case and repeated spaces, the id, the file name, the file name without its ending, or the title; then
+    a unique document whose title or id contains ``name``.
+
+    Raises
+    ------
+    UnknownDocumentError
+        ``name`` is empty, matches several documents equally (their ids are the suggestions), or matches
+        none (the suggestions are the closest titles and ids by :func:`difflib.get_close_matches`).
+    """
+    wanted = _fold(name)
+    if not wanted:
+        raise UnknownDocumentError("Which document? The document name is empty.")
+    for document in retriever.documents:
+        if document.id == name.strip():
+            return document
+    exact = [
+        d for d in retriever.documents
+        if wanted in {_fold(d.id), _fold(d.id.rsplit("/", 1)[-1]), _fold(_stem_name(d.id)), _fold(d.title)}
+    ]
+    if len(exact) == 1:
+        return exact[0]
+    if len(exact) > 1:
+        raise _ambiguous(name, exact)
+    partial = [d for d in retriever.documents if wanted in _fold(d.title) or wanted in _fold(d.id)]
+    if len(partial) == 1:
+        return partial[0]
+    if len(partial) > 1:
+        raise _ambiguous(name, partial)
+    return _unknown(retriever, name)
+
+
+def _ambiguous(name: str, matches: list[Document]) -> UnknownDocumentError:
+    shown = ", ".join(_label(d) for d in matches[:5])
+    more = f" and {len(matches) - 5} more" if len(matches) > 5 else ""
+    return UnknownDocumentError(
+        f"{len(matches)} documents match {name.strip()!r}: {shown}{more}. Give the file name to choose one.",
+        [d.id for d in matches[:5]],
+    )
+
+
+def _unknown(retriever: Retriever, name: str) -> Document:
+    wanted = _fold(name)
+    keys: dict[str, Document] = {}
+    for document in retriever.documents:
+        for key in (_fold(document.title), _fold(_stem_name(document.id)), _fold(document.id)):
+            keys.setdefault(key, document)
+    close = difflib.get_close_matches(wanted, list(keys), n=10, cutoff=0.4)
+    suggestions: list[Document] = []
+    for key in close:
+        if keys[key] not in suggestions:
+            suggestions.append(keys[key])
+    suggestions = suggestions[:5]
+    hint = (" Did you mean " + " or ".join(_label(d) for d in suggestions) + "?") if suggestions else ""
+    raise UnknownDocumentError(f"No document is called {name.strip()!r}.{hint}", [d.id for d in suggestions])
+
+
+def document_choices(retriever: Retriever, typed: str, limit: int = 25) -> list[Document]:
+    """Documents to offer while someone types a document name (Discord autocomplete).
+
+    Parameters
+    ----------
+    typed:
+        What has been typed so far (may be empty).
+    limit:
+        Most documents to return (Discord allows 25 choices).
+
+    Returns
+    -------
+    list[Document]
+        With nothing typed: the newest documents. Otherwise the documents whose title or id contains the
+        typed text (ignoring case), those starting with it first; when none does, the closest by
+        :func:`difflib.get_close_matches`. At most ``limit``.
+    """
+    if limit < 1:
+        return []
+    wanted = _fold(typed)
+    if not wanted:
+        return sorted(retriever.documents, key=_newest_first)[:limit]
+    ranked: list[tuple[int, int, str, Document]] = []
+    for document in retriever.documents:
+        title, doc_id = _fold(document.title), _fold(document.id)
+        name = doc_id.rsplit("/", 1)[-1]
+        if title.startswith(wanted) or name.startswith(wanted) or doc_id.startswith(wanted):
+            ranked.append((0, 0, title, document))
+        elif wanted in title or wanted in doc_id:
+            position = min(i for i in (title.find(wanted), doc_id.find(wanted)) if i >= 0)
+            ranked.append((1, position, title, document))
+    if ranked:
+        ranked.sort(key=lambda r: (r[0], r[1], r[2], r[3].id))
+        return [r[3] for r in ranked[:limit]]
+    keys: dict[str, Document] = {}
+    for document in retriever.documents:
+        keys.setdefault(_fold(document.title), document)
+        keys.setdefault(_fold(document.id), document)
+    found: list[Document] = []
+    for key in difflib.get_close_matches(wanted, list(keys), n=limit * 2, cutoff=0.5):
+        if keys[key] not in found:
+            found.append(keys[key])
+    return found[:limit]
+
+
+# --------------------------------------------------------------------------------------------- material
+
+
+@dataclass
+class _Candidate:
+    doc: int
+    index: int  # sentence index in the document
+    start: int
+    end: int
+    rank: int  # position among the document's quotable sentences (0 = first)
+
+
+def is_heading(document: Document, start: int, end: int) -> bool:
+    """A title or heading line: it stands alone on its line(s) and does not end like a sentence.
+
+    Such lines name a document or a section (the title is shown with every quote anyway); they are not
+    quoted in summaries. Markdown headings (``# ...``) always count.
+    """
+    text = document.text
+    sentence = text[start:end]
+    if sentence.startswith("#"):
+        return True
+    if _END_PUNCTUATION.search(sentence):
+        return False
+    line_start = text.rfind("\n", 0, start) + 1
+    before = text[max(line_start, document.body_start) : start]
+    line_end = text.find("\n", end)
+    after = text[end : len(text) if line_end < 0 else line_end]
+    return not before.strip() and not after.strip()
+
+
+def _candidates(retriever: Retriever, docs: Sequence[int]) -> list[_Candidate]:
+    found: list[_Candidate] = []
+    for d in docs:
+        document = retriever.documents[d]
+        table = retriever.sentences[d]
+        rank = 0
+        for i, (start, end) in enumerate(table.spans):
+            if not table.terms[i] or is_heading(document, start, end):
+                continue
+            found.append(_Candidate(d, i, start, end, rank))
+            rank += 1
+    return found
+
+
+class _Centroid:
+    """Per-retriever cache: a sparse sentence-term incidence matrix over all sentences, for preselection."""
+
+    def __init__(self, retriever: Retriever) -> None:
+        from scipy import sparse
+
+        vocabulary = retriever.index.vocabulary
+        self.offsets: list[int] = []
+        rows: list[int] = []
+        cols: list[int] = []
+        lengths: list[int] = []
+        n = 0
+        for table in retriever.sentences:
+            self.offsets.append(n)
+            for terms in table.terms:
+                ids = [vocabulary[t] for t in terms if t in vocabulary]
+                rows.extend([n] * len(ids))
+                cols.extend(ids)
+                lengths.append(len(terms))
+                n += 1
+        data = np.ones(len(rows), dtype=np.float64)
+        self.matrix = sparse.csr_matrix((data, (rows, cols)), shape=(n, len(vocabulary)))
+        self.lengths = np.asarray(lengths, dtype=np.float64)
+        self.idf = retriever.index.idf
+
+
+_CENTROIDS: dict[int, tuple[weakref.ref[Any], _Centroid]] = {}
+
+
+def _centroid_for(retriever: Retriever) -> _Centroid:
+    key = id(retriever)
+    cached = _CENTROIDS.get(key)
+    if cached is not None and cached[0]() is retriever:
+        return cached[1]
+    centroid = _Centroid(retriever)
+    _CENTROIDS[key] = (weakref.ref(retriever, lambda _ref, key=key: _CENTROIDS.pop(key, None)), centroid)
+    return centroid
+
+
+def _preselect(retriever: Retriever, candidates: list[_Candidate], limit: int) -> list[_Candidate]:
+    """Keep the ``limit`` candidates with the highest BM25 weight against the material's centroid."""
+    centroid = _centroid_for(retriever)
+    rows = np.fromiter((centroid.offsets[c.doc] + c.index for c in candidates), dtype=np.int64,
+                       count=len(candidates))
+    sub = centroid.matrix[rows]
+    share = np.asarray(sub.sum(axis=0)).ravel() / len(candidates)  # share of sentences holding each term
+    weights = share * centroid.idf
+    lengths = centroid.lengths[rows]
+    norm = SIMILARITY_K1 * (1 - SIMILARITY_B + SIMILARITY_B * lengths / max(lengths.mean(), 1.0))
+    scores = np.asarray(sub @ weights).ravel() * (SIMILARITY_K1 + 1) / (1 + norm)
+    order = np.argsort(-scores, kind="stable")
+    per_doc: Counter[int] = Counter()
+    kept: list[int] = []
+    for i in order.tolist():
+        doc = candidates[i].doc
+        if per_doc[doc] >= PRESELECT_PER_DOCUMENT:
+            continue
+        per_doc[doc] += 1
+        kept.append(i)
+        if len(kept) == limit:
+            break
+    kept.sort()
+    return [candidates[i] for i in kept]
+
+
+# ---------------------------------------------------------------------------------------------- ranking
+
+
+def _similarity(term_lists: Sequence[Sequence[str]]) -> npt.NDArray[np.float64]:
+    """BM25 sentence similarity matrix (Barrios et al. 2016).
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(n, n)``; entry ``[i, j]`` is the BM25 score of sentence ``j`` (as a document) for sentence
+        ``i`` (as a query), with idf over the ``n`` sentences; the diagonal is 0.
+    """
+    index = BM25Index(term_lists, k1=SIMILARITY_K1, b=SIMILARITY_B)
+    matrix = np.vstack([index.scores(terms) for terms in term_lists])
+    np.fill_diagonal(matrix, 0.0)
+    return matrix
+
+
+def _pagerank(weights: npt.NDArray[np.float64], personal: npt.NDArray[np.float64] | None = None,
+              damping: float = DAMPING, iterations: int = 100, tolerance: float = 1e-9) -> npt.NDArray[np.float64]:
+    """Stationary distribution of a damped random walk on a weighted graph (Page et al. 1999).
+
+    Parameters
+    ----------
+    weights:
+        Shape ``(n, n)``, >= 0; ``weights[i, j]`` is the weight of the edge from ``i`` to ``j``.
+    personal:
+        Shape ``(n,)``, >= 0: where the walk restarts (uniform when ``None`` or all zero).
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(n,)``, sums to 1. A node with no edges spreads its mass as a restart does.
+    """
+    n = weights.shape[0]
+    p = np.full(n, 1.0 / n) if personal is None or personal.sum() <= 0 else personal / personal.sum()
+    out = weights.sum(axis=1)
+    dangling = out <= 0
+    transition = np.divide(weights, out[:, None], out=np.zeros_like(weights), where=~dangling[:, None])
+    rank = p.copy()
+    for _ in range(iterations):
+        new = damping * (rank @ transition + rank[dangling].sum() * p) + (1 - damping) * p
+        if np.abs(new - rank).sum() < tolerance:
+            return new
+        rank = new
+    return rank
+
+
+def _scores(term_lists: Sequence[Sequence[str]], positions: Sequence[int],
+            topic_terms: Sequence[str] | None = None) -> npt.NDArray[np.float64]:
+    n = len(term_lists)
+    if n == 1:
+        return np.ones(1)
+    similarity = _similarity(term_lists)
+    graph = similarity + similarity.T
+    personal = None
+    if topic_terms:
+        topic_index = BM25Index(term_lists, k1=SIMILARITY_K1, b=SIMILARITY_B)
+        relevance = topic_index.scores(topic_terms)
+        personal = relevance + 0.05 * relevance.max()
+    centrality = _pagerank(graph, personal) * n
+    lengths = np.asarray([len(t) for t in term_lists], dtype=np.float64)
+    length_factor = (lengths / max(lengths.mean(), 1.0)) ** LENGTH_POWER
+    position_factor = 1.0 + POSITION_WEIGHT / (1.0 + np.asarray(positions, dtype=np.float64))
+    return centrality * length_factor * position_factor
+
+
+def _pick(candidates: list[_Candidate], term_lists: list[list[str]], scores: npt.NDArray[np.float64], count: int,
+          per_document: int, required: Sequence[bool] | None = None) -> list[int]:
+    """Greedy selection, best first, skipping near-duplicates, short sentences and over-represented docs."""
+    order = sorted(range(len(candidates)), key=lambda i: (-scores[i], i))
+    sets = [frozenset(t) for t in term_lists]
+    picked: list[int] = []
+    for relax in range(4):  # 0: all rules; 1: ignore the per-document cap; 2: short ones; 3: off-topic
+        for i in order:
+            if len(picked) == count:
+                return picked
+            if i in picked:
+                continue
+            if relax < 2 and len(sets[i]) < MIN_TERMS:
+                continue
+            if relax < 3 and required is not None and not required[i]:
+                continue
+            if relax < 1 and sum(1 for j in picked if candidates[j].doc == candidates[i].doc) >= per_document:
+                continue
+            if any(len(sets[i] & sets[j]) >= DUPLICATE_OVERLAP * len(sets[i]) for j in picked):
+                continue
+            picked.append(i)
+    return picked
+
+
+def _default_count(material: int) -> int:
+    """About 3 to 5 sentences, by the material's length in sentences."""
+    if material <= 12:
+        return 3
+    if material <= 40:
+        return 4
+    return 5
+
+
+# ------------------------------------------------------------------------------------------------ summarise
+
+
+def summarise(retriever: Retriever, document: str | None = None, topic: str | None = None,
+              since: str | dt.date | None = None, until: str | dt.date | None = None,
+              sentences: int | None = None, *, max_sentences: int = MAX_SENTENCES) -> Summary:
+    """Summarise the collection, a document or a topic, optionally within a date range.
+
+    Parameters
+    ----------
+    retriever:
+        The indexed documents.
+    document:
+        A document's id, file name or title (see :func:`resolve_document`); ``None`` for all documents.
+    topic:
+        Free text, 1 to :data:`MAX_TOPIC_CHARS` characters: summarise the passages that match it.
+    since, until:
+        Inclusive date range, ``YYYY-MM-DD`` or dates; either may be ``None`` (open end). With a range,
+        undated documents are left out (and counted).
+    sentences:
+        How many sentences, :data:`MIN_SENTENCES` to :data:`MAX_SENTENCES`; ``None`` for 3 to 5 depending on
+        the material's length. Fewer are returned when the material has fewer distinct sentences.
+    max_sentences:
+        Most sentences accepted (keyword only). Front ends keep the default, 10; the ROUGE benchmark raises
+        it to match reference summaries longer than that.
+
+    Returns
+    -------
+    Summary
+        Sentences from one document come in document order; from several, grouped by date (oldest first,
+        undated last), each document's sentences in document order.
+
+    Raises
+    ------
+    SummaryLengthError
+        ``sentences`` is outside 1 to ``max_sentences``.
+    DateRangeError
+        A date is not a real ``YYYY-MM-DD`` date, or ``since`` is after ``until``.
+    UnknownDocumentError
+        ``document`` matches no document (with the closest names as suggestions) or several.
+    TopicError
+        ``topic`` is empty, too long, or only stop words or punctuation.
+    NothingToSummariseError
+        The range holds no dated document, the document is outside the range, or no passage matches the
+        topic well enough (less than the retriever's ``min_coverage`` of the topic's idf mass).
+
+    Notes
+    -----
+    Cost: the similarity graph has at most :data:`MAX_GRAPH_SENTENCES` nodes (``O(n^2)`` memory and time);
+    larger material is preselected first (see the module docstring).
+    """
+    started = time.perf_counter()
+    if sentences is not None and (isinstance(sentences, bool) or not MIN_SENTENCES <= sentences <= max_sentences):
+        raise SummaryLengthError(
+            f"Ask for between {MIN_SENTENCES} and {max_sentences} sentences, not {sentences}."
+        )
+    start_date, end_date = parse_date(since, "since"), parse_date(until, "until")
+    if start_date and end_date and start_date > end_date:
+        raise DateRangeError(f"since ({start_date}) is after until ({end_date}): no date can be in that range. "
+                             "Swap them?")
+    topic_terms = _topic_terms(retriever, topic) if topic is not None else None
+    chosen = resolve_document(retriever, document) if document is not None else None
+    ranged = start_date is not None or end_date is not None
+
+    def in_range(doc: Document) -> bool:
+        if not ranged:
+            return True
+        if doc.date is None:
+            return False
+        return (start_date is None or doc.date >= start_date) and (end_date is None or doc.date <= end_date)
+
+    if chosen is not None:
+        docs = [retriever.documents.index(chosen)]
+        undated = 0
+        if not in_range(chosen):
+            where = "undated" if chosen.date is None else f"dated {chosen.date}"
+            raise NothingToSummariseError(f"{_label(chosen)} is {where}, outside {_range_text(start_date, end_date)}.")
+    else:
+        docs = [d for d, doc in enumerate(retriever.documents) if in_range(doc)]
+        undated = sum(1 for doc in retriever.documents if doc.date is None) if ranged else 0
+        if not docs:
+            raise NothingToSummariseError(_empty_range_message(retriever, start_date, end_date, undated))
+
+    scope = "topic" if topic is not None else "document" if chosen is not None else "collection"
+    if topic_terms is not None:
+        assert topic is not None
+        candidates, required = _topic_material(retriever, docs, topic, topic_terms, start_date, end_date, ranged)
+    else:
+        candidates = _candidates(retriever, docs)
+        required = None
+        if not candidates:
+            raise NothingToSummariseError("There are no whole sentences to quote in "
+                                          + (_label(chosen) if chosen else "the documents") + ".")
+    count = sentences if sentences is not None else _default_count(len(candidates))
+    if len(candidates) > MAX_GRAPH_SENTENCES:
+        keep = _preselect(retriever, candidates, MAX_GRAPH_SENTENCES)
+        if required is not None:
+            kept_ids = {id(c) for c in keep}
+            required = [r for c, r in zip(candidates, required) if id(c) in kept_ids]
+        candidates = keep
+    analyzer = retriever.analyzer
+    term_lists = [analyzer(retriever.documents[c.doc].text[c.start : c.end]) for c in candidates]
+    scores = _scores(term_lists, [c.rank for c in candidates], topic_terms)
+    material_docs = len({c.doc for c in candidates})
+    per_document = math.ceil(count / min(material_docs, count))
+    picked = _pick(candidates, term_lists, scores, count, per_document, required)
+    picked.sort(key=lambda i: (*_date_key(retriever.documents[candidates[i].doc]), candidates[i].doc,
+                               candidates[i].start))
+    quoted = [SummarySentence(retriever.documents[candidates[i].doc], candidates[i].start, candidates[i].end,
+                              float(scores[i])) for i in picked]
+    return Summary(quoted, scope, chosen, topic, start_date, end_date, undated, material_docs,
+                   time.perf_counter() - started)
+
+
+def _date_key(document: Document) -> tuple[bool, int]:
+    return (document.date is None, document.date.toordinal() if document.date else 0)
+
+
+def _range_text(since: dt.date | None, until: dt.date | None) -> str:
+    if since and until:
+        return f"{since} to {until}"
+    if since:
+        return f"since {since}"
+    return f"until {until}"
+
+
+def _empty_range_message(retriever: Retriever, since: dt.date | None, until: dt.date | None, undated: int) -> str:
+    dates = sorted(d.date for d in retriever.documents if d.date is not None)
+    message = f"No document is dated {_range_text(since, until)}."
+    if dates:
+        message += f" The dated documents run from {dates[0]} to {dates[-1]}."
+    if undated:
+        message += f" {undated} undated document{'s were' if undated != 1 else ' was'} left out."
+    return message
+
+
+def _topic_terms(retriever: Retriever, topic: str) -> list[str]:
+    text = topic.strip()
+    if not text:
+        raise TopicError("The topic is empty: say what the summary should be about.")
+    if len(text) > MAX_TOPIC_CHARS:
+        raise TopicError(f"That topic is {len(text):,} characters long; please keep it under {MAX_TOPIC_CHARS}.")
+    terms = retriever.analyzer(text)
+    if not terms:
+        if retriever.analyzer.words(text):
+            raise TopicError("That topic only has very common words (like 'the' or 'is'); name the subject, "
+                             "such as a person, a place or a thing.")
+        raise TopicError("That topic has no words in it to search for.")
+    return terms
+
+
+def _topic_material(retriever: Retriever, docs: list[int], topic: str, terms: list[str], since: dt.date | None,
+                    until: dt.date | None, ranged: bool) -> tuple[list[_Candidate], list[bool]]:
+    """Candidate sentences of the passages that match the topic, and whether each holds a topic term."""
+    allowed = np.zeros(len(retriever.documents), dtype=bool)
+    allowed[docs] = True
+    passage_docs = np.fromiter((p.doc for p in retriever.passages), dtype=np.int64, count=len(retriever.passages))
+    scores = retriever.index.scores(terms)
+    scores[~allowed[passage_docs]] = 0.0
+    hits = np.flatnonzero(scores > 0)
+    where = f" {_range_text(since, until)}" if ranged else ""
+    if hits.size == 0:
+        raise NothingToSummariseError(f"Nothing in the documents{where} mentions {topic.strip()!r}.")
+    hits = hits[np.argsort(-scores[hits], kind="stable")][:MAX_TOPIC_PASSAGES]
+    best = scores[hits[0]]
+    hits = hits[scores[hits] >= TOPIC_RELATIVE_SCORE * best]
+    # The best passage must hold enough of the topic (same rule as Retriever.ask's no-answer threshold).
+    idf = {t: (retriever.index.term_idf(t) or retriever.index.max_idf) for t in set(terms)}
+    total = sum(idf.values())
+    coverage = max(
+        sum(v for t, v in idf.items() if any(t in retriever.sentences[p.doc].terms[i]
+                                              for i in range(p.first, p.last + 1))) / total
+        for p in (retriever.passages[h] for h in hits.tolist())
+    )
+    if coverage < retriever.min_coverage:
+        closest = retriever.documents[retriever.passages[int(hits[0])].doc]
+        raise NothingToSummariseError(
+            f"Nothing in the documents{where} is about {topic.strip()!r}; the closest document is {_label(closest)}."
+        )
+    wanted: dict[int, set[int]] = {}
+    for h in hits.tolist():
+        p = retriever.passages[h]
+        wanted.setdefault(p.doc, set()).update(range(p.first, p.last + 1))
+    term_set = set(terms)
+    candidates: list[_Candidate] = []
+    required: list[bool] = []
+    for candidate in _candidates(retriever, sorted(wanted)):
+        if candidate.index in wanted[candidate.doc]:
+            candidates.append(candidate)
+            required.append(bool(term_set & retriever.sentences[candidate.doc].terms[candidate.index]))
+    if not candidates:
+        raise NothingToSummariseError(f"Nothing in the documents{where} mentions {topic.strip()!r}.")
+    return candidates, required

@@ -1,0 +1,133 @@
+"""The terminal command line: text and JSON output, batches, exit codes."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.cli import run_cli
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(*argv: str, stdin: str = "") -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = run_cli(list(argv), out=out, err=err, stdin=io.StringIO(stdin))
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    (tmp_path / "ferry.txt").write_text(
+        "date 2023-04-01 The ferry to the island leaves at nine every morning. Tickets cost twelve euros.",
+        encoding="utf-8")
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "office.md").write_text("# Office\n\nThe office is closed on public holidays.",
+                                                  encoding="utf-8")
+    return tmp_path
+
+
+def test_ask_prints_quote_title_date_and_file(folder: Path) -> None:
+    code, out, _ = run("ask", "When does the ferry leave?", "--seeds", str(folder))
+    assert code == 0
+    assert "> The ferry to the island leaves at nine every morning." in out
+    assert "2023-04-01" in out and "ferry.txt" in out
+
+
+def test_ask_json_shape_and_exact_slices(folder: Path) -> None:
+    code, out, _ = run("ask", "When is the office closed?", "--seeds", str(folder), "--json", "--top-k", "2")
+    assert code == 0
+    data = json.loads(out)
+    assert set(data) == {"question", "answered", "excerpts"}
+    assert data["answered"] is True
+    excerpt = data["excerpts"][0]
+    assert set(excerpt) == {"text", "document", "title", "date", "score", "start", "end"}
+    assert excerpt["document"] == "notes/office.md"
+    assert excerpt["title"] == "Office"
+    assert excerpt["date"] is None
+    assert excerpt["score"] > 0
+    decoded = (folder / "notes" / "office.md").read_text(encoding="utf-8")
+    assert decoded[excerpt["start"] : excerpt["end"]] == excerpt["text"]
+
+
+def test_unanswered_json_has_no_excerpts_and_names_closest(folder: Path) -> None:
+    code, out, _ = run("ask", "How much does the Zanzibar ferry cost in monsoon season?", "--seeds", str(folder),
+                       "--json")
+    data = json.loads(out)
+    assert code == 0
+    assert data["answered"] is False and data["excerpts"] == []
+    assert data["closest"] == "ferry.txt"
+
+
+def test_unanswered_text_says_so(folder: Path) -> None:
+    code, out, _ = run("ask", "quantum chromodynamics?", "--seeds", str(folder))
+    assert code == 0
+    assert "I couldn't find that in the documents" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["ask", "", "--seeds", "{folder}"], "empty"),
+        (["ask", "What?", "--seeds", "{folder}/missing"], "does not exist"),
+        (["ask", "What?", "--seeds", "{empty}"], "No documents"),
+        (["ask", "--seeds", "{folder}"], "question"),
+        (["ask", "the", "--seeds", "{folder}"], "common words"),
+        (["ask", "ferry", "--top-k", "0", "--seeds", "{folder}"], "top-k"),
+    ],
+)
+def test_usage_errors_exit_2_with_message_on_stderr(folder: Path, tmp_path_factory: pytest.TempPathFactory,
+                                                    argv: list[str], message: str) -> None:
+    empty = tmp_path_factory.mktemp("empty")
+    code, out, err = run(*[a.format(folder=folder, empty=empty) for a in argv])
+    assert code == 2
+    assert message in err
+    assert out == ""
+
+
+def test_batch_json_one_line_per_question_in_order_with_errors_inline(folder: Path) -> None:
+    questions = "When does the ferry leave?\n\n" + "x" * 5000 + "\n?!\nWhen is the office closed?\n"
+    code, out, _ = run("ask", "--batch", "-", "--json", "--seeds", str(folder), stdin=questions)
+    assert code == 0
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert len(lines) == 4
+    assert lines[0]["answered"] and lines[0]["excerpts"][0]["document"] == "ferry.txt"
+    assert "error" in lines[1] and "characters" in lines[1]["error"]
+    assert "error" in lines[2]
+    assert lines[3]["excerpts"][0]["document"] == "notes/office.md"
+
+
+def test_batch_from_file(folder: Path, tmp_path: Path) -> None:
+    questions = tmp_path / "q.txt"
+    questions.write_text("ferry tickets price\n", encoding="utf-8")
+    code, out, _ = run("ask", "--batch", str(questions), "--seeds", str(folder))
+    assert code == 0 and "Tickets cost twelve euros." in out
+
+
+def _env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in {"DISCORD_TOKEN", "SEEDS_DIR", "GUILD_ID"}}
+    env.update(extra)
+    return env
+
+
+def test_python_m_bot_without_token_explains_and_exits_non_zero(tmp_path: Path) -> None:
+    result = subprocess.run([sys.executable, "-m", "bot"], cwd=tmp_path, env=_env(PYTHONPATH=str(ROOT)),
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0
+    assert "DISCORD_TOKEN" in result.stderr and "python -m bot ask" in result.stderr
+
+
+def test_python_m_bot_ask_reads_seeds_dir_from_env_file(folder: Path, tmp_path: Path) -> None:
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / ".env").write_text(f"SEEDS_DIR={folder}\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "bot", "ask", "When does the ferry leave?", "--json"],
+                            cwd=work, env=_env(PYTHONPATH=str(ROOT)), capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["excerpts"][0]["document"] == "ferry.txt"

@@ -1,0 +1,136 @@
+"""Answers: verbatim excerpts with dates, the no-answer path, question errors, and the user's seed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from retrieval import MAX_QUESTION_CHARS, Document, QuestionError, Retriever, make_passages
+from retrieval.passages import MAX_WORDS, MIN_WORDS
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+@pytest.fixture(scope="module")
+def seeds() -> Retriever:
+    return Retriever.from_folder(SEEDS)
+
+
+def test_seed_answers_how_long_is_the_un_report(seeds: Retriever) -> None:
+    answer = seeds.ask("How long is the UN report?")
+    assert answer.answered
+    first = answer.excerpts[0]
+    assert "45-page" in first.text
+    assert first.document.date == dt.date(2022, 9, 2)
+    assert first.text == first.document.text[first.start : first.end]
+    assert len(first.text) < 300
+
+
+def test_every_excerpt_is_an_exact_slice_of_whole_sentences(seeds: Retriever) -> None:
+    for question in ["What did Blinken say?", "Who is the UN High Commissioner?", "What did China say?"]:
+        for excerpt in seeds.ask(question).excerpts:
+            text = excerpt.document.text
+            assert excerpt.text == text[excerpt.start : excerpt.end]
+            assert not text[excerpt.start].isspace() and not text[excerpt.end - 1].isspace()
+            # never cut a word: the characters around the excerpt are not letters
+            assert excerpt.start == 0 or not text[excerpt.start - 1].isalnum()
+            assert excerpt.end == len(text) or not text[excerpt.end].isalnum()
+            assert excerpt.score > 0
+
+
+def test_date_header_is_never_quoted(seeds: Retriever) -> None:
+    for excerpt in seeds.ask("ongoing tensions between US and China, 2022-09-02").excerpts:
+        assert not excerpt.text.startswith("date")
+
+
+def _docs(*texts: str) -> list[Document]:
+    return [Document(id=f"doc{i}.txt", text=t, title=f"Doc {i}", date=None) for i, t in enumerate(texts)]
+
+
+def test_best_sentence_is_quoted_not_the_whole_passage() -> None:
+    text = ("The museum opened in 1901. It has three floors of paintings. "
+            "The library next door holds forty thousand books. Tickets cost twelve euros on weekdays.")
+    retriever = Retriever.from_documents(_docs(text, "Unrelated notes about gardening and tomatoes."))
+    answer = retriever.ask("How much do tickets cost?")
+    assert answer.excerpts[0].text == "Tickets cost twelve euros on weekdays."
+
+
+def test_up_to_top_k_excerpts_from_different_passages_best_first() -> None:
+    texts = [f"The lighthouse keeper number {i} logged the storm on day {i}. " + "Filler sentence here. " * 40
+             for i in range(5)]
+    retriever = Retriever.from_documents(_docs(*texts))
+    answer = retriever.ask("lighthouse keeper storm", top_k=3)
+    assert len(answer.excerpts) == 3
+    assert len({(e.document.id, e.start) for e in answer.excerpts}) == 3
+    scores = [e.score for e in answer.excerpts]
+    assert scores[0] >= scores[-1]
+
+
+def test_no_answer_names_the_closest_document() -> None:
+    retriever = Retriever.from_documents(_docs(
+        "The ferry timetable changes in winter. Boats leave at nine.",
+        "Our office is closed on public holidays.",
+    ))
+    answer = retriever.ask("When does the Zanzibar ferry timetable change for monsoon?")
+    assert not answer.answered
+    assert answer.excerpts == []
+    assert answer.closest is not None and answer.closest.id == "doc0.txt"
+    assert answer.to_dict()["closest"] == "doc0.txt"
+
+
+def test_no_shared_word_means_no_closest_document() -> None:
+    answer = Retriever.from_documents(_docs("Cats sleep a lot.")).ask("quantum chromodynamics lattice")
+    assert not answer.answered and answer.closest is None
+
+
+@pytest.mark.parametrize(
+    ("question", "message"),
+    [("", "empty"), ("   ", "empty"), ("?!?", "no words"), ("what is the", "very common words"),
+     ("x" * 5000, "5,000 characters")],
+)
+def test_questions_that_cannot_be_asked_raise_question_error(seeds: Retriever, question: str, message: str) -> None:
+    with pytest.raises(QuestionError, match=message):
+        seeds.ask(question)
+
+
+def test_longest_allowed_question_is_answered_without_error(seeds: Retriever) -> None:
+    question = ("How long is the UN report? " * 100)[:MAX_QUESTION_CHARS]
+    assert seeds.ask(question).answered
+
+
+def test_top_k_out_of_range(seeds: Retriever) -> None:
+    with pytest.raises(ValueError):
+        seeds.ask("report", top_k=0)
+
+
+def test_markdown_and_mentions_in_documents_are_quoted_verbatim() -> None:
+    text = "**Alert** @everyone: the `deploy` is at <@123> noon, ||spoiler|| and # not a heading."
+    answer = Retriever.from_documents(_docs(text, "Something else entirely.")).ask("When is the deploy?")
+    assert answer.excerpts[0].text == text
+
+
+def test_passages_overlap_and_respect_word_limits() -> None:
+    sentences, counts, pos = [], [], 0
+    for i in range(30):
+        words = 20 + (i % 3) * 5
+        sentences.append((pos, pos + words * 5))
+        counts.append(words)
+        pos += words * 5 + 1
+    passages = make_passages(0, sentences, counts)
+    covered = set()
+    for p in passages:
+        covered.update(range(p.first, p.last + 1))
+        words = sum(counts[p.first : p.last + 1])
+        assert words <= MAX_WORDS
+        assert words >= MIN_WORDS
+        assert (p.start, p.end) == (sentences[p.first][0], sentences[p.last][1])
+    assert covered == set(range(30))
+    for a, b in zip(passages, passages[1:]):
+        assert a.first < b.first <= a.last  # at least one shared sentence
+
+
+def test_a_single_very_long_sentence_is_its_own_passage() -> None:
+    passages = make_passages(0, [(0, 10), (11, 5000), (5001, 5010)], [2, 900, 2])
+    assert any(p.first == p.last == 1 for p in passages)

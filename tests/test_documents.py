@@ -126,3 +126,17 @@ def test_missing_folder_and_empty_folder_give_clear_errors(tmp_path: Path) -> No
     write(tmp_path, "empty.md", "   \n")
     with pytest.raises(NoDocumentsError, match="could not be used"):
         load_documents(tmp_path)
+
+
+def test_sentences_survive_abbreviations_quotes_and_urls() -> None:
+    from retrieval import split_sentences
+
+    text = ('The U.S. Sec. of State spoke on Thursday. He said "serious violations have been committed." '
+            "See https://t.co/MQmI8mFoxo for the post. Dr. Smith agreed.")
+    sentences = [text[s:e] for s, e in split_sentences(text)]
+    assert sentences == [
+        "The U.S. Sec. of State spoke on Thursday.",
+        'He said "serious violations have been committed."',
+        "See https://t.co/MQmI8mFoxo for the post.",
+        "Dr. Smith agreed.",
+    ]

@@ -45,8 +45,7 @@ class Table:
     title:
         Printed as a Markdown heading (level 3).
     columns:
-        Column names; a name ending in ``" ›"`` is right-aligned (the marker is not printed). Numbers are
-        right-aligned anyway.
+        Column names. A column whose cells are all numbers (or ``None``) is right-aligned.
     rows:
         One list of cells per row; cells are formatted by :func:`format_value` unless already strings.
     notes:

@@ -6,7 +6,8 @@ and reads one sub-folder of it; nothing is ever copied into the repository. Layo
 * ``scifact/``: BEIR layout, ``corpus.jsonl`` (``_id``, ``title``, ``text``), ``queries.jsonl`` (``_id``,
   ``text``) and ``qrels/test.tsv`` (``query-id``, ``corpus-id``, ``score``, with a header line).
 * ``squad-v1.1-dev/dev-v1.1.json``: the official SQuAD v1.1 dev file.
-* ``bbc-news-summary/BBC News Summary/{News Articles,Summaries}/<category>/NNN.txt``.
+* ``bbc-news-summary/{News Articles,Summaries}/<category>/NNN.txt`` (also inside a ``BBC News Summary/``
+  folder, as in the Kaggle archive).
 * ``reuters-21578/documents/NNNNN.txt``: one article per file in the product's own document format.
 
 Sampling is always done with :class:`random.Random` seeded by the caller (default :data:`SEED`), so two runs
@@ -170,7 +171,9 @@ def _read_text(path: Path) -> str:
 
 def load_bbc(data_dir: Path, limit: int | None = None, seed: int = SEED) -> list[BBCArticle]:
     """Load BBC News Summary pairs, sorted by ``category/name``; a fixed-seed sample of ``limit`` if given."""
-    root = _need(data_dir / "bbc-news-summary" / "BBC News Summary", "BBC News Summary")
+    root = _need(data_dir / "bbc-news-summary", "BBC News Summary")
+    if (root / "BBC News Summary").is_dir():  # the Kaggle archive's own nesting
+        root = root / "BBC News Summary"
     articles = _need(root / "News Articles", "BBC articles")
     pairs: list[BBCArticle] = []
     for path in sorted(articles.glob("*/*.txt")):

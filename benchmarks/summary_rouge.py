@@ -47,9 +47,9 @@ DATASET = Path("bbc-news-summary")
 #: Methods in table order.
 METHODS = ("seedbot (BM25 TextRank)", "lead", "sumy Luhn", "sumy TextRank", "sumy LexRank", "sumy LSA")
 
-# A sentence end (. ! ?), optionally closing quotes, glued to the next sentence's capital or opening quote;
-# not after a single capital letter ("U.S.", "J.K.").
-_GLUED = re.compile(r"(?<![\s.][A-Z])(?<=[^\s][.!?])(?=[\"“‘']?[A-Z\"“‘])")
+# A sentence end (. ! ?) glued to the next sentence's capital (or opening quote and capital), not after a
+# single capital letter ("U.S.", "J.K."); or a sentence end and closing quote glued to the next sentence.
+_GLUED = re.compile(r"(?<![\s.][A-Z])(?<=[^\s][.!?])(?=[\"“‘']?[A-Z])|(?<=[.!?][\"”])(?=[\"“A-Z0-9])")
 
 # A sentence end, optionally closing quotes, then white space and a capital or an opening quote.
 _SPACED = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"”’']))\s+(?=[\"“‘']?[A-Z])")
@@ -110,12 +110,13 @@ def split_reference(text: str) -> list[str]:
     Returns
     -------
     list[str]
-        Non-empty, stripped pieces, in order.
+        Stripped pieces holding at least one letter or digit, in order (a stray closing quote is not a
+        sentence).
     """
     pieces: list[str] = []
     for chunk in _GLUED.split(text):
         pieces += [p.strip() for p in _SPACED.split(chunk)]
-    return [p for p in pieces if p]
+    return [p for p in pieces if any(c.isalnum() for c in p)]
 
 
 # ----------------------------------------------------------------------------------------------- methods

@@ -1,0 +1,161 @@
+"""Asking: the ``/ask`` slash command, @mentions, answer channels and direct messages.
+
+All paths call :meth:`bot.client.SeedBot.answer` (the retriever's one answer code path) and render with
+:func:`bot.formatting.render_answer`. When an answer is not ready at once (the index is still loading, or the
+question takes a while), ``/ask`` defers ("thinking…") within Discord's 3-second window and follows up, and
+a mention shows the typing indicator.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from retrieval import MAX_QUESTION_CHARS, Answer
+from retrieval.errors import QuestionError
+
+from ..formatting import SEND_OPTIONS, render_answer
+from .errors import ANSWER_SENT
+
+if TYPE_CHECKING:
+    from ..client import SeedBot
+
+__all__ = ["ACK_AFTER", "TYPING_AFTER", "Ask", "reads_as_question", "setup", "strip_mentions"]
+
+#: Seconds ``/ask`` waits for an answer before deferring. Discord drops an interaction that is not
+#: acknowledged within 3 seconds; this leaves room for network latency.
+ACK_AFTER = 1.0
+#: Seconds a mention waits for an answer before showing the typing indicator.
+TYPING_AFTER = 0.3
+
+_QUESTION_WORDS_TEXT = (
+    "who whom whose what when where why how which is are was were do does did can could should would will "
+    "shall may might has have had am isn't aren't wasn't weren't don't doesn't didn't can't couldn't "
+    "shouldn't wouldn't won't hasn't haven't explain tell list describe define summarize summarise show find"
+)
+#: First words that make a message read as a question.
+_QUESTION_WORDS = frozenset(_QUESTION_WORDS_TEXT.split())
+
+
+def strip_mentions(content: str, user_id: int, role_ids: frozenset[int] = frozenset()) -> str:
+    """Remove mentions of the bot (``<@id>``, ``<@!id>``, and its managed role ``<@&id>``) from ``content``.
+
+    Returns the rest with white space collapsed, e.g. ``"<@1> how long is it?"`` -> ``"how long is it?"``.
+    """
+    pattern = rf"<@!?{user_id}>"
+    if role_ids:
+        pattern += "|" + "|".join(rf"<@&{role_id}>" for role_id in sorted(role_ids))
+    return " ".join(re.sub(pattern, " ", content).split())
+
+
+def reads_as_question(text: str) -> bool:
+    """True when ``text`` looks like a question: it ends with ``?`` or starts with a question word.
+
+    Used in answer channels, where messages are answered without a mention; chatter such as "thanks!" or
+    "lol" is left alone.
+    """
+    text = text.strip()
+    if not text:
+        return False
+    if text.rstrip(" )\"'”’*_~").endswith(("?", "？")):
+        return True
+    first = re.split(r"[\s,:;!.]+", text.lower(), maxsplit=1)[0].replace("’", "'")
+    return first in _QUESTION_WORDS and len(text.split()) >= 3
+
+
+def _discard(task: asyncio.Future[Answer]) -> None:
+    """Stop waiting for ``task``: cancel it, or mark its exception as seen so asyncio does not log it."""
+    if not task.done():
+        task.cancel()
+    elif not task.cancelled():
+        task.exception()
+
+
+async def _ready_within(task: asyncio.Future[Answer], seconds: float) -> bool:
+    """Wait up to ``seconds`` for ``task``; True when it is done."""
+    if not task.done() and seconds > 0:
+        await asyncio.wait({task}, timeout=seconds)
+    return task.done()
+
+
+class Ask(commands.Cog):
+    """Answers questions with quoted excerpts."""
+
+    def __init__(self, bot: SeedBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="ask")
+    async def ask(
+        self, interaction: discord.Interaction, question: app_commands.Range[str, 1, MAX_QUESTION_CHARS]
+    ) -> None:
+        """Answer a question with quotes from the documents, each with its title and date.
+
+        Parameters
+        ----------
+        question
+            Your question about the documents, e.g. "How long is the UN report?"
+        """
+        pending = asyncio.ensure_future(self.bot.answer(question))
+        try:
+            ready = await _ready_within(pending, ACK_AFTER if self.bot.retriever_ready else 0)
+            if not ready:
+                await interaction.response.defer(thinking=True)
+            answer = await pending
+        finally:
+            _discard(pending)
+        for content in render_answer(answer, echo_question=True):
+            if interaction.response.is_done():
+                await interaction.followup.send(content, **SEND_OPTIONS)
+            else:
+                await interaction.response.send_message(content, **SEND_OPTIONS)
+            interaction.extras[ANSWER_SENT] = True
+
+    @commands.Cog.listener()
+    async def on_message(self, message: discord.Message) -> None:
+        """Answer a message that mentions the bot, is a direct message, or is a question in an answer channel.
+
+        Messages from bots (this one included), webhooks and system messages are never answered.
+        """
+        me = self.bot.user
+        if me is None or message.author.bot or message.webhook_id is not None or message.author == me:
+            return
+        if message.type not in (discord.MessageType.default, discord.MessageType.reply):
+            return
+        role_ids = frozenset(
+            role.id for role in message.role_mentions if role.tags is not None and role.tags.bot_id == me.id
+        )
+        addressed = me in message.mentions or bool(role_ids) or message.guild is None  # mention or DM
+        if not addressed and not self.bot.is_answer_channel(message.channel):
+            return
+        question = strip_mentions(message.content, me.id, role_ids)
+        if not addressed and not reads_as_question(question):
+            return
+        pending = asyncio.ensure_future(self.bot.answer(question))
+        try:
+            if not await _ready_within(pending, TYPING_AFTER if self.bot.retriever_ready else 0):
+                async with message.channel.typing():
+                    answer = await pending
+            else:
+                answer = pending.result()
+        except QuestionError:
+            if not addressed:
+                return  # nobody asked the bot directly: stay quiet rather than correct them
+            raise
+        finally:
+            _discard(pending)
+        reference = message.to_reference(fail_if_not_exists=False)
+        for index, content in enumerate(render_answer(answer)):
+            if index == 0:
+                await message.channel.send(content, reference=reference, mention_author=False, **SEND_OPTIONS)
+            else:
+                await message.channel.send(content, **SEND_OPTIONS)
+
+
+async def setup(bot: SeedBot) -> None:
+    """Extension entry point: add the :class:`Ask` cog."""
+    await bot.add_cog(Ask(bot))

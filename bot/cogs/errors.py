@@ -1,0 +1,136 @@
+"""The bot's one error handler.
+
+Slash commands (the app-command tree's ``on_error``) and event listeners (the client's ``on_error``, e.g. an
+exception in the ``on_message`` listener) both end here:
+
+* a user mistake (:class:`retrieval.errors.QuestionError`) gets a short reply with the core's message,
+  ephemeral for slash commands;
+* anything else is logged with its traceback (``log.exception``) and the person gets
+  :data:`bot.formatting.GENERIC_ERROR`.
+
+Cogs do not catch errors themselves; they let them propagate here.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from retrieval.errors import QuestionError
+
+from ..formatting import GENERIC_ERROR, SEND_OPTIONS, render_mistake
+
+if TYPE_CHECKING:
+    from ..client import SeedBot
+
+__all__ = ["ANSWER_SENT", "ErrorHandler", "setup"]
+
+log = logging.getLogger(__name__)
+
+#: Key a cog sets in ``interaction.extras`` once part of the answer is visible, so an error after that
+#: does not delete the "thinking…" message that now holds the answer.
+ANSWER_SENT = "answer_sent"
+
+
+class ErrorHandler(commands.Cog):
+    """Installs itself as the app-command tree's error handler and the client's event error handler."""
+
+    def __init__(self, bot: SeedBot) -> None:
+        self.bot = bot
+        self._previous_tree_handler: Any = None
+        self._previous_event_handler: Any = None
+
+    async def cog_load(self) -> None:
+        """Install both handlers (restored by :meth:`cog_unload`)."""
+        self._previous_tree_handler = self.bot.tree.on_error
+        self.bot.tree.error(self.on_app_command_error)
+        self._previous_event_handler = self.bot.on_error
+        # Assigning the event on the instance is how discord.py documents overriding a client event.
+        self.bot.on_error = self.on_event_error  # type: ignore[method-assign]
+
+    async def cog_unload(self) -> None:
+        """Put back the handlers that were there before."""
+        self.bot.tree.on_error = self._previous_tree_handler  # type: ignore[method-assign]
+        self.bot.on_error = self._previous_event_handler  # type: ignore[method-assign]
+
+    async def on_app_command_error(
+        self, interaction: discord.Interaction, error: app_commands.AppCommandError, /
+    ) -> None:
+        """Handle an error raised by a slash command (or its autocomplete or checks)."""
+        original: BaseException = (
+            error.original if isinstance(error, app_commands.CommandInvokeError) else error
+        )
+        if isinstance(original, QuestionError):
+            await self._tell(interaction, render_mistake(str(original)))
+            return
+        if isinstance(original, (app_commands.CheckFailure, app_commands.TransformerError)):
+            await self._tell(interaction, render_mistake(str(original)))
+            return
+        if isinstance(original, app_commands.CommandNotFound):  # Discord still lists a command we dropped
+            log.warning("Received unknown command /%s; Discord's command list is out of date.", original.name)
+            await self._tell(
+                interaction,
+                "That command is not available any more. Discord will update the list of commands shortly.",
+            )
+            return
+        command = interaction.command.qualified_name if interaction.command else "?"
+        log.exception("Unexpected error in /%s", command, exc_info=original)
+        await self._tell(interaction, GENERIC_ERROR)
+
+    async def on_event_error(self, event_method: str, /, *args: Any, **kwargs: Any) -> None:
+        """Handle an error raised by an event listener (discord.py calls it inside the ``except`` block)."""
+        error = sys.exc_info()[1]
+        message = args[0] if args and isinstance(args[0], discord.Message) else None
+        if isinstance(error, QuestionError) and message is not None:
+            await self._reply(message, render_mistake(str(error), in_channel=True))
+            return
+        log.exception("Unexpected error in %s", event_method)
+        if message is not None and not isinstance(error, discord.Forbidden):
+            await self._reply(message, GENERIC_ERROR)
+
+    async def _tell(self, interaction: discord.Interaction, text: str) -> None:
+        """Say ``text`` to the person who used the command, visible to them only."""
+        response = interaction.response
+        try:
+            if interaction.type is discord.InteractionType.autocomplete:
+                if not response.is_done():
+                    await response.autocomplete([])
+                return
+            if not response.is_done():
+                await response.send_message(text, ephemeral=True, **SEND_OPTIONS)
+                return
+            if (
+                response.type is discord.InteractionResponseType.deferred_channel_message
+                and not interaction.extras.get(ANSWER_SENT)
+            ):
+                # The public "thinking…" message would otherwise hold the mistake; remove it so the
+                # ephemeral follow-up below is the only trace.
+                await interaction.delete_original_response()
+            await interaction.followup.send(text, ephemeral=True, **SEND_OPTIONS)
+        except discord.HTTPException as failure:
+            log.warning(
+                "Could not tell %s about an error: HTTP %s %s", interaction.user, failure.status, failure.text
+            )
+
+    async def _reply(self, message: discord.Message, text: str) -> None:
+        try:
+            await message.channel.send(
+                text,
+                reference=message.to_reference(fail_if_not_exists=False),
+                mention_author=False,
+                **SEND_OPTIONS,
+            )
+        except discord.HTTPException as failure:
+            log.warning(
+                "Could not reply in channel %s: HTTP %s %s", message.channel.id, failure.status, failure.text
+            )
+
+
+async def setup(bot: SeedBot) -> None:
+    """Extension entry point: add the :class:`ErrorHandler` cog."""
+    await bot.add_cog(ErrorHandler(bot))

@@ -1,0 +1,294 @@
+"""Turning answers into Discord message contents. Pure: no network, no client, testable without Discord.
+
+An answer becomes one or more message contents, each at most :data:`MAX_MESSAGE_CHARS` long. Each excerpt is
+a block quote followed by its source line (title, date, file); best excerpt first. Text taken from documents
+or questions is escaped so Discord shows it literally: Markdown (``**``, ``__``, code fences, ``>``, ``#``
+headings, ``||`` spoilers, masked links) and mention-like tags (``<@123>``, ``<#1>``, ``<t:0>``,
+``@everyone``) cannot change how the reply looks. Escaping is cosmetic; what guarantees that no reply pings
+anyone is the bot-wide ``allowed_mentions`` (see :mod:`bot.client`), and links never unfurl because every
+reply is sent with the "suppress embeds" flag (:data:`SEND_OPTIONS`).
+
+A long answer is split into several messages at line boundaries; a long quote is broken into several quote
+lines at sentence boundaries, and a sentence longer than a quote line at word boundaries with an ellipsis at
+the break. Words, quote lines, escapes and code spans are never cut in two.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from retrieval import Answer, Excerpt, split_sentences
+
+__all__ = [
+    "GENERIC_ERROR",
+    "MAX_MESSAGE_CHARS",
+    "MAX_QUOTE_LINE",
+    "SEND_OPTIONS",
+    "discord_length",
+    "escape",
+    "pack_messages",
+    "quote_lines",
+    "render_answer",
+    "render_mistake",
+    "render_not_found",
+    "source_line",
+]
+
+#: Discord's limit on a message's content, in characters (counted here in UTF-16 code units, which is never
+#: fewer than Discord's count, so an emoji-heavy quote cannot slip over the limit).
+MAX_MESSAGE_CHARS = 2000
+#: Longest quote line. Shorter than a message so that a quote line and its source line share a message.
+MAX_QUOTE_LINE = 1000
+#: Longest question echoed above an answer to ``/ask``.
+MAX_ECHOED_QUESTION = 300
+#: Longest title or file name shown on a source line.
+MAX_SOURCE_PART = 200
+#: Keyword arguments for every message the bot sends: links in quotes do not unfurl into embeds.
+SEND_OPTIONS: dict[str, Any] = {"suppress_embeds": True}
+#: What a person sees when something unexpected breaks.
+GENERIC_ERROR = "Sorry, an unexpected error occurred."
+
+ELLIPSIS = "…"
+QUOTE_PREFIX = "> "
+
+# URLs are left as written: escaping inside them would break the link. Same shape as discord.py's.
+_URL = r"(?:https?|steam)://[^\s<]+[^<.,:;\"'\]\s]"
+# Characters that are Markdown (or start a mention, channel, emoji or timestamp tag) anywhere in a line.
+_INLINE = r"[\\*_~`|<\[\]]"
+# Markdown that only counts at the start of a line: quotes, headings, subtext, lists.
+_LINE_START = r"^[ \t]*(?:>|#|-|\+|\d+[.)])"
+_ESCAPE = re.compile(
+    rf"(?P<url>{_URL})|(?P<start>{_LINE_START})|(?P<mention>@(?=everyone|here))|(?P<char>{_INLINE})",
+    re.MULTILINE,
+)
+
+
+def discord_length(text: str) -> int:
+    """Length of ``text`` as a JavaScript client counts it (UTF-16 code units); never below ``len(text)``."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _escape_match(match: re.Match[str]) -> str:
+    if match.group("url") is not None:
+        return match.group("url")
+    if match.group("start") is not None:
+        token = match.group("start")
+        stripped = token.lstrip(" \t")
+        indent = token[: len(token) - len(stripped)]
+        if stripped[0].isdigit():  # "1." or "1)": escape the punctuation that makes it a list item
+            return indent + stripped[:-1] + "\\" + stripped[-1]
+        return indent + "\\" + stripped
+    return "\\" + match.group(0)
+
+
+def escape(text: str) -> str:
+    """Escape ``text`` so Discord shows it literally.
+
+    Backslash-escapes Markdown characters (``\\ * _ ~ ` | [ ]``), ``<`` (so ``<@123>``, ``<#1>``,
+    ``<t:0>`` show as typed), ``@`` before ``everyone``/``here``, and ``>``, ``#``, ``-``, ``+`` and
+    ``1.`` at the start of a line. URLs are left untouched so they stay clickable. Every escape is a
+    backslash directly before the character it protects, so escaped text never gains or loses a space.
+    """
+    return _ESCAPE.sub(_escape_match, text)
+
+
+def _clip(text: str, limit: int) -> str:
+    """Collapse white space and shorten ``text`` to at most ``limit`` characters at a word boundary."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0] or text[: limit - 1]
+    return cut + ELLIPSIS
+
+
+def source_line(excerpt: Excerpt) -> str:
+    """The line under a quote: ``— **Title** · YYYY-MM-DD (or undated) · `file` ``, all escaped.
+
+    The file is shown as a code span unless its name holds a backtick; then it is escaped text.
+    """
+    document = excerpt.document
+    return f"— **{escape(_clip(document.title, MAX_SOURCE_PART))}** · {document.date_label} · " + _file(
+        document.id
+    )
+
+
+def _file(doc_id: str) -> str:
+    name = _clip(doc_id, MAX_SOURCE_PART)
+    return f"`{name}`" if "`" not in name else escape(name)
+
+
+def _split_long(words: list[str], limit: int) -> list[str]:
+    """Pack escaped ``words`` into pieces of at most ``limit`` units, marking breaks with an ellipsis."""
+    pieces: list[str] = []
+    current = ""
+    for word in words:
+        for chunk in _split_word(word, limit - 2 * discord_length(ELLIPSIS)):
+            candidate = f"{current} {chunk}" if current else chunk
+            # Room for the trailing "…" of this piece and the leading "…" of a continuation.
+            if discord_length(candidate) + 2 * discord_length(ELLIPSIS) <= limit or not current:
+                current = candidate
+            else:
+                pieces.append(current)
+                current = chunk
+    if current:
+        pieces.append(current)
+    return [
+        ("" if i == 0 else ELLIPSIS) + p + ("" if i == len(pieces) - 1 else ELLIPSIS)
+        for i, p in enumerate(pieces)
+    ]
+
+
+def _split_word(word: str, limit: int) -> list[str]:
+    """A single token longer than a quote line (a pasted blob, not a word) is cut, never inside an escape."""
+    if discord_length(word) <= limit:
+        return [word]
+    parts: list[str] = []
+    while discord_length(word) > limit:
+        cut = limit
+        while discord_length(word[:cut]) > limit:
+            cut -= 1
+        if word[cut - 1] == "\\":  # keep a backslash with the character it escapes
+            cut -= 1
+        parts.append(word[:cut])
+        word = word[cut:]
+    return parts + ([word] if word else [])
+
+
+def quote_lines(text: str, limit: int = MAX_QUOTE_LINE) -> list[str]:
+    """Quote ``text`` as block-quote lines (``"> ..."``), each at most ``limit`` units.
+
+    White space runs are collapsed (as in the terminal); every word is kept, in order. A quote that fits
+    is one line; a longer one breaks at sentence boundaries, and a sentence longer than a line breaks at
+    word boundaries with ``…`` at the end of one piece and the start of the next.
+    """
+    budget = limit - discord_length(QUOTE_PREFIX)
+    spans = split_sentences(text) or [(0, len(text))]
+    sentences = [escape(" ".join(text[s:e].split())) for s, e in spans]
+    sentences = [s for s in sentences if s]
+    lines: list[str] = []
+    current = ""
+    for sentence in sentences:
+        candidate = f"{current} {sentence}" if current else sentence
+        if discord_length(candidate) <= budget:
+            current = candidate
+            continue
+        if current:
+            lines.append(current)
+            current = ""
+        if discord_length(sentence) <= budget:
+            current = sentence
+        else:
+            lines.extend(_split_long(sentence.split(" "), budget))
+    if current:
+        lines.append(current)
+    return [QUOTE_PREFIX + line for line in lines]
+
+
+def pack_messages(blocks: Iterable[Sequence[str]], limit: int = MAX_MESSAGE_CHARS) -> list[str]:
+    """Pack blocks of lines into as few messages as possible, each at most ``limit`` units.
+
+    Blocks are separated by a blank line. A block that does not fit in what is left of a message starts a
+    new one; a block longer than a whole message is split between lines, and its last line (the source
+    line) never starts a message alone when the line before it can move along.
+
+    Raises
+    ------
+    ValueError
+        A single line is longer than ``limit`` (callers build lines shorter than that).
+    """
+    messages: list[list[str]] = []
+    current: list[str] = []  # lines of the message being filled; "" marks a blank separator line
+
+    def size(lines: Sequence[str]) -> int:
+        return discord_length("\n".join(lines))
+
+    for block in blocks:
+        block = [line for line in block if line]
+        if not block:
+            continue
+        for line in block:
+            if discord_length(line) > limit:
+                raise ValueError(f"a line of {discord_length(line)} units cannot fit in a message of {limit}")
+        separator = [""] if current else []
+        if size(current + separator + block) <= limit:
+            current += separator + block
+            continue
+        if size(block) <= limit:
+            messages.append(current)
+            current = list(block)
+            continue
+        # The block is longer than a message: fill line by line.
+        start = len(current) + len(separator)
+        current += separator
+        for index, line in enumerate(block):
+            if size(current + [line]) <= limit:
+                current.append(line)
+                continue
+            carried: list[str] = []
+            is_last = index == len(block) - 1
+            if is_last and len(current) - start >= 2 and size([current[-1], line]) <= limit:
+                carried = [current.pop()]  # keep the source line with the end of its quote
+            while current and current[-1] == "":
+                current.pop()
+            messages.append(current)
+            current = carried + [line]
+            start = 0
+    if current:
+        messages.append(current)
+    return ["\n".join(lines) for lines in messages if any(lines)]
+
+
+def _echo(question: str) -> str:
+    return f"**Q:** {escape(_clip(question, MAX_ECHOED_QUESTION))}"
+
+
+def render_not_found(answer: Answer, *, echo_question: bool = False) -> str:
+    """The short "not found" reply, naming the closest document when there is one."""
+    lines = [_echo(answer.question)] if echo_question else []
+    lines.append("I couldn't find an answer to that in the documents.")
+    closest = answer.closest
+    if closest is not None:
+        lines.append(
+            f"The closest document is **{escape(_clip(closest.title, MAX_SOURCE_PART))}** "
+            f"({closest.date_label}, {_file(closest.id)})."
+        )
+    return "\n".join(lines)
+
+
+def render_answer(
+    answer: Answer, *, echo_question: bool = False, limit: int = MAX_MESSAGE_CHARS
+) -> list[str]:
+    """Render ``answer`` as message contents, each at most ``limit`` units (UTF-16 code units).
+
+    Parameters
+    ----------
+    answer:
+        The retriever's answer; its excerpts are shown best first.
+    echo_question:
+        Start with a ``Q:`` line repeating the question (for ``/ask``, where the question is not visible
+        above the reply as it is for a replied-to message).
+    limit:
+        Longest message, 2,000 for Discord.
+
+    Returns
+    -------
+    list[str]
+        One content per message to send, in order; never empty. Not-found answers are one message.
+    """
+    if not answer.answered:
+        return [render_not_found(answer, echo_question=echo_question)]
+    line_limit = min(MAX_QUOTE_LINE, limit // 2)
+    blocks: list[list[str]] = [[_echo(answer.question)]] if echo_question else []
+    for excerpt in answer.excerpts:
+        blocks.append(quote_lines(excerpt.text, line_limit) + [source_line(excerpt)])
+    return pack_messages(blocks, limit)
+
+
+def render_mistake(message: str, *, in_channel: bool = False) -> str:
+    """The short reply to a user mistake (``str(QuestionError)``); ``in_channel`` adds how to ask."""
+    text = escape(_clip(message, 500))
+    if in_channel:
+        text += "\nMention me with your question, e.g. `@bot how long is the report?`, or use `/ask`."
+    return text

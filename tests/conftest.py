@@ -1,0 +1,27 @@
+"""Shared fixtures.
+
+* ``discord_bot``: a real bot connected to a local fake Discord (see ``tests/fake_discord.py``), answering
+  from :data:`fake_discord.SAMPLE_DOCUMENTS`. For other documents or options, use
+  ``async with running_bot(tmp_path, documents, ...) as harness:`` directly.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest_asyncio
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # so `pytest` (not only `python -m pytest`) finds bot/ and retrieval/
+    sys.path.insert(0, str(ROOT))
+
+from fake_discord import BotHarness, running_bot
+
+
+@pytest_asyncio.fixture
+async def discord_bot(tmp_path: Path) -> AsyncIterator[BotHarness]:
+    """A running bot on a fake Discord, with the sample documents and an answer channel configured."""
+    async with running_bot(tmp_path) as harness:
+        yield harness

@@ -18,12 +18,15 @@ from pathlib import Path
 from typing import TextIO
 
 from retrieval import Answer, Retriever
-from retrieval.errors import CorpusError, QuestionError
+from retrieval.errors import (CorpusError, NothingToSummariseError, QuestionError, SummaryError,
+                              UnknownDocumentError)
+from retrieval.summary import MAX_SENTENCES, MIN_SENTENCES, Source, Summary, sources, summarise
 from retrieval.retriever import DEFAULT_TOP_K, MAX_TOP_K
 
 from .settings import Settings
 
-__all__ = ["build_parser", "run_cli", "format_answer_text", "USAGE_ERROR"]
+__all__ = ["build_parser", "run_cli", "format_answer_text", "format_summary_text", "format_sources_text",
+           "USAGE_ERROR"]
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +75,32 @@ def build_parser() -> argparse.ArgumentParser:
     _common(ask)
     ask.add_argument("--top-k", type=_top_k, default=DEFAULT_TOP_K, metavar="K",
                      help=f"most excerpts to quote, 1 to {MAX_TOP_K} (default {DEFAULT_TOP_K})")
+    summary = commands.add_parser(
+        "summary", help="summarise the documents, one document or a topic, with verbatim sentences",
+        description="Summarise with whole sentences quoted verbatim: the whole collection (a dated digest when "
+        "there are several documents), one document, or what the documents say about a topic.")
+    summary.add_argument("--document", metavar="DOC", help="a document's file name or title")
+    summary.add_argument("--topic", metavar="TEXT", help="summarise what the documents say about this")
+    summary.add_argument("--since", metavar="DATE", help="only documents dated on or after DATE (YYYY-MM-DD)")
+    summary.add_argument("--until", metavar="DATE", help="only documents dated on or before DATE (YYYY-MM-DD)")
+    summary.add_argument("--sentences", type=_sentence_count, metavar="N",
+                         help=f"how many sentences, {MIN_SENTENCES} to {MAX_SENTENCES} (default: 3 to 5, "
+                         "by the material's length)")
+    _common(summary)
+    listing = commands.add_parser("sources", help="list every document with its title, date, file and size",
+                                  description="List every document, newest first.")
+    _common(listing)
     return parser
+
+
+def _sentence_count(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, got {value!r}")
+    if not MIN_SENTENCES <= n <= MAX_SENTENCES:
+        raise argparse.ArgumentTypeError(f"must be between {MIN_SENTENCES} and {MAX_SENTENCES}, got {n}")
+    return n
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -83,7 +111,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
 def format_answer_text(answer: Answer) -> str:
     """Render an answer for a person reading a terminal: each excerpt quoted, then its source line."""
     if not answer.answered:
-        lines = [f"I couldn't find that in the documents: {answer.question}"]
+        lines = ["I couldn't find that in the documents."]
         if answer.closest is not None:
             lines.append(f"The closest document is “{answer.closest.title}” "
                          f"({answer.closest.date_label}, {answer.closest.id}).")
@@ -164,8 +192,84 @@ def _ask(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) -> i
     return 0
 
 
+def _quote(text: str) -> str:
+    return textwrap.fill(" ".join(text.split()), width=88, initial_indent="  > ", subsequent_indent="  > ")
+
+
+def format_summary_text(summary: Summary) -> str:
+    """Render a summary for a terminal: a heading, then each document's quoted sentences under its source line.
+
+    From several documents (a digest), the documents come oldest first, each under a line with its date,
+    title and file. A note says how many undated documents a date range left out.
+    """
+    count = len(summary.sentences)
+    noun = "sentence" if count == 1 else "sentences"
+    if summary.topic is not None:
+        heading = f"What the documents say about “{summary.topic.strip()}” ({count} {noun}"
+    elif summary.is_digest:
+        heading = f"Digest of {summary.documents:,} documents ({count} {noun}, oldest first"
+    else:
+        heading = f"Summary ({count} {noun}"
+    if summary.since or summary.until:
+        heading += ", " + " ".join(p for p in (f"since {summary.since}" if summary.since else "",
+                                               f"until {summary.until}" if summary.until else "") if p)
+    blocks = [heading + "):"]
+    for document, quoted in summary.groups():
+        lines = [f"{document.date_label} · {document.title} · {document.id}"]
+        lines.append("\n  >\n".join(_quote(s.text) for s in quoted))
+        blocks.append("\n".join(lines))
+    if summary.undated_left_out:
+        n = summary.undated_left_out
+        blocks.append(f"({n} undated document{'s were' if n != 1 else ' was'} left out of the date range.)")
+    return "\n\n".join(blocks)
+
+
+def format_sources_text(listed: Sequence[Source]) -> str:
+    """Render the document list for a terminal: date, size in passages, title and file, newest first."""
+    lines = [f"{len(listed):,} document{'s' if len(listed) != 1 else ''}, newest first:", "",
+             f"{'date':<10}  {'passages':>8}  title · file"]
+    for source in listed:
+        document = source.document
+        lines.append(f"{document.date_label:<10}  {source.passages:>8,}  {document.title} · {document.id}")
+    return "\n".join(lines)
+
+
+def _summary(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) -> int:
+    retriever = load_retriever(args.seeds, err)
+    try:
+        summary = summarise(retriever, document=args.document, topic=args.topic, since=args.since,
+                            until=args.until, sentences=args.sentences)
+    except NothingToSummariseError as error:  # a fine request that finds nothing: not a usage error
+        if args.json:
+            print(json.dumps({"sentences": []}), file=out)
+            print(f"note: {error}", file=err)
+        else:
+            print(str(error), file=out)
+        return 0
+    except UnknownDocumentError as error:
+        raise UsageError(f"{error} List the documents with: python -m bot sources") from error
+    except SummaryError as error:
+        raise UsageError(str(error)) from error
+    if args.json:
+        print(json.dumps(summary.to_dict(), ensure_ascii=False), file=out)
+        if summary.undated_left_out:
+            print(f"note: {summary.undated_left_out} undated document(s) were left out of the date range.", file=err)
+    else:
+        print(format_summary_text(summary), file=out)
+    return 0
+
+
+def _sources(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) -> int:
+    listed = sources(load_retriever(args.seeds, err))
+    if args.json:
+        print(json.dumps({"sources": [s.to_dict() for s in listed]}, ensure_ascii=False), file=out)
+    else:
+        print(format_sources_text(listed), file=out)
+    return 0
+
+
 Handler = Callable[[argparse.Namespace, TextIO, TextIO, TextIO], int]
-COMMANDS: dict[str, Handler] = {"ask": _ask}
+COMMANDS: dict[str, Handler] = {"ask": _ask, "summary": _summary, "sources": _sources}
 
 
 def run_cli(argv: Sequence[str], out: TextIO | None = None, err: TextIO | None = None,

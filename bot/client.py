@@ -102,6 +102,9 @@ class SeedBot(commands.Bot):
         **options: Any,
     ) -> None:
         options.pop("allowed_mentions", None)  # never configurable: the bot pings no one
+        # The bot never joins voice: don't warn at start-up that voice libraries are missing.
+        discord.VoiceClient.warn_nacl = False
+        discord.VoiceClient.warn_dave = False
         super().__init__(
             command_prefix=commands.when_mentioned,  # no text commands; see on_message
             help_command=None,

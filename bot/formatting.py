@@ -164,7 +164,7 @@ def quote_lines(text: str, limit: int = MAX_QUOTE_LINE) -> list[str]:
     word boundaries with ``…`` at the end of one piece and the start of the next.
     """
     budget = limit - discord_length(QUOTE_PREFIX)
-    spans = split_sentences(text) or [(0, len(text))]
+    spans = split_sentences(text, headings=False, max_chars=None) or [(0, len(text))]
     sentences = [escape(" ".join(text[s:e].split())) for s, e in spans]
     sentences = [s for s in sentences if s]
     lines: list[str] = []

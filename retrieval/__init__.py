@@ -2,11 +2,32 @@
 
 from .analyzer import ENGLISH_STOP_WORDS, Analyzer
 from .documents import Document, LoadResult, load_documents, parse_document
-from .errors import CorpusError, NoDocumentsError, QuestionError, RetrievalError, SeedsFolderNotFound
+from .errors import (
+    CorpusError,
+    DateRangeError,
+    NoDocumentsError,
+    NothingToSummariseError,
+    QuestionError,
+    RetrievalError,
+    SeedsFolderNotFound,
+    SummaryError,
+    SummaryLengthError,
+    TopicError,
+    UnknownDocumentError,
+)
 from .index import BM25Index, LuceneIdfBM25
 from .passages import Passage, make_passages
 from .retriever import DEFAULT_TOP_K, MAX_QUESTION_CHARS, Answer, Excerpt, Retriever
 from .sentences import split_sentences
+from .summary import (
+    Source,
+    Summary,
+    SummarySentence,
+    document_choices,
+    resolve_document,
+    sources,
+    summarise,
+)
 
 __all__ = [
     "Analyzer",
@@ -14,6 +35,7 @@ __all__ = [
     "BM25Index",
     "CorpusError",
     "DEFAULT_TOP_K",
+    "DateRangeError",
     "Document",
     "ENGLISH_STOP_WORDS",
     "Excerpt",
@@ -21,13 +43,25 @@ __all__ = [
     "LuceneIdfBM25",
     "MAX_QUESTION_CHARS",
     "NoDocumentsError",
+    "NothingToSummariseError",
     "Passage",
     "QuestionError",
     "RetrievalError",
     "Retriever",
     "SeedsFolderNotFound",
+    "Source",
+    "Summary",
+    "SummaryError",
+    "SummaryLengthError",
+    "SummarySentence",
+    "TopicError",
+    "UnknownDocumentError",
+    "document_choices",
     "load_documents",
     "make_passages",
     "parse_document",
+    "resolve_document",
+    "sources",
     "split_sentences",
+    "summarise",
 ]

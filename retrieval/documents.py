@@ -158,13 +158,25 @@ def _shorten(title: str, limit: int = _TITLE_CHARS) -> str:
     return (cut or title[:limit]) + "…"
 
 
+class _StringYAMLHandler(frontmatter.YAMLHandler):  # type: ignore[misc]
+    """YAML front matter with every scalar kept as a string (``yaml.BaseLoader``).
+
+    PyYAML's default loader turns ``date: 2023-13-45`` into an exception that would discard the whole
+    block, title included; as strings, the date is checked on its own (with a warning naming the file) and
+    the title survives.
+    """
+
+    def load(self, fm: str, **kwargs: object) -> object:
+        return yaml.load(fm, Loader=yaml.BaseLoader)
+
+
 def _front_matter(text: str, body_start: int, name: str, warnings: list[str]) -> tuple[dict[str, object], int]:
     """Parse YAML front matter at ``body_start``; returns (metadata, new body_start)."""
     rest = text[body_start:]
     if not rest.lstrip("\ufeff").startswith("---"):
         return {}, body_start
     try:
-        metadata, content = frontmatter.parse(rest)
+        metadata, content = frontmatter.parse(rest, handler=_StringYAMLHandler())
     except (yaml.YAMLError, ValueError, TypeError) as error:
         _warn(warnings, "%s: its front matter is not valid YAML (%s); it is quoted as plain text.", name,
               str(error).splitlines()[0])
@@ -181,7 +193,11 @@ def _metadata_date(value: object, name: str, warnings: list[str]) -> dt.date | N
     if isinstance(value, dt.date):
         return value
     if isinstance(value, str):
-        return _parse_iso(value.strip()[:10], name, "front-matter date", warnings)
+        text = value.strip().strip("'\"")
+        try:
+            return dt.datetime.fromisoformat(text).date()  # a date-time ("2023-01-05T10:30:00Z" too)
+        except ValueError:
+            return _parse_iso(text[:10], name, "front-matter date", warnings)
     if value is not None:
         _warn(warnings, "%s: front-matter date %r is not a date; ignored.", name, value)
     return None

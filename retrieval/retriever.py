@@ -8,6 +8,7 @@ terminal, the Discord bot and the benchmarks all call :meth:`Retriever.ask`.
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -27,6 +28,8 @@ from .sentences import split_sentences
 __all__ = ["Retriever", "Answer", "Excerpt", "MAX_QUESTION_CHARS", "DEFAULT_TOP_K", "MIN_COVERAGE"]
 
 log = logging.getLogger(__name__)
+
+_HEADING = re.compile(r"#{1,6}[ \t]+\S.*")
 
 #: Longest question accepted, in characters. Longer input is almost always a pasted document.
 MAX_QUESTION_CHARS = 1000
@@ -137,6 +140,22 @@ class Answer:
         return data
 
 
+def _excerpt_terms(text: str, spans: Sequence[tuple[int, int]], term_lists: Sequence[list[str]]) -> list[frozenset[str]]:
+    """Per-sentence term sets for excerpt choice.
+
+    A Markdown heading is a title, not an answer: it is never quoted alone. Its terms count for the
+    sentence right below it instead, so "Where is the moon base?" quotes the first sentence under
+    ``# Moon base``.
+    """
+    sets = [frozenset(t) for t in term_lists]
+    for i, (s, e) in enumerate(spans):
+        if text.startswith("#", s) and _HEADING.fullmatch(text, s, e):
+            if i + 1 < len(sets):
+                sets[i + 1] = sets[i + 1] | sets[i]
+            sets[i] = frozenset()
+    return sets
+
+
 @dataclass
 class _DocumentSentences:
     spans: list[tuple[int, int]]
@@ -205,7 +224,7 @@ class Retriever:
             spans = split_sentences(document.text, document.body_start)
             term_lists = [analyzer(document.text[s:e]) for s, e in spans]
             words = [len(document.text[s:e].split()) for s, e in spans]
-            sentences.append(_DocumentSentences(spans, [frozenset(t) for t in term_lists],
+            sentences.append(_DocumentSentences(spans, _excerpt_terms(document.text, spans, term_lists),
                                                 [e - s for s, e in spans]))
             for passage in make_passages(d, spans, words):
                 passages.append(passage)
@@ -239,8 +258,8 @@ class Retriever:
             raise QuestionError("Please ask a question: it is empty.")
         if len(text) > MAX_QUESTION_CHARS:
             raise QuestionError(
-                f"That question is {len(text):,} characters long; please keep it under "
-                f"{MAX_QUESTION_CHARS:,}."
+                f"That question is {len(text):,} characters long; please keep it to "
+                f"{MAX_QUESTION_CHARS:,} characters at most."
             )
         terms = self.analyzer(text)
         if not terms:

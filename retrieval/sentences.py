@@ -3,16 +3,94 @@
 syntok keeps each token's offset into the input, so a sentence is the slice from its first token to the end
 of its last token: quoting ``text[start:end]`` reproduces the sentence exactly as written. It handles
 abbreviations (U.S., Sec., Dr.), quotes and URLs.
+
+Two rules on top of syntok keep every sentence quotable (both on by default, each can be turned off):
+
+* a Markdown heading line (``# Title``) is a sentence of its own, never glued to the text below it;
+* a "sentence" longer than :data:`MAX_SENTENCE_CHARS` (a table, a list without punctuation, a file with no
+  full stops) is cut at line breaks, and a line still too long is cut at the last space before the limit, so
+  an excerpt can never be a whole file, and no word is ever cut in two.
 """
 
 from __future__ import annotations
 
+import re
+
 import syntok.segmenter as segmenter
 
-__all__ = ["split_sentences"]
+__all__ = ["split_sentences", "MAX_SENTENCE_CHARS"]
+
+#: Longest sentence kept whole, in characters. Real prose sentences are far shorter (SQuAD's longest
+#: are about 700); longer runs are cut as described above, so that one excerpt stays readable and fits in
+#: two Discord messages.
+MAX_SENTENCE_CHARS = 3000
+
+_HEADING_LINE = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+\S.*$", re.MULTILINE)
 
 
-def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+def _cut_long(text: str, start: int, end: int, limit: int) -> list[tuple[int, int]]:
+    """Cut ``text[start:end]`` into pieces of at most ``limit`` characters, at line breaks, then spaces."""
+    pieces: list[tuple[int, int]] = []
+    line_start = start
+    for line in text[start:end].splitlines(keepends=True):
+        s, e = line_start, line_start + len(line)
+        line_start = e
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        while e - s > limit:
+            cut = text.rfind(" ", s, s + limit + 1)
+            if cut <= s:  # one enormous "word": cut at the limit rather than quote it whole
+                cut = s + limit
+            piece_end = cut
+            while piece_end > s and text[piece_end - 1].isspace():
+                piece_end -= 1
+            pieces.append((s, piece_end))
+            s = cut
+            while s < e and text[s].isspace():
+                s += 1
+        if e > s:
+            pieces.append((s, e))
+    return _merge_short(pieces, limit)
+
+
+def _merge_short(pieces: list[tuple[int, int]], limit: int) -> list[tuple[int, int]]:
+    """Join consecutive pieces while they fit in ``limit`` (hard-wrapped lines of one sentence)."""
+    merged: list[tuple[int, int]] = []
+    for s, e in pieces:
+        if merged and e - merged[-1][0] <= limit:
+            merged[-1] = (merged[-1][0], e)
+        else:
+            merged.append((s, e))
+    return merged
+
+
+def _split_headings(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Split ``text[start:end]`` before and after each Markdown heading line it contains."""
+    spans: list[tuple[int, int]] = []
+    cursor = start
+    for match in _HEADING_LINE.finditer(text, start, end):
+        hs, he = match.start(), min(match.end(), end)
+        spans.append((cursor, hs))
+        spans.append((hs, he))
+        cursor = he
+    spans.append((cursor, end))
+    trimmed = []
+    for s, e in spans:
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            trimmed.append((s, e))
+    return trimmed
+
+
+def split_sentences(
+    text: str, start: int = 0, end: int | None = None, *, headings: bool = True,
+    max_chars: int | None = MAX_SENTENCE_CHARS,
+) -> list[tuple[int, int]]:
     """Split ``text[start:end]`` into sentences.
 
     Parameters
@@ -21,6 +99,10 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
         The full document text.
     start, end:
         The region to split, as offsets into ``text`` (``end`` defaults to ``len(text)``).
+    headings:
+        Make each Markdown heading line a sentence of its own.
+    max_chars:
+        Cut longer sentences at line breaks, then spaces (``None``: never cut).
 
     Returns
     -------
@@ -42,6 +124,12 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
     for i, s in enumerate(starts):
         e = starts[i + 1] if i + 1 < len(starts) else len(region)
         piece = region[s:e].rstrip()
-        if piece:
-            spans.append((start + s, start + s + len(piece)))
+        if not piece:
+            continue
+        s, e = start + s, start + s + len(piece)
+        for hs, he in _split_headings(text, s, e) if headings else [(s, e)]:
+            if max_chars is not None and he - hs > max_chars:
+                spans.extend(_cut_long(text, hs, he, max_chars))
+            else:
+                spans.append((hs, he))
     return spans

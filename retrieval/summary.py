@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import heapq
 import math
 import re
 import time
@@ -95,6 +96,12 @@ PRESELECT_PER_DOCUMENT = 8
 MAX_TOPIC_PASSAGES = 40
 #: Passages whose BM25 score for the topic is below this share of the best one are not read.
 TOPIC_RELATIVE_SCORE = 0.3
+#: Least :class:`difflib.SequenceMatcher` ratio for a document to be suggested for a name that matches none.
+SUGGESTION_CUTOFF = 0.6
+#: Suggestions are only those within this ratio of the best one.
+SUGGESTION_MARGIN = 0.15
+#: Documents (sharing the most character trigrams with the typed name) compared in full for suggestions.
+FUZZY_SHORTLIST = 200
 #: PageRank damping factor (Brin & Page 1998; 0.85 as in Mihalcea & Tarau 2004).
 DAMPING = 0.85
 #: BM25 parameters of the sentence-to-sentence similarity (Barrios et al. 2016 use k1=1.2, b=0.75).
@@ -210,16 +217,8 @@ class Summary:
         return grouped
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form, as printed by ``python -m bot summary --json``."""
-        return {
-            "scope": self.scope,
-            "document": self.document.id if self.document else None,
-            "topic": self.topic,
-            "since": self.since.isoformat() if self.since else None,
-            "until": self.until.isoformat() if self.until else None,
-            "undated_left_out": self.undated_left_out,
-            "sentences": [s.to_dict() for s in self.sentences],
-        }
+        """JSON-ready form, as printed by ``python -m bot summary --json``: ``{"sentences": [...]}``."""
+        return {"sentences": [s.to_dict() for s in self.sentences]}
 
 
 @dataclass(frozen=True)
@@ -301,7 +300,8 @@ def parse_date(value: str | dt.date | None, name: str = "date") -> dt.date | Non
 
 
 def _fold(text: str) -> str:
-    return " ".join(text.casefold().split())
+    """Case- and space-insensitive form of a name; hyphens and underscores count as spaces."""
+    return " ".join(text.casefold().replace("-", " ").replace("_", " ").split())
 
 
 def _stem_name(doc_id: str) -> str:
@@ -317,14 +317,15 @@ def resolve_document(retriever: Retriever, name: str) -> Document:
     """Find the document a person means by ``name``.
 
     Tried in order, the first step that matches exactly one document wins: the id exactly; then, ignoring
-    case and repeated spaces, the id, the file name, the file name without its ending, or the title; then
-    a unique document whose title or id contains ``name``.
+    case and repeated spaces (hyphens and underscores count as spaces), the id, the file name, the file name
+    without its ending, or the title; then a unique document whose title or id contains ``name``.
 
     Raises
     ------
     UnknownDocumentError
         ``name`` is empty, matches several documents equally (their ids are the suggestions), or matches
-        none (the suggestions are the closest titles and ids by :func:`difflib.get_close_matches`).
+        none (the suggestions are up to three documents whose title, file name or a run of title words is
+        closest by :class:`difflib.SequenceMatcher` ratio, at least :data:`SUGGESTION_CUTOFF`).
     """
     wanted = _fold(name)
     if not wanted:
@@ -357,18 +358,53 @@ def _ambiguous(name: str, matches: list[Document]) -> UnknownDocumentError:
     )
 
 
+def _names(document: Document) -> list[str]:
+    """The names a person may use for a document: title, file name with and without its ending (folded)."""
+    return list({_fold(document.title), _fold(_stem_name(document.id)), _fold(document.id.rsplit("/", 1)[-1])})
+
+
+def _trigrams(text: str) -> frozenset[str]:
+    padded = f"  {text} "
+    return frozenset(padded[i : i + 3] for i in range(len(padded) - 2))
+
+
+def _closeness(wanted: str, names: Sequence[str]) -> float:
+    """The best :class:`difflib.SequenceMatcher` ratio of ``wanted`` against the names and against every
+    run of as many words of a name as ``wanted`` has."""
+    width = len(wanted.split())
+    keys = set(names)
+    for name in names:
+        words = name.split()
+        keys.update(" ".join(words[i : i + width]) for i in range(max(1, len(words) - width + 1)))
+    matcher = difflib.SequenceMatcher(b=wanted, autojunk=False)
+    best = 0.0
+    for key in keys:
+        matcher.set_seq1(key)
+        if matcher.real_quick_ratio() > best and matcher.quick_ratio() > best:
+            best = max(best, matcher.ratio())
+    return best
+
+
+def _closest(retriever: Retriever, wanted: str, limit: int, cutoff: float) -> list[Document]:
+    """Up to ``limit`` documents whose names are closest to ``wanted``, best first: ratio at least ``cutoff``
+    and within :data:`SUGGESTION_MARGIN` of the best.
+
+    Only the :data:`FUZZY_SHORTLIST` documents sharing the most character trigrams with ``wanted`` are
+    compared with :class:`difflib.SequenceMatcher`, so this stays fast on tens of thousands of documents.
+    """
+    names = _cache_for(retriever).names(retriever)
+    wanted_grams = _trigrams(wanted)
+    shared = [(len(wanted_grams & grams), i) for i, (_, grams) in enumerate(names)]
+    shortlist = [i for count, i in heapq.nlargest(FUZZY_SHORTLIST, shared) if count > 0]
+    scored = [(_closeness(wanted, names[i][0]), i) for i in shortlist]
+    scored = sorted((x for x in scored if x[0] >= cutoff), key=lambda x: (-x[0], x[1]))
+    if scored:  # keep those nearly as close as the best: one clear match is not diluted by weak ones
+        scored = [x for x in scored if x[0] >= scored[0][0] - SUGGESTION_MARGIN]
+    return [retriever.documents[i] for _, i in scored[:limit]]
+
+
 def _unknown(retriever: Retriever, name: str) -> Document:
-    wanted = _fold(name)
-    keys: dict[str, Document] = {}
-    for document in retriever.documents:
-        for key in (_fold(document.title), _fold(_stem_name(document.id)), _fold(document.id)):
-            keys.setdefault(key, document)
-    close = difflib.get_close_matches(wanted, list(keys), n=10, cutoff=0.4)
-    suggestions: list[Document] = []
-    for key in close:
-        if keys[key] not in suggestions:
-            suggestions.append(keys[key])
-    suggestions = suggestions[:5]
+    suggestions = _closest(retriever, _fold(name), 3, SUGGESTION_CUTOFF)
     hint = (" Did you mean " + " or ".join(_label(d) for d in suggestions) + "?") if suggestions else ""
     raise UnknownDocumentError(f"No document is called {name.strip()!r}.{hint}", [d.id for d in suggestions])
 
@@ -387,8 +423,8 @@ def document_choices(retriever: Retriever, typed: str, limit: int = 25) -> list[
     -------
     list[Document]
         With nothing typed: the newest documents. Otherwise the documents whose title or id contains the
-        typed text (ignoring case), those starting with it first; when none does, the closest by
-        :func:`difflib.get_close_matches`. At most ``limit``.
+        typed text (ignoring case), those starting with it first; when none does, the closest names by
+        :class:`difflib.SequenceMatcher` ratio (at least :data:`SUGGESTION_CUTOFF`). At most ``limit``.
     """
     if limit < 1:
         return []
@@ -407,15 +443,7 @@ def document_choices(retriever: Retriever, typed: str, limit: int = 25) -> list[
     if ranked:
         ranked.sort(key=lambda r: (r[0], r[1], r[2], r[3].id))
         return [r[3] for r in ranked[:limit]]
-    keys: dict[str, Document] = {}
-    for document in retriever.documents:
-        keys.setdefault(_fold(document.title), document)
-        keys.setdefault(_fold(document.id), document)
-    found: list[Document] = []
-    for key in difflib.get_close_matches(wanted, list(keys), n=limit * 2, cutoff=0.5):
-        if keys[key] not in found:
-            found.append(keys[key])
-    return found[:limit]
+    return _closest(retriever, wanted, limit, SUGGESTION_CUTOFF)
 
 
 # --------------------------------------------------------------------------------------------- material
@@ -455,13 +483,15 @@ def is_heading(document: Document, start: int, end: int) -> bool:
 def _plain(text: str, terms: frozenset[str]) -> bool:
     """Whether a sentence reads as prose: enough terms, not too long, not a table of figures.
 
-    A table is a "sentence" of three or more short lines (mean under :data:`TABLE_LINE_CHARS` characters) or
-    one whose words are mostly numbers (more than :data:`MAX_NUMBER_SHARE` of them hold a digit).
+    A table is a "sentence" of three or more lines that are short (mean under :data:`TABLE_LINE_CHARS`
+    characters) or indented (two or more after the first), or one whose words are mostly numbers (more than
+    :data:`MAX_NUMBER_SHARE` of them hold a digit).
     """
     if len(terms) < MIN_TERMS or len(text) > MAX_SENTENCE_CHARS:
         return False
-    lines = [line.strip() for line in text.splitlines()]
-    if len(lines) >= 3 and sum(map(len, lines)) < TABLE_LINE_CHARS * len(lines):
+    lines = text.splitlines()
+    if len(lines) >= 3 and (sum(len(line.strip()) for line in lines) < TABLE_LINE_CHARS * len(lines)
+                            or sum(1 for line in lines[1:] if line.startswith(("  ", "\t"))) >= 2):
         return False
     words = text.split()
     numbers = sum(1 for w in words if any(ch.isdigit() for ch in w))
@@ -476,6 +506,16 @@ class _Cache:
         self.matrix: Any = None  # scipy CSR, all sentences x index vocabulary, 0/1
         self.offsets: list[int] = []
         self.lengths: npt.NDArray[np.float64] = np.zeros(0)
+        self._names: list[tuple[list[str], frozenset[str]]] | None = None
+
+    def names(self, retriever: Retriever) -> list[tuple[list[str], frozenset[str]]]:
+        """Per document: its names (see :func:`_names`) and their character trigrams (built once)."""
+        if self._names is None:
+            self._names = []
+            for document in retriever.documents:
+                names = _names(document)
+                self._names.append((names, frozenset().union(*(_trigrams(n) for n in names))))
+        return self._names
 
     def candidates(self, retriever: Retriever, doc: int) -> list[_Candidate]:
         """The document's quotable sentences: no headings, leading list marks and stray symbols trimmed."""
@@ -836,7 +876,9 @@ def _range_text(since: dt.date | None, until: dt.date | None) -> str:
 def _empty_range_message(retriever: Retriever, since: dt.date | None, until: dt.date | None, undated: int) -> str:
     dates = sorted(d.date for d in retriever.documents if d.date is not None)
     message = f"No document is dated {_range_text(since, until)}."
-    if dates:
+    if dates and dates[0] == dates[-1]:
+        message += f" {'The only dated document is' if len(dates) == 1 else 'All dated documents are'} from {dates[0]}."
+    elif dates:
         message += f" The dated documents run from {dates[0]} to {dates[-1]}."
     if undated:
         message += f" {undated} undated document{'s were' if undated != 1 else ' was'} left out."

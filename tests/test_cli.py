@@ -131,3 +131,27 @@ def test_python_m_bot_ask_reads_seeds_dir_from_env_file(folder: Path, tmp_path: 
                             cwd=work, env=_env(PYTHONPATH=str(ROOT)), capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["excerpts"][0]["document"] == "ferry.txt"
+
+
+@pytest.mark.parametrize(
+    ("env_file", "named"),
+    [("GUILD_ID=abc\n", "GUILD_ID"), ("ANSWER_CHANNEL_IDS=12,abc\n", "ANSWER_CHANNEL_IDS"),
+     ("LOG_LEVEL=verbose\n", "LOG_LEVEL")],
+)
+def test_invalid_settings_give_a_clear_message_not_a_traceback(tmp_path: Path, env_file: str, named: str) -> None:
+    (tmp_path / ".env").write_text(env_file + "DISCORD_TOKEN=secret-token-value\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "bot", "ask", "report"], cwd=tmp_path,
+                            env=_env(PYTHONPATH=str(ROOT)), capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert named in result.stderr
+    assert "Traceback" not in result.stderr
+    assert "secret-token-value" not in result.stderr + result.stdout
+
+
+def test_output_piped_into_a_program_that_stops_reading_ends_quietly(folder: Path) -> None:
+    questions = "When does the ferry leave?\n" * 300
+    script = f"{sys.executable} -m bot ask --batch - --json --seeds {folder} | head -c 10 > /dev/null"
+    result = subprocess.run(["bash", "-o", "pipefail", "-c", script], input=questions, cwd=ROOT,
+                            env=_env(PYTHONPATH=str(ROOT)), capture_output=True, text=True, timeout=60)
+    assert "Traceback" not in result.stderr
+    assert "BrokenPipeError" not in result.stderr

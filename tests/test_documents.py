@@ -140,3 +140,14 @@ def test_sentences_survive_abbreviations_quotes_and_urls() -> None:
         "See https://t.co/MQmI8mFoxo for the post.",
         "Dr. Smith agreed.",
     ]
+
+
+def test_impossible_front_matter_date_keeps_the_title_and_hides_the_block() -> None:
+    warnings: list[str] = []
+    doc = parse_document("octopus.md", "---\ntitle: Bad Date\ndate: 2023-13-45\n---\nThe octopus has three hearts.",
+                         warnings)
+    assert doc.title == "Bad Date"
+    assert doc.date is None
+    assert doc.body == "The octopus has three hearts."
+    assert warnings == ["octopus.md: the front-matter date '2023-13-45' is not a real date; the document is "
+                        "treated as undated."]

@@ -134,3 +134,22 @@ def test_passages_overlap_and_respect_word_limits() -> None:
 def test_a_single_very_long_sentence_is_its_own_passage() -> None:
     passages = make_passages(0, [(0, 10), (11, 5000), (5001, 5010)], [2, 900, 2])
     assert any(p.first == p.last == 1 for p in passages)
+
+
+def test_a_file_without_sentence_punctuation_is_never_quoted_whole() -> None:
+    from retrieval.sentences import MAX_SENTENCE_CHARS
+
+    text = "lorem ipsum dolor " * 40_000 + "the narwhal tusk senses water temperature"
+    answer = Retriever.from_documents(_docs(text, "Other notes.")).ask("What does the narwhal tusk sense?")
+    first = answer.excerpts[0]
+    assert "narwhal tusk" in first.text
+    assert len(first.text) <= MAX_SENTENCE_CHARS
+    assert first.text == text[first.start : first.end]
+    assert text[first.start - 1] == " "  # cut between words
+
+
+def test_a_markdown_heading_is_not_quoted_alone() -> None:
+    text = "# Moon base\n\nThe base sits in Shackleton crater. It has four modules.\n\n## Power\n\nSolar panels feed it."
+    retriever = Retriever.from_documents(_docs(text, "Farms keep cows and sheep."))
+    assert retriever.ask("Where is the moon base?").excerpts[0].text == "The base sits in Shackleton crater."
+    assert retriever.ask("What is the power source?").excerpts[0].text == "Solar panels feed it."

@@ -1,0 +1,416 @@
+"""Summaries and sources in the retrieval core: what a reader of ``/summary`` and ``/sources`` would notice."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+import numpy as np
+import pytest
+
+import retrieval.summary as summary_module
+from retrieval import Retriever, parse_document
+from retrieval.errors import (
+    DateRangeError,
+    NothingToSummariseError,
+    SummaryError,
+    SummaryLengthError,
+    TopicError,
+    UnknownDocumentError,
+)
+from retrieval.index import BM25Index
+from retrieval.summary import document_choices, is_heading, parse_date, resolve_document, sources, summarise
+
+HARBOUR = """date 2021-03-01
+# Harbour expansion
+
+The harbour authority approved a new container quay for the harbour on Monday.
+The new quay will double the harbour's capacity for container ships.
+Work on the container quay starts in May and should end within two years.
+Local fishermen fear that building the quay will drive the fish away from the harbour.
+The mayor said the harbour expansion would bring two hundred jobs to the town.
+
+## Costs
+
+The quay costs forty million euros, paid by the port and the region.
+"""
+
+FERRY = """date 2022-06-15 New ferry timetable
+
+The island ferry will sail every two hours from June.
+The ferry company bought a second ferry to run the new timetable.
+Tickets for the ferry stay at twelve euros for adults.
+The first ferry leaves the harbour at six in the morning.
+Cyclists can take their bikes on the ferry for free.
+"""
+
+FESTIVAL = """date 2023-08-20 Summer festival
+
+The summer music festival drew twenty thousand visitors to the beach.
+Forty bands played on three stages over the festival weekend.
+The festival organisers thanked the volunteers who cleaned the beach.
+Next year the festival will add a stage for local bands.
+"""
+
+GARDEN = """Garden notes
+
+Tomatoes need sun and water every day in summer.
+The compost heap should be turned every month.
+Basil grows well next to the tomatoes.
+"""
+
+DOCUMENTS = {"harbour.md": HARBOUR, "ferry.txt": FERRY, "festival.txt": FESTIVAL, "notes/garden.txt": GARDEN}
+
+
+WORDS = ("harbour ferry quay ship grain timber coal steel wool dock storm tide crane mayor council budget "
+         "school bridge road river market festival museum painting garden tomato basil compost weather winter "
+         "summer village island lighthouse keeper fisherman boat net engine ticket timetable station train "
+         "doctor hospital nurse library teacher student exam theatre concert choir orchestra farmer orchard "
+         "apple cider bakery bread cheese castle tower wall gate").split()
+
+
+def varied_sentences(count: int, seed: int) -> str:
+    """``count`` distinct sentences of six words drawn from :data:`WORDS` (no two near-duplicates)."""
+    rng = np.random.default_rng(seed)
+    return " ".join("The " + " ".join(rng.choice(WORDS, 6, replace=False)) + " changed." for _ in range(count))
+
+
+def make_retriever(documents: dict[str, str] | None = None) -> Retriever:
+    documents = DOCUMENTS if documents is None else documents
+    return Retriever.from_documents([parse_document(name, text) for name, text in documents.items()])
+
+
+@pytest.fixture(scope="module")
+def retriever() -> Retriever:
+    return make_retriever()
+
+
+def whole_sentences(retriever: Retriever, doc_id: str) -> set[str]:
+    d = next(i for i, doc in enumerate(retriever.documents) if doc.id == doc_id)
+    text = retriever.documents[d].text
+    return {text[s:e] for s, e in retriever.sentences[d].spans}
+
+
+# ------------------------------------------------------------------------------------------ verbatim, order
+
+
+def test_every_sentence_is_a_verbatim_whole_sentence_of_its_document(retriever: Retriever) -> None:
+    for kwargs in ({}, {"document": "harbour.md"}, {"topic": "ferry tickets"}, {"sentences": 10}):
+        summary = summarise(retriever, **kwargs)  # type: ignore[arg-type]
+        assert summary.sentences
+        for sentence in summary.sentences:
+            assert sentence.text == sentence.document.text[sentence.start : sentence.end]
+            assert sentence.text in whole_sentences(retriever, sentence.document.id)
+
+
+def test_document_summary_keeps_document_order_and_skips_headings(retriever: Retriever) -> None:
+    summary = summarise(retriever, document="harbour.md", sentences=5)
+    assert summary.scope == "document" and summary.document is not None
+    assert summary.document.id == "harbour.md" and not summary.is_digest
+    starts = [s.start for s in summary.sentences]
+    assert starts == sorted(starts) and len(starts) == 5
+    texts = [s.text for s in summary.sentences]
+    assert not any(t.startswith("#") for t in texts)
+    assert "The harbour authority approved a new container quay for the harbour on Monday." in texts
+
+
+def test_document_summary_picks_central_sentences(retriever: Retriever) -> None:
+    summary = summarise(retriever, document="harbour.md", sentences=2)
+    assert [s.text for s in summary.sentences] == [
+        "The harbour authority approved a new container quay for the harbour on Monday.",
+        "The new quay will double the harbour's capacity for container ships.",
+    ]
+
+
+def test_title_lines_are_headings_and_never_quoted() -> None:
+    document = parse_document("bbc.txt", "Ad sales boost profit\n\nQuarterly profits jumped by a third. "
+                                         "Sales rose in every region.")
+    retriever = Retriever.from_documents([document])
+    spans = retriever.sentences[0].spans
+    assert is_heading(document, *spans[0]) and not is_heading(document, *spans[1])
+    summary = summarise(retriever, sentences=3)
+    assert [s.text for s in summary.sentences] == ["Quarterly profits jumped by a third.",
+                                                   "Sales rose in every region."]
+
+
+def test_a_document_that_opens_with_a_sentence_keeps_it() -> None:
+    text = "date 2020-01-01 The council voted to close the old bridge. The bridge is unsafe for cars. " \
+           "Cars will use the ring road. The ring road adds ten minutes to a bridge journey."
+    retriever = make_retriever({"bridge.txt": text})
+    summary = summarise(retriever, sentences=4)
+    assert summary.sentences[0].text == "The council voted to close the old bridge."
+
+
+def test_tables_are_not_quoted_while_prose_is_left() -> None:
+    text = ("Quarterly report\n\nShr 1.32 dlrs vs 1.26 dlrs\n    Net 21.2 mln vs 17.4 mln\n"
+            "    Revs 10.0 mln vs 8.4 mln\n    Avg shrs 16.1 mln vs 13.8 mln.\n\n"
+            "The company said net income rose because revenue from shares grew. "
+            "The company expects revenue to grow again next year.")
+    summary = summarise(make_retriever({"q.txt": text}), sentences=2)
+    assert all("Shr 1.32" not in s.text for s in summary.sentences)
+    assert len(summary.sentences) == 2
+
+
+def test_near_duplicate_sentences_are_quoted_once() -> None:
+    line = "The regional council approved the new hospital budget on Tuesday."
+    documents = {
+        "a.txt": f"date 2020-01-01 {line} Doctors welcomed the hospital budget. Nurses asked for more staff.",
+        "b.txt": f"date 2020-02-01 {line} Patients will wait less for hospital beds. Parking will cost more.",
+        "c.txt": f"date 2020-03-01 {line} The hospital opens a new wing in spring. Builders start next week.",
+    }
+    summary = summarise(make_retriever(documents), sentences=6)
+    texts = [s.text for s in summary.sentences]
+    assert texts.count(line) == 1
+    assert len(texts) == 6
+
+
+# ----------------------------------------------------------------------------------------------- digest
+
+
+def test_collection_digest_is_grouped_by_date_oldest_first_undated_last(retriever: Retriever) -> None:
+    summary = summarise(retriever, sentences=8)
+    assert summary.scope == "collection" and summary.is_digest
+    keys = [(s.document.date is None, s.document.date or dt.date.min) for s in summary.sentences]
+    assert keys == sorted(keys)
+    ids = [document.id for document, _ in summary.groups()]
+    assert len(ids) == len(set(ids)), "each document's sentences come together"
+    assert len(ids) == 4, "a digest covers every document when there are enough sentences"
+    for _, quoted in summary.groups():
+        assert [s.start for s in quoted] == sorted(s.start for s in quoted)
+
+
+def test_digest_spreads_over_documents(retriever: Retriever) -> None:
+    summary = summarise(retriever, sentences=4)
+    assert len({s.document.id for s in summary.sentences}) == 4
+
+
+def test_one_document_collection_gives_that_documents_summary() -> None:
+    retriever = make_retriever({"ferry.txt": FERRY})
+    summary = summarise(retriever)
+    assert not summary.is_digest and summary.documents == 1
+    assert [s.start for s in summary.sentences] == sorted(s.start for s in summary.sentences)
+
+
+def test_default_length_is_three_to_five_by_material(retriever: Retriever) -> None:
+    assert len(summarise(retriever, document="notes/garden.txt").sentences) == 3
+    assert len(summarise(retriever, document="ferry.txt").sentences) == 3
+    long_text = "date 2020-01-01 " + varied_sentences(60, seed=1)
+    assert len(summarise(make_retriever({"museum.txt": long_text})).sentences) == 5
+    assert 3 <= len(summarise(retriever).sentences) <= 5
+
+
+def test_short_material_returns_what_it_has() -> None:
+    retriever = make_retriever({"one.txt": "The only sentence in this document is about owls and their nests."})
+    assert len(summarise(retriever, sentences=10).sentences) == 1
+
+
+# ---------------------------------------------------------------------------------------------- ranges
+
+
+def test_date_range_selects_documents_inclusively_and_counts_undated(retriever: Retriever) -> None:
+    summary = summarise(retriever, since="2022-06-15", until="2023-08-20", sentences=10)
+    assert {s.document.id for s in summary.sentences} == {"ferry.txt", "festival.txt"}
+    assert summary.undated_left_out == 1
+    assert summary.since == dt.date(2022, 6, 15) and summary.until == dt.date(2023, 8, 20)
+    only_since = summarise(retriever, since="2023-01-01", sentences=10)
+    assert {s.document.id for s in only_since.sentences} == {"festival.txt"}
+    only_until = summarise(retriever, until=dt.date(2021, 12, 31), sentences=10)
+    assert {s.document.id for s in only_until.sentences} == {"harbour.md"}
+    assert summarise(retriever).undated_left_out == 0
+
+
+def test_topic_summary_quotes_matching_passages_with_topic_words(retriever: Retriever) -> None:
+    summary = summarise(retriever, topic="ferry tickets", sentences=3)
+    assert summary.scope == "topic" and summary.topic == "ferry tickets"
+    assert {s.document.id for s in summary.sentences} == {"ferry.txt"}
+    assert all("ferry" in s.text.lower() or "ticket" in s.text.lower() for s in summary.sentences)
+
+
+def test_topic_across_documents_with_a_date_range(retriever: Retriever) -> None:
+    both = summarise(retriever, topic="harbour", sentences=6)
+    assert {"harbour.md", "ferry.txt"} <= {s.document.id for s in both.sentences}
+    later = summarise(retriever, topic="harbour", since="2022-01-01", sentences=6)
+    assert {s.document.id for s in later.sentences} == {"ferry.txt"}
+    assert later.undated_left_out == 1
+
+
+def test_topic_within_one_document(retriever: Retriever) -> None:
+    summary = summarise(retriever, document="harbour.md", topic="fishermen fish", sentences=1)
+    assert [s.text for s in summary.sentences] == [
+        "Local fishermen fear that building the quay will drive the fish away from the harbour."]
+
+
+# ------------------------------------------------------------------------------------------- bad input
+
+
+@pytest.mark.parametrize("count", [0, 50, -1, True])
+def test_sentence_count_out_of_range(retriever: Retriever, count: int) -> None:
+    with pytest.raises(SummaryLengthError, match="between 1 and 10"):
+        summarise(retriever, sentences=count)
+
+
+@pytest.mark.parametrize("value, message", [
+    ("2023-02-30", "not a real date"),
+    ("2023-13-01", "not a real date"),
+    ("yesterday", "YYYY-MM-DD"),
+    ("2023/01/01", "YYYY-MM-DD"),
+    ("20230101", "YYYY-MM-DD"),
+])
+def test_impossible_or_malformed_dates(retriever: Retriever, value: str, message: str) -> None:
+    with pytest.raises(DateRangeError, match=message):
+        summarise(retriever, since=value)
+    with pytest.raises(DateRangeError, match="until"):
+        summarise(retriever, until=value)
+
+
+def test_since_after_until(retriever: Retriever) -> None:
+    with pytest.raises(DateRangeError, match=r"since \(2023-01-01\) is after until \(2022-01-01\)"):
+        summarise(retriever, since="2023-01-01", until="2022-01-01")
+
+
+def test_parse_date_accepts_blank_and_dates() -> None:
+    assert parse_date(None) is None and parse_date("  ") is None
+    assert parse_date(" 2022-09-02 ") == dt.date(2022, 9, 2)
+    assert parse_date(dt.datetime(2022, 9, 2, 10, 0)) == dt.date(2022, 9, 2)
+
+
+def test_range_that_matches_nothing_says_what_exists(retriever: Retriever) -> None:
+    with pytest.raises(NothingToSummariseError) as caught:
+        summarise(retriever, since="2030-01-01")
+    message = str(caught.value)
+    assert "No document is dated since 2030-01-01" in message
+    assert "from 2021-03-01 to 2023-08-20" in message and "1 undated document was left out" in message
+
+
+def test_document_outside_the_range(retriever: Retriever) -> None:
+    with pytest.raises(NothingToSummariseError, match="dated 2021-03-01, outside since 2022-01-01"):
+        summarise(retriever, document="harbour.md", since="2022-01-01")
+    with pytest.raises(NothingToSummariseError, match="is undated"):
+        summarise(retriever, document="notes/garden.txt", until="2022-01-01")
+
+
+def test_topic_that_matches_nothing(retriever: Retriever) -> None:
+    with pytest.raises(NothingToSummariseError, match="mentions 'volcano eruption'"):
+        summarise(retriever, topic="volcano eruption")
+    with pytest.raises(NothingToSummariseError, match="closest document"):
+        summarise(retriever, topic="ferry volcano eruption lava")  # one weak word out of four
+    with pytest.raises(NothingToSummariseError):
+        summarise(retriever, topic="tomatoes", since="2020-01-01")  # only in the undated notes
+
+
+@pytest.mark.parametrize("topic, message", [("", "empty"), ("   ", "empty"), ("the and of", "very common"),
+                                            ("?!", "no words"), ("x" * 400, "under 300")])
+def test_bad_topics(retriever: Retriever, topic: str, message: str) -> None:
+    with pytest.raises(TopicError, match=message):
+        summarise(retriever, topic=topic)
+
+
+def test_unknown_document_suggests_closest_names(retriever: Retriever) -> None:
+    with pytest.raises(UnknownDocumentError) as caught:
+        summarise(retriever, document="harbor expansoin")
+    assert caught.value.suggestions == ["harbour.md"]
+    assert "Did you mean “Harbour expansion” (harbour.md)?" in str(caught.value)
+    with pytest.raises(UnknownDocumentError) as nothing_close:
+        summarise(retriever, document="zzzz")
+    assert nothing_close.value.suggestions == [] and "No document is called 'zzzz'." in str(nothing_close.value)
+    assert isinstance(nothing_close.value, SummaryError) and isinstance(nothing_close.value, ValueError)
+
+
+def test_documents_are_found_by_id_file_name_stem_title_or_unique_part(retriever: Retriever) -> None:
+    for name in ("notes/garden.txt", "garden.txt", "GARDEN", "Garden notes", "  garden   NOTES ", "garden no"):
+        assert resolve_document(retriever, name).id == "notes/garden.txt"
+    with pytest.raises(UnknownDocumentError, match="2 documents match 'fe'") as caught:
+        resolve_document(retriever, "fe")  # ferry.txt and festival.txt
+    assert sorted(caught.value.suggestions) == ["ferry.txt", "festival.txt"]
+    with pytest.raises(UnknownDocumentError, match="empty"):
+        resolve_document(retriever, " ")
+
+
+# ---------------------------------------------------------------------------------- autocomplete, sources
+
+
+def many_documents(n: int) -> Retriever:
+    return make_retriever({f"report-{i:02d}.txt": f"date 2020-01-{i % 28 + 1:02d} Report {i} on the water "
+                           f"supply. The reservoir level was {i} metres." for i in range(n)})
+
+
+def test_autocomplete_filters_by_typed_text_prefix_first(retriever: Retriever) -> None:
+    assert [d.id for d in document_choices(retriever, "fe")] == ["ferry.txt", "festival.txt"]
+    assert [d.id for d in document_choices(retriever, "FESTIVAL")] == ["festival.txt"]
+    assert [d.id for d in document_choices(retriever, "notes")] == ["notes/garden.txt"]
+    assert [d.id for d in document_choices(retriever, "timetable")] == ["ferry.txt"]  # inside the title
+    assert [d.id for d in document_choices(retriever, "ferr timetabel")] == ["ferry.txt"]  # typo: closest
+    assert document_choices(retriever, "qqqqqq") == []
+
+
+def test_autocomplete_has_at_most_25_choices_newest_first() -> None:
+    retriever = many_documents(40)
+    empty = document_choices(retriever, "")
+    assert len(empty) == 25
+    dates = [d.date for d in empty]
+    assert dates == sorted(dates, reverse=True)
+    assert len(document_choices(retriever, "report")) == 25
+    assert [d.id for d in document_choices(retriever, "report-3")] == (  # "Report 3 on ..." and report-3x.txt
+        ["report-03.txt"] + [f"report-{i}.txt" for i in range(30, 40)])
+    assert len(document_choices(retriever, "report", limit=5)) == 5
+
+
+def test_sources_newest_first_undated_last_with_passage_counts(retriever: Retriever) -> None:
+    listed = sources(retriever)
+    assert [s.document.id for s in listed] == ["festival.txt", "ferry.txt", "harbour.md", "notes/garden.txt"]
+    for source in listed:
+        assert source.passages == retriever.passage_count(retriever.documents.index(source.document)) >= 1
+    assert listed[-1].to_dict() == {"document": "notes/garden.txt", "title": "Garden notes", "date": None,
+                                    "passages": listed[-1].passages}
+    assert listed[0].to_dict()["date"] == "2023-08-20"
+
+
+def test_summary_json_shape(retriever: Retriever) -> None:
+    data = summarise(retriever, document="ferry.txt", sentences=2).to_dict()
+    assert set(data) == {"sentences"}
+    for item in data["sentences"]:
+        assert set(item) == {"text", "document", "title", "date", "start", "end"}
+        assert item["document"] == "ferry.txt" and item["date"] == "2022-06-15"
+        assert item["title"] == "New ferry timetable"
+        assert FERRY in retriever.documents[1].text and item["text"] in FERRY
+
+
+# ------------------------------------------------------------------------------------------ method, speed
+
+
+def test_similarity_matrix_is_bm25_scores_row_by_row() -> None:
+    analyzer = make_retriever({"x.txt": "x"}).analyzer
+    texts = [s for s in (HARBOUR + FERRY).replace("\n", " ").split(".") if analyzer(s)]
+    term_lists = [analyzer(t) for t in texts]
+    matrix = summary_module._similarity(term_lists)
+    index = BM25Index(term_lists, k1=summary_module.SIMILARITY_K1, b=summary_module.SIMILARITY_B)
+    for i, terms in enumerate(term_lists):
+        expected = index.scores(terms)
+        expected[i] = 0.0
+        np.testing.assert_allclose(matrix[i], expected, rtol=1e-9, atol=1e-12)
+
+
+def test_pagerank_favours_the_hub_and_sums_to_one() -> None:
+    weights = np.array([[0, 1, 1, 1], [1, 0, 0, 0], [1, 0, 0, 0], [1, 0, 0, 0]], dtype=float)
+    rank = summary_module._pagerank(weights)
+    assert rank.sum() == pytest.approx(1.0) and rank.argmax() == 0
+    personal = summary_module._pagerank(weights, personal=np.array([0, 0, 0, 1.0]))
+    assert personal[3] > personal[1]
+
+
+def test_large_material_is_capped_and_fast(monkeypatch: pytest.MonkeyPatch) -> None:
+    documents = {f"day-{i:03d}.txt": f"date 2020-{i % 12 + 1:02d}-{i % 28 + 1:02d} " + varied_sentences(12, seed=i)
+                 for i in range(250)}
+    retriever = make_retriever(documents)
+    assert sum(len(s.spans) for s in retriever.sentences) == 3000
+    summarise(retriever)  # builds the per-retriever cache
+    started = time.perf_counter()
+    summary = summarise(retriever, sentences=10)
+    assert time.perf_counter() - started < 2.0
+    assert len(summary.sentences) == 10 and len({s.document.id for s in summary.sentences}) == 10
+    monkeypatch.setattr(summary_module, "MAX_GRAPH_SENTENCES", 50)
+    graph_sizes: list[int] = []
+    real = summary_module._similarity
+    monkeypatch.setattr(summary_module, "_similarity", lambda t: graph_sizes.append(len(t)) or real(t))
+    capped = summarise(retriever, sentences=5)
+    assert graph_sizes == [50] and len(capped.sentences) == 5

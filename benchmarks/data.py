@@ -239,11 +239,11 @@ class SpeedCorpus:
         """One line saying how the first ``size`` passages were made."""
         real = min(size, self.real)
         if real == size:
-            return (f"{size:,} passages: a fixed-seed sample of the product's own passages (sentence windows of "
-                    f"~120 words) of {self.articles:,} Reuters-21578 articles")
-        return (f"{size:,} passages: all {real:,} real passages of {self.articles:,} Reuters-21578 articles, plus "
-                f"{size - real:,} passages built by sampling their {self.sentences:,} sentences (seed {SEED}) "
-                "to the same length distribution")
+            return (f"{size:,} passages: a fixed-seed sample of the product's own passages (sentence windows "
+                    f"of ~120 words) of {self.articles:,} Reuters-21578 articles")
+        return (f"{size:,} passages: all {real:,} real passages of {self.articles:,} Reuters-21578 articles, "
+                f"plus {size - real:,} passages built by sampling their {self.sentences:,} sentences "
+                f"(seed {SEED}) to the same length distribution")
 
 
 def build_speed_corpus(documents: Sequence[Document], size: int, seed: int = SEED) -> SpeedCorpus:

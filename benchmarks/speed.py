@@ -238,7 +238,8 @@ def run_child(system: str, corpus: Path, questions_file: Path, queries: int, war
         latencies.append((time.perf_counter() - t0) * 1000)
     result: dict[str, Any] = {
         "system": system, "passages": len(texts), "load_s": load_s, "corpus_rss_mb": corpus_rss,
-        "build_s": build_s, "ready_rss_mb": ready_rss, "peak_rss_mb": _peak_rss_mb(), "latencies_ms": latencies,
+        "build_s": build_s, "ready_rss_mb": ready_rss, "peak_rss_mb": _peak_rss_mb(),
+        "latencies_ms": latencies,
     }
     if "formatter" in extra:
         result["formatter"] = extra["formatter"]
@@ -311,8 +312,9 @@ def _spawn(system: str, size: int, corpus: Path, questions: Path, queries: int, 
     data = json.loads(line[len(_RESULT):])
     latencies = data["latencies_ms"]
     return ChildResult(
-        system, size, build_s=data["build_s"], peak_rss_mb=data["peak_rss_mb"], ready_rss_mb=data["ready_rss_mb"],
-        corpus_rss_mb=data["corpus_rss_mb"], p50_ms=_percentile(latencies, 50) if latencies else None,
+        system, size, build_s=data["build_s"], peak_rss_mb=data["peak_rss_mb"],
+        ready_rss_mb=data["ready_rss_mb"], corpus_rss_mb=data["corpus_rss_mb"],
+        p50_ms=_percentile(latencies, 50) if latencies else None,
         p99_ms=_percentile(latencies, 99) if latencies else None, queries=len(latencies),
         answered=data.get("answered"), formatter=data.get("formatter"), wall_s=wall,
     )
@@ -398,7 +400,8 @@ def prepare(documents: Sequence[Any], folder: Path, sizes: Sequence[int], questi
     split_rate = split_words / max(time.perf_counter() - started, 1e-9)
     started = time.perf_counter()
     corpus = build_speed_corpus(documents, max(sizes), seed=seed)
-    log.info("Built %d passages (%d real) in %.1f s", len(corpus.texts), corpus.real, time.perf_counter() - started)
+    log.info("Built %d passages (%d real) in %.1f s", len(corpus.texts), corpus.real,
+             time.perf_counter() - started)
     asked = reuters_questions(documents, questions + WARMUP, seed=seed)
     (folder / "questions.json").write_text(json.dumps(asked), encoding="utf-8")
     words: dict[str, int] = {}
@@ -466,7 +469,8 @@ def speed_tables(results: Sequence[ChildResult], meta: dict[str, Any]) -> list[T
     notes: list[str] = []
     sizes = sorted({r.size for r in results})
     for size in sizes:
-        reference = next((r for r in results if r.size == size and r.system == SYSTEMS[0] and r.measured), None)
+        reference = next((r for r in results if r.size == size and r.system == SYSTEMS[0] and r.measured),
+                         None)
         for r in results:
             if r.size != size or r.system == "seedbot end to end":
                 continue
@@ -474,20 +478,22 @@ def speed_tables(results: Sequence[ChildResult], meta: dict[str, Any]) -> list[T
             rows.append([f"{size:,}", r.system, None if r.build_s is None else round(r.build_s, 2),
                          _mb(r.peak_rss_mb), _mb(r.ready_rss_mb), _ms(r.p50_ms), _ms(r.p99_ms),
                          _ratio(r.build_s, ref.build_s), _ratio(r.peak_rss_mb, ref.peak_rss_mb),
-                         _ratio(r.p50_ms, ref.p50_ms), _ratio(r.p99_ms, ref.p99_ms), r.queries or None, r.note or ""])
+                         _ratio(r.p50_ms, ref.p50_ms), _ratio(r.p99_ms, ref.p99_ms), r.queries or None,
+                         r.note or ""])
         notes.append(meta["describe"][str(size)] + ".")
     corpus_rss = {r.size: r.corpus_rss_mb for r in results if r.corpus_rss_mb is not None}
-    notes.append("Peak RSS: the high-water mark (VmHWM) of a fresh process that loads the passages (interpreter "
-                 "and passages alone: " + ", ".join(f"{s:,}: {m:.0f} MB" for s, m in sorted(corpus_rss.items()))
-                 + "), builds the index and answers; ready RSS: after the build.")
-    notes.append("Ratios (×) are to the seedbot index at the same size: above 1 means slower or bigger. Latency: "
-                 f"top-{TOP_K} for one question at a time, single thread, after {WARMUP} warm-up questions; "
-                 "build includes tokenising the passages.")
+    alone = ", ".join(f"{s:,}: {m:.0f} MB" for s, m in sorted(corpus_rss.items()))
+    notes.append("Peak RSS: the high-water mark (VmHWM) of a fresh process that loads the passages "
+                 f"(interpreter and passages alone: {alone}), builds the index and answers; ready RSS: after "
+                 "the build.")
+    notes.append("Ratios (×) are to the seedbot index at the same size: above 1 means slower or bigger. "
+                 f"Latency: top-{TOP_K} for one question at a time, single thread, after {WARMUP} warm-up "
+                 "questions; build includes tokenising the passages.")
     notes.append(f"Questions: Reuters headlines, lower-cased, fixed seed {meta.get('seed', 0)}, "
                  f"e.g. “{meta.get('example', '')}”.")
     speed = Table("Speed and memory: index build, peak memory, query latency (top 10)",
-                  ["passages", "system", "build (s)", "peak RSS (MB)", "ready RSS (MB)", "p50 (ms)", "p99 (ms)",
-                   "build ×", "memory ×", "p50 ×", "p99 ×", "questions", "note"], rows, notes)
+                  ["passages", "system", "build (s)", "peak RSS (MB)", "ready RSS (MB)", "p50 (ms)",
+                   "p99 (ms)", "build ×", "memory ×", "p50 ×", "p99 ×", "questions", "note"], rows, notes)
     e2e_rows: list[list[Any]] = []
     formatter = None
     split_rate = meta.get("split_rate")
@@ -498,10 +504,11 @@ def speed_tables(results: Sequence[ChildResult], meta: dict[str, Any]) -> list[T
         split_s = round(meta["words"][str(r.size)] / split_rate, 1) if split_rate else None
         e2e_rows.append([f"{r.size:,}", None if r.build_s is None else round(r.build_s, 2), split_s,
                          _mb(r.peak_rss_mb), _mb(r.ready_rss_mb), _ms(r.p50_ms), _ms(r.p99_ms),
-                         None if r.answered is None else round(r.answered, 3), r.queries or None, r.note or ""])
+                         None if r.answered is None else round(r.answered, 3), r.queries or None,
+                         r.note or ""])
     e2e_notes = [
-        f"Question → formatted reply with {formatter or 'the reply formatter'}: Retriever.ask (validation, BM25 "
-        "candidates, sentence windows, no-answer check) and formatting; the network is not included. "
+        f"Question → formatted reply with {formatter or 'the reply formatter'}: Retriever.ask (validation, "
+        "BM25 candidates, sentence windows, no-answer check) and formatting; the network is not included. "
         "'answered': share of questions not declined.",
         "Build: Retriever.from_documents with one document per passage, sentence splitting replaced by the "
         "passages' known sentence offsets; 'syntok split (s)' is what splitting them would add, at the "
@@ -540,7 +547,8 @@ def _timed_run(arguments: Sequence[str], timeout: float) -> tuple[float, float |
     except subprocess.TimeoutExpired:
         return math.inf, None, -9
     wall = time.perf_counter() - started
-    peak = next((int(x.split()[1]) / 1024 for x in done.stderr.splitlines() if x.startswith("BENCH-HWM ")), None)
+    peak = next((int(x.split()[1]) / 1024 for x in done.stderr.splitlines() if x.startswith("BENCH-HWM ")),
+                None)
     return wall, peak, done.returncode
 
 
@@ -574,9 +582,9 @@ def startup(folders: Sequence[tuple[str, Path, str, int]], timeout: float = BUDG
                      _mb(max((r[1] or 0.0) for r in ok)) if ok else None, len(ok), note])
     return Table("Start-up: process start to answer", ["folder", "files", "seconds (median)", "peak RSS (MB)",
                                                        "runs", "note"], rows,
-                 ["`python -m bot ask --seeds DIR QUESTION`: interpreter start, imports, loading and indexing "
-                  "every document, one answer printed; the Discord bot does the same work before it connects. "
-                  "Peak RSS: the process's VmHWM."])
+                 ["`python -m bot ask --seeds DIR QUESTION`: interpreter start, imports, loading and "
+                  "indexing every document, one answer printed; the Discord bot does the same work before it "
+                  "connects. Peak RSS: the process's VmHWM."])
 
 
 def _median(values: Sequence[float]) -> float:

@@ -41,7 +41,7 @@ from retrieval import Retriever
 from retrieval.documents import parse_document
 from retrieval.summary import is_heading, summarise
 
-__all__ = ["Article", "load_articles", "split_reference", "run", "format_table", "main", "METHODS"]
+__all__ = ["METHODS", "Article", "format_table", "load_articles", "main", "run", "split_reference"]
 
 DATASET = Path("bbc-news-summary")
 #: Methods in table order.

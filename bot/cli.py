@@ -18,15 +18,26 @@ from pathlib import Path
 from typing import TextIO
 
 from retrieval import Answer, Retriever
-from retrieval.errors import (CorpusError, NothingToSummariseError, QuestionError, SummaryError,
-                              UnknownDocumentError)
-from retrieval.summary import MAX_SENTENCES, MIN_SENTENCES, Source, Summary, sources, summarise
+from retrieval.errors import (
+    CorpusError,
+    NothingToSummariseError,
+    QuestionError,
+    SummaryError,
+    UnknownDocumentError,
+)
 from retrieval.retriever import DEFAULT_TOP_K, MAX_TOP_K
+from retrieval.summary import MAX_SENTENCES, MIN_SENTENCES, Source, Summary, sources, summarise
 
 from .settings import Settings
 
-__all__ = ["build_parser", "run_cli", "format_answer_text", "format_summary_text", "format_sources_text",
-           "USAGE_ERROR"]
+__all__ = [
+    "USAGE_ERROR",
+    "build_parser",
+    "format_answer_text",
+    "format_sources_text",
+    "format_summary_text",
+    "run_cli",
+]
 
 log = logging.getLogger(__name__)
 

@@ -21,8 +21,10 @@ distribution of a damped random walk on the symmetrised graph (PageRank), option
 the topic, as in topic-sensitive LexRank (Erkan & Radev 2004; Otterbacher, Erkan & Radev 2005). The final
 score divides out part of the length bias of summed BM25 weights (:data:`LENGTH_POWER`, tuned on a random half
 of the BBC News Summary set, see ``benchmarks/summary_rouge.py``). Sentences are then picked best first,
-skipping near-duplicates of picked sentences (:data:`DUPLICATE_OVERLAP`) and sentences with fewer than
-:data:`MIN_TERMS` terms, and put back in document order.
+never a near-duplicate of a picked one (:data:`DUPLICATE_OVERLAP`), preferring prose (no tables, run-ons or
+fragments: see :data:`MIN_TERMS`, :data:`MAX_SENTENCE_CHARS`, :data:`MAX_NUMBER_SHARE`) and, in a digest,
+spreading over documents; then they are put back in reading order. Title and heading lines are never quoted
+(:func:`is_heading`).
 
 Terms are the project's :class:`~retrieval.analyzer.Analyzer` output and BM25 is the project's
 :class:`~retrieval.index.BM25Index`; there is no second tokenizer.
@@ -35,6 +37,10 @@ collection, a wide date range), candidates are preselected by their BM25 weight 
 centroid (the idf-weighted share of sentences holding each term, Radev et al. 2004's centroid idea with BM25
 length normalisation), keeping at most :data:`PRESELECT_PER_DOCUMENT` per document so no single long document
 crowds out the rest. A topic summary reads at most :data:`MAX_TOPIC_PASSAGES` passages.
+
+Per retriever, the quotable sentences of each document, the sentence-term matrix used for preselection and
+the names used for suggestions are computed once, on first use, and kept while the retriever lives: on the
+19,043 Reuters articles (129,515 sentences) the first digest takes about 2 s, later ones 0.1 to 0.3 s.
 """
 
 from __future__ import annotations
@@ -68,19 +74,19 @@ if TYPE_CHECKING:
     from .retriever import Retriever
 
 __all__ = [
-    "Summary",
-    "SummarySentence",
-    "Source",
-    "summarise",
-    "sources",
-    "parse_date",
-    "resolve_document",
-    "document_choices",
-    "is_heading",
-    "MIN_SENTENCES",
+    "MAX_GRAPH_SENTENCES",
     "MAX_SENTENCES",
     "MAX_TOPIC_CHARS",
-    "MAX_GRAPH_SENTENCES",
+    "MIN_SENTENCES",
+    "Source",
+    "Summary",
+    "SummarySentence",
+    "document_choices",
+    "is_heading",
+    "parse_date",
+    "resolve_document",
+    "sources",
+    "summarise",
 ]
 
 #: Fewest and most sentences a caller may ask for.

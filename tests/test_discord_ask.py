@@ -48,7 +48,7 @@ async def test_ask_replies_with_quote_title_date_and_file(discord_bot: BotHarnes
 
 async def test_ask_option_description_comes_from_the_docstring(discord_bot: BotHarness) -> None:
     [sync] = discord_bot.fake.requests_to("PUT /applications/{application_id}/guilds/{guild_id}/commands")
-    [ask] = sync.json
+    [ask] = [c for c in sync.json if c["name"] == "ask"]
     assert ask["name"] == "ask"
     assert ask["description"].startswith("Answer a question with quotes from the documents")
     [option] = ask["options"]

@@ -62,11 +62,12 @@ Basil grows well next to the tomatoes.
 DOCUMENTS = {"harbour.md": HARBOUR, "ferry.txt": FERRY, "festival.txt": FESTIVAL, "notes/garden.txt": GARDEN}
 
 
-WORDS = ("harbour ferry quay ship grain timber coal steel wool dock storm tide crane mayor council budget "
-         "school bridge road river market festival museum painting garden tomato basil compost weather winter "
-         "summer village island lighthouse keeper fisherman boat net engine ticket timetable station train "
-         "doctor hospital nurse library teacher student exam theatre concert choir orchestra farmer orchard "
-         "apple cider bakery bread cheese castle tower wall gate").split()
+_WORDS_TEXT = ("harbour ferry quay ship grain timber coal steel wool dock storm tide crane mayor council budget "
+               "school bridge road river market festival museum painting garden tomato basil compost weather "
+               "winter summer village island lighthouse keeper fisherman boat net engine ticket timetable station "
+               "train doctor hospital nurse library teacher student exam theatre concert choir orchestra farmer "
+               "orchard apple cider bakery bread cheese castle tower wall gate")
+WORDS = tuple(_WORDS_TEXT.split())
 
 
 def varied_sentences(count: int, seed: int) -> str:

@@ -15,4 +15,6 @@ __all__ = ["COGS"]
 COGS: tuple[str, ...] = (
     "bot.cogs.errors",
     "bot.cogs.ask",
+    "bot.cogs.summary",
+    "bot.cogs.sources",
 )

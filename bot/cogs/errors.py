@@ -3,8 +3,8 @@
 Slash commands (the app-command tree's ``on_error``) and event listeners (the client's ``on_error``, e.g. an
 exception in the ``on_message`` listener) both end here:
 
-* a user mistake (:class:`retrieval.errors.QuestionError`) gets a short reply with the core's message,
-  ephemeral for slash commands;
+* a user mistake (:class:`retrieval.errors.QuestionError`, :class:`retrieval.errors.SummaryError`, or an
+  option Discord's checks refuse) gets a short reply with the core's message, ephemeral for slash commands;
 * anything else is logged with its traceback (``log.exception``) and the person gets
   :data:`bot.formatting.GENERIC_ERROR`.
 
@@ -21,7 +21,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from retrieval.errors import QuestionError
+from retrieval.errors import QuestionError, SummaryError, UnknownDocumentError
 
 from ..formatting import GENERIC_ERROR, SEND_OPTIONS, render_mistake
 
@@ -31,6 +31,9 @@ if TYPE_CHECKING:
 __all__ = ["ANSWER_SENT", "ErrorHandler", "setup"]
 
 log = logging.getLogger(__name__)
+
+#: Errors whose message is written for the person who made the mistake.
+USER_MISTAKES = (QuestionError, SummaryError)
 
 #: Key a cog sets in ``interaction.extras`` once part of the answer is visible, so an error after that
 #: does not delete the "thinking…" message that now holds the answer.
@@ -65,8 +68,9 @@ class ErrorHandler(commands.Cog):
         original: BaseException = (
             error.original if isinstance(error, app_commands.CommandInvokeError) else error
         )
-        if isinstance(original, QuestionError):
-            await self._tell(interaction, render_mistake(str(original)))
+        if isinstance(original, USER_MISTAKES):
+            hint = " Use /sources to see them all." if isinstance(original, UnknownDocumentError) else ""
+            await self._tell(interaction, render_mistake(f"{original}{hint}"))
             return
         if isinstance(original, (app_commands.CheckFailure, app_commands.TransformerError)):
             await self._tell(interaction, render_mistake(str(original)))
@@ -86,7 +90,7 @@ class ErrorHandler(commands.Cog):
         """Handle an error raised by an event listener (discord.py calls it inside the ``except`` block)."""
         error = sys.exc_info()[1]
         message = args[0] if args and isinstance(args[0], discord.Message) else None
-        if isinstance(error, QuestionError) and message is not None:
+        if isinstance(error, USER_MISTAKES) and message is not None:
             await self._reply(message, render_mistake(str(error), in_channel=True))
             return
         log.exception("Unexpected error in %s", event_method)

@@ -169,7 +169,7 @@ def run(data_dir: Path, quick: bool = False, seed: int = 0) -> dict[str, list[di
     """
     paragraphs, questions = load_squad(data_dir)
     if quick:
-        questions = random.Random(seed).sample(questions, 1000)
+        questions = random.Random(seed).sample(questions, min(1000, len(questions)))
     results: dict[str, list[dict[str, Any]]] = {"answers": [], "no_answer": []}
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "all"
@@ -193,8 +193,9 @@ def no_answer_split(paragraphs: Sequence[tuple[int, str]], questions: Sequence[Q
         others = [q for q in questions if q.article >= NO_ANSWER_ARTICLES]
         answered = sum(retriever.ask(q.text).answered for q in answerable)
         declined = sum(not retriever.ask(q.text).answered for q in others)
-    return [{"method": "seedbot (this project)", "answerable": len(answerable), "answered": answered / len(answerable),
-             "unanswerable": len(others), "declined": declined / len(others)}]
+    return [{"method": "seedbot (this project)", "answerable": len(answerable),
+             "answered": answered / max(1, len(answerable)), "unanswerable": len(others),
+             "declined": declined / max(1, len(others))}]
 
 
 def format_tables(results: dict[str, list[dict[str, Any]]]) -> str:

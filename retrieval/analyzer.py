@@ -74,9 +74,12 @@ class Analyzer:
 
     def normalize(self, text: str) -> str:
         """Apply steps 1-4 (NFKC, casefold, accents, apostrophes) and return the normalised text."""
-        text = unicodedata.normalize("NFKC", text).casefold()
-        text = _fold_accents(text).translate(_APOSTROPHES)
-        return _POSSESSIVE.sub("", text)
+        if text.isascii():
+            # NFKC and accent folding leave ASCII unchanged and casefold is lower(): same result, 2x faster.
+            text = text.lower()
+        else:
+            text = _fold_accents(unicodedata.normalize("NFKC", text).casefold())
+        return _POSSESSIVE.sub("", text.translate(_APOSTROPHES))
 
     def words(self, text: str) -> list[str]:
         """Normalised word tokens of ``text`` before stop-word removal and stemming."""

@@ -143,7 +143,7 @@ def _parse_iso(value: str, name: str, where: str, warnings: list[str]) -> dt.dat
 def _first_sentence(text: str) -> str:
     from .sentences import split_sentences  # local import: sentences imports nothing from here
 
-    for start, end in split_sentences(text):
+    for start, end in split_sentences(text, 0, min(len(text), 2000)):  # a title needs only the start
         sentence = " ".join(text[start:end].split())
         if sentence:
             return sentence

@@ -23,7 +23,7 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from retrieval import Document, parse_document
 from retrieval.passages import make_passages
@@ -34,7 +34,8 @@ __all__ = [
     "DEFAULT_DATA",
     "SciFact",
     "load_scifact",
-    "load_squad_json",
+    "load_squad",
+    "Question",
     "BBCArticle",
     "load_bbc",
     "reuters_folder",
@@ -140,12 +141,42 @@ def load_scifact(data_dir: Path, split: str = "test") -> SciFact:
 # ----------------------------------------------------------------------------------------------- SQuAD
 
 
-def load_squad_json(data_dir: Path) -> list[dict[str, Any]]:
-    """The ``data`` list (articles) of SQuAD v1.1 dev from ``data_dir/squad-v1.1-dev/dev-v1.1.json``."""
+@dataclass(frozen=True)
+class Question:
+    """One SQuAD question: its article and paragraph index, text and gold answer strings."""
+
+    article: int
+    paragraph: int
+    text: str
+    answers: tuple[str, ...]
+
+
+def load_squad(data_dir: Path) -> tuple[list[tuple[int, str]], list[Question]]:
+    """Load SQuAD v1.1 dev from ``data_dir/squad-v1.1-dev/dev-v1.1.json``.
+
+    Returns
+    -------
+    (paragraphs, questions)
+        ``paragraphs``: ``(article index, context)`` in file order (2,067); ``questions``: 10,570.
+
+    Raises
+    ------
+    FileNotFoundError
+        The file is missing.
+    """
     path = _need(data_dir / "squad-v1.1-dev" / "dev-v1.1.json", "SQuAD v1.1 dev")
     with open(path, encoding="utf-8") as handle:
-        data: list[dict[str, Any]] = json.load(handle)["data"]
-    return data
+        data = json.load(handle)["data"]
+    paragraphs: list[tuple[int, str]] = []
+    questions: list[Question] = []
+    for a, article in enumerate(data):
+        for para in article["paragraphs"]:
+            p = len(paragraphs)
+            paragraphs.append((a, para["context"]))
+            for qa in para["qas"]:
+                answers = tuple(dict.fromkeys(ans["text"] for ans in qa["answers"]))
+                questions.append(Question(a, p, qa["question"], answers))
+    return paragraphs, questions
 
 
 # ------------------------------------------------------------------------------------------------- BBC
@@ -153,12 +184,11 @@ def load_squad_json(data_dir: Path) -> list[dict[str, Any]]:
 
 @dataclass(frozen=True)
 class BBCArticle:
-    """One BBC News Summary pair: ``category/name``, the article text and its extractive reference summary."""
+    """One BBC News Summary pair: id ``category/NNN.txt``, the article (title line first) and its reference."""
 
-    category: str
-    name: str
-    article: str
-    summary: str
+    id: str
+    text: str
+    reference: str
 
 
 def _read_text(path: Path) -> str:
@@ -170,7 +200,19 @@ def _read_text(path: Path) -> str:
 
 
 def load_bbc(data_dir: Path, limit: int | None = None, seed: int = SEED) -> list[BBCArticle]:
-    """Load BBC News Summary pairs, sorted by ``category/name``; a fixed-seed sample of ``limit`` if given."""
+    """Load BBC News Summary pairs, sorted by id; a fixed-seed sample of ``limit`` if given.
+
+    Parameters
+    ----------
+    data_dir:
+        The evaluation folder holding ``bbc-news-summary/`` (``News Articles/<category>/<n>.txt`` and
+        ``Summaries/<category>/<n>.txt``, possibly nested once more in ``BBC News Summary/``).
+
+    Raises
+    ------
+    FileNotFoundError
+        The folders are missing or hold no pair.
+    """
     root = _need(data_dir / "bbc-news-summary", "BBC News Summary")
     if (root / "BBC News Summary").is_dir():  # the Kaggle archive's own nesting
         root = root / "BBC News Summary"
@@ -179,9 +221,11 @@ def load_bbc(data_dir: Path, limit: int | None = None, seed: int = SEED) -> list
     for path in sorted(articles.glob("*/*.txt")):
         summary = root / "Summaries" / path.parent.name / path.name
         if summary.exists():
-            pairs.append(BBCArticle(path.parent.name, path.name, _read_text(path), _read_text(summary)))
+            pairs.append(BBCArticle(f"{path.parent.name}/{path.name}", _read_text(path), _read_text(summary)))
+    if not pairs:
+        raise FileNotFoundError(f"no article with a reference summary under {root}")
     if limit is not None:
-        pairs = sorted(sample(pairs, limit, seed), key=lambda p: (p.category, p.name))
+        pairs = sorted(sample(pairs, limit, seed), key=lambda p: p.id)
     return pairs
 
 

@@ -20,13 +20,11 @@ Run: ``python -m benchmarks.squad --data ../shared/eval``.
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import re
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -35,48 +33,12 @@ import numpy as np
 from retrieval import Retriever
 from retrieval.sentences import split_sentences
 
-__all__ = ["Question", "load_squad", "run", "main"]
+from .data import Question, load_squad
 
-SQUAD_FILE = Path("squad-v1.1-dev") / "dev-v1.1.json"
+__all__ = ["format_tables", "main", "no_answer_split", "run"]
+
 NO_ANSWER_ARTICLES = 24
 _WORD = re.compile(r"\w+")
-
-
-@dataclass(frozen=True)
-class Question:
-    """One SQuAD question: its article and paragraph index, text and gold answer strings."""
-
-    article: int
-    paragraph: int
-    text: str
-    answers: tuple[str, ...]
-
-
-def load_squad(data_dir: Path) -> tuple[list[tuple[int, str]], list[Question]]:
-    """Load SQuAD v1.1 dev from ``data_dir``.
-
-    Returns
-    -------
-    (paragraphs, questions)
-        ``paragraphs``: ``(article index, context)`` in file order (2,067); ``questions``: 10,570.
-
-    Raises
-    ------
-    FileNotFoundError
-        ``data_dir/squad-v1.1-dev/dev-v1.1.json`` is missing.
-    """
-    with open(data_dir / SQUAD_FILE, encoding="utf-8") as handle:
-        data = json.load(handle)["data"]
-    paragraphs: list[tuple[int, str]] = []
-    questions: list[Question] = []
-    for a, article in enumerate(data):
-        for para in article["paragraphs"]:
-            p = len(paragraphs)
-            paragraphs.append((a, para["context"]))
-            for qa in para["qas"]:
-                answers = tuple(dict.fromkeys(ans["text"] for ans in qa["answers"]))
-                questions.append(Question(a, p, qa["question"], answers))
-    return paragraphs, questions
 
 
 def _write_folder(folder: Path, paragraphs: Sequence[tuple[int, str]]) -> None:

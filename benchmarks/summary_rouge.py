@@ -33,7 +33,6 @@ import random
 import re
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -41,9 +40,10 @@ from retrieval import Retriever
 from retrieval.documents import parse_document
 from retrieval.summary import is_heading, summarise
 
-__all__ = ["METHODS", "Article", "format_table", "load_articles", "main", "run", "split_reference"]
+from .data import BBCArticle, load_bbc
 
-DATASET = Path("bbc-news-summary")
+__all__ = ["METHODS", "format_table", "main", "run", "split_reference"]
+
 #: Methods in table order.
 METHODS = ("seedbot (BM25 TextRank)", "lead", "sumy Luhn", "sumy TextRank", "sumy LexRank", "sumy LSA")
 
@@ -53,52 +53,6 @@ _GLUED = re.compile(r"(?<![\s.][A-Z])(?<=[^\s][.!?])(?=[\"“‘']?[A-Z])|(?<=[.
 
 # A sentence end, optionally closing quotes, then white space and a capital or an opening quote.
 _SPACED = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"”’']))\s+(?=[\"“‘']?[A-Z])")
-
-
-@dataclass(frozen=True)
-class Article:
-    """One BBC article: ``category/NNN.txt``, its full text (title line first) and its reference summary."""
-
-    id: str
-    text: str
-    reference: str
-
-
-def _read(path: Path) -> str:
-    raw = path.read_bytes()
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return raw.decode("latin-1")  # one article in the set is not UTF-8
-
-
-def load_articles(data_dir: Path) -> list[Article]:
-    """Load the article/reference pairs, sorted by id.
-
-    Parameters
-    ----------
-    data_dir:
-        The evaluation folder holding ``bbc-news-summary/``, or that folder itself. It must hold
-        ``News Articles/<category>/<n>.txt`` and ``Summaries/<category>/<n>.txt``.
-
-    Raises
-    ------
-    FileNotFoundError
-        The folders are missing or hold no pair.
-    """
-    root = data_dir / DATASET if (data_dir / DATASET).is_dir() else data_dir
-    articles_dir, summaries_dir = root / "News Articles", root / "Summaries"
-    if not articles_dir.is_dir() or not summaries_dir.is_dir():
-        raise FileNotFoundError(f"{root} does not hold 'News Articles/' and 'Summaries/'")
-    pairs: list[Article] = []
-    for path in sorted(articles_dir.rglob("*.txt")):
-        relative = path.relative_to(articles_dir)
-        reference = summaries_dir / relative
-        if reference.is_file():
-            pairs.append(Article(relative.as_posix(), _read(path), _read(reference)))
-    if not pairs:
-        raise FileNotFoundError(f"no article with a reference summary under {root}")
-    return pairs
 
 
 def split_reference(text: str) -> list[str]:
@@ -188,7 +142,7 @@ def _methods() -> dict[str, Summariser]:
     return methods
 
 
-def _retriever(article: Article) -> Retriever:
+def _retriever(article: BBCArticle) -> Retriever:
     return Retriever.from_documents([parse_document(f"bbc/{article.id}", article.text)])
 
 
@@ -216,7 +170,7 @@ def run(data_dir: Path, limit: int | None = None, seed: int = 0,
     """
     from rouge_score import rouge_scorer
 
-    articles = load_articles(data_dir)
+    articles = load_bbc(data_dir)
     if limit is not None and limit < len(articles):
         articles = random.Random(seed).sample(articles, limit)
     available = _methods()

@@ -1,4 +1,4 @@
-"""The retrieval core: documents, passages, analyzer, BM25 index, excerpts. No Discord imports here."""
+"""The retrieval core: documents, passages, analyzer, BM25 index, excerpts, summaries. No Discord imports here."""
 
 from .analyzer import ENGLISH_STOP_WORDS, Analyzer
 from .documents import Document, LoadResult, load_documents, parse_document
@@ -17,6 +17,7 @@ from .errors import (
 )
 from .index import BM25Index, LuceneIdfBM25
 from .passages import Passage, make_passages
+from .quotes import Quote
 from .retriever import DEFAULT_TOP_K, MAX_QUESTION_CHARS, Answer, Excerpt, Retriever
 from .sentences import split_sentences
 from .summary import (
@@ -46,6 +47,7 @@ __all__ = [
     "NothingToSummariseError",
     "Passage",
     "QuestionError",
+    "Quote",
     "RetrievalError",
     "Retriever",
     "SeedsFolderNotFound",

@@ -23,6 +23,7 @@ from .errors import QuestionError
 from .excerpts import Window, best_window
 from .index import DEFAULT_B, DEFAULT_K1, BM25Index
 from .passages import Passage, make_passages
+from .quotes import Quote
 from .sentences import split_sentences
 
 __all__ = ["Retriever", "Answer", "Excerpt", "MAX_QUESTION_CHARS", "DEFAULT_TOP_K", "MIN_COVERAGE"]
@@ -62,43 +63,27 @@ MIN_UNKNOWN_SHARE = 0.05
 
 
 @dataclass(frozen=True)
-class Excerpt:
-    """A verbatim quote from a document.
+class Excerpt(Quote):
+    """A verbatim quote that answers a question.
 
     Attributes
     ----------
-    document:
-        The source document.
-    start, end:
-        Character offsets in ``document.text``; :attr:`text` is exactly ``document.text[start:end]``.
+    document, start, end:
+        As :class:`~retrieval.quotes.Quote`: ``text`` is exactly ``document.text[start:end]``.
     score:
         BM25 score of the passage the excerpt was taken from (> 0).
     coverage:
-        Share (0 to 1) of the question's idf mass found in the excerpt itself.
+        Share (0 to 1) of the question's weight found in the excerpt itself (see :data:`MIN_COVERAGE`).
     """
 
-    document: Document
-    start: int
-    end: int
     score: float
     coverage: float
 
-    @property
-    def text(self) -> str:
-        """The quoted text, exactly as written in the document."""
-        return self.document.text[self.start : self.end]
-
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form: ``text, document, title, date (YYYY-MM-DD or None), score, start, end``."""
-        return {
-            "text": self.text,
-            "document": self.document.id,
-            "title": self.document.title,
-            "date": self.document.date.isoformat() if self.document.date else None,
-            "score": round(self.score, 4),
-            "start": self.start,
-            "end": self.end,
-        }
+        data = super().to_dict()
+        data["score"] = round(self.score, 4)
+        return data
 
 
 @dataclass(frozen=True)

@@ -61,6 +61,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .documents import Document
+from .quotes import Quote
 from .errors import (
     DateRangeError,
     NothingToSummariseError,
@@ -137,39 +138,19 @@ _LEADING_JUNK = re.compile(r"[\s*•·>|=~_-]+")
 
 
 @dataclass(frozen=True)
-class SummarySentence:
+class SummarySentence(Quote):
     """One quoted sentence of a summary.
 
     Attributes
     ----------
-    document:
-        The source document.
-    start, end:
-        Character offsets in ``document.text``; :attr:`text` is exactly ``document.text[start:end]``.
+    document, start, end:
+        As :class:`~retrieval.quotes.Quote`: ``text`` is exactly ``document.text[start:end]``.
     score:
         The sentence's final centrality score (higher is more central; only comparable within one summary).
+        Not part of :meth:`to_dict`.
     """
 
-    document: Document
-    start: int
-    end: int
     score: float
-
-    @property
-    def text(self) -> str:
-        """The sentence, exactly as written in the document."""
-        return self.document.text[self.start : self.end]
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form: ``text, document, title, date (YYYY-MM-DD or None), start, end``."""
-        return {
-            "text": self.text,
-            "document": self.document.id,
-            "title": self.document.title,
-            "date": self.document.date.isoformat() if self.document.date else None,
-            "start": self.start,
-            "end": self.end,
-        }
 
 
 @dataclass(frozen=True)

@@ -102,7 +102,7 @@ def test_loaders_read_the_fixture(eval_dir: Path) -> None:
     assert data.doc_ids[0] == "d0" and set(data.queries) == {"1", "2"}
     assert data.qrels["2"] == {"d1": 2, "d2": 1}
     assert data.passages()[0].startswith("Cocoa report Cocoa farmers")
-    assert [a.name for a in load_bbc(eval_dir)] == ["000.txt", "001.txt", "002.txt"]
+    assert [a.id.split("/")[-1] for a in load_bbc(eval_dir)] == ["000.txt", "001.txt", "002.txt"]
     assert len(load_bbc(eval_dir, limit=2)) == 2
     documents = load_reuters(eval_dir)
     assert len(documents) == 18 and documents[0].date is not None

@@ -61,14 +61,19 @@ class UsageError(Exception):
     """A mistake in how the command was called; printed on stderr, exit code 2."""
 
 
-def _top_k(value: str) -> int:
-    try:
-        k = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number, got {value!r}")
-    if not 1 <= k <= MAX_TOP_K:
-        raise argparse.ArgumentTypeError(f"must be between 1 and {MAX_TOP_K}, got {k}")
-    return k
+def _whole_number(low: int, high: int) -> Callable[[str], int]:
+    """An argparse ``type`` that accepts a whole number from ``low`` to ``high`` inclusive."""
+
+    def parse(value: str) -> int:
+        try:
+            n = int(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"must be a whole number, got {value!r}")
+        if not low <= n <= high:
+            raise argparse.ArgumentTypeError(f"must be between {low} and {high}, got {n}")
+        return n
+
+    return parse
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -84,7 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("question", nargs="?", help="the question, in quotes")
     ask.add_argument("--batch", metavar="FILE", help="answer one question per line of FILE ('-' for stdin)")
     _common(ask)
-    ask.add_argument("--top-k", type=_top_k, default=DEFAULT_TOP_K, metavar="K",
+    ask.add_argument("--top-k", type=_whole_number(1, MAX_TOP_K), default=DEFAULT_TOP_K, metavar="K",
                      help=f"most excerpts to quote, 1 to {MAX_TOP_K} (default {DEFAULT_TOP_K})")
     summary = commands.add_parser(
         "summary", help="summarise the documents, one document or a topic, with verbatim sentences",
@@ -94,7 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     summary.add_argument("--topic", metavar="TEXT", help="summarise what the documents say about this")
     summary.add_argument("--since", metavar="DATE", help="only documents dated on or after DATE (YYYY-MM-DD)")
     summary.add_argument("--until", metavar="DATE", help="only documents dated on or before DATE (YYYY-MM-DD)")
-    summary.add_argument("--sentences", type=_sentence_count, metavar="N",
+    summary.add_argument("--sentences", type=_whole_number(MIN_SENTENCES, MAX_SENTENCES), metavar="N",
                          help=f"how many sentences, {MIN_SENTENCES} to {MAX_SENTENCES} (default: 3 to 5, "
                          "by the material's length)")
     _common(summary)
@@ -102,16 +107,6 @@ def build_parser() -> argparse.ArgumentParser:
                                   description="List every document, newest first.")
     _common(listing)
     return parser
-
-
-def _sentence_count(value: str) -> int:
-    try:
-        n = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number, got {value!r}")
-    if not MIN_SENTENCES <= n <= MAX_SENTENCES:
-        raise argparse.ArgumentTypeError(f"must be between {MIN_SENTENCES} and {MAX_SENTENCES}, got {n}")
-    return n
 
 
 def _common(parser: argparse.ArgumentParser) -> None:

@@ -20,6 +20,7 @@ Run: ``python -m benchmarks.squad --data ../shared/eval``.
 from __future__ import annotations
 
 import argparse
+import logging
 import random
 import re
 import tempfile
@@ -78,6 +79,7 @@ def _plain(paragraphs: Sequence[tuple[int, str]], library: str) -> Quoter:
     else:
         import bm25s
 
+        logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs each index build at DEBUG
         model = bm25s.BM25()
         model.index(bm25s.tokenize(texts, show_progress=False), show_progress=False)
 

@@ -48,7 +48,7 @@ def settings_error_message(error: ValidationError) -> str:
     secret)."""
     lines = ["error: some settings (environment or .env) are not valid:"]
     for problem in error.errors():
-        name = ".".join(str(part) for part in problem["loc"]).upper() or "settings"
+        name = str(problem["loc"][0]).upper() if problem["loc"] else "settings"
         lines.append(f"  {name}: {problem['msg']}")
     lines.append("See .env.example for what each setting takes.")
     return "\n".join(lines)

@@ -12,7 +12,10 @@ from typing import Annotated
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-__all__ = ["Settings"]
+__all__ = ["Settings", "Snowflake"]
+
+#: A Discord id: a positive 64-bit integer (Discord's "snowflake").
+Snowflake = Annotated[int, Field(gt=0, lt=2**64)]
 
 
 class Settings(BaseSettings):
@@ -40,8 +43,8 @@ class Settings(BaseSettings):
 
     discord_token: SecretStr | None = None
     seeds_dir: Path = Path("seeds")
-    guild_id: int | None = None
-    answer_channel_ids: Annotated[frozenset[int], NoDecode] = Field(default_factory=frozenset)
+    guild_id: Snowflake | None = None
+    answer_channel_ids: Annotated[frozenset[Snowflake], NoDecode] = Field(default_factory=frozenset)
     log_level: str | None = None
 
     @field_validator("discord_token", mode="before")
@@ -58,7 +61,7 @@ class Settings(BaseSettings):
             return None
         level = str(value).strip().upper()
         if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
-            raise ValueError(f"LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, got {value!r}")
+            raise ValueError(f"LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL, got {value!r}")
         return level
 
     @field_validator("guild_id", mode="before")

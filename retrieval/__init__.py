@@ -15,6 +15,7 @@ from .errors import (
     TopicError,
     UnknownDocumentError,
 )
+from .excerpts import Window, best_window
 from .index import BM25Index, LuceneIdfBM25
 from .passages import Passage, make_passages
 from .quotes import Quote
@@ -58,6 +59,8 @@ __all__ = [
     "SummarySentence",
     "TopicError",
     "UnknownDocumentError",
+    "Window",
+    "best_window",
     "document_choices",
     "load_documents",
     "make_passages",

@@ -60,6 +60,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
+from .analyzer import Analyzer
 from .documents import Document
 from .quotes import Quote
 from .errors import (
@@ -286,9 +287,13 @@ def parse_date(value: str | dt.date | None, name: str = "date") -> dt.date | Non
         raise DateRangeError(f"{name} {text} is not a real date (check the month and the day).") from None
 
 
+_NAME_WORDS = Analyzer(stop_words=(), stem=False)
+
+
 def _fold(text: str) -> str:
-    """Case- and space-insensitive form of a name; hyphens and underscores count as spaces."""
-    return " ".join(text.casefold().replace("-", " ").replace("_", " ").split())
+    """A name as words: the analyzer's normalisation (NFKC, case, accents), punctuation and Markdown dropped,
+    so "Team **meeting** minutes", "team-meeting_minutes" and "Téam meeting minutes" are alike."""
+    return " ".join(_NAME_WORDS.words(text.replace("_", " ")))
 
 
 def _stem_name(doc_id: str) -> str:
@@ -303,9 +308,10 @@ def _label(document: Document) -> str:
 def resolve_document(retriever: Retriever, name: str) -> Document:
     """Find the document a person means by ``name``.
 
-    Tried in order, the first step that matches exactly one document wins: the id exactly; then, ignoring
-    case and repeated spaces (hyphens and underscores count as spaces), the id, the file name, the file name
-    without its ending, or the title; then a unique document whose title or id contains ``name``.
+    Tried in order, the first step that matches exactly one document wins: the id exactly, or a path ending
+    in ``/`` and the id (``seeds/notes/faq.md``); then, comparing words only (case, accents, punctuation and
+    Markdown ignored), the id, the file name, the file name without its ending, or the title; then a unique
+    document whose title or id contains ``name``.
 
     Raises
     ------
@@ -317,9 +323,13 @@ def resolve_document(retriever: Retriever, name: str) -> Document:
     wanted = _fold(name)
     if not wanted:
         raise UnknownDocumentError("Which document? The document name is empty.")
+    path = name.strip().replace("\\", "/")
     for document in retriever.documents:
-        if document.id == name.strip():
+        if document.id == path:
             return document
+    suffixed = [d for d in retriever.documents if path.endswith("/" + d.id)]
+    if len(suffixed) == 1:  # the seeds folder's own path in front, as shell tab completion writes it
+        return suffixed[0]
     exact = [
         d for d in retriever.documents
         if wanted in {_fold(d.id), _fold(d.id.rsplit("/", 1)[-1]), _fold(_stem_name(d.id)), _fold(d.title)}
@@ -822,7 +832,7 @@ def summarise(retriever: Retriever, document: str | None = None, topic: str | No
     cache = _cache_for(retriever)
     if topic_terms is not None:
         assert topic is not None
-        candidates = _topic_material(retriever, docs, topic, topic_terms, start_date, end_date, ranged)
+        candidates = _topic_material(retriever, docs, topic, topic_terms, start_date, end_date, ranged, chosen)
     else:
         candidates = [c for d in docs for c in cache.candidates(retriever, d)]
         if not candidates:
@@ -888,7 +898,7 @@ def _topic_terms(retriever: Retriever, topic: str) -> list[str]:
 
 
 def _topic_material(retriever: Retriever, docs: list[int], topic: str, terms: list[str], since: dt.date | None,
-                    until: dt.date | None, ranged: bool) -> list[_Candidate]:
+                    until: dt.date | None, ranged: bool, chosen: Document | None = None) -> list[_Candidate]:
     """Candidate sentences of the passages that match the topic (see :func:`summarise`, ``topic``)."""
     allowed = np.zeros(len(retriever.documents), dtype=bool)
     allowed[docs] = True
@@ -897,13 +907,14 @@ def _topic_material(retriever: Retriever, docs: list[int], topic: str, terms: li
     scores[~allowed[passage_docs]] = 0.0
     hits = np.flatnonzero(scores > 0)
     where = f" {_range_text(since, until)}" if ranged else ""
+    scope = f"Nothing in {_label(chosen)}" if chosen is not None else f"Nothing in the documents{where}"
     if hits.size == 0:
-        raise NothingToSummariseError(f"Nothing in the documents{where} mentions {topic.strip()!r}.")
+        raise NothingToSummariseError(f"{scope} mentions {topic.strip()!r}.")
     hits = hits[np.argsort(-scores[hits], kind="stable")][:MAX_TOPIC_PASSAGES]
     best = scores[hits[0]]
     hits = hits[scores[hits] >= TOPIC_RELATIVE_SCORE * best]
     # The best passage must hold enough of the topic (same rule as Retriever.ask's no-answer threshold).
-    idf = {t: (retriever.index.term_idf(t) or retriever.index.max_idf) for t in set(terms)}
+    idf = retriever.question_weights(topic)
     total = sum(idf.values())
     coverage = max(
         sum(v for t, v in idf.items() if any(t in retriever.sentences[p.doc].terms[i]
@@ -912,9 +923,8 @@ def _topic_material(retriever: Retriever, docs: list[int], topic: str, terms: li
     )
     if coverage < retriever.min_coverage:
         closest = retriever.documents[retriever.passages[int(hits[0])].doc]
-        raise NothingToSummariseError(
-            f"Nothing in the documents{where} is about {topic.strip()!r}; the closest document is {_label(closest)}."
-        )
+        closer = "" if chosen is not None else f"; the closest document is {_label(closest)}"
+        raise NothingToSummariseError(f"{scope} is about {topic.strip()!r}{closer}.")
     wanted: dict[int, set[int]] = {}
     for h in hits.tolist():
         p = retriever.passages[h]
@@ -922,5 +932,5 @@ def _topic_material(retriever: Retriever, docs: list[int], topic: str, terms: li
     cache = _cache_for(retriever)
     candidates = [c for d in sorted(wanted) for c in cache.candidates(retriever, d) if c.index in wanted[d]]
     if not candidates:
-        raise NothingToSummariseError(f"Nothing in the documents{where} mentions {topic.strip()!r}.")
+        raise NothingToSummariseError(f"{scope} mentions {topic.strip()!r}.")
     return candidates

@@ -10,10 +10,20 @@ import retrieval
 CORE = Path(retrieval.__file__).resolve().parent
 
 
-def test_every_public_name_is_exported_and_exists() -> None:
-    assert sorted(retrieval.__all__, key=str.lower) == sorted(set(retrieval.__all__), key=str.lower)
+def test_every_public_class_of_the_core_is_exported_from_the_package() -> None:
+    """Front ends import from ``retrieval`` alone: a class or error added to a module's ``__all__`` must be
+    re-exported, and every exported name must exist."""
+    import importlib
+    import inspect
+
+    assert len(retrieval.__all__) == len(set(retrieval.__all__))
     for name in retrieval.__all__:
         assert hasattr(retrieval, name), name
+    for path in CORE.glob("[!_]*.py"):
+        module = importlib.import_module(f"retrieval.{path.stem}")
+        for name in getattr(module, "__all__", []):
+            if inspect.isclass(getattr(module, name)):
+                assert name in retrieval.__all__, f"retrieval.{path.stem}.{name} is not exported"
 
 
 def test_the_core_never_imports_discord() -> None:

@@ -327,6 +327,24 @@ def test_documents_are_found_by_id_file_name_stem_title_or_unique_part(retriever
         resolve_document(retriever, " ")
 
 
+def test_a_path_with_the_seeds_folder_in_front_finds_the_document(retriever: Retriever) -> None:
+    """What shell tab completion writes: ``seeds/notes/garden.txt``, or a Windows path."""
+    assert resolve_document(retriever, "seeds/notes/garden.txt").id == "notes/garden.txt"
+    assert resolve_document(retriever, "C:\\docs\\seeds\\ferry.txt").id == "ferry.txt"
+
+
+def test_titles_match_without_their_markdown_accents_or_punctuation() -> None:
+    other = make_retriever({"minutes.md": "---\ntitle: Team **meeting** minutes\n---\nWe met.",
+                            "Mes notes é.txt": "Notes about the café."})
+    assert resolve_document(other, "Team meeting minutes").id == "minutes.md"
+    assert resolve_document(other, "mes notes e").id == "Mes notes é.txt"
+
+
+def test_a_topic_missing_from_the_chosen_document_names_that_document(retriever: Retriever) -> None:
+    with pytest.raises(NothingToSummariseError, match="Nothing in “Garden notes” .* mentions 'ferry'"):
+        summarise(retriever, document="notes/garden.txt", topic="ferry")
+
+
 # ---------------------------------------------------------------------------------- autocomplete, sources
 
 

@@ -11,7 +11,7 @@ form) for the same 300 test claims, and every ranking is scored by the same code
 Systems, in one run:
 
 * ``seedbot index``: the product's :class:`retrieval.Analyzer` (NFKC, case and accent folding, stop words,
-  Snowball stemming) and :class:`retrieval.BM25Index` (Lucene idf, k1=1.2, b=0.75), one passage per abstract.
+  Snowball stemming) and :class:`retrieval.BM25Index` (Lucene idf, the product's default k1 and b), one passage per abstract.
 * ``seedbot Retriever``: the product end to end: each abstract a document, cut into its ~120-word passages;
   an abstract scores its best passage's score.
 * ``plain rank-bm25``: ``BM25Okapi`` (k1=1.5, b=0.75, epsilon=0.25) over ``text.lower().split()``, the way a

@@ -11,8 +11,9 @@ the same run, for two plain set-ups on the same paragraphs and sentences:
 Plain set-ups: ``rank-bm25`` ``BM25Okapi`` over lower-cased whitespace splits, and ``bm25s`` with its default
 settings; each quotes the best single sentence (most distinct question words) of its top paragraph.
 
-No-answer split (``--no-answer``): only the first 24 articles are indexed; questions about them should be
-answered, questions about the other 24 declined.
+No-answer split: only the first 24 articles are indexed; questions about them should be answered,
+questions about the other 24 declined. Measured at the product's threshold
+(:data:`retrieval.retriever.MIN_COVERAGE`) and at the neighbouring values it was chosen from.
 
 Run: ``python -m benchmarks.squad --data ../shared/eval``.
 """
@@ -32,6 +33,7 @@ from typing import Any
 import numpy as np
 
 from retrieval import Retriever
+from retrieval.retriever import MIN_COVERAGE
 from retrieval.sentences import split_sentences
 
 from .data import Question, load_squad
@@ -39,6 +41,8 @@ from .data import Question, load_squad
 __all__ = ["format_tables", "main", "no_answer_split", "run"]
 
 NO_ANSWER_ARTICLES = 24
+#: No-answer thresholds measured next to the product's own.
+THRESHOLDS = (0.40, 0.45, 0.50)
 _WORD = re.compile(r"\w+")
 
 
@@ -147,19 +151,31 @@ def run(data_dir: Path, quick: bool = False, seed: int = 0) -> dict[str, list[di
 
 
 def no_answer_split(paragraphs: Sequence[tuple[int, str]], questions: Sequence[Question]) -> list[dict[str, Any]]:
-    """Index only the first 24 articles; report answered rate (in-corpus) and declined rate (out-of-corpus)."""
+    """Index only the first 24 articles; report answered rate (in-corpus) and declined rate (out-of-corpus).
+
+    Returns
+    -------
+    list[dict]
+        One row per no-answer threshold: the product's own (:data:`MIN_COVERAGE`) first, then
+        :data:`THRESHOLDS`, each with ``answerable``, ``answered``, ``unanswerable``, ``declined``.
+    """
     inside = [(a, c) for a, c in paragraphs if a < NO_ANSWER_ARTICLES]
+    answerable = [q for q in questions if q.article < NO_ANSWER_ARTICLES]
+    others = [q for q in questions if q.article >= NO_ANSWER_ARTICLES]
+    rows: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "half"
         _write_folder(folder, inside)
         retriever = Retriever.from_folder(folder)
-        answerable = [q for q in questions if q.article < NO_ANSWER_ARTICLES]
-        others = [q for q in questions if q.article >= NO_ANSWER_ARTICLES]
-        answered = sum(retriever.ask(q.text).answered for q in answerable)
-        declined = sum(not retriever.ask(q.text).answered for q in others)
-    return [{"method": "seedbot (this project)", "answerable": len(answerable),
-             "answered": answered / max(1, len(answerable)), "unanswerable": len(others),
-             "declined": declined / max(1, len(others))}]
+        for threshold in [MIN_COVERAGE, *(t for t in THRESHOLDS if t != MIN_COVERAGE)]:
+            retriever.min_coverage = threshold
+            answered = sum(retriever.ask(q.text).answered for q in answerable)
+            declined = sum(not retriever.ask(q.text).answered for q in others)
+            label = "seedbot (this project)" if threshold == MIN_COVERAGE else "seedbot, other threshold"
+            rows.append({"method": f"{label}: min coverage {threshold:.2f}", "answerable": len(answerable),
+                         "answered": answered / max(1, len(answerable)), "unanswerable": len(others),
+                         "declined": declined / max(1, len(others))})
+    return rows
 
 
 def format_tables(results: dict[str, list[dict[str, Any]]]) -> str:

@@ -150,14 +150,20 @@ def load_retriever(seeds: Path | None, err: TextIO) -> Retriever:
 
 
 def _questions(source: str, stdin: TextIO) -> Iterable[str]:
+    """The lines of the batch file (``-``: standard input). A file that cannot be opened is a usage error,
+    raised here at once, before the documents are indexed."""
     if source == "-":
-        yield from (line.rstrip("\n") for line in stdin)
-        return
+        return (line.rstrip("\n") for line in stdin)
     try:
-        with open(source, encoding="utf-8", errors="replace") as handle:
-            yield from (line.rstrip("\n") for line in handle)
+        handle = open(source, encoding="utf-8", errors="replace")  # noqa: SIM115 - read lazily, closed below
     except OSError as error:
         raise UsageError(f"cannot read questions from {source!r}: {error.strerror or error}") from error
+
+    def lines() -> Iterable[str]:
+        with handle:
+            yield from (line.rstrip("\n") for line in handle)
+
+    return lines()
 
 
 def _ask(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) -> int:
@@ -167,8 +173,9 @@ def _ask(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) -> i
         raise UsageError("give either a question or --batch FILE, not both")
     if args.question is not None and not args.question.strip():
         raise UsageError("the question is empty")
+    batch = _questions(args.batch, stdin) if args.batch is not None else None
     retriever = load_retriever(args.seeds, err)
-    if args.question is not None:
+    if batch is None:
         try:
             answer = retriever.ask(args.question, top_k=args.top_k)
         except QuestionError as error:
@@ -177,7 +184,7 @@ def _ask(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) -> i
               file=out)
         return 0
     first = True
-    for line in _questions(args.batch, stdin):
+    for line in batch:
         question = line.strip()
         if not question:
             continue

@@ -171,20 +171,27 @@ class _StringYAMLHandler(frontmatter.YAMLHandler):  # type: ignore[misc]
 
 
 def _front_matter(text: str, body_start: int, name: str, warnings: list[str]) -> tuple[dict[str, object], int]:
-    """Parse YAML front matter at ``body_start``; returns (metadata, new body_start)."""
-    rest = text[body_start:]
-    if not rest.lstrip("\ufeff").startswith("---"):
+    """Parse YAML front matter at ``body_start``; returns (metadata, new body_start).
+
+    The block runs from a first line of ``---`` to the next ``---`` line (python-frontmatter's own boundary
+    pattern), and counts only when its YAML is a mapping: a Markdown file that merely starts with a
+    horizontal rule keeps all its text. The body starts right after the closing line, so the offset is
+    exact even when the body repeats words of the block.
+    """
+    handler = _StringYAMLHandler()
+    boundaries = list(handler.FM_BOUNDARY.finditer(text, body_start))[:2]
+    if len(boundaries) < 2 or boundaries[0].start() != body_start:
         return {}, body_start
+    opening, closing = boundaries
     try:
-        metadata, content = frontmatter.parse(rest, handler=_StringYAMLHandler())
-    except (yaml.YAMLError, ValueError, TypeError) as error:
+        metadata = handler.load(text[opening.end() : closing.start()])
+    except yaml.YAMLError as error:
         _warn(warnings, "%s: its front matter is not valid YAML (%s); it is quoted as plain text.", name,
               str(error).splitlines()[0])
         return {}, body_start
-    if not metadata and content == rest.strip():
+    if not isinstance(metadata, dict):
         return {}, body_start
-    offset = rest.find(content) if content else len(rest)
-    return dict(metadata), body_start + max(offset, 0)
+    return metadata, closing.end()
 
 
 def _metadata_date(value: object, name: str, warnings: list[str]) -> dt.date | None:
@@ -229,7 +236,7 @@ def parse_document(doc_id: str, text: str, warnings: list[str] | None = None, en
         body_start = header.end()
         date = _parse_iso(header.group(1), doc_id, "date header", warnings)
     metadata: dict[str, object] = {}
-    if doc_id.lower().endswith((".md", ".markdown")) or text[body_start:].startswith("---\n"):
+    if doc_id.lower().endswith((".md", ".markdown")):
         metadata, body_start = _front_matter(text, body_start, doc_id, warnings)
         if date is None and "date" in metadata:
             date = _metadata_date(metadata["date"], doc_id, warnings)

@@ -32,7 +32,7 @@ from scipy import sparse
 
 __all__ = ["LuceneIdfBM25", "BM25Index", "DEFAULT_K1", "DEFAULT_B"]
 
-#: BM25 parameters. k1 = 1.5 is rank-bm25's and Pyserini's default; b = 0.9 (length normalisation a little
+#: BM25 parameters. k1 = 1.5 is rank-bm25's default; b = 0.9 (length normalisation a little
 #: stronger than the usual 0.75) was the best of a 4 x 5 grid on BEIR SciFact (nDCG@10 69.35 against 68.53
 #: at Lucene's k1 = 1.2, b = 0.75; ``python -m benchmarks --only retrieval``). That grid used SciFact's test
 #: queries, the only judged queries we have; on SQuAD (``benchmarks/squad.py``) every setting in the grid
@@ -161,7 +161,9 @@ class BM25Index:
         scores = self.scores(query)
         hits = np.flatnonzero(scores > 0)
         if hits.size > k:
-            part = np.argpartition(-scores[hits], k - 1)[:k]
-            hits = hits[part]
-        order = sorted(hits.tolist(), key=lambda i: (-scores[i], i))
-        return [(i, float(scores[i])) for i in order]
+            # The k-th best score, then every hit at least that good (ties at the boundary included), so
+            # the lower index wins a tie whatever order argpartition leaves them in.
+            kth = -np.partition(-scores[hits], k - 1)[k - 1]
+            hits = hits[scores[hits] >= kth]
+        order = hits[np.lexsort((hits, -scores[hits]))][:k]
+        return [(int(i), float(scores[i])) for i in order]

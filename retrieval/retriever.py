@@ -47,10 +47,10 @@ PASSAGE_WEIGHT = 0.5
 #: each distinct question term weighs its idf, and a term that no passage contains weighs what
 #: :meth:`Retriever.question_weights` gives it. An answer needs at least this share in its best excerpt,
 #: and every further excerpt too: below it, the words that make the question specific are missing, so
-#: quoting would be quoting noise. Calibrated on SQuAD v1.1 dev (``python -m benchmarks.squad``): with the
-#: first 24 articles indexed and 3,000 random questions, the coverage of the best excerpt is >= 0.45 for 92%
-#: of questions about those articles and < 0.45 for 82% of questions about the other 24 (0.50 gives 89% /
-#: 88%; 0.40 gives 95% / 71%). The figures of the full run are in README.md.
+#: quoting would be quoting noise. Calibrated on SQuAD v1.1 dev (``python -m benchmarks.squad``, which
+#: measures 0.40, 0.45 and 0.50): with the first 24 articles indexed, 0.45 answers about 94% of the questions
+#: about those articles and declines about 80% of the questions about the other 24; 0.50 trades a few
+#: points of the first for the second, 0.40 the other way. The figures are in README.md.
 MIN_COVERAGE = 0.45
 #: Unknown question words: a word with an English Zipf frequency (wordfreq; Speer 2022) at or above
 #: ``COMMON_ZIPF`` is ordinary vocabulary ("say", "year") that the documents merely phrase differently, and
@@ -128,15 +128,16 @@ class Answer:
 def _excerpt_terms(text: str, spans: Sequence[tuple[int, int]], term_lists: Sequence[list[str]]) -> list[frozenset[str]]:
     """Per-sentence term sets for excerpt choice.
 
-    A Markdown heading is a title, not an answer: it is never quoted alone. Its terms count for the
-    sentence right below it instead, so "Where is the moon base?" quotes the first sentence under
-    ``# Moon base``.
+    A Markdown heading is a title, not an answer: it is never quoted alone. Its terms count for the first
+    sentence below it that has words of its own instead, so "Where is the moon base?" quotes the first
+    sentence under ``# Moon base``.
     """
     sets = [frozenset(t) for t in term_lists]
     for i, (s, e) in enumerate(spans):
         if text.startswith("#", s) and _HEADING.fullmatch(text, s, e):
-            if i + 1 < len(sets):
-                sets[i + 1] = sets[i + 1] | sets[i]
+            below = next((j for j in range(i + 1, len(sets)) if term_lists[j]), None)
+            if below is not None:  # the first sentence below with words (not a rule or an image line)
+                sets[below] = sets[below] | sets[i]
             sets[i] = frozenset()
     return sets
 

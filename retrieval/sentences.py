@@ -9,7 +9,8 @@ Two rules on top of syntok keep every sentence quotable (both on by default, eac
 * a Markdown heading line (``# Title``) is a sentence of its own, never glued to the text below it;
 * a "sentence" longer than :data:`MAX_SENTENCE_CHARS` (a table, a list without punctuation, a file with no
   full stops) is cut at line breaks, and a line still too long is cut at the last space before the limit, so
-  an excerpt can never be a whole file, and no word is ever cut in two.
+  an excerpt can never be a whole file. Only a single "word" longer than the limit (no space in it at all)
+  is cut inside.
 """
 
 from __future__ import annotations
@@ -21,8 +22,7 @@ import syntok.segmenter as segmenter
 __all__ = ["split_sentences", "MAX_SENTENCE_CHARS"]
 
 #: Longest sentence kept whole, in characters. Real prose sentences are far shorter (SQuAD's longest
-#: are about 700); longer runs are cut as described above, so that one excerpt stays readable and fits in
-#: two Discord messages.
+#: are about 700); longer runs are cut as described above, so that one excerpt stays a readable size.
 MAX_SENTENCE_CHARS = 3000
 
 _HEADING_LINE = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+\S.*$", re.MULTILINE)

@@ -33,10 +33,10 @@ def test_each_analyzer_step_lets_a_question_match(document: str, question: str, 
 
 
 def test_without_stemming_the_inflected_question_misses() -> None:
+    """The control for the stemming case above: the same question and document, no stemmer."""
     plain = Analyzer(stem=False)
-    answer = _retriever("Researchers were running new trials in spring.", FILLER, analyzer=plain).ask("Who runs trials?")
-    # "trials" still matches, "runs" does not: half the evidence is gone.
-    assert not answer.answered or answer.excerpts[0].coverage < 1.0
+    answer = _retriever("Researchers were running new trials in spring.", FILLER, analyzer=plain).ask("runs?")
+    assert not answer.answered
 
 
 def test_curly_and_straight_apostrophes_give_the_same_terms() -> None:

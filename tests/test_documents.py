@@ -151,3 +151,14 @@ def test_impossible_front_matter_date_keeps_the_title_and_hides_the_block() -> N
     assert doc.body == "The octopus has three hearts."
     assert warnings == ["octopus.md: the front-matter date '2023-13-45' is not a real date; the document is "
                         "treated as undated."]
+
+
+def test_front_matter_needs_a_mapping_and_is_only_read_in_markdown() -> None:
+    rule = "---\nIntro.\n---\nRest of the notes."
+    assert parse_document("notes.md", rule).body == rule  # a horizontal rule, not metadata
+    assert parse_document("notes.txt", "---\ntitle: X\n---\nBody.").body.startswith("---")
+
+
+def test_front_matter_body_offset_is_exact_when_the_body_repeats_the_title() -> None:
+    doc = parse_document("n.md", "---\ntitle: Notes\n---\nNotes")
+    assert (doc.title, doc.body) == ("Notes", "Notes")

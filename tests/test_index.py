@@ -83,3 +83,8 @@ def test_all_empty_passages_score_zero_without_error() -> None:
     index = BM25Index([[], []])
     assert index.scores(["anything"]).tolist() == [0.0, 0.0]
     assert index.top_k(["anything"], 3) == []
+
+
+def test_top_k_breaks_ties_by_lower_index_even_at_the_cut() -> None:
+    index = _index(*(["the same harbour text"] * 50))
+    assert [i for i, _ in index.top_k(analyze("harbour"), 5)] == [0, 1, 2, 3, 4]

@@ -148,6 +148,12 @@ def test_a_file_without_sentence_punctuation_is_never_quoted_whole() -> None:
     assert text[first.start - 1] == " "  # cut between words
 
 
+def test_a_heading_above_a_rule_lends_its_words_to_the_first_real_sentence() -> None:
+    text = "# Harbour report\n\n***\n\nThe harbour reopened on Monday after the storm."
+    answer = Retriever.from_documents(_docs(text, "Farms keep cows.")).ask("What is in the harbour report?")
+    assert answer.excerpts[0].text == "The harbour reopened on Monday after the storm."
+
+
 def test_a_markdown_heading_is_not_quoted_alone() -> None:
     text = "# Moon base\n\nThe base sits in Shackleton crater. It has four modules.\n\n## Power\n\nSolar panels feed it."
     retriever = Retriever.from_documents(_docs(text, "Farms keep cows and sheep."))

@@ -20,16 +20,13 @@ from retrieval import MAX_QUESTION_CHARS, Answer
 from retrieval.errors import QuestionError
 
 from ..formatting import SEND_OPTIONS, render_answer
-from .errors import ANSWER_SENT
+from ._respond import ACK_AFTER, discard, ready_within, result_or_defer, send_contents
 
 if TYPE_CHECKING:
     from ..client import SeedBot
 
 __all__ = ["ACK_AFTER", "TYPING_AFTER", "Ask", "reads_as_question", "setup", "strip_mentions"]
 
-#: Seconds ``/ask`` waits for an answer before deferring. Discord drops an interaction that is not
-#: acknowledged within 3 seconds; this leaves room for network latency.
-ACK_AFTER = 1.0
 #: Seconds a mention waits for an answer before showing the typing indicator.
 TYPING_AFTER = 0.3
 
@@ -68,21 +65,6 @@ def reads_as_question(text: str) -> bool:
     return first in _QUESTION_WORDS and len(text.split()) >= 3
 
 
-def _discard(task: asyncio.Future[Answer]) -> None:
-    """Stop waiting for ``task``: cancel it, or mark its exception as seen so asyncio does not log it."""
-    if not task.done():
-        task.cancel()
-    elif not task.cancelled():
-        task.exception()
-
-
-async def _ready_within(task: asyncio.Future[Answer], seconds: float) -> bool:
-    """Wait up to ``seconds`` for ``task``; True when it is done."""
-    if not task.done() and seconds > 0:
-        await asyncio.wait({task}, timeout=seconds)
-    return task.done()
-
-
 class Ask(commands.Cog):
     """Answers questions with quoted excerpts."""
 
@@ -100,20 +82,8 @@ class Ask(commands.Cog):
         question
             Your question about the documents, e.g. "How long is the UN report?"
         """
-        pending = asyncio.ensure_future(self.bot.answer(question))
-        try:
-            ready = await _ready_within(pending, ACK_AFTER if self.bot.retriever_ready else 0)
-            if not ready:
-                await interaction.response.defer(thinking=True)
-            answer = await pending
-        finally:
-            _discard(pending)
-        for content in render_answer(answer, echo_question=True):
-            if interaction.response.is_done():
-                await interaction.followup.send(content, **SEND_OPTIONS)
-            else:
-                await interaction.response.send_message(content, **SEND_OPTIONS)
-            interaction.extras[ANSWER_SENT] = True
+        answer = await result_or_defer(interaction, self.bot.answer(question), ready=self.bot.retriever_ready)
+        await send_contents(interaction, render_answer(answer, echo_question=True))
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
@@ -137,7 +107,7 @@ class Ask(commands.Cog):
             return
         pending = asyncio.ensure_future(self.bot.answer(question))
         try:
-            if not await _ready_within(pending, TYPING_AFTER if self.bot.retriever_ready else 0):
+            if not await ready_within(pending, TYPING_AFTER if self.bot.retriever_ready else 0):
                 async with message.channel.typing():
                     answer = await pending
             else:
@@ -147,7 +117,7 @@ class Ask(commands.Cog):
                 return  # nobody asked the bot directly: stay quiet rather than correct them
             raise
         finally:
-            _discard(pending)
+            discard(pending)
         reference = message.to_reference(fail_if_not_exists=False)
         for index, content in enumerate(render_answer(answer)):
             if index == 0:

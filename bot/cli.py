@@ -28,6 +28,7 @@ from retrieval.errors import (
 from retrieval.retriever import DEFAULT_TOP_K, MAX_TOP_K
 from retrieval.summary import MAX_SENTENCES, MIN_SENTENCES, Source, Summary, sources, summarise
 
+from .formatting import NOT_FOUND
 from .settings import Settings
 
 __all__ = [
@@ -114,20 +115,24 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")
 
 
+def _quote(text: str) -> str:
+    """``text`` quoted for a terminal: white space collapsed, wrapped at 88 columns, each line ``  > ...``."""
+    return textwrap.fill(" ".join(text.split()), width=88, initial_indent="  > ", subsequent_indent="  > ")
+
+
 def format_answer_text(answer: Answer) -> str:
     """Render an answer for a person reading a terminal: each excerpt quoted, then its source line."""
     if not answer.answered:
-        lines = ["I couldn't find that in the documents."]
+        lines = [NOT_FOUND]
         if answer.closest is not None:
             lines.append(f"The closest document is “{answer.closest.title}” "
                          f"({answer.closest.date_label}, {answer.closest.id}).")
         return "\n".join(lines)
     blocks = []
     for number, excerpt in enumerate(answer.excerpts, 1):
-        quote = textwrap.fill(" ".join(excerpt.text.split()), width=88, initial_indent="  > ",
-                              subsequent_indent="  > ")
         document = excerpt.document
-        blocks.append(f"{number}.\n{quote}\n  — {document.title} · {document.date_label} · {document.id}")
+        source = f"  — {document.title} · {document.date_label} · {document.id}"
+        blocks.append(f"{number}.\n{_quote(excerpt.text)}\n{source}")
     return "\n\n".join(blocks)
 
 
@@ -205,10 +210,6 @@ def _ask(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) -> i
     return 0
 
 
-def _quote(text: str) -> str:
-    return textwrap.fill(" ".join(text.split()), width=88, initial_indent="  > ", subsequent_indent="  > ")
-
-
 def format_summary_text(summary: Summary) -> str:
     """Render a summary for a terminal: a heading, then each document's quoted sentences under its source line.
 
@@ -223,17 +224,17 @@ def format_summary_text(summary: Summary) -> str:
         heading = f"Digest of {summary.documents:,} documents ({count} {noun}, oldest first"
     else:
         heading = f"Summary ({count} {noun}"
-    if summary.since or summary.until:
-        heading += ", " + " ".join(p for p in (f"since {summary.since}" if summary.since else "",
-                                               f"until {summary.until}" if summary.until else "") if p)
+    dates = summary.range_text()
+    if dates:
+        heading += f", {dates}"
     blocks = [heading + "):"]
     for document, quoted in summary.groups():
         lines = [f"{document.date_label} · {document.title} · {document.id}"]
         lines.append("\n  >\n".join(_quote(s.text) for s in quoted))
         blocks.append("\n".join(lines))
-    if summary.undated_left_out:
-        n = summary.undated_left_out
-        blocks.append(f"({n} undated document{'s were' if n != 1 else ' was'} left out of the date range.)")
+    note = summary.left_out_note()
+    if note is not None:
+        blocks.append(f"({note})")
     return "\n\n".join(blocks)
 
 
@@ -265,8 +266,9 @@ def _summary(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) 
         raise UsageError(str(error)) from error
     if args.json:
         print(json.dumps(summary.to_dict(), ensure_ascii=False), file=out)
-        if summary.undated_left_out:
-            print(f"note: {summary.undated_left_out} undated document(s) were left out of the date range.", file=err)
+        note = summary.left_out_note()
+        if note is not None:
+            print(f"note: {note}", file=err)
     else:
         print(format_summary_text(summary), file=out)
     return 0

@@ -19,13 +19,15 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from retrieval import Answer, Excerpt, split_sentences
+from retrieval import Answer, Document, split_sentences
 
 __all__ = [
     "GENERIC_ERROR",
     "MAX_MESSAGE_CHARS",
     "MAX_QUOTE_LINE",
+    "NOT_FOUND",
     "SEND_OPTIONS",
+    "clip",
     "discord_length",
     "escape",
     "pack_messages",
@@ -49,6 +51,8 @@ MAX_SOURCE_PART = 200
 SEND_OPTIONS: dict[str, Any] = {"suppress_embeds": True}
 #: What a person sees when something unexpected breaks.
 GENERIC_ERROR = "Sorry, an unexpected error occurred."
+#: The reply when no passage answers a question (Discord and the terminal alike).
+NOT_FOUND = "I couldn't find that in the documents."
 
 ELLIPSIS = "…"
 QUOTE_PREFIX = "> "
@@ -94,28 +98,53 @@ def escape(text: str) -> str:
     return _ESCAPE.sub(_escape_match, text)
 
 
-def _clip(text: str, limit: int) -> str:
-    """Collapse white space and shorten ``text`` to at most ``limit`` characters at a word boundary."""
+def clip(text: str, limit: int) -> str:
+    """Collapse white space and shorten ``text`` to at most ``limit`` characters at a word boundary.
+
+    Parameters
+    ----------
+    text : str
+        Any text; runs of white space become one space, and the ends are stripped.
+    limit : int
+        Most characters in the result (at least 1).
+
+    Returns
+    -------
+    str
+        ``text`` as it is when it fits; otherwise as many whole words as fit before a closing ``…``. A
+        first word longer than ``limit`` is cut inside it, so the result is never a lone ``…`` (unless
+        ``limit`` is 1).
+    """
     text = " ".join(text.split())
     if len(text) <= limit:
         return text
-    cut = text[: limit - 1].rsplit(" ", 1)[0] or text[: limit - 1]
-    return cut + ELLIPSIS
+    head = text[: limit - 1]
+    if text[limit - 1] != " " and " " in head:  # the cut falls inside a word: drop that word
+        head = head.rsplit(" ", 1)[0]
+    return head.rstrip() + ELLIPSIS
 
 
-def source_line(excerpt: Excerpt) -> str:
+def source_line(document: Document) -> str:
     """The line under a quote: ``— **Title** · YYYY-MM-DD (or undated) · `file` ``, all escaped.
 
-    The file is shown as a code span unless its name holds a backtick; then it is escaped text.
+    Parameters
+    ----------
+    document : retrieval.Document
+        The quoted document.
+
+    Returns
+    -------
+    str
+        The title (bold, at most :data:`MAX_SOURCE_PART` characters), the date or ``undated``, and the file,
+        shown as a code span unless its name holds a backtick (then as escaped text).
     """
-    document = excerpt.document
-    return f"— **{escape(_clip(document.title, MAX_SOURCE_PART))}** · {document.date_label} · " + _file(
+    return f"— **{escape(clip(document.title, MAX_SOURCE_PART))}** · {document.date_label} · " + _file(
         document.id
     )
 
 
 def _file(doc_id: str) -> str:
-    name = _clip(doc_id, MAX_SOURCE_PART)
+    name = clip(doc_id, MAX_SOURCE_PART)
     return f"`{name}`" if "`" not in name else escape(name)
 
 
@@ -241,17 +270,17 @@ def pack_messages(blocks: Iterable[Sequence[str]], limit: int = MAX_MESSAGE_CHAR
 
 
 def _echo(question: str) -> str:
-    return f"**Q:** {escape(_clip(question, MAX_ECHOED_QUESTION))}"
+    return f"**Q:** {escape(clip(question, MAX_ECHOED_QUESTION))}"
 
 
 def render_not_found(answer: Answer, *, echo_question: bool = False) -> str:
     """The short "not found" reply, naming the closest document when there is one."""
     lines = [_echo(answer.question)] if echo_question else []
-    lines.append("I couldn't find an answer to that in the documents.")
+    lines.append(NOT_FOUND)
     closest = answer.closest
     if closest is not None:
         lines.append(
-            f"The closest document is **{escape(_clip(closest.title, MAX_SOURCE_PART))}** "
+            f"The closest document is **{escape(clip(closest.title, MAX_SOURCE_PART))}** "
             f"({closest.date_label}, {_file(closest.id)})."
         )
     return "\n".join(lines)
@@ -282,13 +311,13 @@ def render_answer(
     line_limit = min(MAX_QUOTE_LINE, limit // 2)
     blocks: list[list[str]] = [[_echo(answer.question)]] if echo_question else []
     for excerpt in answer.excerpts:
-        blocks.append(quote_lines(excerpt.text, line_limit) + [source_line(excerpt)])
+        blocks.append(quote_lines(excerpt.text, line_limit) + [source_line(excerpt.document)])
     return pack_messages(blocks, limit)
 
 
 def render_mistake(message: str, *, in_channel: bool = False) -> str:
     """The short reply to a user mistake (``str(QuestionError)``); ``in_channel`` adds how to ask."""
-    text = escape(_clip(message, 500))
+    text = escape(clip(message, 500))
     if in_channel:
         text += "\nMention me with your question, e.g. `@bot how long is the report?`, or use `/ask`."
     return text

@@ -15,15 +15,15 @@ mention-like tags show literally), and every content is at most :data:`bot.forma
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Sequence
 
-from retrieval import Document, Excerpt
+from retrieval import Document
 from retrieval.summary import Source, Summary
 
 from .formatting import (
     MAX_MESSAGE_CHARS,
     MAX_QUOTE_LINE,
+    clip,
     discord_length,
     escape,
     pack_messages,
@@ -50,39 +50,17 @@ MAX_ECHOED_TOPIC = 200
 _PAGE_HEADING_ROOM = 80
 
 
-def _shorten(text: str, width: int) -> str:
-    """White space collapsed, cut at a word boundary to at most ``width`` characters (``…`` marks a cut)."""
-    short = textwrap.shorten(text, width=width, placeholder="…")
-    if short in ("", "…"):  # a first word longer than ``width``: cut inside it
-        short = " ".join(text.split())[: width - 1] + "…"
-    return short
-
-
-def _source(document: Document) -> str:
-    """``— **Title** · YYYY-MM-DD · `file` ``, exactly as under an ``/ask`` quote."""
-    return source_line(Excerpt(document, 0, 0, 0.0, 0.0))  # source_line reads only the document
-
-
-def _range(summary: Summary) -> str:
-    parts = [f"since {summary.since}" if summary.since else "", f"until {summary.until}" if summary.until else ""]
-    return " ".join(p for p in parts if p)
-
-
 def _heading(summary: Summary) -> str:
     count = len(summary.sentences)
     size = f"{count} sentence{'s' if count != 1 else ''}"
     if summary.topic is not None:
-        title = f"**What the documents say about “{escape(_shorten(summary.topic, MAX_ECHOED_TOPIC))}”**"
+        title = f"**What the documents say about “{escape(clip(summary.topic, MAX_ECHOED_TOPIC))}”**"
     elif summary.is_digest:
         title = f"**Digest of {summary.documents:,} documents**, oldest first"
     else:
         title = "**Summary**"
-    details = " · ".join(p for p in (size, _range(summary)) if p)
+    details = " · ".join(p for p in (size, summary.range_text()) if p)
     return f"{title} · {details}"
-
-
-def _left_out(count: int) -> str:
-    return f"*{count} undated document{'s were' if count != 1 else ' was'} left out of the date range.*"
 
 
 def render_summary(summary: Summary, limit: int = MAX_MESSAGE_CHARS) -> list[str]:
@@ -113,21 +91,23 @@ def render_summary(summary: Summary, limit: int = MAX_MESSAGE_CHARS) -> list[str
             previous_date = document.date
         for sentence in quoted:
             lines += quote_lines(sentence.text, line_limit)
-        lines.append(_source(document))
+        lines.append(source_line(document))
         blocks.append(lines)
-    if summary.undated_left_out:
-        blocks.append([_left_out(summary.undated_left_out)])
+    note = summary.left_out_note()
+    if note is not None:
+        blocks.append([f"*{escape(note)}*"])
     return pack_messages(blocks, limit)
 
 
 def render_nothing_found(message: str) -> str:
     """The reply when a fine request matches nothing (a date range or topic): the core's message, escaped."""
-    return escape(_shorten(message, 1500))
+    return escape(clip(message, 1500))
 
 
 def _entry(source: Source) -> str:
     passages = source.passages
-    return f"{_source(source.document).removeprefix('— ')} · {passages:,} passage{'s' if passages != 1 else ''}"
+    size = f"{passages:,} passage{'s' if passages != 1 else ''}"
+    return f"{source_line(source.document).removeprefix('— ')} · {size}"
 
 
 def render_source_pages(listed: Sequence[Source], per_page: int = SOURCES_PER_PAGE,
@@ -174,4 +154,4 @@ def choice_name(document: Document) -> str:
     Choice names are plain text in Discord (no Markdown), so nothing is escaped.
     """
     suffix = f" · {document.date_label}"
-    return _shorten(document.title, MAX_CHOICE_NAME - len(suffix)) + suffix
+    return clip(document.title, MAX_CHOICE_NAME - len(suffix)) + suffix

@@ -133,3 +133,22 @@ def split_sentences(
             else:
                 spans.append((hs, he))
     return spans
+
+
+def is_markdown_heading(text: str) -> bool:
+    """Whether ``text`` starts with a Markdown ATX heading line.
+
+    That is up to three spaces, one to six ``#``, a space or tab, then some text: ``# Title`` and
+    ``## 2. Scope`` are headings; ``#1 priority is…``, ``#hashtag`` and ``####### seven`` are not.
+
+    Parameters
+    ----------
+    text : str
+        A sentence or line; only its first line is looked at.
+
+    Returns
+    -------
+    bool
+        True for a heading line, as :func:`split_sentences` separates them (``headings=True``).
+    """
+    return _HEADING_LINE.match(text) is not None

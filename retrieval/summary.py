@@ -22,9 +22,9 @@ the topic, as in topic-sensitive LexRank (Erkan & Radev 2004; Otterbacher, Erkan
 score divides out part of the length bias of summed BM25 weights (:data:`LENGTH_POWER`, tuned on a random half
 of the BBC News Summary set, see ``benchmarks/summary_rouge.py``). Sentences are then picked best first,
 never a near-duplicate of a picked one (:data:`DUPLICATE_OVERLAP`), preferring prose (no tables, run-ons or
-fragments: see :data:`MIN_TERMS`, :data:`MAX_SENTENCE_CHARS`, :data:`MAX_NUMBER_SHARE`) and, in a digest,
-spreading over documents; then they are put back in reading order. Title and heading lines are never quoted
-(:func:`is_heading`).
+fragments: see :data:`MIN_TERMS`, :data:`MAX_QUOTED_SENTENCE_CHARS`, :data:`MAX_NUMBER_SHARE`) and, in a
+digest, spreading over documents; then they are put back in reading order. Title and heading lines are never
+quoted (:func:`is_heading`).
 
 Terms are the project's :class:`~retrieval.analyzer.Analyzer` output and BM25 is the project's
 :class:`~retrieval.index.BM25Index`; there is no second tokenizer.
@@ -39,8 +39,9 @@ length normalisation), keeping at most :data:`PRESELECT_PER_DOCUMENT` per docume
 crowds out the rest. A topic summary reads at most :data:`MAX_TOPIC_PASSAGES` passages.
 
 Per retriever, the quotable sentences of each document, the sentence-term matrix used for preselection and
-the names used for suggestions are computed once, on first use, and kept while the retriever lives: on the
-19,043 Reuters articles (129,515 sentences) the first digest takes about 2 s, later ones 0.1 to 0.3 s.
+the names used for suggestions are computed once, on first use (safely from several threads at once), and
+kept while the retriever lives: on the 19,043 Reuters articles (129,515 sentences) the first digest takes
+about 2 s, later ones 0.1 to 0.3 s.
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ import difflib
 import heapq
 import math
 import re
+import threading
 import time
 import weakref
 from collections import Counter
@@ -62,7 +64,6 @@ import numpy.typing as npt
 
 from .analyzer import Analyzer
 from .documents import Document
-from .quotes import Quote
 from .errors import (
     DateRangeError,
     NothingToSummariseError,
@@ -71,6 +72,8 @@ from .errors import (
     UnknownDocumentError,
 )
 from .index import BM25Index
+from .quotes import Quote
+from .sentences import is_markdown_heading
 
 if TYPE_CHECKING:
     from .retriever import Retriever
@@ -124,8 +127,9 @@ DUPLICATE_OVERLAP = 0.8
 #: Sentences with fewer index terms than this are never quoted ("He said so.") unless nothing else is left.
 MIN_TERMS = 3
 
-#: Longest sentence quoted while shorter ones are left, in characters (tables and run-ons read badly).
-MAX_SENTENCE_CHARS = 600
+#: Longest sentence quoted while shorter ones are left, in characters (tables and run-ons read badly). Not
+#: :data:`retrieval.sentences.MAX_SENTENCE_CHARS`, the longest sentence the splitter keeps whole.
+MAX_QUOTED_SENTENCE_CHARS = 600
 #: Sentences whose words are more than this share numbers are tables, quoted only as a last resort.
 MAX_NUMBER_SHARE = 0.4
 #: Sentences of three or more lines shorter than this on average (characters) are tables or lists.
@@ -208,6 +212,32 @@ class Summary:
         """JSON-ready form, as printed by ``python -m bot summary --json``: ``{"sentences": [...]}``."""
         return {"sentences": [s.to_dict() for s in self.sentences]}
 
+    def range_text(self) -> str:
+        """The date range asked for, as shown after a summary's heading.
+
+        Returns
+        -------
+        str
+            ``"since 2022-01-01"``, ``"until 2022-12-31"``, ``"since 2022-01-01 until 2022-12-31"``, or ``""``
+            without a range. Plain text (front ends add their own Markdown).
+        """
+        if self.since and self.until:
+            return f"since {self.since} until {self.until}"
+        return _range_text(self.since, self.until) if self.since or self.until else ""
+
+    def left_out_note(self) -> str | None:
+        """The note on undated documents a date range left out.
+
+        Returns
+        -------
+        str or None
+            E.g. ``"2 undated documents were left out of the date range."``; ``None`` when none was left
+            out. Plain text (front ends add their own Markdown).
+        """
+        if not self.undated_left_out:
+            return None
+        return f"{_left_out(self.undated_left_out)} of the date range."
+
 
 @dataclass(frozen=True)
 class Source:
@@ -235,6 +265,10 @@ class Source:
 
 
 def _newest_first(document: Document) -> tuple[int, int, str, str]:
+    """Sort key for listing documents: newest first, undated last; same date by title, then id.
+
+    Not the reverse of :func:`_date_key` (oldest first, no tie-break), which orders a summary's sentences.
+    """
     ordinal = document.date.toordinal() if document.date else 0
     return (document.date is None, -ordinal, document.title.casefold(), document.id)
 
@@ -459,11 +493,13 @@ def is_heading(document: Document, start: int, end: int) -> bool:
     """Whether ``document.text[start:end]`` is a title or heading line rather than a sentence.
 
     A heading stands alone on its line(s) and does not end like a sentence (no ``. ! ? … : ;``, possibly
-    followed by closing quotes or brackets); Markdown headings (``# ...``) always count. Headings name a
-    document or a section (the title is shown with every quote anyway), so summaries do not quote them.
+    followed by closing quotes or brackets); Markdown ATX headings (``# ...``, see
+    :func:`~retrieval.sentences.is_markdown_heading`) always count, while ``#1 priority is…`` does not.
+    Headings name a document or a section (the title is shown with every quote anyway), so summaries do not
+    quote them.
     """
     text = document.text
-    if text.startswith("#", start):
+    if text.startswith("#", start) and is_markdown_heading(text[start:end]):
         return True
     last = end
     while last > start and text[last - 1] in _CLOSERS:
@@ -484,7 +520,7 @@ def _plain(text: str, terms: frozenset[str]) -> bool:
     characters) or indented (two or more after the first), or one whose words are mostly numbers (more than
     :data:`MAX_NUMBER_SHARE` of them hold a digit).
     """
-    if len(terms) < MIN_TERMS or len(text) > MAX_SENTENCE_CHARS:
+    if len(terms) < MIN_TERMS or len(text) > MAX_QUOTED_SENTENCE_CHARS:
         return False
     lines = text.splitlines()
     if len(lines) >= 3 and (sum(len(line.strip()) for line in lines) < TABLE_LINE_CHARS * len(lines)
@@ -496,26 +532,42 @@ def _plain(text: str, terms: frozenset[str]) -> bool:
 
 
 class _Cache:
-    """What :func:`summarise` keeps per retriever: quotable sentences per document, the centroid matrix."""
+    """What :func:`summarise` keeps per retriever: quotable sentences per document, the centroid matrix and
+    the documents' names.
+
+    Thread-safe: front ends call :func:`summarise` and :func:`document_choices` from several worker threads
+    at once. Each entry is built into local variables and published by one assignment, so a reader never
+    sees a half-built one; the two large entries (:meth:`names`, :meth:`centroid_matrix`) are built under a
+    lock, once, while other threads wait for them.
+    """
 
     def __init__(self) -> None:
         self.quotable: dict[int, list[_Candidate]] = {}
         self.matrix: Any = None  # scipy CSR, all sentences x index vocabulary, 0/1
-        self.offsets: list[int] = []
-        self.lengths: npt.NDArray[np.float64] = np.zeros(0)
+        self.offsets: list[int] = []  # per document, its first sentence's row in ``matrix``
+        self.lengths: npt.NDArray[np.float64] = np.zeros(0)  # per row of ``matrix``, the sentence's terms
         self._names: list[tuple[list[str], frozenset[str]]] | None = None
+        self._lock = threading.Lock()
 
     def names(self, retriever: Retriever) -> list[tuple[list[str], frozenset[str]]]:
         """Per document: its names (see :func:`_names`) and their character trigrams (built once)."""
-        if self._names is None:
-            self._names = []
-            for document in retriever.documents:
-                names = _names(document)
-                self._names.append((names, frozenset().union(*(_trigrams(n) for n in names))))
-        return self._names
+        built = self._names
+        if built is not None:
+            return built
+        with self._lock:
+            if self._names is None:
+                built = []
+                for document in retriever.documents:
+                    names = _names(document)
+                    built.append((names, frozenset().union(*(_trigrams(n) for n in names))))
+                self._names = built
+            return self._names
 
     def candidates(self, retriever: Retriever, doc: int) -> list[_Candidate]:
-        """The document's quotable sentences: no headings, leading list marks and stray symbols trimmed."""
+        """The document's quotable sentences: no headings, leading list marks and stray symbols trimmed.
+
+        Two threads may build the same document's list at once; both build equal lists and either is kept.
+        """
         found = self.quotable.get(doc)
         if found is None:
             document, table = retriever.documents[doc], retriever.sentences[doc]
@@ -528,45 +580,57 @@ class _Cache:
                 if junk:
                     start = junk.end()
                 found.append(_Candidate(doc, i, start, end, _plain(text[start:end], table.terms[i])))
-            self.quotable[doc] = found
+            found = self.quotable.setdefault(doc, found)
         return found
 
     def centroid_matrix(self, retriever: Retriever) -> Any:
-        """Sentence-term incidence matrix over every sentence of every document (built once)."""
-        if self.matrix is None:
-            from scipy import sparse
+        """Sentence-term incidence matrix over every sentence of every document (built once).
 
-            vocabulary = retriever.index.vocabulary
-            rows: list[int] = []
-            cols: list[int] = []
-            lengths: list[int] = []
-            n = 0
-            for table in retriever.sentences:
-                self.offsets.append(n)
-                for terms in table.terms:
-                    ids = [vocabulary[t] for t in terms if t in vocabulary]
-                    rows.extend([n] * len(ids))
-                    cols.extend(ids)
-                    lengths.append(len(terms))
-                    n += 1
-            data = np.ones(len(rows), dtype=np.float64)
-            self.matrix = sparse.csr_matrix((data, (rows, cols)), shape=(n, len(vocabulary)))
-            self.lengths = np.asarray(lengths, dtype=np.float64)
-        return self.matrix
+        :attr:`offsets` and :attr:`lengths` are set before the matrix, so they are complete once it is.
+        """
+        matrix = self.matrix
+        if matrix is not None:
+            return matrix
+        with self._lock:
+            if self.matrix is None:
+                from scipy import sparse
+
+                vocabulary = retriever.index.vocabulary
+                rows: list[int] = []
+                cols: list[int] = []
+                lengths: list[int] = []
+                offsets: list[int] = []
+                n = 0
+                for table in retriever.sentences:
+                    offsets.append(n)
+                    for terms in table.terms:
+                        ids = [vocabulary[t] for t in terms if t in vocabulary]
+                        rows.extend([n] * len(ids))
+                        cols.extend(ids)
+                        lengths.append(len(terms))
+                        n += 1
+                data = np.ones(len(rows), dtype=np.float64)
+                self.offsets = offsets
+                self.lengths = np.asarray(lengths, dtype=np.float64)
+                self.matrix = sparse.csr_matrix((data, (rows, cols)), shape=(n, len(vocabulary)))
+            return self.matrix
 
 
 _CACHES: dict[int, tuple[weakref.ref[Any], _Cache]] = {}
+_CACHES_LOCK = threading.Lock()
 
 
 def _cache_for(retriever: Retriever) -> _Cache:
-    """The retriever's :class:`_Cache`, dropped when the retriever is garbage-collected."""
+    """The retriever's :class:`_Cache` (one per retriever, even when asked from several threads at once),
+    dropped when the retriever is garbage-collected."""
     key = id(retriever)
-    cached = _CACHES.get(key)
-    if cached is not None and cached[0]() is retriever:
-        return cached[1]
-    cache = _Cache()
-    _CACHES[key] = (weakref.ref(retriever, lambda _ref, key=key: _CACHES.pop(key, None)), cache)
-    return cache
+    with _CACHES_LOCK:
+        cached = _CACHES.get(key)
+        if cached is not None and cached[0]() is retriever:
+            return cached[1]
+        cache = _Cache()
+        _CACHES[key] = (weakref.ref(retriever, lambda _ref, key=key: _CACHES.pop(key, None)), cache)
+        return cache
 
 
 def _preselect(retriever: Retriever, candidates: list[_Candidate], limit: int) -> list[_Candidate]:
@@ -705,7 +769,7 @@ def _pick(candidates: Sequence[_Candidate], term_lists: Sequence[Sequence[str]],
     Never picks a near-duplicate of a picked sentence (:data:`DUPLICATE_OVERLAP` of its terms, numbers
     left out, are in the picked one: the same sentence with other figures is a duplicate). The other rules are
     relaxed one at a time only when too few sentences pass them: at most ``per_document`` sentences from one
-    document, then plain sentences only (see :data:`MIN_TERMS`, :data:`MAX_SENTENCE_CHARS`,
+    document, then plain sentences only (see :data:`MIN_TERMS`, :data:`MAX_QUOTED_SENTENCE_CHARS`,
     :data:`MAX_NUMBER_SHARE`), then only sentences holding a topic word.
     """
     order = sorted(range(len(candidates)), key=lambda i: (-scores[i], i))
@@ -859,10 +923,15 @@ def summarise(retriever: Retriever, document: str | None = None, topic: str | No
 
 
 def _date_key(document: Document) -> tuple[bool, int]:
+    """Sort key for a summary's sentences: oldest document first, undated last (the caller breaks ties)."""
     return (document.date is None, document.date.toordinal() if document.date else 0)
 
 
 def _range_text(since: dt.date | None, until: dt.date | None) -> str:
+    """A date range in a sentence ("No document is dated ..."): "A to B", "since A" or "until B".
+
+    At least one end must be given.
+    """
     if since and until:
         return f"{since} to {until}"
     if since:
@@ -878,8 +947,13 @@ def _empty_range_message(retriever: Retriever, since: dt.date | None, until: dt.
     elif dates:
         message += f" The dated documents run from {dates[0]} to {dates[-1]}."
     if undated:
-        message += f" {undated} undated document{'s were' if undated != 1 else ' was'} left out."
+        message += f" {_left_out(undated)}."
     return message
+
+
+def _left_out(undated: int) -> str:
+    """``"1 undated document was left out"`` / ``"N undated documents were left out"``, no full stop."""
+    return f"{undated} undated document{'s were' if undated != 1 else ' was'} left out"
 
 
 def _topic_terms(retriever: Retriever, topic: str) -> list[str]:

@@ -77,7 +77,7 @@ def test_date_range_notes_undated_documents_left_out(folder: Path) -> None:
     assert "storm.txt" in out and "river-report.txt" not in out
     code, out, err = run("summary", "--seeds", str(folder), "--until", "2022-12-31", "--json")
     assert {s["document"] for s in json.loads(out)["sentences"]} == {"river-report.txt"}
-    assert "1 undated document(s) were left out" in err
+    assert "note: 1 undated document was left out of the date range." in err
 
 
 def test_topic_summary_in_text(folder: Path) -> None:

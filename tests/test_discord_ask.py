@@ -118,7 +118,7 @@ async def test_direct_message_is_answered(discord_bot: BotHarness) -> None:
 
 async def test_not_found_names_the_closest_document(discord_bot: BotHarness) -> None:
     _, [reply] = await discord_bot.ask("What colour are the tomatoes in Paris museums?")
-    assert "I couldn't find an answer to that in the documents." in reply.content
+    assert "I couldn't find that in the documents." in reply.content
     assert "The closest document is **Garden notes** (undated, `notes/garden.md`)." in reply.content
     assert not reply.ephemeral
 

@@ -113,18 +113,18 @@ class TestEscape:
 
 class TestSourceLine:
     def test_title_date_and_file(self) -> None:
-        line = source_line(make_excerpt("Text.", doc_id="reports/un.txt", title="UN report"))
+        line = source_line(make_document("Text.", doc_id="reports/un.txt", title="UN report"))
         assert line == "— **UN report** · 2022-09-02 · `reports/un.txt`"
 
     def test_undated_document(self) -> None:
-        assert "· undated ·" in source_line(make_excerpt("Text.", date=None))
+        assert "· undated ·" in source_line(make_document("Text.", date=None))
 
     def test_markdown_in_title_is_escaped(self) -> None:
-        line = source_line(make_excerpt("Text.", title="**Loud** __title__"))
+        line = source_line(make_document("Text.", title="**Loud** __title__"))
         assert "\\*\\*Loud\\*\\*" in line and "\\_\\_title\\_\\_" in line
 
     def test_file_with_backtick_is_escaped_not_code(self) -> None:
-        line = source_line(make_excerpt("Text.", doc_id="odd`name.md"))
+        line = source_line(make_document("Text.", doc_id="odd`name.md"))
         assert line.endswith("odd\\`name.md")
 
 
@@ -210,14 +210,14 @@ class TestRenderAnswer:
         closest = make_document("x", doc_id="garden.md", title="Garden *notes*", date=None)
         [message] = render_answer(Answer("Paris?", [], closest))
         assert message == (
-            "I couldn't find an answer to that in the documents.\n"
+            "I couldn't find that in the documents.\n"
             "The closest document is **Garden \\*notes\\*** (undated, `garden.md`)."
         )
 
     def test_not_found_without_closest_document(self) -> None:
         assert (
             render_not_found(Answer("zzz?", [], None))
-            == "I couldn't find an answer to that in the documents."
+            == "I couldn't find that in the documents."
         )
 
 

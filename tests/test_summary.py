@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import threading
 import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
@@ -19,7 +23,15 @@ from retrieval.errors import (
     UnknownDocumentError,
 )
 from retrieval.index import BM25Index
-from retrieval.summary import document_choices, is_heading, parse_date, resolve_document, sources, summarise
+from retrieval.summary import (
+    Summary,
+    document_choices,
+    is_heading,
+    parse_date,
+    resolve_document,
+    sources,
+    summarise,
+)
 
 HARBOUR = """date 2021-03-01
 # Harbour expansion
@@ -433,3 +445,43 @@ def test_large_material_is_capped_and_fast(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setattr(summary_module, "_similarity", lambda t: graph_sizes.append(len(t)) or real(t))
     capped = summarise(retriever, sentences=5)
     assert graph_sizes == [50] and len(capped.sentences) == 5
+
+
+def test_concurrent_calls_on_a_fresh_retriever_match_single_threaded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Autocomplete (each keystroke) and /summary run in worker threads at once: the per-retriever caches
+    (quotable sentences, names, the centroid matrix) must come out the same as when built by one thread."""
+    documents = {f"day-{i:03d}.txt": f"date 2020-{i % 12 + 1:02d}-{i % 28 + 1:02d} " + varied_sentences(8, seed=i)
+                 for i in range(120)}
+    monkeypatch.setattr(summary_module, "MAX_GRAPH_SENTENCES", 60)  # preselect: uses the centroid matrix
+    calls: list[Callable[[Retriever], object]] = [
+        lambda r: summarise(r),
+        lambda r: summarise(r, sentences=6, since="2020-03-01", until="2020-09-30"),
+        lambda r: summarise(r, topic="harbour ferry timetable"),
+        lambda r: summarise(r, document="day-007.txt", sentences=3),
+        lambda r: document_choices(r, ""),
+        lambda r: document_choices(r, "day-01"),
+        lambda r: document_choices(r, "dya 007"),  # no document contains it: closest names
+        lambda r: summarise(r, sentences=10),
+    ]
+
+    def comparable(result: object) -> object:
+        if isinstance(result, Summary):
+            return dataclasses.replace(result, seconds=0.0)
+        assert isinstance(result, list)
+        return [d.id for d in result]
+
+    single = make_retriever(documents)
+    expected = [comparable(call(single)) for call in calls]
+    assert expected[6]  # the typo finds something, so the names cache is used
+    for _ in range(3):
+        fresh = make_retriever(documents)
+        barrier = threading.Barrier(len(calls))
+
+        def run(call: Callable[[Retriever], object], retriever: Retriever = fresh,
+                barrier: threading.Barrier = barrier) -> object:
+            barrier.wait()
+            return comparable(call(retriever))
+
+        with ThreadPoolExecutor(max_workers=len(calls)) as pool:
+            results = list(pool.map(run, calls))
+        assert results == expected

@@ -1,9 +1,9 @@
-"""Answering a slash command within Discord's 3-second window, shared by ``/ask``, ``/summary`` and ``/sources``.
+"""Answering a slash command within Discord's 3-second window: shared by ``/ask``, ``/summary``, ``/sources``.
 
 Discord drops an interaction that is not acknowledged within 3 seconds. :func:`result_or_defer` waits a
-moment (:data:`ACK_AFTER`) for the reply to be ready and only defers ("thinking…") when it is not, so a quick
-reply is one plain response; :func:`send_contents` then sends the reply's contents as the response (or as
-follow-ups once the interaction has one) and marks the interaction as answered for the error handler.
+moment (:data:`ACK_AFTER`) for the reply to be ready and only defers ("thinking…") when it is not, so a
+quick reply is one plain response; :func:`send_contents` then sends the reply's contents as the response (or
+as follow-ups once the interaction has one) and marks the interaction as answered for the error handler.
 """
 
 from __future__ import annotations

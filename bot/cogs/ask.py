@@ -2,8 +2,9 @@
 
 All paths call :meth:`bot.client.SeedBot.answer` (the retriever's one answer code path) and render with
 :func:`bot.formatting.render_answer`. When an answer is not ready at once (the index is still loading, or the
-question takes a while), ``/ask`` defers ("thinking…") within Discord's 3-second window and follows up, and
-a mention shows the typing indicator.
+question takes a while), ``/ask`` defers ("thinking…") within Discord's 3-second window and follows up
+(:mod:`bot.cogs._respond`, shared with ``/summary`` and ``/sources``), and a mention shows the typing
+indicator.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from retrieval import MAX_QUESTION_CHARS, Answer
+from retrieval import MAX_QUESTION_CHARS
 from retrieval.errors import QuestionError
 
 from ..formatting import SEND_OPTIONS, render_answer

@@ -3,7 +3,8 @@
 A list that fits in one message is sent as it is. A longer one is split into pages
 (:func:`bot.summary_format.render_source_pages`) and sent with Previous / Next buttons
 (:class:`SourcesView`). Only the person who used ``/sources`` can turn the pages (anyone else who clicks is
-told so, privately); after :data:`PAGE_TIMEOUT` seconds without a click the buttons are disabled.
+told so, privately); after :data:`PAGE_TIMEOUT` seconds without a click the buttons are disabled. As with
+``/ask``, when the list is not ready at once the command defers ("thinking…") and follows up.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from retrieval.summary import sources
 
 from ..formatting import SEND_OPTIONS
 from ..summary_format import render_source_pages
-from .errors import ANSWER_SENT
+from ._respond import result_or_defer, send_contents
 
 if TYPE_CHECKING:
     from ..client import SeedBot
@@ -105,24 +106,16 @@ class Sources(commands.Cog):
     @app_commands.command(name="sources")
     async def sources(self, interaction: discord.Interaction) -> None:
         """List every document I quote from: title, date, file and size, newest first."""
-        if not self.bot.retriever_ready:
-            await interaction.response.defer(thinking=True)
-        retriever = await self.bot.get_retriever()
-        pages = await asyncio.to_thread(lambda: render_source_pages(sources(retriever)))
+        pages = await result_or_defer(interaction, self._pages(), ready=self.bot.retriever_ready)
         if len(pages) == 1:
-            view: SourcesView | None = None
+            await send_contents(interaction, pages)
         else:
             view = SourcesView(pages, interaction.user.id, interaction, timeout=self.page_timeout)
-        if interaction.response.is_done():
-            if view is None:
-                await interaction.followup.send(pages[0], **SEND_OPTIONS)
-            else:
-                await interaction.followup.send(pages[0], view=view, **SEND_OPTIONS)
-        elif view is None:
-            await interaction.response.send_message(pages[0], **SEND_OPTIONS)
-        else:
-            await interaction.response.send_message(pages[0], view=view, **SEND_OPTIONS)
-        interaction.extras[ANSWER_SENT] = True
+            await send_contents(interaction, pages[:1], view=view)
+
+    async def _pages(self) -> list[str]:
+        retriever = await self.bot.get_retriever()
+        return await asyncio.to_thread(lambda: render_source_pages(sources(retriever)))
 
 
 async def setup(bot: SeedBot) -> None:

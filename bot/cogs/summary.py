@@ -35,10 +35,8 @@ from retrieval.summary import (
     summarise,
 )
 
-from ..formatting import SEND_OPTIONS
 from ..summary_format import MAX_CHOICE_NAME, choice_name, render_nothing_found, render_summary
-from .ask import ACK_AFTER
-from .errors import ANSWER_SENT
+from ._respond import result_or_defer, send_contents
 
 if TYPE_CHECKING:
     from ..client import SeedBot
@@ -47,16 +45,6 @@ __all__ = ["MAX_CHOICES", "Summaries", "send_contents", "setup"]
 
 #: Discord shows at most 25 autocomplete choices.
 MAX_CHOICES = 25
-
-
-async def send_contents(interaction: discord.Interaction, contents: list[str], **options: Any) -> None:
-    """Send ``contents`` as the interaction's response (or follow-ups once it has one), in order."""
-    for content in contents:
-        if interaction.response.is_done():
-            await interaction.followup.send(content, **SEND_OPTIONS, **options)
-        else:
-            await interaction.response.send_message(content, **SEND_OPTIONS, **options)
-        interaction.extras[ANSWER_SENT] = True
 
 
 class Summaries(commands.Cog):
@@ -94,22 +82,13 @@ class Summaries(commands.Cog):
         sentences
             How many sentences, 1 to 10 (default: 3 to 5, by length)
         """
-        pending = asyncio.ensure_future(self._summarise(
-            document=document, topic=topic, since=since, until=until, sentences=sentences))
         try:
-            if not pending.done():
-                await asyncio.wait({pending}, timeout=ACK_AFTER if self.bot.retriever_ready else 0)
-            if not pending.done():
-                await interaction.response.defer(thinking=True)
-            result = await pending
+            result = await result_or_defer(interaction, self._summarise(
+                document=document, topic=topic, since=since, until=until, sentences=sentences),
+                ready=self.bot.retriever_ready)
         except NothingToSummariseError as error:  # an answer, not a mistake: everyone sees it
             await send_contents(interaction, [render_nothing_found(str(error))])
             return
-        finally:
-            if not pending.done():
-                pending.cancel()
-            elif not pending.cancelled():
-                pending.exception()  # seen: asyncio must not log it as never retrieved
         await send_contents(interaction, render_summary(result))
 
     @summary.autocomplete("document")

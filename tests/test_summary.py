@@ -437,7 +437,7 @@ def test_large_material_is_capped_and_fast(monkeypatch: pytest.MonkeyPatch) -> N
     summarise(retriever)  # builds the per-retriever cache
     started = time.perf_counter()
     summary = summarise(retriever, sentences=10)
-    assert time.perf_counter() - started < 2.0
+    assert time.perf_counter() - started < 5.0  # a guard against a hang; typically well under 0.5 s
     assert len(summary.sentences) == 10 and len({s.document.id for s in summary.sentences}) == 10
     monkeypatch.setattr(summary_module, "MAX_GRAPH_SENTENCES", 50)
     graph_sizes: list[int] = []

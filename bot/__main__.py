@@ -23,6 +23,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValidationError as error:
         print(settings_error_message(error), file=sys.stderr)
         return 2
+    except UnicodeDecodeError:
+        print("error: the .env file is not UTF-8 text; save it as UTF-8 (PowerShell's `>` writes UTF-16).",
+              file=sys.stderr)
+        return 2
     if argv:
         # Terminal commands print load warnings themselves; logging shows only what LOG_LEVEL asks for.
         logging.basicConfig(level=settings.log_level or "ERROR", format="%(levelname)s %(name)s: %(message)s")

@@ -146,7 +146,7 @@ def _first_sentence(text: str) -> str:
     # A title is at most ~80 characters: splitting the first few hundred is enough (and halves load time).
     for start, end in split_sentences(text, 0, min(len(text), 4 * _TITLE_CHARS)):
         sentence = " ".join(text[start:end].split())
-        if sentence:
+        if any(ch.isalnum() for ch in sentence):  # not a horizontal rule or a line of symbols
             return sentence
     return ""
 

@@ -135,11 +135,20 @@ def _excerpt_terms(text: str, spans: Sequence[tuple[int, int]], term_lists: Sequ
     sets = [frozenset(t) for t in term_lists]
     for i, (s, e) in enumerate(spans):
         if text.startswith("#", s) and _HEADING.fullmatch(text, s, e):
-            below = next((j for j in range(i + 1, len(sets)) if term_lists[j]), None)
-            if below is not None:  # the first sentence below with words (not a rule or an image line)
+            below = next((j for j in range(i + 1, len(sets)) if _is_prose(text, spans[j], term_lists[j])), None)
+            if below is not None:  # the first prose sentence below (not a rule, image, link or code line)
                 sets[below] = sets[below] | sets[i]
             sets[i] = frozenset()
     return sets
+
+
+_NOT_PROSE_START = ("![", "[", "```", "~~~", "<", "|", "#")
+
+
+def _is_prose(text: str, span: tuple[int, int], terms: Sequence[str]) -> bool:
+    """Whether a sentence reads as prose: it has index terms and does not start like Markdown markup (an
+    image, a link, a code fence, HTML, a table row or a heading)."""
+    return bool(terms) and not text.startswith(_NOT_PROSE_START, span[0])
 
 
 @dataclass

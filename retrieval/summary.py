@@ -362,8 +362,11 @@ def resolve_document(retriever: Retriever, name: str) -> Document:
         if document.id == path:
             return document
     suffixed = [d for d in retriever.documents if path.endswith("/" + d.id)]
-    if len(suffixed) == 1:  # the seeds folder's own path in front, as shell tab completion writes it
-        return suffixed[0]
+    if suffixed:  # the seeds folder's own path in front, as shell tab completion writes it
+        longest = max(len(d.id) for d in suffixed)
+        deepest = [d for d in suffixed if len(d.id) == longest]  # seeds/a/x.txt means a/x.txt, not x.txt
+        if len(deepest) == 1:
+            return deepest[0]
     exact = [
         d for d in retriever.documents
         if wanted in {_fold(d.id), _fold(d.id.rsplit("/", 1)[-1]), _fold(_stem_name(d.id)), _fold(d.title)}

@@ -155,3 +155,11 @@ def test_output_piped_into_a_program_that_stops_reading_ends_quietly(folder: Pat
                             env=_env(PYTHONPATH=str(ROOT)), capture_output=True, text=True, timeout=60)
     assert "Traceback" not in result.stderr
     assert "BrokenPipeError" not in result.stderr
+
+
+def test_an_env_file_that_is_not_utf8_gives_a_clear_message(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_bytes("SEEDS_DIR=seeds\n".encode("utf-16"))
+    result = subprocess.run([sys.executable, "-m", "bot", "ask", "report"], cwd=tmp_path,
+                            env=_env(PYTHONPATH=str(ROOT)), capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert "not UTF-8" in result.stderr and "Traceback" not in result.stderr

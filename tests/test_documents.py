@@ -162,3 +162,7 @@ def test_front_matter_needs_a_mapping_and_is_only_read_in_markdown() -> None:
 def test_front_matter_body_offset_is_exact_when_the_body_repeats_the_title() -> None:
     doc = parse_document("n.md", "---\ntitle: Notes\n---\nNotes")
     assert (doc.title, doc.body) == ("Notes", "Notes")
+
+
+def test_a_markdown_file_that_opens_with_a_rule_takes_its_title_from_the_first_words() -> None:
+    assert parse_document("hr.md", "---\n\nThe lighthouse was repainted.\n").title == "The lighthouse was repainted."

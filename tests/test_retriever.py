@@ -159,3 +159,11 @@ def test_a_markdown_heading_is_not_quoted_alone() -> None:
     retriever = Retriever.from_documents(_docs(text, "Farms keep cows and sheep."))
     assert retriever.ask("Where is the moon base?").excerpts[0].text == "The base sits in Shackleton crater."
     assert retriever.ask("What is the power source?").excerpts[0].text == "Solar panels feed it."
+
+
+@pytest.mark.parametrize("markup", ["![](photo-2023.jpg)", "[PDF](https://example.com/tides.pdf)",
+                                    "```\n$ pip install tides\n```", "***"])
+def test_a_heading_never_lends_its_words_to_an_image_link_or_code_line(markup: str) -> None:
+    text = f"# Crane repairs\n\n{markup}\n\nWork on the quay starts in May."
+    answer = Retriever.from_documents(_docs(text, "Farms keep cows.")).ask("When are the crane repairs?")
+    assert answer.excerpts[0].text == "Work on the quay starts in May."

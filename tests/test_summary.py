@@ -343,6 +343,9 @@ def test_a_path_with_the_seeds_folder_in_front_finds_the_document(retriever: Ret
     """What shell tab completion writes: ``seeds/notes/garden.txt``, or a Windows path."""
     assert resolve_document(retriever, "seeds/notes/garden.txt").id == "notes/garden.txt"
     assert resolve_document(retriever, "C:\\docs\\seeds\\ferry.txt").id == "ferry.txt"
+    nested = make_retriever({"x.txt": "Top level notes.", "a/x.txt": "Nested notes."})
+    assert resolve_document(nested, "seeds/a/x.txt").id == "a/x.txt"
+    assert resolve_document(nested, "seeds/x.txt").id == "x.txt"
 
 
 def test_titles_match_without_their_markdown_accents_or_punctuation() -> None:

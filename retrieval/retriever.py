@@ -19,7 +19,7 @@ import wordfreq
 
 from .analyzer import Analyzer
 from .documents import Document, load_documents
-from .errors import QuestionError
+from .errors import QuestionError, RetrievalError
 from .excerpts import Window, best_window
 from .index import DEFAULT_B, DEFAULT_K1, BM25Index
 from .passages import Passage, make_passages
@@ -60,6 +60,42 @@ COMMON_ZIPF = 6.0
 RARE_ZIPF = 3.5
 #: Lowest weight of an unknown word, as a share of the largest possible idf.
 MIN_UNKNOWN_SHARE = 0.05
+
+
+def analyze_request(
+    analyzer: Analyzer, text: str, *, max_chars: int, error: type[RetrievalError], empty: str, too_long: str,
+    common: str, nothing: str,
+) -> list[tuple[str, str]]:
+    """Validate a question or a topic and analyze it into ``(term, word)`` pairs.
+
+    Parameters
+    ----------
+    analyzer:
+        The retriever's analyzer.
+    text:
+        What the person typed.
+    max_chars:
+        Longest text accepted, in characters, after stripping white space.
+    error:
+        The exception class to raise (``QuestionError``, ``TopicError``).
+    empty, too_long, common, nothing:
+        The messages for an empty text, a text over ``max_chars`` (a format string with ``{length}`` and
+        ``{limit}``), a text of only stop words, and a text with no word at all.
+
+    Raises
+    ------
+    RetrievalError
+        Of class ``error``, with the matching message.
+    """
+    stripped = text.strip()
+    if not stripped:
+        raise error(empty)
+    if len(stripped) > max_chars:
+        raise error(too_long.format(length=len(stripped), limit=max_chars))
+    pairs = analyzer.term_words(stripped)
+    if not pairs:
+        raise error(common if analyzer.words(stripped) else nothing)
+    return pairs
 
 
 @dataclass(frozen=True)
@@ -228,19 +264,8 @@ class Retriever:
             raise ValueError("none of the documents has any text to index")
         return cls(list(documents), passages, BM25Index(corpus, k1=k1, b=b), analyzer, sentences)
 
-    def document(self, doc_id: str) -> Document | None:
-        """The document with id ``doc_id``, or ``None``."""
-        for document in self.documents:
-            if document.id == doc_id:
-                return document
-        return None
-
-    def passage_count(self, doc: int) -> int:
-        """Number of passages of document index ``doc``."""
-        return sum(1 for p in self.passages if p.doc == doc)
-
-    def question_terms(self, question: str) -> list[str]:
-        """Validate ``question`` and analyze it into index terms.
+    def question_terms(self, question: str) -> list[tuple[str, str]]:
+        """Validate ``question`` and analyze it into ``(term, word)`` pairs (see :meth:`Analyzer.term_words`).
 
         Raises
         ------
@@ -248,21 +273,14 @@ class Retriever:
             The question is empty, longer than :data:`MAX_QUESTION_CHARS`, or has no searchable word
             (only punctuation or only stop words).
         """
-        text = question.strip()
-        if not text:
-            raise QuestionError("Please ask a question: it is empty.")
-        if len(text) > MAX_QUESTION_CHARS:
-            raise QuestionError(
-                f"That question is {len(text):,} characters long; please keep it to "
-                f"{MAX_QUESTION_CHARS:,} characters at most."
-            )
-        terms = self.analyzer(text)
-        if not terms:
-            if self.analyzer.words(text):
-                raise QuestionError("That question only has very common words (like 'the' or 'is'); "
-                                    "add the words that matter, such as a name or a topic.")
-            raise QuestionError("That question has no words in it to search for.")
-        return terms
+        return analyze_request(
+            self.analyzer, question, max_chars=MAX_QUESTION_CHARS, error=QuestionError,
+            empty="Please ask a question: it is empty.",
+            too_long="That question is {length:,} characters long; please keep it to {limit:,} characters at most.",
+            common="That question only has very common words (like 'the' or 'is'); add the words that matter, "
+                   "such as a name or a topic.",
+            nothing="That question has no words in it to search for.",
+        )
 
     def question_weights(self, question: str) -> dict[str, float]:
         """Validate ``question`` and weigh its distinct terms for excerpt choice and the no-answer test.
@@ -282,9 +300,8 @@ class Retriever:
         QuestionError
             As :meth:`question_terms`.
         """
-        self.question_terms(question)  # validation, with the user-facing messages
         weights: dict[str, float] = {}
-        for term, word in self.analyzer.term_words(question):
+        for term, word in self.question_terms(question):
             if term in weights:
                 continue
             idf = self.index.term_idf(term)

@@ -73,6 +73,7 @@ from .errors import (
 )
 from .index import BM25Index
 from .quotes import Quote
+from .retriever import analyze_request
 from .sentences import is_markdown_heading
 
 if TYPE_CHECKING:
@@ -960,18 +961,15 @@ def _left_out(undated: int) -> str:
 
 
 def _topic_terms(retriever: Retriever, topic: str) -> list[str]:
-    text = topic.strip()
-    if not text:
-        raise TopicError("The topic is empty: say what the summary should be about.")
-    if len(text) > MAX_TOPIC_CHARS:
-        raise TopicError(f"That topic is {len(text):,} characters long; please keep it under {MAX_TOPIC_CHARS}.")
-    terms = retriever.analyzer(text)
-    if not terms:
-        if retriever.analyzer.words(text):
-            raise TopicError("That topic only has very common words (like 'the' or 'is'); name the subject, "
-                             "such as a person, a place or a thing.")
-        raise TopicError("That topic has no words in it to search for.")
-    return terms
+    pairs = analyze_request(
+        retriever.analyzer, topic, max_chars=MAX_TOPIC_CHARS, error=TopicError,
+        empty="The topic is empty: say what the summary should be about.",
+        too_long="That topic is {length:,} characters long; please keep it under {limit}.",
+        common="That topic only has very common words (like 'the' or 'is'); name the subject, such as a person, "
+               "a place or a thing.",
+        nothing="That topic has no words in it to search for.",
+    )
+    return [term for term, _ in pairs]
 
 
 def _topic_material(retriever: Retriever, docs: list[int], topic: str, terms: list[str], since: dt.date | None,

@@ -31,7 +31,8 @@ import yaml
 
 from .errors import NoDocumentsError, SeedsFolderNotFound
 
-__all__ = ["Document", "LoadResult", "load_documents", "parse_document", "DOCUMENT_SUFFIXES"]
+__all__ = ["Document", "LoadResult", "load_documents", "parse_document", "read_document", "document_files",
+           "DOCUMENT_SUFFIXES"]
 
 log = logging.getLogger(__name__)
 
@@ -284,35 +285,59 @@ def load_documents(folder: str | Path) -> LoadResult:
         raise SeedsFolderNotFound(f"The documents folder {str(root)!r} does not exist or is not a folder.")
     warnings: list[str] = []
     documents: list[Document] = []
-    paths = sorted(
-        (p for p in root.rglob("*") if p.suffix.lower() in DOCUMENT_SUFFIXES and not _hidden(p, root)),
-        key=lambda p: p.relative_to(root).as_posix(),
-    )
-    for path in paths:
-        doc_id = path.relative_to(root).as_posix()
-        if not path.is_file():
-            continue
-        try:
-            raw = path.read_bytes()
-        except OSError as error:
-            _warn(warnings, "Skipped %s: it could not be read (%s).", doc_id, error.strerror or error)
-            continue
-        decoded = _decode(raw, doc_id, warnings)
-        if decoded is None:
-            continue
-        text, encoding = decoded
-        text = text.lstrip("\ufeff")
-        document = parse_document(doc_id, text, warnings, encoding)
-        if not document.body.strip():
-            _warn(warnings, "Skipped %s: it has no text to quote.", doc_id)
-            continue
-        documents.append(document)
+    paths = document_files(root)
+    for path, doc_id in paths:
+        document = read_document(path, doc_id, warnings)
+        if document is not None:
+            documents.append(document)
     if not documents:
         found = f" ({len(paths)} file(s) could not be used)" if paths else ""
         raise NoDocumentsError(
             f"No documents to answer from in {str(root)!r}{found}: add .txt or .md files with some text."
         )
     return LoadResult(documents=documents, warnings=warnings)
+
+
+def document_files(root: Path) -> list[tuple[Path, str]]:
+    """The files under ``root`` that load as documents, as ``(path, document id)``, sorted by id.
+
+    Hidden files and folders (a name starting with ``.``) are skipped; so are files whose ending is not in
+    :data:`DOCUMENT_SUFFIXES`.
+    """
+    paths = sorted(
+        (p for p in root.rglob("*") if p.suffix.lower() in DOCUMENT_SUFFIXES and not _hidden(p, root)),
+        key=lambda p: p.relative_to(root).as_posix(),
+    )
+    return [(p, p.relative_to(root).as_posix()) for p in paths if p.is_file()]
+
+
+def read_document(path: Path, doc_id: str, warnings: list[str]) -> Document | None:
+    """Read and parse one file; ``None`` (with a line in ``warnings``, also logged) when it cannot be used.
+
+    Parameters
+    ----------
+    path:
+        The file.
+    doc_id:
+        Its id: the path relative to the seeds folder, ``/`` separators.
+    warnings:
+        Receives one line per problem (unreadable, binary, empty, a bad date or front matter).
+    """
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        _warn(warnings, "Skipped %s: it could not be read (%s).", doc_id, error.strerror or error)
+        return None
+    decoded = _decode(raw, doc_id, warnings)
+    if decoded is None:
+        return None
+    text, encoding = decoded
+    text = text.lstrip("\ufeff")
+    document = parse_document(doc_id, text, warnings, encoding)
+    if not document.body.strip():
+        _warn(warnings, "Skipped %s: it has no text to quote.", doc_id)
+        return None
+    return document
 
 
 def _hidden(path: Path, root: Path) -> bool:

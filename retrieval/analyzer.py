@@ -8,7 +8,8 @@ Steps, in order (each one has a test in ``tests/test_analyzer.py``):
 4. Apostrophes: curly (’ ‘ ʼ) and straight apostrophes are treated alike, and the English possessive "'s"
    is dropped, so "China’s" and "China's" and "China" give the same term.
 5. Tokens are runs of letters and digits (``\\w`` without the underscore); all other punctuation is dropped.
-   Hyphenated words give their parts ("45-page" gives "45" and "page").
+   Hyphenated words give their parts ("45-page" gives "45" and "page"). A version number is one token
+   without its ``v`` ("v2.1.1" gives "2.1.1", and "2.1" as well, so "v2.1" matches it).
 6. English stop words are removed (the list below).
 7. Snowball English stemming (Porter 2) through PyStemmer.
 """
@@ -41,7 +42,7 @@ ENGLISH_STOP_WORDS: frozenset[str] = frozenset(
 
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'", "`": "'"})
 _POSSESSIVE = re.compile(r"(?<=\w)'s\b")
-_TOKEN = re.compile(r"[^\W_]+")
+_TOKEN = re.compile(r"\bv?\d+(?:\.\d+)+\b|[^\W_]+")
 
 
 def _fold_accents(text: str) -> str:
@@ -72,6 +73,10 @@ class Analyzer:
         # Stemming the same surface form again is the hot path of indexing; memoise it per analyzer.
         self._stem_word = lru_cache(maxsize=200_000)(self._stemmer.stemWord)
 
+    def stem_word(self, word: str) -> str:
+        """The index term for one normalised word: its Snowball stem (or the word itself with ``stem=False``)."""
+        return self._stem_word(word) if self.stem else word
+
     def normalize(self, text: str) -> str:
         """Apply steps 1-4 (NFKC, casefold, accents, apostrophes) and return the normalised text."""
         if text.isascii():
@@ -83,7 +88,20 @@ class Analyzer:
 
     def words(self, text: str) -> list[str]:
         """Normalised word tokens of ``text`` before stop-word removal and stemming."""
-        return _TOKEN.findall(self.normalize(text))
+        words = _TOKEN.findall(self.normalize(text))
+        if not any("." in w for w in words):
+            return words
+        out: list[str] = []
+        for w in words:
+            if "." not in w:
+                out.append(w)
+                continue
+            w = w.lstrip("v")
+            out.append(w)
+            parts = w.split(".")
+            if len(parts) > 2:
+                out.append(".".join(parts[:2]))  # "v2.1.1" also matches "2.1" and "v2.1"
+        return out
 
     def term_words(self, text: str) -> list[tuple[str, str]]:
         """Like :meth:`__call__`, but each term comes with the normalised word it was made from.

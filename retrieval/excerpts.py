@@ -1,36 +1,82 @@
 """Choosing excerpts: the one to three consecutive sentences of a passage that answer a question best.
 
-A window of sentences is scored by the idf mass of the distinct question terms it contains (each term once,
-so a sentence that repeats one word does not beat one that matches several), divided by a mild length
-penalty so that a single short sentence wins when it holds the same terms as a longer window. This is the
-sentence-level reading of BM25's idf weighting: rare question words are the evidence.
+A question is a list of :class:`Concept` objects: one per distinct content word, weighted by its idf, with
+the other forms of the word the documents use (:mod:`retrieval.variants`) at a lower factor. A window of
+sentences is scored by the share of the question's weight it covers (each concept once, at its best form),
+plus whether it holds the kind of value the question asks for (:mod:`retrieval.answer_types`), less a mild
+length penalty. A window grows by a sentence only when that sentence adds evidence or brings the answer
+type the shorter window lacks: "Why ...?" quotes the sentence that names the subject *and* the next one
+that gives the reason.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-__all__ = ["Window", "best_window", "WINDOW_MAX_SENTENCES"]
+__all__ = ["Concept", "Window", "best_window", "windows", "coverage", "WINDOW_MAX_SENTENCES"]
 
 #: An excerpt quotes at most this many consecutive sentences.
 WINDOW_MAX_SENTENCES = 3
-#: Each extra sentence in a window must add at least this share of the question's idf mass.
+#: Each extra sentence in a window must add at least this share of the question's weight (or the answer type).
 EXTRA_SENTENCE_GAIN = 0.12
 #: Characters after which a window's score starts to shrink (see :func:`best_window`).
 SOFT_LENGTH = 300
 #: Score lost per :data:`SOFT_LENGTH` characters beyond :data:`SOFT_LENGTH`.
 LENGTH_PENALTY = 0.15
+#: Score a window earns for holding the expected answer type.
+TYPE_BONUS = 0.22
+
+
+@dataclass(frozen=True)
+class Concept:
+    """One content word of a question.
+
+    Attributes
+    ----------
+    term:
+        The word's own index term.
+    weight:
+        Its weight (> 0): the idf of the term, or of its best variant, or the unknown-word weight.
+    forms:
+        ``(term, factor)`` pairs that count as the concept, the word's own term first with factor 1.
+    """
+
+    term: str
+    weight: float
+    forms: tuple[tuple[str, float], ...]
+
+
+def coverage(concepts: Sequence[Concept], terms: frozenset[str] | set[str]) -> float:
+    """Weight of ``concepts`` found in ``terms`` (each at its best form's factor), not normalised."""
+    total = 0.0
+    for concept in concepts:
+        best = 0.0
+        for term, factor in concept.forms:
+            if factor > best and term in terms:
+                best = factor
+        total += concept.weight * best
+    return total
 
 
 @dataclass(frozen=True)
 class Window:
-    """Sentences ``first..last`` (inclusive, indexes into the document's sentence list) and their score."""
+    """Sentences ``first..last`` (inclusive, indexes into the document's sentence list) and their score.
+
+    ``matched`` is the share (0 to 1) of the question's weight covered; ``typed`` whether the window holds
+    the expected answer type; ``type_share`` the share of the expected types it holds (0 to 1); ``lead`` the
+    share of the weight its first sentence covers alone; ``chars`` its length; ``score`` combines covered
+    share and types, less the length penalty.
+    """
 
     first: int
     last: int
     score: float
     matched: float
+    typed: bool = False
+    type_share: float = 0.0
+    lead: float = 0.0
+    chars: int = 0
 
 
 def best_window(
@@ -38,9 +84,32 @@ def best_window(
     last: int,
     sentence_terms: Sequence[frozenset[str]],
     sentence_chars: Sequence[int],
-    question_idf: Mapping[str, float],
+    concepts: Sequence[Concept],
+    typed: Callable[[int], frozenset[object]] | None = None,
+    quotable: Callable[[int], bool] | None = None,
+    wanted: int = 1,
 ) -> Window | None:
-    """Pick the best window of 1 to :data:`WINDOW_MAX_SENTENCES` consecutive sentences in ``first..last``.
+    """The best of :func:`windows` (the first of the best when tied), or ``None`` when there is none."""
+    found = windows(first, last, sentence_terms, sentence_chars, concepts, typed, quotable, wanted)
+    best: Window | None = None
+    for window in found:
+        if best is None or window.score > best.score:
+            best = window
+    return best
+
+
+def windows(
+    first: int,
+    last: int,
+    sentence_terms: Sequence[frozenset[str]],
+    sentence_chars: Sequence[int],
+    concepts: Sequence[Concept],
+    typed: Callable[[int], frozenset[object]] | None = None,
+    quotable: Callable[[int], bool] | None = None,
+    wanted: int = 1,
+) -> list[Window]:
+    """For each sentence in ``first..last`` that may start a quote, its best window of 1 to
+    :data:`WINDOW_MAX_SENTENCES` consecutive sentences.
 
     Parameters
     ----------
@@ -50,36 +119,55 @@ def best_window(
         The set of index terms of every sentence of the document.
     sentence_chars:
         The length in characters of every sentence of the document.
-    question_idf:
-        Distinct question terms mapped to their idf (> 0). Terms found in no passage may be included with
-        the index's maximum idf; they can never match.
+    concepts:
+        The question's concepts (see :class:`Concept`).
+    typed:
+        ``typed(i)``: the expected answer types that sentence ``i`` holds; ``None`` when the question
+        expects no particular type.
+    quotable:
+        ``quotable(i)``: whether sentence ``i`` may be quoted (headings may not); default all.
+    wanted:
+        How many answer types the question expects ("When and where ...?" expects two); the type bonus is
+        shared among them.
 
     Returns
     -------
-    Window or None
-        The best window, or ``None`` when no sentence in the range holds a question term. ``score`` is the
-        matched idf share (0 to 1) less the length penalty; ``matched`` is the matched idf share alone.
+    list[Window]
+        In sentence order; a sentence starts a window only when it is quotable and holds a question term.
+        ``score`` is the covered share plus the type bonus less the length penalty.
     """
-    total = sum(question_idf.values())
+    total = sum(c.weight for c in concepts)
+    found: list[Window] = []
     if total <= 0:
-        return None
-    best: Window | None = None
-    wanted = question_idf.keys()
+        return found
     for i in range(first, last + 1):
-        if not sentence_terms[i] & wanted:
+        if quotable is not None and not quotable(i):
+            continue
+        covered: set[str] = set(sentence_terms[i])
+        lead = coverage(concepts, covered) / total
+        if lead <= 0:
             continue  # a quote starts with a sentence that holds a question term
-        covered: set[str] = set()
+        best: Window | None = None
         chars = 0
         previous = 0.0
+        types: frozenset[object] = frozenset()
         for j in range(i, min(i + WINDOW_MAX_SENTENCES, last + 1)):
-            covered |= sentence_terms[j] & wanted
-            chars += sentence_chars[j]
-            matched = sum(question_idf[t] for t in covered) / total
-            if j > i and matched - previous < EXTRA_SENTENCE_GAIN:
+            if j > i:
+                if quotable is not None and not quotable(j):
+                    break  # never run a quote across a heading
+                covered |= sentence_terms[j]
+            matched = coverage(concepts, covered) / total
+            more = typed(j) - types if typed is not None else frozenset()
+            if j > i and matched - previous < EXTRA_SENTENCE_GAIN and not more:
                 break  # a sentence that adds little evidence only makes the quote longer
+            types |= more
+            chars += sentence_chars[j]
             previous = matched
             penalty = LENGTH_PENALTY * max(0, chars - SOFT_LENGTH) / SOFT_LENGTH
-            score = matched - penalty
+            share = min(1.0, len(types) / max(1, wanted))
+            score = matched + TYPE_BONUS * share - penalty
             if best is None or score > best.score:
-                best = Window(i, j, score, matched)
-    return best
+                best = Window(i, j, score, matched, bool(types), share, lead, chars)
+        if best is not None:
+            found.append(best)
+    return found

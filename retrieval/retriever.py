@@ -7,24 +7,33 @@ terminal, the Discord bot and the benchmarks all call :meth:`Retriever.ask`.
 
 from __future__ import annotations
 
+import bisect
+import datetime as dt
 import logging
+import math
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import wordfreq
 
 from .analyzer import Analyzer
 from .documents import Document, load_documents
 from .errors import QuestionError, RetrievalError
-from .excerpts import Window, best_window
+from .answer_types import counts, future_dates, has_answer_type
+from .excerpts import Concept, Window, coverage, windows
 from .index import DEFAULT_B, DEFAULT_K1, BM25Index
 from .passages import Passage, make_passages
+from .question import FRAME_WORDS, AnswerType, QuestionPlan, read_question
 from .quotes import Quote
+from .ranking import FEATURES, WEIGHTS, feature_vector, score_matrix
+from .semantic import similarities
 from .sentences import split_sentences
+from .variants import term_variants
 
 __all__ = ["Retriever", "Answer", "Excerpt", "MAX_QUESTION_CHARS", "DEFAULT_TOP_K", "MIN_COVERAGE"]
 
@@ -164,18 +173,36 @@ class Answer:
 def _excerpt_terms(text: str, spans: Sequence[tuple[int, int]], term_lists: Sequence[list[str]]) -> list[frozenset[str]]:
     """Per-sentence term sets for excerpt choice.
 
-    A Markdown heading is a title, not an answer: it is never quoted alone. Its terms count for the first
-    sentence below it that has words of its own instead, so "Where is the moon base?" quotes the first
-    sentence under ``# Moon base``.
+    A heading is a title, not an answer: it is never quoted alone. That is a Markdown heading, or a plain
+    title line (one short line with no closing punctuation, on a line of its own: "2. Release rhythm").
+    Its terms count for the first sentence below it that has words of its own instead, so "Where is the
+    moon base?" quotes the first sentence under ``# Moon base``.
     """
     sets = [frozenset(t) for t in term_lists]
     for i, (s, e) in enumerate(spans):
-        if text.startswith("#", s) and _HEADING.fullmatch(text, s, e):
+        if _is_heading(text, s, e):
             below = next((j for j in range(i + 1, len(sets)) if _is_prose(text, spans[j], term_lists[j])), None)
             if below is not None:  # the first prose sentence below (not a rule, image, link or code line)
                 sets[below] = sets[below] | sets[i]
             sets[i] = frozenset()
     return sets
+
+
+#: Longest plain title line, in characters.
+_TITLE_CHARS = 80
+
+
+def _is_heading(text: str, s: int, e: int) -> bool:
+    """Whether sentence ``text[s:e]`` is a Markdown heading or a plain title line standing on its own line."""
+    if text.startswith("#", s) and _HEADING.fullmatch(text, s, e):
+        return True
+    if e - s > _TITLE_CHARS or "\n" in text[s:e] or text[e - 1] in ".!?:;,\"')]" or text.startswith(_LIST_MARKS, s):
+        return False
+    rest = text[e : e + 3].lstrip(" \t")
+    return rest.startswith(("\n", "\r\n")) and (s == 0 or text[s - 1] == "\n")
+
+
+_LIST_MARKS = ("- ", "* ", "+ ", "• ", "|", ">")
 
 
 _NOT_PROSE_START = ("![", "[", "```", "~~~", "<", "|", "#")
@@ -218,6 +245,9 @@ class Retriever:
     sentences: list[_DocumentSentences]
     warnings: list[str] = field(default_factory=list)
     min_coverage: float = MIN_COVERAGE
+    clock: Callable[[], dt.date] = dt.date.today
+    _titles: dict[int, frozenset[str]] = field(default_factory=dict, repr=False)
+    _any_dated: bool | None = field(default=None, repr=False)
 
     @classmethod
     def from_folder(cls, folder: str | Path, analyzer: Analyzer | None = None, k1: float = DEFAULT_K1,
@@ -283,12 +313,7 @@ class Retriever:
         )
 
     def question_weights(self, question: str) -> dict[str, float]:
-        """Validate ``question`` and weigh its distinct terms for excerpt choice and the no-answer test.
-
-        A term that some passage contains weighs its BM25 idf. A term that no passage contains weighs the
-        largest possible idf (:attr:`BM25Index.max_idf`) times a share between :data:`MIN_UNKNOWN_SHARE` and 1
-        set by how rare the word is in English (see :data:`COMMON_ZIPF`): a missing name sinks the answer,
-        a missing everyday word hardly counts.
+        """Validate ``question`` and weigh its distinct content terms (see :meth:`concepts`).
 
         Returns
         -------
@@ -300,33 +325,72 @@ class Retriever:
         QuestionError
             As :meth:`question_terms`.
         """
-        weights: dict[str, float] = {}
-        for term, word in self.question_terms(question):
-            if term in weights:
+        return {c.term: c.weight for c in self.concepts(read_question(question, self.clock()))}
+
+    def concepts(self, plan: QuestionPlan) -> list[Concept]:
+        """The question's content words as :class:`~retrieval.excerpts.Concept` objects, in question order.
+
+        Frame words (:data:`~retrieval.question.FRAME_WORDS`) are dropped unless nothing else is left. A term
+        that some passage contains weighs its BM25 idf; a term no passage contains weighs the idf of its best
+        variant (:func:`~retrieval.variants.term_variants`) when it has one, else the largest possible idf
+        (:attr:`BM25Index.max_idf`) times a share between :data:`MIN_UNKNOWN_SHARE` and 1 set by how rare the
+        word is in English (see :data:`COMMON_ZIPF`): a missing name sinks the answer, a missing everyday word
+        hardly counts. A capitalised word inside the question ("Tokyo") counts as a name.
+
+        Raises
+        ------
+        QuestionError
+            As :meth:`question_terms`.
+        """
+        # A period's words ("March 2024") are a filter, not search terms, where documents have dates to
+        # filter by; over undated documents they stay search terms.
+        text = plan.text if plan.period is None or self._dated() else plan.searched
+        pairs = self.question_terms(text or plan.cleaned)
+        content = [(t, w) for t, w in pairs if w not in FRAME_WORDS] or pairs
+        names = _capitalised_words(plan.text)
+        vocabulary = self.index.vocabulary
+        stem = self.analyzer.stem_word
+        concepts: list[Concept] = []
+        seen: set[str] = set()
+        for term, word in content:
+            if term in seen:
                 continue
+            seen.add(term)
             idf = self.index.term_idf(term)
+            # A typo is corrected only in a word that is neither in the index nor ordinary English nor a
+            # name: "instal", "pasword"; never "Tesla" or "tokyo", whose absence is the point.
+            typos = word not in names and wordfreq.zipf_frequency(word, "en") < TYPO_ZIPF
+            variants = term_variants(term, word, vocabulary, stem, lambda t: -(self.index.term_idf(t) or 0.0),
+                                     known=idf is not None, typos=typos, compounds=word not in names)
+            if idf is None and variants:
+                idf = max(self.index.term_idf(t) or 0.0 for t, _ in variants)
             if idf is None:
                 zipf = wordfreq.zipf_frequency(word, "en")
                 share = (COMMON_ZIPF - zipf) / (COMMON_ZIPF - RARE_ZIPF)
+                if word in names:
+                    share = max(share, NAME_SHARE)
                 idf = self.index.max_idf * min(1.0, max(MIN_UNKNOWN_SHARE, share))
-            weights[term] = idf
-        return weights
+            concepts.append(Concept(term, idf, ((term, 1.0), *variants)))
+        return concepts
 
-    def ask(self, question: str, top_k: int = DEFAULT_TOP_K) -> Answer:
+    def ask(self, question: str, top_k: int = DEFAULT_TOP_K, *, as_of: dt.date | None = None) -> Answer:
         """Answer ``question`` with up to ``top_k`` verbatim excerpts, best first.
 
         Parameters
         ----------
         question:
-            Free text, 1 to :data:`MAX_QUESTION_CHARS` characters.
+            Free text, 1 to :data:`MAX_QUESTION_CHARS` characters. Discord markup is ignored.
         top_k:
             Most excerpts to return, 1 to 10. Excerpts come from different passages and never overlap.
+        as_of:
+            The day the question is asked ("latest", "next", "this week" count from it); default the
+            retriever's :attr:`clock`.
 
         Returns
         -------
         Answer
             With no excerpts (and ``closest`` set when some document shares a word with the question)
-            when the best excerpt covers less than ``min_coverage`` of the question's idf mass.
+            when the best excerpt covers less than ``min_coverage`` of the question's weight.
 
         Raises
         ------
@@ -338,25 +402,20 @@ class Retriever:
         started = time.perf_counter()
         if not 1 <= top_k <= MAX_TOP_K:
             raise ValueError(f"top_k must be between 1 and {MAX_TOP_K}, got {top_k}")
-        question_idf = self.question_weights(question)
-        hits = self.index.top_k(list(question_idf), max(10, top_k * CANDIDATES_PER_EXCERPT))
+        plan = read_question(question, as_of or self.clock())
+        concepts = self.concepts(plan)
+        hits = self._candidates(concepts, plan, max(CANDIDATES, top_k * CANDIDATES_PER_EXCERPT))
         if not hits:
             return Answer(question, [], None, time.perf_counter() - started)
-        top_score = hits[0][1]
-        ranked: list[tuple[float, Window, int, float]] = []
-        for p, score in hits:
-            passage = self.passages[p]
-            sents = self.sentences[passage.doc]
-            window = best_window(passage.first, passage.last, sents.terms, sents.chars, question_idf)
-            if window is not None:
-                ranked.append((window.score + PASSAGE_WEIGHT * score / top_score, window, p, score))
-        ranked.sort(key=lambda r: -r[0])
+        ranked = self._rank(hits, concepts, plan)
         excerpts: list[Excerpt] = []
         used: dict[int, list[tuple[int, int]]] = {}
         for _, window, p, score in ranked:
             doc = self.passages[p].doc
             if window.matched < self.min_coverage:
                 continue  # a weak excerpt is noise, even after a good one
+            if plan.answer_types and not window.typed and window.matched < UNTYPED_COVERAGE:
+                continue  # "How many stars ...?" is not answered by a sentence without a number in it
             if any(window.first <= last and first <= window.last for first, last in used.get(doc, [])):
                 continue  # overlapping passages: never quote the same sentence twice
             used.setdefault(doc, []).append((window.first, window.last))
@@ -369,3 +428,160 @@ class Retriever:
             closest = self.documents[self.passages[hits[0][0]].doc]
             return Answer(question, [], closest, time.perf_counter() - started)
         return Answer(question, excerpts, None, time.perf_counter() - started)
+
+    def _candidates(self, concepts: Sequence[Concept], plan: QuestionPlan, k: int) -> list[tuple[int, float]]:
+        """The ``k`` best passages by BM25 over every form of every concept; with a named period, also the
+        best passages of the documents of that time."""
+        query = [term for c in concepts for term, _ in c.forms]
+        hits = self.index.top_k(query, k)
+        if plan.period is not None and hits:
+            first, last = plan.period
+            in_period = {d for d, doc in enumerate(self.documents) if doc.date and first <= doc.date <= last}
+            if in_period:
+                scores = self.index.scores(query)
+                extra = [(p, float(scores[p])) for p in range(len(self.passages))
+                         if self.passages[p].doc in in_period and scores[p] > 0]
+                extra.sort(key=lambda h: (-h[1], h[0]))
+                known = {p for p, _ in hits}
+                hits = hits + [h for h in extra[:k] if h[0] not in known]
+        return hits
+
+    def _rank(self, hits: Sequence[tuple[int, float]], concepts: Sequence[Concept], plan: QuestionPlan,
+              rows: list[list[float]] | None = None) -> list[tuple[float, Window, int, float]]:
+        """Score every window of every candidate passage (:mod:`.ranking`); best first, ties in BM25 order.
+
+        A window found in two overlapping passages counts once, with the better passage. ``rows``, when
+        given, receives each returned window's feature vector, in the returned order (for training).
+        """
+        top_score = hits[0][1]
+        total = sum(c.weight for c in concepts) or 1.0
+        dates = sorted({self.documents[self.passages[p].doc].date for p, _ in hits} - {None})
+        found: list[tuple[Window, int, float, float, float]] = []
+        seen: set[tuple[int, int, int]] = set()
+        texts: list[str] = []
+        features: list[list[float]] = []
+        for p, score in hits:
+            passage = self.passages[p]
+            document = self.documents[passage.doc]
+            sents = self.sentences[passage.doc]
+            typed = self._typed(document, sents.spans, plan) if plan.answer_types else None
+            quotable = _quotable(sents.terms)
+            title = coverage(concepts, self._title_terms(passage.doc)) / total
+            dated = _date_score(document.date, dates, plan)
+            lead = next((i for i, t in enumerate(sents.terms) if t), 0)
+            for window in windows(passage.first, passage.last, sents.terms, sents.chars, concepts, typed, quotable,
+                                  wanted=len(plan.answer_types)):
+                key = (passage.doc, window.first, window.last)
+                if key in seen:
+                    continue
+                seen.add(key)
+                extra = dated
+                if plan.upcoming and _mentions_future(document, sents.spans, window, plan.as_of):
+                    extra += UPCOMING_WEIGHT
+                found.append((window, p, score, extra, 0.0))
+                texts.append(document.text[sents.spans[window.first][0]:sents.spans[window.last][1]])
+                features.append(feature_vector(window, score / top_score, title, 0.0, window.first == lead,
+                                               bool(plan.answer_types)))
+        if not found:
+            return []
+        semantic = FEATURES.index("semantic")
+        for row, sim in zip(features, similarities(plan.text or plan.cleaned, texts)):
+            row[semantic] = float(sim)
+        values = score_matrix(features) + WEIGHTS[0] * np.array([f[3] for f in found])
+        order = sorted(range(len(found)), key=lambda i: -values[i])
+        if rows is not None:
+            rows.extend(features[i] for i in order)
+        return [(float(values[i]), found[i][0], found[i][1], found[i][2]) for i in order]
+
+    def _typed(self, document: Document, spans: Sequence[tuple[int, int]], plan: QuestionPlan
+               ) -> Callable[[int], frozenset[object]]:
+        """``typed(i)``: the question's answer types that sentence ``i`` of ``document`` holds (cached)."""
+        cache: dict[int, frozenset[object]] = {}
+        asked = frozenset(re.findall(r"[^\W_]+", plan.cleaned.lower()))
+        unit = self.analyzer.stem_word(plan.unit) if plan.unit else None
+
+        def typed(i: int) -> frozenset[object]:
+            if i not in cache:
+                s, e = spans[i]
+                text = document.text[s:e]
+                cache[i] = frozenset(kind for kind in plan.answer_types if has_answer_type(text, kind, asked)
+                                     and (unit is None or kind is not AnswerType.NUMBER or counts(text, unit, self.analyzer)))
+            return cache[i]
+
+        return typed
+
+    def _dated(self) -> bool:
+        """Whether any document has a date."""
+        if self._any_dated is None:
+            self._any_dated = any(d.date is not None for d in self.documents)
+        return self._any_dated
+
+    def _title_terms(self, doc: int) -> frozenset[str]:
+        cached = self._titles.get(doc)
+        if cached is None:
+            document = self.documents[doc]
+            cached = frozenset(self.analyzer(document.title + " " + document.id.replace("-", " ")))
+            self._titles[doc] = cached
+        return cached
+
+
+#: Passages fetched by BM25 whose windows compete, at the least.
+CANDIDATES = 24
+#: Weight of a document title's (and file name's) share of the question's weight.
+TITLE_WEIGHT = 0.15
+#: Largest boost a document's date earns for "latest" / "now" questions (newest candidate document).
+RECENCY_WEIGHT = 0.35
+#: The same when the question says nothing of time: newer documents win near-ties.
+DEFAULT_RECENCY_WEIGHT = 0.04
+#: Boost for a document of the period a question names; one from before it gets less, fading with distance.
+PERIOD_WEIGHT = 0.6
+#: Boost for an excerpt that mentions a date after today, for "next" / "upcoming" questions.
+UPCOMING_WEIGHT = 0.25
+#: Weight of the cosine similarity of question and excerpt in static word embeddings (:mod:`.semantic`).
+SEMANTIC_WEIGHT = 0.3
+#: When a question expects an answer type, an excerpt without one needs at least this share of its weight.
+UNTYPED_COVERAGE = 0.7
+#: A word at least this common in English (wordfreq Zipf scale) is never taken for a typo.
+TYPO_ZIPF = 2.5
+#: An unknown capitalised word in a question ("Tokyo") weighs at least this share of the largest idf.
+NAME_SHARE = 0.9
+
+
+def _capitalised_words(text: str) -> frozenset[str]:
+    """Lower-cased words written with a capital inside a question (not its first word): likely names."""
+    words = re.findall(r"[^\W_]+", text)
+    return frozenset(w.lower() for w in words[1:] if w[:1].isupper() and not w.isupper() or len(w) > 1 and w.isupper())
+
+
+def _quotable(terms: Sequence[frozenset[str]]) -> Callable[[int], bool]:
+    return lambda i: bool(terms[i])
+
+
+def _date_score(date: dt.date | None, dates: Sequence[dt.date], plan: QuestionPlan) -> float:
+    """Date boost of a candidate document (see :data:`RECENCY_WEIGHT` and :data:`PERIOD_WEIGHT`)."""
+    if plan.period is not None:
+        first, last = plan.period
+        if date is None:
+            return 0.0
+        if first <= date <= last:
+            return PERIOD_WEIGHT
+        if date < first:
+            return 0.5 * PERIOD_WEIGHT * math.exp(-(first - date).days / 180)
+        return 0.0
+    weight = RECENCY_WEIGHT if plan.recency or plan.upcoming else DEFAULT_RECENCY_WEIGHT
+    if date is None or len(dates) < 2:
+        return weight * 0.3 if dates and date is None else 0.0
+    rank = bisect.bisect_left(dates, date) / (len(dates) - 1)
+    return weight * rank
+
+
+def _mentions_future(document: Document, spans: Sequence[tuple[int, int]], window: Window, as_of: dt.date) -> bool:
+    text = document.text[spans[window.first][0]:spans[window.last][1]]
+    year = document.date.year if document.date else None
+    for y, m, d in future_dates(text, year):
+        try:
+            if dt.date(y, m, d) >= as_of:
+                return True
+        except ValueError:
+            continue
+    return False

@@ -6,7 +6,8 @@ abbreviations (U.S., Sec., Dr.), quotes and URLs.
 
 Two rules on top of syntok keep every sentence quotable (both on by default, each can be turned off):
 
-* a Markdown heading line (``# Title``) is a sentence of its own, never glued to the text below it;
+* a Markdown heading line (``# Title``) is a sentence of its own, never glued to the text below it, and so
+  is a plain title line (short, no closing punctuation, alone on its line, the text going on below it);
 * a "sentence" longer than :data:`MAX_SENTENCE_CHARS` (a table, a list without punctuation, a file with no
   full stops) is cut at line breaks, and a line still too long is cut at the last space before the limit, so
   an excerpt can never be a whole file. Only a single "word" longer than the limit (no space in it at all)
@@ -26,6 +27,15 @@ __all__ = ["split_sentences", "MAX_SENTENCE_CHARS"]
 MAX_SENTENCE_CHARS = 3000
 
 _HEADING_LINE = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+\S.*$", re.MULTILINE)
+#: A title line written without Markdown: short, no closing punctuation, alone on its line at the start of a
+#: sentence, with the text going on in a new line that starts like a sentence ("2. Berlin meetup recap" over
+#: "The meetup on 8 June had ..."). Hard-wrapped prose rarely fits: its first line is long, or ends mid-phrase
+#: before a lower-case word.
+_TITLE_LINE = re.compile(
+    r"(?:\d{1,2}[.)] [^\n]{1,60}?|[^\n]{1,60}?(?=[ \t]*\r?\n[ \t]*[\"'(\[A-Z0-9*_`-]))(?<![.!?:;,\-])[ \t]*\r?\n"
+)
+#: Most words in a title line.
+_TITLE_WORDS = 10
 
 
 def _cut_long(text: str, start: int, end: int, limit: int) -> list[tuple[int, int]]:
@@ -128,11 +138,32 @@ def split_sentences(
             continue
         s, e = start + s, start + s + len(piece)
         for hs, he in _split_headings(text, s, e) if headings else [(s, e)]:
+            if headings:
+                title = _TITLE_LINE.match(text, hs, he)
+                if title and len(text[hs:title.end()].split()) <= _TITLE_WORDS and title.end() < he:
+                    cut = hs + len(text[hs:title.end()].rstrip())
+                    spans.append((hs, cut))
+                    hs = title.end()
+                    while hs < he and text[hs].isspace():
+                        hs += 1
             if max_chars is not None and he - hs > max_chars:
                 spans.extend(_cut_long(text, hs, he, max_chars))
             else:
                 spans.append((hs, he))
-    return spans
+    return _join_heading_pieces(text, spans) if headings else spans
+
+
+def _join_heading_pieces(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Join the pieces of a heading line that the sentence splitter cut ("## 2." and "Release rhythm")."""
+    joined: list[tuple[int, int]] = []
+    for s, e in spans:
+        if joined:
+            ps, pe = joined[-1]
+            if text.startswith("#", ps) and _HEADING_LINE.match(text, ps) and "\n" not in text[ps:e]:
+                joined[-1] = (ps, e)
+                continue
+        joined.append((s, e))
+    return joined
 
 
 def is_markdown_heading(text: str) -> bool:

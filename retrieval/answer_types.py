@@ -1,0 +1,184 @@
+"""Does a sentence hold a value of the kind a question asks for?
+
+Light patterns in the spirit of a named-entity tagger's coarse classes (dates, times, numbers, money,
+versions, places and links, people) plus two discourse kinds that factoid taggers lack: a *reason*
+(because, so that, due to, ...) and an *instruction* (a command in backticks, "run", "set", "go to", an
+imperative). :func:`has_answer_type` answers for one sentence; the retriever uses it as one feature among
+several, never as a filter, so a missed pattern costs a little rank, not the answer.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Callable
+
+from .question import AnswerType
+
+__all__ = ["has_answer_type", "future_dates", "counts"]
+
+_MONTH = "|".join(
+    sorted([m for m in calendar.month_name if m] + [m for m in calendar.month_abbr if m] + ["Sept"], key=len,
+           reverse=True)
+)
+_WEEKDAY = "|".join([d for d in calendar.day_name] + [d for d in calendar.day_abbr])
+_WEEKDAY_FULL = "|".join(d for d in calendar.day_name)
+_MONTH_FULL = "|".join(m for m in calendar.month_name if m and m != "May")
+_NUMBER_WORDS = (
+    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|"
+    r"hundred|hundreds|thousand|thousands|million|millions|billion|dozen|dozens|a couple|several|half"
+)
+_UNITS = r"(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|yrs?|nights?)"
+
+_PATTERNS: dict[AnswerType, re.Pattern[str]] = {
+    AnswerType.DATE: re.compile(
+        rf"\b(?:{_MONTH})\.? \d{{1,2}}\b|\b\d{{1,2}}(?:st|nd|rd|th)? (?:of )?(?:{_MONTH})\b|"
+        rf"\b(?:{_MONTH}),? (?:19|20)\d{{2}}\b|\b(?:19|20)\d{{2}}-\d{{1,2}}-\d{{1,2}}\b|\b\d{{1,2}}/\d{{1,2}}/\d{{2,4}}\b|"
+        rf"\b(?:{_WEEKDAY_FULL})s?\b|\b(?:in|since|until|by|from|before|after|during|of) (?:(?:early|late|mid) )?(?:19|20)\d{{2}}\b|"
+        rf"\b(?:[Yy]esterday|[Tt]omorrow|[Tt]onight|next (?:week|month|year)|last (?:week|month|year)|"
+        rf"(?:early|late|mid)[- ](?:{_MONTH_FULL}|\d{{4}}))\b|\bQ[1-4]\b|\b(?:{_MONTH_FULL})\b|\b(?:19|20)\d{{2}}\b",
+    ),
+    AnswerType.TIME: re.compile(
+        r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,2} ?(?:am|pm|a\.m\.|p\.m\.)|\b(?:UTC|GMT|CET|CEST|EST|PST|noon|midnight)\b|"
+        r"\b(?:morning|afternoon|evening)\b|o'clock",
+        re.IGNORECASE,
+    ),
+    AnswerType.DURATION: re.compile(
+        rf"\b(?:\d+(?:[.,]\d+)?|{_NUMBER_WORDS}|a|an)[- ](?:{_UNITS})\b|\b(?:forever|indefinitely|permanent)\b",
+        re.IGNORECASE,
+    ),
+    AnswerType.FREQUENCY: re.compile(
+        r"\bevery\b|\beach (?:day|week|month|year|night)\b|\b(?:daily|weekly|monthly|yearly|annually|hourly|nightly|"
+        r"fortnightly|biweekly|quarterly)\b|\b(?:once|twice|\d+ times) (?:a|an|per|every)\b|\bper (?:day|week|month|year)\b|"
+        r"\b(?:first|second|third|fourth|last) (?:" + _WEEKDAY_FULL + r")\b",
+        re.IGNORECASE,
+    ),
+    AnswerType.NUMBER: re.compile(
+        rf"\d|\b(?:{_NUMBER_WORDS})\b", re.IGNORECASE
+    ),
+    AnswerType.MONEY: re.compile(
+        r"[$€£¥]\s?\d|\d\s?(?:[$€£¥]|EUR|USD|GBP|euros?|dollars?|pounds?|cents?)\b|\b(?:free|no cost|costs?|per month|"
+        r"a month|a year|per year)\b",
+        re.IGNORECASE,
+    ),
+    AnswerType.VERSION: re.compile(r"\bv?\d+\.\d+(?:\.\d+)*\b|\bversion \d+\b", re.IGNORECASE),
+    AnswerType.PLACE: re.compile(
+        r"https?://|\bwww\.|\b[\w-]+\.(?:com|org|net|io|dev|app|eu|de|pt|uk)\b|(?<!\w)#[a-z][\w-]*|"
+        r"\b(?:in|at|on|near|from|inside|via|under) (?:the )?[A-Z][\w'-]+|\b(?:street|st\.|avenue|road|room|"
+        r"building|floor|hall|venue|city|channel|folder|directory|page|menu|tab|settings)\b|/[\w.-]+/|"
+        r"`[^`]*/[^`]*`",
+    ),
+    AnswerType.PERSON: re.compile(
+        r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?: [A-Z][a-z'-]+)+\b|\b(?:Mr|Ms|Mrs|Dr|Prof)\.? [A-Z]|(?<!\w)@[\w.-]+|"
+        r"\b(?:team|maintainers?|moderators?|admins?|organi[sz]er|founder|author|manager|lead|sponsor|"
+        r"company|foundation|he|she)\b|\b[A-Z][a-z]+ (?:is|was|will|has|and) ",
+    ),
+    AnswerType.INSTRUCTION: re.compile(
+        r"`[^`]+`|\b(?:run|set|use|open|go to|click|select|type|enter|install|add|remove|delete|enable|disable|"
+        r"turn on|turn off|restart|upgrade|update|edit|change|create|copy|move|ask|send|post|contact|email|"
+        r"report|write|mount|point|pick|choose|press|visit|follow|download|re-run|rerun|trigger)\b|"
+        r"\byou can\b|\byou need to\b|\bmake sure\b|\bto do (?:this|so)\b|\bfirst,|\bthen\b|\binstead\b",
+        re.IGNORECASE,
+    ),
+    AnswerType.REASON: re.compile(
+        r"\b(?:because|since|so that|so the|so it|so you|due to|owing to|as a result|in order to|caused by|"
+        r"the reason|reasons?|therefore|which means|otherwise|to avoid|to prevent|to keep|to make|lets|allows?|"
+        r"conflicts? with|clash(?:es)? with|if you|when you|means|needs?|requires?|breaks?|fails?|lacks?)\b",
+        re.IGNORECASE,
+    ),
+}
+
+
+def has_answer_type(text: str, kind: AnswerType, asked: frozenset[str] = frozenset()) -> bool:
+    """Whether ``text`` (one sentence or a short window) contains a value of ``kind``.
+
+    Parameters
+    ----------
+    text:
+        The sentence, as written.
+    kind:
+        The expected answer type of the question.
+    asked:
+        Lower-cased words of the question. A value made only of words the question already says ("2010"
+        in "Who won the 2010 World Cup?", "World Cup" for a *who* question) is not an answer to it.
+
+    Returns
+    -------
+    bool
+        ``True`` when one of the kind's patterns matches a value the question does not contain. A DATE
+        question also accepts a TIME or a FREQUENCY ("every second Tuesday at 16:00"); a TIME question a
+        FREQUENCY.
+    """
+    if _matches(_PATTERNS[kind], text, asked):
+        return True
+    if kind is AnswerType.DATE:
+        return _matches(_PATTERNS[AnswerType.TIME], text, asked) or _matches(_PATTERNS[AnswerType.FREQUENCY], text, asked)
+    if kind is AnswerType.TIME:
+        return _matches(_PATTERNS[AnswerType.FREQUENCY], text, asked)
+    return False
+
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+def _matches(pattern: re.Pattern[str], text: str, asked: frozenset[str]) -> bool:
+    for match in pattern.finditer(text):
+        words = _WORD.findall(match.group(0).lower())
+        if not words or not asked or any(w not in asked for w in words):
+            return True
+    return False
+
+
+_COUNT = re.compile(rf"(?:\d[\d,.]*|\b(?:{_NUMBER_WORDS}|a few|many|no))\s+((?:[\w-]+\s+){{0,2}})([\w-]+)",
+                    re.IGNORECASE)
+
+
+def counts(text: str, unit: str, analyzer: Callable[[str], list[str]]) -> bool:
+    """Whether ``text`` gives a number of ``unit`` (an index term): "38 people", "nine days", "12 new
+    languages" for *how many people / days / languages*. Up to two words may stand between number and unit.
+
+    Parameters
+    ----------
+    text:
+        The sentence.
+    unit:
+        The counted word's index term (the analyzer's stem of the word after "how many").
+    analyzer:
+        The analyzer, to compare the counted word in ``text`` with ``unit``.
+    """
+    for match in _COUNT.finditer(text):
+        words = analyzer((match.group(1) or "") + " " + match.group(2))
+        if unit in words:
+            return True
+    return unit not in analyzer(text)  # the unit is not named near any number: any number will do
+
+
+_DAY_MONTH_YEAR = re.compile(
+    rf"\b(\d{{1,2}})(?:st|nd|rd|th)? (?:of )?({_MONTH})\.?,? ((?:19|20)\d{{2}})?|"
+    rf"\b({_MONTH})\.? (\d{{1,2}})(?:st|nd|rd|th)?,? ((?:19|20)\d{{2}})?|\b((?:19|20)\d{{2}})-(\d{{2}})-(\d{{2}})\b",
+    re.IGNORECASE,
+)
+_MONTH_NUMBER = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+_MONTH_NUMBER.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
+_MONTH_NUMBER["sept"] = 9
+
+
+def future_dates(text: str, default_year: int | None) -> list[tuple[int, int, int]]:
+    """Calendar dates written in ``text`` as ``(year, month, day)``; a date without a year takes
+    ``default_year`` (the document's year), or is skipped when that is ``None``.
+
+    Examples: "Saturday 26 April 2025", "April 26", "2025-04-26".
+    """
+    found: list[tuple[int, int, int]] = []
+    for m in _DAY_MONTH_YEAR.finditer(text):
+        if m.group(9):
+            year, month, day = int(m.group(7)), int(m.group(8)), int(m.group(9))
+        elif m.group(2):
+            day, month = int(m.group(1)), _MONTH_NUMBER[m.group(2).lower()]
+            year = int(m.group(3)) if m.group(3) else (default_year or 0)
+        else:
+            month, day = _MONTH_NUMBER[m.group(4).lower()], int(m.group(5))
+            year = int(m.group(6)) if m.group(6) else (default_year or 0)
+        if year and 1 <= month <= 12 and 1 <= day <= 31:
+            found.append((year, month, day))
+    return found

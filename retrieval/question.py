@@ -1,0 +1,277 @@
+"""Reading a question: what it is about, what kind of answer it wants, and when.
+
+:func:`read_question` turns what a person typed into a :class:`QuestionPlan`:
+
+* **Clean text.** Discord markup is not content: user, role and channel mentions (``<@123>``, ``<@&123>``,
+  ``<#123>``), ``@everyone``/``@here``, a leading ``@bot``-style handle, custom emoji (``<:name:123>``),
+  Unicode emoji and zero-width characters are removed before analysis, in the terminal and in Discord alike.
+* **Frame words.** "how many", "what's", "can I", "is there", "pls", "hey" say what kind of question it is,
+  not what it is about: they are dropped from the search terms (:data:`FRAME_WORDS`, on top of the analyzer's
+  stop words), so "How many albums can I share?" searches for *albums* and *share*.
+* **Expected answer type** from the question word, as in the answer-type step of classic factoid QA
+  (Moldovan et al. 2000; Li & Roth 2002's coarse classes): *when* wants a date or time, *who* a person,
+  *how many* a number, *why* a reason, *how do I* an instruction, and so on (:class:`AnswerType`).
+* **Time.** "now", "currently", "latest", "still", "these days" ask for the newest information
+  (:attr:`QuestionPlan.recency`); "next" and "upcoming" for the first thing after today
+  (:attr:`QuestionPlan.upcoming`); a month, a year or "this week" named in the question is a period
+  (:attr:`QuestionPlan.period`) that documents of that time answer best. The words of a period are not search
+  terms: "the March 2024 call" searches for *call* among documents of March 2024.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import enum
+import re
+from dataclasses import dataclass
+
+__all__ = ["AnswerType", "QuestionPlan", "read_question", "clean_question", "FRAME_WORDS"]
+
+
+class AnswerType(enum.Enum):
+    """The kind of value a question asks for (see :mod:`retrieval.answer_types` for how each is found)."""
+
+    DATE = "date"
+    TIME = "time"
+    DURATION = "duration"
+    FREQUENCY = "frequency"
+    NUMBER = "number"
+    MONEY = "money"
+    VERSION = "version"
+    PLACE = "place"
+    PERSON = "person"
+    INSTRUCTION = "instruction"
+    REASON = "reason"
+
+
+#: Words that frame a question rather than name its subject, dropped from search terms (the analyzer's
+#: English stop words are dropped as well). Casefolded, unstemmed.
+FRAME_WORDS: frozenset[str] = frozenset(
+    """
+    many much long often whats what's whos who's wheres where's whens hows
+    can could would should may might must shall will
+    anyone anybody someone somebody anything something
+    tell know please pls plz thanks thank thx hey hi hello hiya yo halp help guys folks
+    lol idk tbh btw imo ok okay like good best
+    hmm um uh
+    get got gets getting
+    really actually
+    """.split()
+)
+
+#: Words that ask for the newest information.
+_RECENCY = re.compile(
+    r"\b(now|nowadays|currently|current|latest|newest|most recent|recent|still|these days|today|anymore|"
+    r"at the moment|right now|as of (?:now|today)|up to date|up-to-date|new default|these days)\b",
+    re.IGNORECASE,
+)
+#: Words that ask for the first thing after today.
+_UPCOMING = re.compile(r"\b(next|upcoming|coming up|soon|future|planned|scheduled)\b", re.IGNORECASE)
+#: Of those, the words that only say "the next one" and are dropped from the search terms.
+_UPCOMING_WORDS = re.compile(r"\b(next|upcoming|coming up|soon)\b", re.IGNORECASE)
+
+_MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+_MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
+_MONTHS["sept"] = 9
+_MONTH_NAMES = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_MONTH_YEAR = re.compile(
+    rf"\b(?:(?:back )?in |during |at the |of |from )?(?:(\d{{1,2}})(?:st|nd|rd|th)? )?({_MONTH_NAMES})\.?"
+    rf"(?: (\d{{1,2}})(?:st|nd|rd|th)?,?)? (\d{{4}})\b",
+    re.IGNORECASE,
+)
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+_YEAR = re.compile(r"\b(?:(?:back )?in |during )(19\d{2}|20\d{2})\b", re.IGNORECASE)
+_RELATIVE = re.compile(
+    r"\b(this|last|past) (week|month|year)\b|\b(yesterday|today|tonight)\b|\bin the (?:last|past) (\d+) days\b",
+    re.IGNORECASE,
+)
+
+_MENTION = re.compile(r"<(?:@[!&]?|#)\d+>|<a?:\w+:\d+>|<t:\d+(?::\w)?>")
+_EVERYONE = re.compile(r"(?<!\w)@(?:everyone|here)\b", re.IGNORECASE)
+_HANDLE = re.compile(r"(?<![\w@])@[\w.-]+")
+_ZERO_WIDTH = re.compile("[\u200b-\u200f\u2060-\u2064\ufeff\u00ad]")
+_EMOJI = re.compile(
+    "[\U0001f000-\U0001faff\U00002600-\U000027bf\U0001f1e6-\U0001f1ff\U0000fe0f\U0000200d\U00002b00-\U00002bff]"
+)
+
+
+def clean_question(text: str) -> str:
+    """``text`` without Discord markup, emoji and zero-width characters, white space collapsed.
+
+    Examples: ``"<@123> when is the call?"`` and ``"@everyone when is the call?"`` both give
+    ``"when is the call?"``. A ``@name`` handle is dropped too (it names who is asked, not what).
+    """
+    text = _ZERO_WIDTH.sub("", text)
+    text = _MENTION.sub(" ", text)
+    text = _EVERYONE.sub(" ", text)
+    text = _HANDLE.sub(" ", text)
+    text = _EMOJI.sub(" ", text)
+    return " ".join(text.split())
+
+
+@dataclass(frozen=True)
+class QuestionPlan:
+    """What :func:`read_question` understood.
+
+    Attributes
+    ----------
+    text:
+        The cleaned question, the part to search for: period words, recency words ("now", "latest") and
+        words that name the answer type ("what *time*") removed.
+    searched:
+        The same with the period's words kept (for documents without dates, where a period filters nothing).
+    cleaned:
+        The cleaned question as asked (markup removed, period words kept).
+    answer_types:
+        The expected answer types, in the order the question asks for them ("When and where ...?" gives
+        DATE and PLACE); empty for an open question ("what is ...", "tell me about ...").
+    unit:
+        For *how many* / *how much*: the word counted ("people" in "how many people"), else ``None``.
+    recency:
+        The question asks for the newest information ("now", "latest", "still", ...).
+    upcoming:
+        The question asks for the first thing after today ("next", "upcoming").
+    period:
+        ``(first day, last day)`` of a time the question names, inclusive, or ``None``.
+    as_of:
+        The day the question is asked ("today" for ``upcoming`` and relative periods).
+    """
+
+    text: str
+    searched: str
+    cleaned: str
+    answer_types: tuple[AnswerType, ...]
+    unit: str | None
+    recency: bool
+    upcoming: bool
+    period: tuple[dt.date, dt.date] | None
+    as_of: dt.date
+
+
+_TYPE_RULES: tuple[tuple[re.Pattern[str], AnswerType], ...] = tuple(
+    (re.compile(pattern, re.IGNORECASE), kind)
+    for pattern, kind in (
+        (r"\bwhat time\b|\bwhat hour\b|\bat what time\b", AnswerType.TIME),
+        (r"\bhow long\b", AnswerType.DURATION),
+        (r"\bhow often\b|\bhow frequently\b|\bhow regularly\b", AnswerType.FREQUENCY),
+        (r"\bhow much\b.*\b(cost|costs|price|pay|charge|charged|fee|fees|money|spend|spent)\b|"
+         r"\bwhat(?:'s| is| does)? (?:the )?(?:price|cost|fee)\b", AnswerType.MONEY),
+        (r"\bhow (?:many|much|big|large|old|far|fast|high|tall|deep)\b|\bwhat (?:percentage|number|size)\b",
+         AnswerType.NUMBER),
+        (r"\b(?:which|what)(?:'s| is| was)?(?: [\w-]+){0,3} version\b|\bversion\b.*\b(?:need|require|minimum)|"
+         r"\bminimum\b.*\bversion\b|\b(?:which|what) releases?\b"
+         r"(?= (?:did|do|does|is|was|will|added|removed|fixed|introduced|made|changed|brought|dropped|has|had|of|"
+         r"first|last)\b|\?)", AnswerType.VERSION),
+        (r"\bwhen\b|\bwhat (?:date|day|year|month)\b|\bwhich (?:date|day|year|month)\b|\bwhat year\b",
+         AnswerType.DATE),
+        (r"\bwhere\b|\bwhich (?:channel|city|country|place|url|site|website|address)\b|"
+         r"\bwhat (?:channel|city|country|place|url|site|website|address)\b", AnswerType.PLACE),
+        (r"\bwho(?:m|se|'s| is| was| are)?\b|\bwhich (?:person|people|team|company|companies)\b",
+         AnswerType.PERSON),
+        (r"\bwhy\b|\bwhat(?:'s| is| was) the (?:reason|point|cause)\b|\bhow come\b|\bwhat causes\b",
+         AnswerType.REASON),
+        (r"\bhow (?:do|can|should|would|could) (?:i|we|you|one)\b|\bhow to\b|\bwhat (?:do|should|can) (?:i|we)\b|"
+         r"\bwhat should\b|\bhow (?:do|does) (?:i|one|you)\b|\bsteps? to\b|\bis there a way\b|\bhow\b.*\?$",
+         AnswerType.INSTRUCTION),
+    )
+)
+
+
+#: "what time", "which year": the noun names the answer type, not the subject.
+_TYPE_NOUN = re.compile(r"\b((?:at )?(?:what|which)) (?:time|year|date|day|month|hour)\b", re.IGNORECASE)
+
+
+def _answer_types(text: str) -> tuple[AnswerType, ...]:
+    """The expected answer types: the first rule that matches, plus the other wh-words of a two-part
+    question ("when and where", "who ... and when")."""
+    found: list[AnswerType] = []
+    for pattern, kind in _TYPE_RULES:
+        if pattern.search(text):
+            found.append(kind)
+            break
+    for word, kind in _SECOND_PARTS:
+        if kind not in found and re.search(rf"\b(?:and|or|,) {word}\b", text, re.IGNORECASE):
+            found.append(kind)
+    return tuple(found)
+
+
+_SECOND_PARTS = (("when", AnswerType.DATE), ("where", AnswerType.PLACE), ("who", AnswerType.PERSON),
+                 ("why", AnswerType.REASON), ("how much", AnswerType.NUMBER), ("how many", AnswerType.NUMBER),
+                 ("what time", AnswerType.TIME), ("how long", AnswerType.DURATION))
+_UNIT = re.compile(r"\bhow (?:many|much) ([a-z][\w-]*)", re.IGNORECASE)
+
+
+def _month_period(year: int, month: int, day: int | None) -> tuple[dt.date, dt.date]:
+    if day is not None:
+        try:
+            exact = dt.date(year, month, day)
+            return exact, exact
+        except ValueError:
+            pass
+    return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _period(text: str, as_of: dt.date) -> tuple[tuple[dt.date, dt.date] | None, str]:
+    """The period a question names and the question with its words removed."""
+    match = _MONTH_YEAR.search(text)
+    if match:
+        day = match.group(1) or match.group(3)
+        month, year = _MONTHS[match.group(2).lower()], int(match.group(4))
+        if 1900 <= year <= 2200:
+            return _month_period(year, month, int(day) if day else None), text[: match.start()] + " " + text[match.end():]
+    match = _ISO_DATE.search(text)
+    if match:
+        try:
+            exact = dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+            return (exact, exact), text[: match.start()] + " " + text[match.end():]
+        except ValueError:
+            pass
+    match = _YEAR.search(text)
+    if match:
+        year = int(match.group(1))
+        return (dt.date(year, 1, 1), dt.date(year, 12, 31)), text[: match.start()] + " " + text[match.end():]
+    match = _RELATIVE.search(text)
+    if match:
+        rest = text[: match.start()] + " " + text[match.end():]
+        which, unit, single, days = match.groups()
+        if single:
+            day = as_of - dt.timedelta(days=1) if single.lower() == "yesterday" else as_of
+            return (day, day), rest
+        if days:
+            return (as_of - dt.timedelta(days=int(days)), as_of), rest
+        span = {"week": 7, "month": 31, "year": 366}[unit.lower()]
+        if which.lower() == "last" and unit.lower() != "week":
+            span *= 2
+        return (as_of - dt.timedelta(days=span), as_of), rest
+    return None, text
+
+
+def read_question(text: str, as_of: dt.date) -> QuestionPlan:
+    """Read a question (see the module docstring).
+
+    Parameters
+    ----------
+    text:
+        What the person typed (any string).
+    as_of:
+        The day the question is asked: relative periods ("this week") and "next" count from it.
+
+    Returns
+    -------
+    QuestionPlan
+    """
+    cleaned = clean_question(text)
+    period, rest = _period(cleaned, as_of)
+    rest, searched = (_UPCOMING_WORDS.sub(" ", _RECENCY.sub(" ", _TYPE_NOUN.sub(r"\1", t))) for t in (rest, cleaned))
+    return QuestionPlan(
+        text=" ".join(rest.split()),
+        searched=" ".join(searched.split()),
+        cleaned=cleaned,
+        answer_types=_answer_types(cleaned),
+        unit=unit.group(1).lower() if (unit := _UNIT.search(cleaned)) else None,
+        recency=bool(_RECENCY.search(cleaned)),
+        upcoming=bool(_UPCOMING.search(cleaned)),
+        period=period,
+        as_of=as_of,
+    )

@@ -1,0 +1,67 @@
+"""Ranking candidate excerpts: a small linear model over features of each window.
+
+Every window of every candidate passage (see :func:`retrieval.excerpts.windows`) gets the feature vector
+:data:`FEATURES`; its score is the dot product with :data:`WEIGHTS`, plus the date terms (which the training
+sets cannot teach: they have no dates) expressed in units of the coverage weight. The weights were fitted
+offline by ``python -m benchmarks.train_ranker`` on the *train* splits of WikiQA and TrecQA with a listwise
+softmax loss (the ListNet top-one probability, Cao et al. 2007) and an L2 penalty, and are judged on the dev
+splits and community-dev, which the fit never sees.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+from .excerpts import Window
+
+__all__ = ["FEATURES", "WEIGHTS", "feature_vector", "score_matrix"]
+
+#: Feature names, in vector order.
+FEATURES: tuple[str, ...] = (
+    "coverage",      # share of the question's weight the window covers (0..1)
+    "lead",          # share its first sentence covers alone (0..1)
+    "type",          # share of the expected answer types it holds (0..1; 0 when none is expected)
+    "type_missing",  # 1 when the question expects a type and the window holds none
+    "passage",       # BM25 score of its passage over the best candidate's (0..1)
+    "title",         # share of the question's weight in the document's title and file name (0..1)
+    "semantic",      # cosine similarity of question and window in static embeddings (-1..1)
+    "first",         # 1 when the window starts at the document's first quotable sentence
+    "position",      # log(1 + index of its first sentence in the document)
+    "sentences",     # sentences in the window minus one (0..2)
+    "length",        # characters / 300
+)
+
+#: Learned weights, one per feature (see the module docstring; refit with ``benchmarks.train_ranker``).
+WEIGHTS: npt.NDArray[np.float64] = np.array(
+    [1.0, 0.0, 0.22, 0.0, 0.5, 0.15, 0.3, 0.0, 0.0, 0.0, -0.05], dtype=np.float64
+)
+
+
+def feature_vector(window: Window, passage_share: float, title_share: float, semantic: float, first: bool,
+                   expects_type: bool) -> list[float]:
+    """The :data:`FEATURES` of one window, in order (see there for each one's range)."""
+    return [
+        window.matched,
+        window.lead,
+        window.type_share,
+        1.0 if expects_type and not window.typed else 0.0,
+        passage_share,
+        title_share,
+        semantic,
+        1.0 if first else 0.0,
+        math.log1p(window.first),
+        float(window.last - window.first),
+        window.chars / 300.0,
+    ]
+
+
+def score_matrix(rows: Sequence[Sequence[float]], weights: npt.NDArray[np.float64] | None = None
+                 ) -> npt.NDArray[np.float64]:
+    """Scores of feature rows: ``rows @ weights`` (default :data:`WEIGHTS`); shape ``(len(rows),)``."""
+    if not rows:
+        return np.zeros(0, dtype=np.float64)
+    return np.asarray(rows, dtype=np.float64) @ (WEIGHTS if weights is None else weights)

@@ -1,0 +1,94 @@
+"""Semantic similarity between a question and candidate excerpts, from static word embeddings.
+
+BM25 sees only shared words: "Who pays for the CI machines?" shares nothing useful with "Northbay Hosting
+provides the CI runners". Static embeddings close part of that gap at almost no cost: WordLlama
+(Miller 2024, github.com/dleemiller/WordLlama) ships a 256-dimension token embedding table extracted from
+an LLM's input embeddings inside its wheel (16 MB, loaded from the package, never downloaded), and a text's
+vector is the average of its token vectors, L2-normalised. Cosine similarity of two such vectors is one
+feature of excerpt choice among several (:mod:`retrieval.retriever`); it never decides alone.
+
+The table loads once, lazily, on the first call (about 0.1 s), under a lock so that threads share it;
+:func:`warm_up` loads it ahead of the first question.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = ["similarities", "warm_up", "available"]
+
+log = logging.getLogger(__name__)
+
+_lock = threading.Lock()
+_model: tuple[npt.NDArray[np.float32], Any] | None = None
+_failed = False
+
+
+def _load() -> tuple[npt.NDArray[np.float32], Any] | None:
+    global _model, _failed
+    if _model is not None or _failed:
+        return _model
+    with _lock:
+        if _model is not None or _failed:
+            return _model
+        try:
+            import wordllama
+            from safetensors.numpy import load_file
+            from tokenizers import Tokenizer
+
+            base = Path(wordllama.__file__).parent
+            table = load_file(str(base / "weights" / "l2_supercat_256.safetensors"))["embedding.weight"]
+            tokenizer = Tokenizer.from_file(str(base / "tokenizers" / "l2_supercat_tokenizer_config.json"))
+            tokenizer.no_padding()
+            tokenizer.no_truncation()
+            _model = (np.ascontiguousarray(table, dtype=np.float32), tokenizer)
+        except Exception:  # noqa: BLE001 - a missing or broken model costs the feature, never the answer
+            log.warning("The word-embedding model could not be loaded; answers use BM25 features only.",
+                        exc_info=True)
+            _failed = True
+    return _model
+
+
+def available() -> bool:
+    """Whether the embedding model loaded (loads it if needed)."""
+    return _load() is not None
+
+
+def warm_up() -> None:
+    """Load the embedding table now, so the first question does not wait for it."""
+    _load()
+
+
+def _embed(texts: Sequence[str]) -> npt.NDArray[np.float32]:
+    model = _load()
+    assert model is not None
+    table, tokenizer = model
+    vectors = np.zeros((len(texts), table.shape[1]), dtype=np.float32)
+    for i, encoding in enumerate(tokenizer.encode_batch(list(texts), add_special_tokens=False)):
+        ids = encoding.ids
+        if ids:
+            vectors[i] = table[ids].mean(axis=0)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return vectors / np.where(norms == 0, 1.0, norms)
+
+
+def similarities(question: str, texts: Sequence[str]) -> npt.NDArray[np.float64]:
+    """Cosine similarity of ``question`` to each of ``texts``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(len(texts),)``, values in -1..1 (0 for an empty text); all zeros when the model is not
+        available.
+    """
+    if not texts or _load() is None:
+        return np.zeros(len(texts), dtype=np.float64)
+    vectors = _embed([question, *texts])
+    return np.asarray(vectors[1:] @ vectors[0], dtype=np.float64)

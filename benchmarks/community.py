@@ -35,7 +35,8 @@ from retrieval.sentences import split_sentences
 from . import Table
 from .data import DEFAULT_DATA, CommunityQuestion, load_community
 from .machine import machine_line
-from .sentence_qa import PLAIN_BM25S, PLAIN_RANK_BM25, Pick, Unit, measure, plain_answerer, product_answerer
+from .sentence_qa import (PLAIN_BM25S, PLAIN_RANK_BM25, Pick, Unit, measure, plain_answerer, product_answerer,
+                          write_dump)
 
 __all__ = ["AS_OF", "KINDS", "judge", "passages", "run", "run_folder", "main"]
 
@@ -70,8 +71,10 @@ def passages(folder: Path, size: int = PASSAGE_SENTENCES) -> list[Unit]:
 
 
 def run_folder(folder: Path, questions: Sequence[CommunityQuestion], as_of: dt.date = AS_OF,
-               title: str = "Answer quality: community-dev (first excerpt right, by kind)") -> Table:
+               title: str = "Answer quality: community-dev (first excerpt right, by kind)",
+               dump: Path | None = None) -> Table:
     """The product and both baselines over ``folder`` for ``questions``: one row per system, by kind.
+    ``dump``: also write per-question outcomes there (:func:`benchmarks.sentence_qa.write_dump`).
 
     Raises
     ------
@@ -86,6 +89,8 @@ def run_folder(folder: Path, questions: Sequence[CommunityQuestion], as_of: dt.d
                (PLAIN_RANK_BM25.format(unit="3-sentence passage"), plain_answerer(units, "rank-bm25")),
                (PLAIN_BM25S.format(unit="3-sentence passage"), plain_answerer(units, "bm25s"))]
     results = [measure(name, system, questions, judge, kind=lambda q: q.kind) for name, system in systems]
+    if dump is not None:
+        write_dump(dump, results)
     present = {q.kind for q in questions}
     kinds = [k for k in KINDS if k in present] + sorted(present - set(KINDS))
     rows: list[list[Any]] = []
@@ -113,8 +118,9 @@ def _floors(result: dict[str, Any], kinds: Sequence[str]) -> str:
     return "Issue 8 floors for seedbot: " + "; ".join(checks) + "."
 
 
-def run(data_dir: Path, quick: bool = False) -> list[Table]:
-    """community-dev as one table. ``quick`` changes nothing: it takes a second.
+def run(data_dir: Path, quick: bool = False, dump: Path | None = None) -> list[Table]:
+    """community-dev as one table. ``quick`` changes nothing: it takes a second. ``dump``: as
+    :func:`run_folder`.
 
     Raises
     ------
@@ -122,7 +128,7 @@ def run(data_dir: Path, quick: bool = False) -> list[Table]:
         The set is missing.
     """
     folder, questions = load_community(data_dir)
-    return [run_folder(folder, questions)]
+    return [run_folder(folder, questions, dump=dump)]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -130,8 +136,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--quick", action="store_true", help="accepted for symmetry; the run is already quick")
+    parser.add_argument("--dump", type=Path, metavar="FILE",
+                        help="also write each system's per-question outcome to FILE (JSON lines)")
     args = parser.parse_args(argv)
-    for table in run(args.data, quick=args.quick):
+    for table in run(args.data, quick=args.quick, dump=args.dump):
         print(table.markdown(machine_line()))
     return 0
 

@@ -444,8 +444,9 @@ def load_wikiqa_train(data_dir: Path) -> tuple[list[Page], list[PageQuestion]]:
 
     ``WikiQA-train.txt`` lists each question's candidates consecutively; a question's page is its candidates
     in file order, untitled, id ``wikiqa-train/<n>.txt`` (``n`` the 1-based question number, as in
-    ``WikiQA-train.ref``). Two questions about one Wikipedia page give two pages. Text is tokenized as in
-    the file. Questions: those with at least one correct and one wrong candidate.
+    ``WikiQA-train.ref``). Two questions about one Wikipedia page give two pages. The file's tokenized text
+    is turned back into prose by :func:`detokenize`, so it reads like dev's. Questions: those with at least
+    one correct and one wrong candidate.
 
     Raises
     ------
@@ -462,7 +463,7 @@ def load_wikiqa_train(data_dir: Path) -> tuple[list[Page], list[PageQuestion]]:
             question, sentence, label = parts
             if not groups or groups[-1][0] != question:
                 groups.append((question, []))
-            groups[-1][1].append((sentence.strip(), int(label)))
+            groups[-1][1].append((detokenize(sentence), int(label)))
     pages: list[Page] = []
     questions: list[PageQuestion] = []
     for n, (question, candidates) in enumerate(groups, start=1):
@@ -470,7 +471,7 @@ def load_wikiqa_train(data_dir: Path) -> tuple[list[Page], list[PageQuestion]]:
         pages.append(page)
         correct = tuple(s for s, label in candidates if label)
         if correct and len(correct) < len(candidates):
-            questions.append(PageQuestion(str(n), question, page.id, correct))
+            questions.append(PageQuestion(str(n), detokenize(question), page.id, correct))
     return pages, questions
 
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import inspect
+import json
 import logging
 import re
 import statistics
@@ -57,6 +58,7 @@ __all__ = [
     "results_table",
     "page_judge",
     "run_pages",
+    "write_dump",
     "PLAIN_RANK_BM25",
     "PLAIN_BM25S",
 ]
@@ -126,8 +128,8 @@ class Pick:
     document: str
 
 
-#: A system under test: question to its first excerpt, or ``None`` when it declines.
-Answerer = Callable[[str], "Pick | None"]
+#: A system under test: (question, "today" or ``None``) to its first excerpt, or ``None`` when it declines.
+Answerer = Callable[[str, "dt.date | None"], "Pick | None"]
 
 
 def normalise(text: str) -> str:
@@ -166,10 +168,13 @@ def write_pages(folder: Path, pages: Sequence[Page]) -> None:
         path.write_text(page_text(page), encoding="utf-8")
 
 
-def product_answerer(folder: Path, as_of: dt.date | None = None) -> tuple[Answerer, str]:
+def product_answerer(folder: Path, as_of: dt.date | None = None,
+                     dated_questions: bool = False) -> tuple[Answerer, str]:
     """The product over ``folder``: :meth:`Retriever.ask`'s first excerpt, ``None`` when it declines.
 
-    ``as_of`` is passed as ``ask(..., as_of=...)`` only when ``ask`` has that parameter.
+    "Today" is the question's own date when the caller gives one, else ``as_of``; it is passed as
+    ``ask(..., as_of=...)`` only when ``ask`` has that parameter (the output says so). ``dated_questions``
+    only changes the note: the questions bring their own dates.
 
     Returns
     -------
@@ -178,16 +183,18 @@ def product_answerer(folder: Path, as_of: dt.date | None = None) -> tuple[Answer
     """
     retriever = Retriever.from_folder(folder)
     takes_as_of = "as_of" in inspect.signature(retriever.ask).parameters
-    if as_of is None:
+    when = f"as of {as_of.isoformat()}" if as_of else "as of each question's date"
+    if as_of is None and not dated_questions:
         note = "no date given to ask()"
     elif takes_as_of:
-        note = f"asked as of {as_of.isoformat()} (ask(..., as_of=...))"
+        note = f"asked {when} (ask(..., as_of=...))"
     else:
-        note = f"ask() has no as_of parameter yet, so not asked as of {as_of.isoformat()} (today's clock)"
+        note = f"ask() has no as_of parameter yet, so not asked {when} (today's clock; dates unused)"
 
-    def answer(question: str) -> Pick | None:
+    def answer(question: str, today: dt.date | None = None) -> Pick | None:
+        today = today or as_of
         try:
-            result = retriever.ask(question, as_of=as_of) if takes_as_of and as_of else retriever.ask(question)
+            result = retriever.ask(question, as_of=today) if takes_as_of and today else retriever.ask(question)
         except QuestionError:
             return None
         if not result.excerpts:
@@ -239,7 +246,7 @@ def plain_answerer(units: Sequence[Unit], library: str) -> Answerer:
     else:
         raise ValueError(f"unknown library {library!r}")
 
-    def answer(question: str) -> Pick | None:
+    def answer(question: str, today: dt.date | None = None) -> Pick | None:
         tokens = plain_tokens(question)
         top = int(np.argmax(scores(tokens)))  # first maximum: ties to the earlier unit
         unit = units[top]
@@ -265,19 +272,26 @@ def measure(method: str, answer: Answerer, questions: Sequence[Any], judge: Judg
             kind: Callable[[Any], str] | None = None) -> dict[str, Any]:
     """Ask every question once; count right first excerpts (overall and by kind), declines and lengths.
 
+    A question with an ``as_of`` attribute is asked as of that date.
+
     Returns
     -------
     dict
         ``method, questions, right, declined, chars (mean first excerpt, characters), median_chars,
-        ms (per question), kinds ({kind: [right, asked]})``.
+        ms (per question), kinds ({kind: [right, asked]}), details (one dict per question, see
+        :func:`write_dump`)``.
     """
     right = declined = 0
     lengths: list[int] = []
     kinds: dict[str, list[int]] = {}
+    details: list[dict[str, Any]] = []
     started = time.perf_counter()
     for q in questions:
-        pick = answer(q.text)
+        pick = answer(q.text, getattr(q, "as_of", None))
         good = judge(q, pick)
+        details.append({"method": method, "question": q.text, "expected": getattr(q, "page", None) or getattr(q, "doc", None),
+                        "document": pick.document if pick else None, "excerpt": pick.text if pick else None,
+                        "right": good, "kind": kind(q) if kind else None})
         right += good
         if pick is None:
             declined += 1
@@ -290,7 +304,17 @@ def measure(method: str, answer: Answerer, questions: Sequence[Any], judge: Judg
     n = max(1, len(questions))
     return {"method": method, "questions": len(questions), "right": right, "declined": declined,
             "chars": sum(lengths) / max(1, len(lengths)), "median_chars": statistics.median(lengths) if lengths else None,
-            "ms": 1000 * (time.perf_counter() - started) / n, "kinds": kinds}
+            "ms": 1000 * (time.perf_counter() - started) / n, "kinds": kinds, "details": details}
+
+
+def write_dump(path: Path, rows: Sequence[dict[str, Any]]) -> None:
+    """Write every system's per-question outcome to ``path`` as JSON lines (``method, question, expected,
+    document, excerpt, right, kind``), for reading misses and tuning."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding="utf-8") as handle:
+        for row in rows:
+            for detail in row["details"]:
+                handle.write(json.dumps(detail, ensure_ascii=False) + "\n")
 
 
 def results_table(title: str, rows: Sequence[dict[str, Any]], notes: Sequence[str], metric: str) -> Table:
@@ -309,13 +333,14 @@ def results_table(title: str, rows: Sequence[dict[str, Any]], notes: Sequence[st
 
 
 def run_pages(pages: Sequence[Page], questions: Sequence[PageQuestion], title: str,
-              notes: Sequence[str] = (), unit: str = "page") -> Table:
+              notes: Sequence[str] = (), unit: str = "page", dump: Path | None = None) -> Table:
     """The product and both plain set-ups over ``pages`` (written to a temporary folder) for ``questions``.
 
     Returns
     -------
     Table
-        One row per system (:func:`results_table`), judged by :func:`page_judge`.
+        One row per system (:func:`results_table`), judged by :func:`page_judge`; per-question outcomes
+        go to ``dump`` (:func:`write_dump`) when given.
 
     Raises
     ------
@@ -333,6 +358,8 @@ def run_pages(pages: Sequence[Page], questions: Sequence[PageQuestion], title: s
     units = [Unit(p.id, p.sentences, p.title or "") for p in pages]
     rows.append(measure(PLAIN_RANK_BM25.format(unit=unit), plain_answerer(units, "rank-bm25"), questions))
     rows.append(measure(PLAIN_BM25S.format(unit=unit), plain_answerer(units, "bm25s"), questions))
+    if dump is not None:
+        write_dump(dump, rows)
     right = "right = the first excerpt is from the question's page and holds a correct sentence " \
             "(whitespace-normalised substring); a declined question is a miss."
     return results_table(title, rows, [*notes, right, f"seedbot: {as_of_note}."], "first excerpt holds a correct sentence")

@@ -33,8 +33,10 @@ __all__ = ["run", "main", "FLOOR_MARGIN"]
 FLOOR_MARGIN = 0.08
 
 
-def run(data_dir: Path, quick: bool = False, split: str = "raw-dev", seed: int = SEED) -> list[Table]:
+def run(data_dir: Path, quick: bool = False, split: str = "raw-dev", seed: int = SEED,
+        dump: Path | None = None) -> list[Table]:
     """TrecQA ``split`` (``raw-dev`` or ``train``) as one table. ``quick`` changes nothing: it takes seconds.
+    ``dump``: also write per-question outcomes there (:func:`benchmarks.sentence_qa.write_dump`).
 
     Raises
     ------
@@ -48,7 +50,7 @@ def run(data_dir: Path, quick: bool = False, split: str = "raw-dev", seed: int =
              f"random.Random(f'{seed}:<question id>'), joined as one paragraph), indexed together; "
              f"{len(questions):,} questions with a correct candidate ({only_correct} with only correct ones)."]
     table = run_pages(pages, questions, f"Answer quality: TrecQA {split} (first excerpt holds a correct sentence)",
-                      notes)
+                      notes, dump=dump)
     product, plain = (row[3] for row in table.rows[:2])
     verdict = "met" if product >= plain + FLOOR_MARGIN - 1e-9 else "not met"
     table.notes.append(f"Issue 8 floor: seedbot >= plain rank-bm25 + {FLOOR_MARGIN} = {plain + FLOOR_MARGIN:.3f}: "
@@ -63,8 +65,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--split", choices=("raw-dev", "train"), default="raw-dev")
     parser.add_argument("--seed", type=int, default=SEED, help="seed of the candidate shuffle (default 0)")
     parser.add_argument("--quick", action="store_true", help="accepted for symmetry; the run is already quick")
+    parser.add_argument("--dump", type=Path, metavar="FILE",
+                        help="also write each system's per-question outcome to FILE (JSON lines)")
     args = parser.parse_args(argv)
-    for table in run(args.data, quick=args.quick, split=args.split, seed=args.seed):
+    for table in run(args.data, quick=args.quick, split=args.split, seed=args.seed, dump=args.dump):
         print(table.markdown(machine_line()))
     return 0
 

@@ -31,8 +31,9 @@ from .sentence_qa import run_pages
 __all__ = ["run", "main"]
 
 
-def run(data_dir: Path, quick: bool = False, split: str = "dev") -> list[Table]:
+def run(data_dir: Path, quick: bool = False, split: str = "dev", dump: Path | None = None) -> list[Table]:
     """WikiQA dev (or train, ``split="train"``) as one table. ``quick`` changes nothing: it takes seconds.
+    ``dump``: also write per-question outcomes there (:func:`benchmarks.sentence_qa.write_dump`).
 
     Raises
     ------
@@ -50,7 +51,7 @@ def run(data_dir: Path, quick: bool = False, split: str = "dev") -> list[Table]:
         notes = [f"{len(pages):,} WikiQA dev pages indexed together, each '# title' + its candidate sentences "
                  f"in order; {len(questions):,} questions (WikiQA-dev-filtered.ref)."]
         title = "Answer quality: WikiQA dev (first excerpt holds a correct sentence)"
-    return [run_pages(pages, questions, title, notes)]
+    return [run_pages(pages, questions, title, notes, dump=dump)]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -59,8 +60,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--split", choices=("dev", "train"), default="dev")
     parser.add_argument("--quick", action="store_true", help="accepted for symmetry; the run is already quick")
+    parser.add_argument("--dump", type=Path, metavar="FILE",
+                        help="also write each system's per-question outcome to FILE (JSON lines)")
     args = parser.parse_args(argv)
-    for table in run(args.data, quick=args.quick, split=args.split):
+    for table in run(args.data, quick=args.quick, split=args.split, dump=args.dump):
         print(table.markdown(machine_line()))
     return 0
 

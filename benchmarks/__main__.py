@@ -8,7 +8,8 @@ Measures (``--only`` picks some, comma-separated):
 * ``speed``: build time, memory, latency, end to end and start-up (:mod:`benchmarks.speed`);
 * ``wikiqa``: WikiQA dev, first excerpt holds a correct sentence (:mod:`benchmarks.wikiqa`);
 * ``trecqa``: TrecQA raw-dev, the same over shuffled candidate sentences (:mod:`benchmarks.trecqa`);
-* ``community``: community-dev, first excerpt right by kind, as of 2025-02-12 (:mod:`benchmarks.community`).
+* ``community``: community-dev, first excerpt right by kind, as of 2025-02-12 (:mod:`benchmarks.community`);
+* ``newsquiz``: a dated "this week" quiz over 200 Reuters-21578 articles (:mod:`benchmarks.newsquiz`).
 
 ``--quick`` runs a reduced version of each (under two minutes on two cores). Every table is printed under a
 line naming the machine; the file starts with the date, the command, the git commit and the machine.
@@ -35,7 +36,7 @@ log = logging.getLogger(__name__)
 DEFAULT_OUT = Path(__file__).resolve().parent / "results" / "latest.md"
 #: BBC articles summarised in ``--quick`` mode (all 2,225 otherwise).
 QUICK_SUMMARIES = 100
-MEASURES = ("retrieval", "answers", "summaries", "speed", "wikiqa", "trecqa", "community")
+MEASURES = ("retrieval", "answers", "summaries", "speed", "wikiqa", "trecqa", "community", "newsquiz")
 
 Section = Callable[[Path, bool], str]
 
@@ -98,6 +99,12 @@ def _community(data: Path, quick: bool) -> str:
     return _tables(community.run(data, quick=quick))
 
 
+def _newsquiz(data: Path, quick: bool) -> str:
+    from . import newsquiz
+
+    return _tables(newsquiz.run(data, quick=quick))
+
+
 SECTIONS: dict[str, tuple[str, Section]] = {
     "retrieval": ("Retrieval quality", _retrieval),
     "answers": ("Answer quality", _answers),
@@ -106,6 +113,7 @@ SECTIONS: dict[str, tuple[str, Section]] = {
     "wikiqa": ("Answer quality: WikiQA dev", _wikiqa),
     "trecqa": ("Answer quality: TrecQA raw-dev", _trecqa),
     "community": ("Answer quality: community-dev", _community),
+    "newsquiz": ("Answer quality: dated news quiz", _newsquiz),
 }
 
 

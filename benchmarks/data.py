@@ -51,6 +51,7 @@ __all__ = [
     "load_bbc",
     "reuters_folder",
     "load_reuters",
+    "reuters_headlines",
     "SpeedCorpus",
     "build_speed_corpus",
     "reuters_questions",
@@ -267,6 +268,24 @@ def load_reuters(data_dir: Path, limit: int | None = None, seed: int = SEED) -> 
     if limit is not None:
         paths = sorted(sample(paths, limit, seed))
     return [parse_document(p.name, _read_text(p).lstrip("\ufeff")) for p in paths]
+
+
+def reuters_headlines(data_dir: Path) -> list[tuple[Path, dt.date, str]]:
+    """Every Reuters article's path, date and headline, read from first lines only, sorted by file name.
+
+    The first line is ``date YYYY-MM-DD HEADLINE``; a file whose first line has no valid date is left out.
+    """
+    found: list[tuple[Path, dt.date, str]] = []
+    for path in sorted(reuters_folder(data_dir).glob("*.txt")):
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            line = handle.readline().lstrip("\ufeff").rstrip("\r\n")
+        parts = line.split(" ", 2)
+        if len(parts) == 3 and parts[0] == "date":
+            try:
+                found.append((path, dt.date.fromisoformat(parts[1]), parts[2].strip()))
+            except ValueError:
+                continue
+    return found
 
 
 @dataclass

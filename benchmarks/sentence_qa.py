@@ -207,16 +207,20 @@ def product_answerer(folder: Path, as_of: dt.date | None = None,
 
 @dataclass(frozen=True)
 class Unit:
-    """What a plain set-up ranks: a document id, the given sentences of one page or passage, and a heading
-    (the page title: ranked with the sentences, never quoted)."""
+    """What a plain set-up ranks: a document id, the given sentences of one page or passage, a heading
+    (the page title: ranked with the sentences, never quoted) and the document's date."""
 
     document: str
     sentences: tuple[str, ...]
     heading: str = ""
+    date: dt.date | None = None
 
 
-def plain_answerer(units: Sequence[Unit], library: str) -> Answerer:
+def plain_answerer(units: Sequence[Unit], library: str, window_days: int | None = None) -> Answerer:
     """A plain set-up (module docstring): ``library`` ``"rank-bm25"`` or ``"bm25s"`` ranks ``units``.
+
+    With ``window_days`` and a question date ("today"), only units dated from ``today - window_days`` to
+    ``today`` (inclusive) can win; when none is, the system declines.
 
     Raises
     ------
@@ -246,9 +250,18 @@ def plain_answerer(units: Sequence[Unit], library: str) -> Answerer:
     else:
         raise ValueError(f"unknown library {library!r}")
 
+    dates = [u.date for u in units]
+
     def answer(question: str, today: dt.date | None = None) -> Pick | None:
         tokens = plain_tokens(question)
-        top = int(np.argmax(scores(tokens)))  # first maximum: ties to the earlier unit
+        ranked = scores(tokens).astype(np.float64)
+        if window_days is not None and today is not None:
+            first = today - dt.timedelta(days=window_days)
+            inside = np.array([d is not None and first <= d <= today for d in dates])
+            if not inside.any():
+                return None
+            ranked[~inside] = -np.inf
+        top = int(np.argmax(ranked))  # first maximum: ties to the earlier unit
         unit = units[top]
         if not unit.sentences:
             return None

@@ -209,7 +209,7 @@ import datetime as dt  # noqa: E402
 from benchmarks import community, newsquiz, trecqa, wikiqa  # noqa: E402
 from benchmarks.data import (detokenize, load_community, load_trecqa, load_wikiqa,  # noqa: E402
                              reuters_headlines)
-from benchmarks.sentence_qa import Pick, Unit, holds, plain_answerer  # noqa: E402
+from benchmarks.sentence_qa import Pick, PageQuestion, Unit, holds, page_judge, plain_answerer  # noqa: E402
 from retrieval import Retriever  # noqa: E402
 
 WIKIQA_PAGES = {
@@ -224,7 +224,7 @@ WIKIQA_PAGES = {
 # and Q5 a single candidate: neither is in the filtered reference, as in WikiQA's own files.
 WIKIQA_QUESTIONS = [
     ("Q1", "which country is the largest producer of coffee", "D1", {1: 1}, [2, 0, 1]),
-    ("Q2", "what is steel made of", "D2", {0: 1}, [0, 1]),
+    ("Q2", "what is steel an alloy of", "D2", {0: 1}, [0, 1]),
     ("Q3", "where did tea come from", "D3", {1: 1}, [0, 1]),
     ("Q4", "what is iron ore", "D2", {}, [0, 1]),
     ("Q5", "what is copper", "D4", {0: 1}, [0]),
@@ -287,6 +287,7 @@ def _write_community(root: Path) -> None:
 NEWS = [  # (date, headline, body): one weekly series, and articles on other topics
     ("1987-03-02", "BRAZILIAN COFFEE RAINFALL", "Rains of 20 mm fell in Parana, exporters said on Monday."),
     ("1987-03-10", "BRAZILIAN COFFEE RAINFALL", "Dry weather persisted in Minas Gerais, traders said."),
+    ("1987-03-13", "BRAZILIAN COFFEE RAINFALL", "Light rain fell in Bahia, growers said on Friday."),
     ("1987-03-18", "BRAZILIAN COFFEE RAINFALL", "Heavy showers in Sao Paulo eased fears of a poor crop in the region."),
     ("1987-03-05", "BANK OF JAPAN SELLS BILLS", "The central bank sold 800 billion yen of bills to drain funds."),
     ("1987-03-06", "OPEC OIL OUTPUT CUT AGREED", "Ministers agreed to cut crude output by a million barrels."),
@@ -321,6 +322,10 @@ def test_holds_compares_whitespace_normalised_text() -> None:
     assert holds("Intro.  Brazil is the\nlargest producer.  More.", ["Brazil is the largest producer."])
     assert not holds("Brazil is the largest", ["Brazil is the largest producer."])
     assert not holds("anything", [" "])
+    question = PageQuestion("q", "?", "a.md", ("Tea is grown here.",))
+    assert page_judge(question, Pick("Tea is grown here. More.", "a.md"))
+    assert not page_judge(question, Pick("Tea is grown here.", "b.md"))  # the same words on another page
+    assert not page_judge(question, None)
 
 
 def test_plain_set_up_ties_go_to_the_earlier_sentence_and_unit_and_the_window_limits_dates() -> None:
@@ -410,8 +415,8 @@ def test_news_quiz_picks_dated_series_and_only_the_week_window_tells_them_apart(
     assert len(headlines) == len(NEWS) and headlines[0][1] == dt.date(1987, 3, 2)
     articles = newsquiz.select_articles(headlines, n=8)
     assert len(articles) == 8 and sum(a.recurring for a in articles) == 3
-    series = sorted(a.date for a in articles if a.recurring)
-    assert all((b - a).days >= newsquiz.MIN_GAP_DAYS for a, b in zip(series, series[1:]))
+    series = sorted(a.date for a in articles if a.recurring)  # 03-13 is 3 days after 03-10: left out
+    assert series == [dt.date(1987, 3, 2), dt.date(1987, 3, 10), dt.date(1987, 3, 18)]
     questions = newsquiz.make_questions(articles)
     assert questions == newsquiz.make_questions(articles)
     by_name = {a.path.name: a for a in articles}
@@ -427,6 +432,6 @@ def test_driver_wires_the_first_excerpt_sets(qa_dir: Path, tmp_path: Path) -> No
     code = driver.main(["--data", str(qa_dir), "--only", "wikiqa,trecqa,community", "--out", str(out)])
     text = out.read_text(encoding="utf-8")
     assert code == 0, text
-    for title in ("WikiQA dev", "TrecQA raw-dev", "community-dev"):
-        assert f"Answer quality: {title}" in text
+    for title in ("WikiQA dev (first excerpt", "TrecQA raw-dev (first excerpt", "community-dev (first excerpt"):
+        assert f"### Answer quality: {title}" in text
     assert text.count("*Machine:") == 3 and "newsquiz" in driver.SECTIONS

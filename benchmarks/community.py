@@ -23,7 +23,6 @@ Run alone: ``python -m benchmarks.community --data ../shared/eval``.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
@@ -33,12 +32,20 @@ from retrieval import load_documents
 from retrieval.sentences import split_sentences
 
 from . import Table
-from .data import DEFAULT_DATA, CommunityQuestion, load_community
-from .machine import machine_line
-from .sentence_qa import (PLAIN_BM25S, PLAIN_RANK_BM25, Pick, Unit, measure, plain_answerer, product_answerer,
-                          write_dump)
+from .data import CommunityQuestion, load_community
+from .sentence_qa import (
+    PLAIN_BM25S,
+    PLAIN_RANK_BM25,
+    Pick,
+    Unit,
+    command_line,
+    measure,
+    plain_answerer,
+    product_answerer,
+    write_dump,
+)
 
-__all__ = ["AS_OF", "KINDS", "judge", "passages", "run", "run_folder", "main"]
+__all__ = ["AS_OF", "KINDS", "judge", "main", "passages", "run", "run_folder"]
 
 #: "Today" for the whole set (issue 8).
 AS_OF = dt.date(2025, 2, 12)
@@ -132,16 +139,8 @@ def run(data_dir: Path, quick: bool = False, dump: Path | None = None) -> list[T
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Command line: ``python -m benchmarks.community [--data DIR]``."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    parser.add_argument("--quick", action="store_true", help="accepted for symmetry; the run is already quick")
-    parser.add_argument("--dump", type=Path, metavar="FILE",
-                        help="also write each system's per-question outcome to FILE (JSON lines)")
-    args = parser.parse_args(argv)
-    for table in run(args.data, quick=args.quick, dump=args.dump):
-        print(table.markdown(machine_line()))
-    return 0
+    """Command line: ``python -m benchmarks.community [--data DIR] [--dump FILE]``."""
+    return command_line(argv, __doc__ or "", lambda a: run(a.data, a.quick, a.dump))
 
 
 if __name__ == "__main__":

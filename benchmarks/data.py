@@ -30,8 +30,8 @@ import logging
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from functools import lru_cache
+from pathlib import Path
 from typing import TypeVar
 
 from retrieval import Document, parse_document
@@ -41,27 +41,27 @@ from retrieval.sentences import split_sentences
 from .sentence_qa import Page, PageQuestion
 
 __all__ = [
-    "SEED",
     "DEFAULT_DATA",
-    "SciFact",
-    "load_scifact",
-    "load_squad",
-    "Question",
+    "SEED",
     "BBCArticle",
-    "load_bbc",
-    "reuters_folder",
-    "load_reuters",
-    "reuters_headlines",
+    "CommunityQuestion",
+    "Question",
+    "SciFact",
     "SpeedCorpus",
     "build_speed_corpus",
-    "reuters_questions",
-    "sample",
+    "detokenize",
+    "load_bbc",
+    "load_community",
+    "load_reuters",
+    "load_scifact",
+    "load_squad",
+    "load_trecqa",
     "load_wikiqa",
     "load_wikiqa_train",
-    "detokenize",
-    "load_trecqa",
-    "CommunityQuestion",
-    "load_community",
+    "reuters_folder",
+    "reuters_headlines",
+    "reuters_questions",
+    "sample",
 ]
 
 log = logging.getLogger(__name__)

@@ -44,12 +44,22 @@ from retrieval import parse_document
 from retrieval.sentences import split_sentences
 
 from . import Table
-from .data import DEFAULT_DATA, SEED, reuters_headlines
-from .machine import machine_line
-from .sentence_qa import (PLAIN_BM25S, PLAIN_RANK_BM25, Pick, Unit, measure, plain_answerer, plain_tokens,
-                          product_answerer, results_table, write_dump)
+from .data import SEED, reuters_headlines
+from .sentence_qa import (
+    PLAIN_BM25S,
+    PLAIN_RANK_BM25,
+    Pick,
+    Unit,
+    command_line,
+    measure,
+    plain_answerer,
+    plain_tokens,
+    product_answerer,
+    results_table,
+    write_dump,
+)
 
-__all__ = ["Article", "QuizQuestion", "FRAMES", "select_articles", "make_questions", "run_articles", "run", "main"]
+__all__ = ["FRAMES", "Article", "QuizQuestion", "main", "make_questions", "run", "run_articles", "select_articles"]
 
 #: A headline's topic: its first this many plain tokens.
 TOPIC_TOKENS = 3
@@ -190,7 +200,7 @@ def run_articles(articles: Sequence[Article], questions: Sequence[QuizQuestion],
             sentences = tuple(text[s:e] for s, e in split_sentences(text, document.body_start))
             units.append(Unit(article.path.name, sentences, date=document.date))
         answer, note = product_answerer(folder, dated_questions=True)
-        kind = lambda q: q.kind  # noqa: E731
+        kind = lambda q: q.kind
         rows = [measure("seedbot (this project)", answer, questions, _judge, kind)]
     rows.append(measure(PLAIN_RANK_BM25.format(unit="article"), plain_answerer(units, "rank-bm25"), questions,
                         _judge, kind))
@@ -233,17 +243,11 @@ def run(data_dir: Path, quick: bool = False, n: int = ARTICLES, seed: int = SEED
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Command line: ``python -m benchmarks.newsquiz [--data DIR] [--articles N] [--seed N] [--dump FILE]``."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    parser.add_argument("--articles", type=int, default=ARTICLES, help=f"articles in the quiz (default {ARTICLES})")
-    parser.add_argument("--seed", type=int, default=SEED, help="seed of every draw (default 0)")
-    parser.add_argument("--quick", action="store_true", help="accepted for symmetry; the run is already quick")
-    parser.add_argument("--dump", type=Path, metavar="FILE",
-                        help="also write each system's per-question outcome to FILE (JSON lines)")
-    args = parser.parse_args(argv)
-    for table in run(args.data, quick=args.quick, n=args.articles, seed=args.seed, dump=args.dump):
-        print(table.markdown(machine_line()))
-    return 0
+    def add(parser: argparse.ArgumentParser) -> None:
+        parser.add_argument("--articles", type=int, default=ARTICLES, help=f"articles in the quiz (default {ARTICLES})")
+        parser.add_argument("--seed", type=int, default=SEED, help="seed of every draw (default 0)")
+
+    return command_line(argv, __doc__ or "", lambda a: run(a.data, a.quick, a.articles, a.seed, a.dump), add)
 
 
 if __name__ == "__main__":

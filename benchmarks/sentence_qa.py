@@ -21,6 +21,7 @@ whitespace-normalised (:func:`holds`).
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import inspect
 import json
@@ -37,30 +38,31 @@ from typing import Any
 import numpy as np
 import Stemmer
 
-from retrieval import ENGLISH_STOP_WORDS, QuestionError, Retriever
+from retrieval import ENGLISH_STOP_WORDS, Answer, QuestionError, Retriever
 
 from . import Table
 
 __all__ = [
+    "PLAIN_BM25S",
+    "PLAIN_RANK_BM25",
+    "Answerer",
     "Page",
     "PageQuestion",
     "Pick",
-    "Answerer",
-    "normalise",
-    "holds",
-    "plain_tokens",
-    "page_text",
-    "write_pages",
-    "product_answerer",
-    "plain_answerer",
     "Unit",
+    "command_line",
+    "holds",
     "measure",
-    "results_table",
+    "normalise",
     "page_judge",
+    "page_text",
+    "plain_answerer",
+    "plain_tokens",
+    "product_answerer",
+    "results_table",
     "run_pages",
     "write_dump",
-    "PLAIN_RANK_BM25",
-    "PLAIN_BM25S",
+    "write_pages",
 ]
 
 log = logging.getLogger(__name__)
@@ -146,7 +148,8 @@ def holds(excerpt: str, sentences: Iterable[str]) -> bool:
 def plain_tokens(text: str) -> list[str]:
     """The plain set-ups' tokens: lower-cased letter/digit runs, NLTK English stop words out, Snowball stems."""
     words = [w for w in _TOKEN.findall(text.lower()) if w not in ENGLISH_STOP_WORDS]
-    return _STEMMER.stemWords(words)
+    stems: list[str] = _STEMMER.stemWords(words)
+    return stems
 
 
 def page_text(page: Page) -> str:
@@ -182,6 +185,7 @@ def product_answerer(folder: Path, as_of: dt.date | None = None,
         ``note`` says how "today" was set, for the table notes.
     """
     retriever = Retriever.from_folder(folder)
+    ask: Callable[..., Answer] = retriever.ask  # ask(..., as_of=...) once the lead's branch adds it
     takes_as_of = "as_of" in inspect.signature(retriever.ask).parameters
     when = f"as of {as_of.isoformat()}" if as_of else "as of each question's date"
     if as_of is None and not dated_questions:
@@ -194,7 +198,7 @@ def product_answerer(folder: Path, as_of: dt.date | None = None,
     def answer(question: str, today: dt.date | None = None) -> Pick | None:
         today = today or as_of
         try:
-            result = retriever.ask(question, as_of=today) if takes_as_of and today else retriever.ask(question)
+            result = ask(question, as_of=today) if takes_as_of and today else ask(question)
         except QuestionError:
             return None
         if not result.excerpts:
@@ -326,8 +330,7 @@ def write_dump(path: Path, rows: Sequence[dict[str, Any]]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", encoding="utf-8") as handle:
         for row in rows:
-            for detail in row["details"]:
-                handle.write(json.dumps(detail, ensure_ascii=False) + "\n")
+            handle.writelines(json.dumps(detail, ensure_ascii=False) + "\n" for detail in row["details"])
 
 
 def results_table(title: str, rows: Sequence[dict[str, Any]], notes: Sequence[str], metric: str) -> Table:
@@ -376,3 +379,23 @@ def run_pages(pages: Sequence[Page], questions: Sequence[PageQuestion], title: s
     right = "right = the first excerpt is from the question's page and holds a correct sentence " \
             "(whitespace-normalised substring); a declined question is a miss."
     return results_table(title, rows, [*notes, right, f"seedbot: {as_of_note}."], "first excerpt holds a correct sentence")
+
+
+def command_line(argv: Sequence[str] | None, doc: str, run: Callable[[argparse.Namespace], Sequence[Table]],
+                 add: Callable[[argparse.ArgumentParser], None] = lambda parser: None,
+                 quick_help: str = "accepted for symmetry; the run is already quick") -> int:
+    """The shared command line of these benchmarks: ``--data DIR``, ``--quick``, ``--dump FILE``, plus what
+    ``add`` adds; prints each table of ``run(args)`` under the machine line. Returns the exit code, 0."""
+    from .data import DEFAULT_DATA
+    from .machine import machine_line
+
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the evaluation folder")
+    parser.add_argument("--quick", action="store_true", help=quick_help)
+    parser.add_argument("--dump", type=Path, metavar="FILE",
+                        help="also write each system's per-question outcome to FILE (JSON lines)")
+    add(parser)
+    args = parser.parse_args(argv)
+    for table in run(args):
+        print(table.markdown(machine_line()))
+    return 0

@@ -26,11 +26,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import Table
-from .data import DEFAULT_DATA, SEED, load_trecqa
-from .machine import machine_line
-from .sentence_qa import run_pages
+from .data import SEED, load_trecqa
+from .sentence_qa import command_line, run_pages
 
-__all__ = ["run", "main", "FLOOR_MARGIN", "SPREAD_SEEDS"]
+__all__ = ["FLOOR_MARGIN", "SPREAD_SEEDS", "main", "run"]
 
 #: Issue 8: the product's share must be at least this much above plain rank-bm25's.
 FLOOR_MARGIN = 0.08
@@ -80,18 +79,14 @@ def _spread(data_dir: Path, split: str, seed: int) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Command line: ``python -m benchmarks.trecqa [--data DIR] [--split raw-dev|train] [--seed N]``."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    parser.add_argument("--split", choices=("raw-dev", "train"), default="raw-dev")
-    parser.add_argument("--seed", type=int, default=SEED, help="seed of the candidate shuffle (default 0)")
-    parser.add_argument("--quick", action="store_true", help="skip the spread over other shuffle seeds")
-    parser.add_argument("--dump", type=Path, metavar="FILE",
-                        help="also write each system's per-question outcome to FILE (JSON lines)")
-    args = parser.parse_args(argv)
-    for table in run(args.data, quick=args.quick, split=args.split, seed=args.seed, dump=args.dump):
-        print(table.markdown(machine_line()))
-    return 0
+    """Command line: ``python -m benchmarks.trecqa [--data DIR] [--split raw-dev|train] [--seed N] [--quick]
+    [--dump FILE]``."""
+    def add(parser: argparse.ArgumentParser) -> None:
+        parser.add_argument("--split", choices=("raw-dev", "train"), default="raw-dev")
+        parser.add_argument("--seed", type=int, default=SEED, help="seed of the candidate shuffle (default 0)")
+
+    return command_line(argv, __doc__ or "", lambda a: run(a.data, a.quick, a.split, a.seed, a.dump), add,
+                        quick_help="skip the spread over other shuffle seeds")
 
 
 if __name__ == "__main__":

@@ -24,11 +24,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import Table
-from .data import DEFAULT_DATA, load_wikiqa, load_wikiqa_train
-from .machine import machine_line
-from .sentence_qa import run_pages
+from .data import load_wikiqa, load_wikiqa_train
+from .sentence_qa import command_line, run_pages
 
-__all__ = ["run", "main"]
+__all__ = ["main", "run"]
 
 
 def run(data_dir: Path, quick: bool = False, split: str = "dev", dump: Path | None = None) -> list[Table]:
@@ -55,17 +54,11 @@ def run(data_dir: Path, quick: bool = False, split: str = "dev", dump: Path | No
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Command line: ``python -m benchmarks.wikiqa [--data DIR] [--split dev|train]``."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    parser.add_argument("--split", choices=("dev", "train"), default="dev")
-    parser.add_argument("--quick", action="store_true", help="accepted for symmetry; the run is already quick")
-    parser.add_argument("--dump", type=Path, metavar="FILE",
-                        help="also write each system's per-question outcome to FILE (JSON lines)")
-    args = parser.parse_args(argv)
-    for table in run(args.data, quick=args.quick, split=args.split, dump=args.dump):
-        print(table.markdown(machine_line()))
-    return 0
+    """Command line: ``python -m benchmarks.wikiqa [--data DIR] [--split dev|train] [--dump FILE]``."""
+    def add(parser: argparse.ArgumentParser) -> None:
+        parser.add_argument("--split", choices=("dev", "train"), default="dev")
+
+    return command_line(argv, __doc__ or "", lambda a: run(a.data, a.quick, a.split, a.dump), add)
 
 
 if __name__ == "__main__":

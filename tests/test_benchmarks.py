@@ -6,18 +6,31 @@ These tests check that the benchmarks work, not what they measure; the figures c
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 from pathlib import Path
 
 import pytest
 
-from benchmarks import Table, format_value
+from benchmarks import Table, community, format_value, newsquiz, scifact, speed, trecqa, wikiqa
 from benchmarks import __main__ as driver
-from benchmarks import scifact, speed
-from benchmarks.data import (build_speed_corpus, load_bbc, load_reuters, load_scifact, reuters_questions,
-                             sample)
+from benchmarks.data import (
+    build_speed_corpus,
+    detokenize,
+    load_bbc,
+    load_community,
+    load_reuters,
+    load_scifact,
+    load_trecqa,
+    load_wikiqa,
+    reuters_headlines,
+    reuters_questions,
+    sample,
+)
 from benchmarks.machine import machine_info, machine_line
+from benchmarks.sentence_qa import PageQuestion, Pick, Unit, holds, page_judge, plain_answerer
+from retrieval import Retriever
 
 TOPICS = [
     ("cocoa", "Cocoa farmers in Bahia expect a larger harvest after the rains. Exporters said prices fell."),
@@ -204,14 +217,6 @@ def test_table_and_machine() -> None:
 
 # ------------------------------------------------------- first-excerpt sets: WikiQA, TrecQA, community, news
 
-import datetime as dt  # noqa: E402
-
-from benchmarks import community, newsquiz, trecqa, wikiqa  # noqa: E402
-from benchmarks.data import (detokenize, load_community, load_trecqa, load_wikiqa,  # noqa: E402
-                             reuters_headlines)
-from benchmarks.sentence_qa import Pick, PageQuestion, Unit, holds, page_judge, plain_answerer  # noqa: E402
-from retrieval import Retriever  # noqa: E402
-
 WIKIQA_PAGES = {
     "D1": ("Coffee", ["Coffee is a brewed drink prepared from roasted coffee beans.",
                       "Brazil is the largest producer of coffee in the world.",
@@ -386,7 +391,7 @@ def test_community_judge_follows_the_readme_rule() -> None:
 
 
 def test_community_run_by_kind_with_never_declining_baselines(qa_dir: Path) -> None:
-    folder, questions = load_community(qa_dir)
+    _, questions = load_community(qa_dir)
     assert [q.kind for q in questions] == ["lexical", "recency", "unanswerable"] and questions[2].doc is None
     table = community.run(qa_dir)[0]
     assert table.columns[3:6] == ["lexical", "recency", "unanswerable"]

@@ -101,9 +101,11 @@ def run_folder(folder: Path, questions: Sequence[CommunityQuestion], as_of: dt.d
     present = {q.kind for q in questions}
     kinds = [k for k in KINDS if k in present] + sorted(present - set(KINDS))
     rows: list[list[Any]] = []
+    base = results[1]["right"]
     for r in results:
         cells = r["kinds"]
         rows.append([r["method"], f"{r['right']}/{r['questions']}", round(r["right"] / r["questions"], 3),
+                     round(r["right"] / base, 3) if base else None,
                      *(f"{cells[k][0]}/{cells[k][1]}" for k in kinds), round(r["chars"], 0),
                      r["median_chars"], round(r["ms"], 2)])
     notes = [f"{len(questions)} questions over {folder.name}/ ({len(units)} baseline passages of "
@@ -111,7 +113,7 @@ def run_folder(folder: Path, questions: Sequence[CommunityQuestion], as_of: dt.d
              "document holding every 'must' entry, case-sensitive; unanswerable: declined).",
              f"seedbot: {as_of_note}. The baselines never decline.",
              _floors(results[0], kinds)]
-    return Table(title, ["method", "right", "share", *kinds, "mean first excerpt (chars)",
+    return Table(title, ["method", "right", "share", "ratio to plain rank-bm25", *kinds, "mean first excerpt (chars)",
                          "median first excerpt (chars)", "ms/question"], rows, notes)
 
 

@@ -320,7 +320,7 @@ def measure(method: str, answer: Answerer, questions: Sequence[Any], judge: Judg
             cell[1] += 1
     n = max(1, len(questions))
     return {"method": method, "questions": len(questions), "right": right, "declined": declined,
-            "chars": sum(lengths) / max(1, len(lengths)), "median_chars": statistics.median(lengths) if lengths else None,
+            "chars": sum(lengths) / max(1, len(lengths)), "median_chars": float(statistics.median(lengths)) if lengths else None,
             "ms": 1000 * (time.perf_counter() - started) / n, "kinds": kinds, "details": details}
 
 

@@ -27,7 +27,11 @@ from . import Table
 from .data import load_wikiqa, load_wikiqa_train
 from .sentence_qa import command_line, run_pages
 
-__all__ = ["main", "run"]
+__all__ = ["FLOOR_CHARS", "FLOOR_SHARE", "main", "run"]
+
+#: Issue 8's floor on dev: at least this share, with first excerpts averaging at most FLOOR_CHARS characters.
+FLOOR_SHARE = 0.65
+FLOOR_CHARS = 300
 
 
 def run(data_dir: Path, quick: bool = False, split: str = "dev", dump: Path | None = None) -> list[Table]:
@@ -50,7 +54,13 @@ def run(data_dir: Path, quick: bool = False, split: str = "dev", dump: Path | No
         notes = [f"{len(pages):,} WikiQA dev pages indexed together, each '# title' + its candidate sentences "
                  f"in order; {len(questions):,} questions (WikiQA-dev-filtered.ref)."]
         title = "Answer quality: WikiQA dev (first excerpt holds a correct sentence)"
-    return [run_pages(pages, questions, title, notes, dump=dump)]
+    table = run_pages(pages, questions, title, notes, dump=dump)
+    if split == "dev":
+        share, chars = table.rows[0][3], table.rows[0][6]
+        met = share >= FLOOR_SHARE and chars <= FLOOR_CHARS
+        table.notes.append(f"Issue 8 floor: seedbot >= {FLOOR_SHARE} with a mean first excerpt <= {FLOOR_CHARS} "
+                           f"chars: {'met' if met else 'not met'} ({share:.3f}, {chars:.0f} chars).")
+    return [table]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

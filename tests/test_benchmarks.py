@@ -394,9 +394,9 @@ def test_community_run_by_kind_with_never_declining_baselines(qa_dir: Path) -> N
     _, questions = load_community(qa_dir)
     assert [q.kind for q in questions] == ["lexical", "recency", "unanswerable"] and questions[2].doc is None
     table = community.run(qa_dir)[0]
-    assert table.columns[3:6] == ["lexical", "recency", "unanswerable"]
+    assert table.columns[4:7] == ["lexical", "recency", "unanswerable"]
     plain = _row(table, "plain")
-    assert plain[3] == "1/1" and plain[5] == "0/1"  # finds the FAQ sentence; never declines
+    assert plain[3] == 1.0 and plain[4] == "1/1" and plain[6] == "0/1"  # finds the FAQ sentence; never declines
     assert any(note.startswith("Issue 8 floors") for note in table.notes)
 
 

@@ -5,7 +5,11 @@ Measures (``--only`` picks some, comma-separated):
 * ``retrieval``: BEIR SciFact nDCG@10 / recall@100 (:mod:`benchmarks.scifact`);
 * ``answers``: SQuAD v1.1 dev, answer in the quoted excerpts (:mod:`benchmarks.squad`);
 * ``summaries``: BBC News Summary ROUGE (:mod:`benchmarks.summary_rouge`);
-* ``speed``: build time, memory, latency, end to end and start-up (:mod:`benchmarks.speed`).
+* ``speed``: build time, memory, latency, end to end and start-up (:mod:`benchmarks.speed`);
+* ``wikiqa``: WikiQA dev, first excerpt holds a correct sentence (:mod:`benchmarks.wikiqa`);
+* ``trecqa``: TrecQA raw-dev, the same over shuffled candidate sentences (:mod:`benchmarks.trecqa`);
+* ``community``: community-dev, first excerpt right by kind, as of 2025-02-12 (:mod:`benchmarks.community`);
+* ``newsquiz``: a dated "this week" quiz over 200 Reuters-21578 articles (:mod:`benchmarks.newsquiz`).
 
 ``--quick`` runs a reduced version of each (under two minutes on two cores). Every table is printed under a
 line naming the machine; the file starts with the date, the command, the git commit and the machine.
@@ -32,7 +36,7 @@ log = logging.getLogger(__name__)
 DEFAULT_OUT = Path(__file__).resolve().parent / "results" / "latest.md"
 #: BBC articles summarised in ``--quick`` mode (all 2,225 otherwise).
 QUICK_SUMMARIES = 100
-MEASURES = ("retrieval", "answers", "summaries", "speed")
+MEASURES = ("retrieval", "answers", "summaries", "speed", "wikiqa", "trecqa", "community", "newsquiz")
 
 Section = Callable[[Path, bool], str]
 
@@ -77,11 +81,39 @@ def _speed(data: Path, quick: bool) -> str:
     return _tables(speed.run(data, quick=quick))
 
 
+def _wikiqa(data: Path, quick: bool) -> str:
+    from . import wikiqa
+
+    return _tables(wikiqa.run(data, quick=quick))
+
+
+def _trecqa(data: Path, quick: bool) -> str:
+    from . import trecqa
+
+    return _tables(trecqa.run(data, quick=quick))
+
+
+def _community(data: Path, quick: bool) -> str:
+    from . import community
+
+    return _tables(community.run(data, quick=quick))
+
+
+def _newsquiz(data: Path, quick: bool) -> str:
+    from . import newsquiz
+
+    return _tables(newsquiz.run(data, quick=quick))
+
+
 SECTIONS: dict[str, tuple[str, Section]] = {
     "retrieval": ("Retrieval quality", _retrieval),
     "answers": ("Answer quality", _answers),
     "summaries": ("Summary quality", _summaries),
     "speed": ("Speed and memory", _speed),
+    "wikiqa": ("Answer quality: WikiQA dev", _wikiqa),
+    "trecqa": ("Answer quality: TrecQA raw-dev", _trecqa),
+    "community": ("Answer quality: community-dev", _community),
+    "newsquiz": ("Answer quality: dated news quiz", _newsquiz),
 }
 
 

@@ -9,6 +9,14 @@ and reads one sub-folder of it; nothing is ever copied into the repository. Layo
 * ``bbc-news-summary/{News Articles,Summaries}/<category>/NNN.txt`` (also inside a ``BBC News Summary/``
   folder, as in the Kaggle archive).
 * ``reuters-21578/documents/NNNNN.txt``: one article per file in the product's own document format.
+* ``wikiqa/``: ``WikiQA-dev.tsv`` (header ``QuestionID Question DocumentID DocumentTitle SentenceID Sentence
+  Label``), ``WikiQA-dev-filtered.ref`` (TREC qrels ``qid 0 sentence label``, qid = 1-based question order in
+  the TSV, only questions with a correct and a wrong candidate), ``WikiQA-train.txt`` (tokenized
+  ``question \t sentence \t label``) and ``WikiQA-train.ref`` (qrels for it).
+* ``trecqa/{raw-dev,train}/``: castorini layout, line ``i`` of ``a.toks`` / ``b.toks`` / ``sim.txt`` /
+  ``id.txt`` is a question, a candidate sentence, its label and the question id; lower-cased Penn tokens.
+* ``community-dev/``: ``docs/`` (a folder of the product's documents) and ``questions.jsonl`` (``q``,
+  ``doc``, ``must``, ``kind``).
 
 Sampling is always done with :class:`random.Random` seeded by the caller (default :data:`SEED`), so two runs
 on the same data give the same corpora and questions.
@@ -22,6 +30,7 @@ import logging
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import TypeVar
 
@@ -29,19 +38,28 @@ from retrieval import Document, parse_document
 from retrieval.passages import make_passages
 from retrieval.sentences import split_sentences
 
+from .sentence_qa import Page, PageQuestion
+
 __all__ = [
-    "SEED",
     "DEFAULT_DATA",
-    "SciFact",
-    "load_scifact",
-    "load_squad",
-    "Question",
+    "SEED",
     "BBCArticle",
-    "load_bbc",
-    "reuters_folder",
-    "load_reuters",
+    "CommunityQuestion",
+    "Question",
+    "SciFact",
     "SpeedCorpus",
     "build_speed_corpus",
+    "detokenize",
+    "load_bbc",
+    "load_community",
+    "load_reuters",
+    "load_scifact",
+    "load_squad",
+    "load_trecqa",
+    "load_wikiqa",
+    "load_wikiqa_train",
+    "reuters_folder",
+    "reuters_headlines",
     "reuters_questions",
     "sample",
 ]
@@ -252,6 +270,24 @@ def load_reuters(data_dir: Path, limit: int | None = None, seed: int = SEED) -> 
     return [parse_document(p.name, _read_text(p).lstrip("\ufeff")) for p in paths]
 
 
+def reuters_headlines(data_dir: Path) -> list[tuple[Path, dt.date, str]]:
+    """Every Reuters article's path, date and headline, read from first lines only, sorted by file name.
+
+    The first line is ``date YYYY-MM-DD HEADLINE``; a file whose first line has no valid date is left out.
+    """
+    found: list[tuple[Path, dt.date, str]] = []
+    for path in sorted(reuters_folder(data_dir).glob("*.txt")):
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            line = handle.readline().lstrip("\ufeff").rstrip("\r\n")
+        parts = line.split(" ", 2)
+        if len(parts) == 3 and parts[0] == "date":
+            try:
+                found.append((path, dt.date.fromisoformat(parts[1]), parts[2].strip()))
+            except ValueError:
+                continue
+    return found
+
+
 @dataclass
 class SpeedCorpus:
     """Passages of real prose for the speed benchmark, largest size first built, smaller sizes as prefixes.
@@ -367,3 +403,186 @@ def reuters_questions(documents: Sequence[Document], n: int, seed: int = SEED) -
         rng.shuffle(batch)
         questions.extend(batch[: n - len(questions)])
     return questions
+
+
+# ---------------------------------------------------------------------------------------------- WikiQA
+
+
+def load_wikiqa(data_dir: Path) -> tuple[list[Page], list[PageQuestion]]:
+    """WikiQA dev: every dev page, and the questions of the answer-sentence-selection subset.
+
+    Each ``DocumentID`` is one Wikipedia summary page (a few pages serve two questions: one page each):
+    its title the ``DocumentTitle``, its sentences the candidates in ``SentenceID`` order, id
+    ``wikiqa/<DocumentID>.md``. Questions: those listed in ``WikiQA-dev-filtered.ref`` (at least one correct
+    and one wrong candidate; 122 of 296), each with its correct sentences.
+
+    Raises
+    ------
+    FileNotFoundError
+        A file is missing.
+    ValueError
+        The reference file's labels disagree with the TSV's (the files do not belong together).
+    """
+    root = _need(data_dir / "wikiqa", "WikiQA")
+    rows: dict[str, list[list[str]]] = {}
+    with open(_need(root / "WikiQA-dev.tsv", "WikiQA dev"), encoding="utf-8") as handle:
+        header = handle.readline().rstrip("\n").split("\t")
+        col = {name: i for i, name in enumerate(header)}
+        for line in handle:
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) == len(header):
+                rows.setdefault(parts[col["QuestionID"]], []).append(parts)
+    order = list(rows)
+    pages: dict[str, Page] = {}
+    for candidates in rows.values():
+        doc = candidates[0][col["DocumentID"]]
+        if doc not in pages:
+            ordered = sorted(candidates, key=lambda r: int(r[col["SentenceID"]].rsplit("-", 1)[1]))
+            pages[doc] = Page(f"wikiqa/{doc}.md", ordered[0][col["DocumentTitle"]],
+                              tuple(r[col["Sentence"]].strip() for r in ordered))
+    labels: dict[int, list[int]] = {}
+    with open(_need(root / "WikiQA-dev-filtered.ref", "WikiQA dev reference"), encoding="utf-8") as handle:
+        for line in handle:
+            parts = line.split()
+            if len(parts) == 4:
+                labels.setdefault(int(parts[0]), []).append(int(parts[3]))
+    questions: list[PageQuestion] = []
+    for number, ref in labels.items():
+        candidates = rows[order[number - 1]]
+        if ref != [int(r[col["Label"]]) for r in candidates]:
+            raise ValueError(f"WikiQA: reference question {number} does not match the TSV's labels")
+        first = candidates[0]
+        questions.append(PageQuestion(first[col["QuestionID"]], first[col["Question"]].strip(),
+                                      pages[first[col["DocumentID"]]].id,
+                                      tuple(r[col["Sentence"]].strip() for r in candidates if r[col["Label"]] == "1")))
+    return list(pages.values()), questions
+
+
+def load_wikiqa_train(data_dir: Path) -> tuple[list[Page], list[PageQuestion]]:
+    """WikiQA train, for tuning: one page per question (the train file has no titles or document ids).
+
+    ``WikiQA-train.txt`` lists each question's candidates consecutively; a question's page is its candidates
+    in file order, untitled, id ``wikiqa-train/<n>.txt`` (``n`` the 1-based question number, as in
+    ``WikiQA-train.ref``). Two questions about one Wikipedia page give two pages. The file's tokenized text
+    is turned back into prose by :func:`detokenize`, so it reads like dev's. Questions: those with at least
+    one correct and one wrong candidate.
+
+    Raises
+    ------
+    FileNotFoundError
+        The file is missing.
+    """
+    root = _need(data_dir / "wikiqa", "WikiQA")
+    groups: list[tuple[str, list[tuple[str, int]]]] = []
+    with open(_need(root / "WikiQA-train.txt", "WikiQA train"), encoding="utf-8") as handle:
+        for line in handle:
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) != 3:
+                continue
+            question, sentence, label = parts
+            if not groups or groups[-1][0] != question:
+                groups.append((question, []))
+            groups[-1][1].append((detokenize(sentence), int(label)))
+    pages: list[Page] = []
+    questions: list[PageQuestion] = []
+    for n, (question, candidates) in enumerate(groups, start=1):
+        page = Page(f"wikiqa-train/{n:04d}.txt", None, tuple(s for s, _ in candidates))
+        pages.append(page)
+        correct = tuple(s for s, label in candidates if label)
+        if correct and len(correct) < len(candidates):
+            questions.append(PageQuestion(str(n), detokenize(question), page.id, correct))
+    return pages, questions
+
+
+# ---------------------------------------------------------------------------------------------- TrecQA
+
+_PTB_BRACKETS = {"-lrb-": "(", "-rrb-": ")", "-lsb-": "[", "-rsb-": "]", "-lcb-": "{", "-rcb-": "}"}
+
+
+@lru_cache(maxsize=1)
+def _detokenizer() -> object:
+    from nltk.tokenize.treebank import TreebankWordDetokenizer  # a bench/test extra; no data download
+
+    return TreebankWordDetokenizer()
+
+
+def detokenize(tokens: str) -> str:
+    """Lower-cased Penn Treebank tokens back to prose: brackets restored, spacing by NLTK's
+    :class:`TreebankWordDetokenizer`, "i" as "I", and the first letter capitalised. Other capitals
+    (names) cannot be restored and stay lower case."""
+    words = ["I" if w == "i" else _PTB_BRACKETS.get(w, w) for w in tokens.split()]
+    text: str = _detokenizer().detokenize(words)  # type: ignore[attr-defined]
+    for i, ch in enumerate(text):
+        if ch.isalpha():
+            return text[:i] + ch.upper() + text[i + 1:]
+    return text
+
+
+def load_trecqa(data_dir: Path, split: str = "raw-dev", seed: int = SEED) -> tuple[list[Page], list[PageQuestion]]:
+    """TrecQA ``split`` (``raw-dev`` or ``train``) as one page per question.
+
+    A question's page holds its candidate sentences, detokenized (:func:`detokenize`), in an order shuffled
+    by ``random.Random(f"{seed}:{question id}")`` (the source lists correct candidates first, so file order
+    would give the answer away), untitled, id ``trecqa-<split>/<question id>.txt``. Questions: those with at
+    least one correct candidate (raw-dev: 78 of 81; a few have only correct candidates).
+
+    Raises
+    ------
+    FileNotFoundError
+        A file is missing.
+    """
+    root = _need(data_dir / "trecqa" / split, f"TrecQA {split}")
+
+    def lines(name: str) -> list[str]:
+        with open(_need(root / name, f"TrecQA {split} {name}"), encoding="utf-8") as handle:
+            return handle.read().split("\n")
+
+    ids, questions_raw, sentences_raw, labels = lines("id.txt"), lines("a.toks"), lines("b.toks"), lines("sim.txt")
+    groups: dict[str, tuple[str, list[tuple[str, bool]]]] = {}
+    for qid, question, sentence, label in zip(ids, questions_raw, sentences_raw, labels):
+        if qid.strip() and sentence.strip():
+            groups.setdefault(qid.strip(), (question, []))[1].append((detokenize(sentence), label.strip() == "1"))
+    pages: list[Page] = []
+    questions: list[PageQuestion] = []
+    for qid, (question, candidates) in groups.items():
+        shuffled = list(candidates)
+        random.Random(f"{seed}:{qid}").shuffle(shuffled)
+        page = Page(f"trecqa-{split}/{qid}.txt", None, tuple(s for s, _ in shuffled))
+        pages.append(page)
+        correct = tuple(s for s, good in shuffled if good)
+        if correct:
+            questions.append(PageQuestion(qid, detokenize(question), page.id, correct))
+    return pages, questions
+
+
+# ------------------------------------------------------------------------------------------ community
+
+
+@dataclass(frozen=True)
+class CommunityQuestion:
+    """One community-dev question: text, expected document (``None``: unanswerable), ``must`` strings, kind."""
+
+    text: str
+    doc: str | None
+    must: tuple[str, ...]
+    kind: str
+
+
+def load_community(data_dir: Path) -> tuple[Path, list[CommunityQuestion]]:
+    """community-dev: the documents folder and the 90 questions, in file order.
+
+    Raises
+    ------
+    FileNotFoundError
+        The folder or the questions file is missing.
+    """
+    root = _need(data_dir / "community-dev", "community-dev")
+    folder = _need(root / "docs", "community-dev documents")
+    questions: list[CommunityQuestion] = []
+    with open(_need(root / "questions.jsonl", "community-dev questions"), encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                row = json.loads(line)
+                questions.append(CommunityQuestion(row["q"], row.get("doc"), tuple(row.get("must") or ()),
+                                                   row.get("kind") or ""))
+    return folder, questions

@@ -6,18 +6,31 @@ These tests check that the benchmarks work, not what they measure; the figures c
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 from pathlib import Path
 
 import pytest
 
-from benchmarks import Table, format_value
+from benchmarks import Table, community, format_value, newsquiz, scifact, speed, trecqa, wikiqa
 from benchmarks import __main__ as driver
-from benchmarks import scifact, speed
-from benchmarks.data import (build_speed_corpus, load_bbc, load_reuters, load_scifact, reuters_questions,
-                             sample)
+from benchmarks.data import (
+    build_speed_corpus,
+    detokenize,
+    load_bbc,
+    load_community,
+    load_reuters,
+    load_scifact,
+    load_trecqa,
+    load_wikiqa,
+    reuters_headlines,
+    reuters_questions,
+    sample,
+)
 from benchmarks.machine import machine_info, machine_line
+from benchmarks.sentence_qa import PageQuestion, Pick, Unit, holds, page_judge, plain_answerer
+from retrieval import Retriever
 
 TOPICS = [
     ("cocoa", "Cocoa farmers in Bahia expect a larger harvest after the rains. Exporters said prices fell."),
@@ -200,3 +213,230 @@ def test_table_and_machine() -> None:
     info = machine_info()
     assert int(info["cores"]) >= 1
     assert "Python" in machine_line()
+
+
+# ------------------------------------------------------- first-excerpt sets: WikiQA, TrecQA, community, news
+
+WIKIQA_PAGES = {
+    "D1": ("Coffee", ["Coffee is a brewed drink prepared from roasted coffee beans.",
+                      "Brazil is the largest producer of coffee in the world.",
+                      "Coffee plants grow in tropical climates."]),
+    "D2": ("Steel", ["Steel is an alloy of iron and carbon.", "China produces the most steel of any country."]),
+    "D3": ("Tea", ["Tea is an aromatic beverage.", "Tea originated in southwest China."]),
+    "D4": ("Copper", ["Copper is a soft metal with high thermal conductivity."]),
+}
+# (question id, question, page, {sentence index: label}, row order in the TSV); Q4 has no correct sentence
+# and Q5 a single candidate: neither is in the filtered reference, as in WikiQA's own files.
+WIKIQA_QUESTIONS = [
+    ("Q1", "which country is the largest producer of coffee", "D1", {1: 1}, [2, 0, 1]),
+    ("Q2", "what is steel an alloy of", "D2", {0: 1}, [0, 1]),
+    ("Q3", "where did tea come from", "D3", {1: 1}, [0, 1]),
+    ("Q4", "what is iron ore", "D2", {}, [0, 1]),
+    ("Q5", "what is copper", "D4", {0: 1}, [0]),
+    ("Q6", "are coffee plants tropical", "D1", {2: 1}, [0, 1, 2]),
+]
+
+
+def _write_wikiqa(root: Path) -> None:
+    lines = ["QuestionID\tQuestion\tDocumentID\tDocumentTitle\tSentenceID\tSentence\tLabel"]
+    ref: list[str] = []
+    for number, (qid, question, doc, labels, order) in enumerate(WIKIQA_QUESTIONS, start=1):
+        title, sentences = WIKIQA_PAGES[doc]
+        row_labels = [labels.get(i, 0) for i in order]
+        for i in order:
+            lines.append(f"{qid}\t{question}\t{doc}\t{title}\t{doc}-{i}\t{sentences[i]}\t{labels.get(i, 0)}")
+        if any(row_labels) and not all(row_labels):
+            ref += [f"{number} 0 {k} {label}" for k, label in enumerate(row_labels)]
+    _write(root / "wikiqa" / "WikiQA-dev.tsv", "\n".join(lines) + "\n")
+    _write(root / "wikiqa" / "WikiQA-dev-filtered.ref", "\n".join(ref) + "\n")
+
+
+TREC = [  # (question id, question tokens, candidate tokens, label); correct candidates first, as in the source
+    ("1.1", "who founded the red cross ?", "henri dunant founded the red cross in 1863 .", 1),
+    ("1.1", "who founded the red cross ?", "the red cross -lrb- icrc -rrb- is based in geneva .", 0),
+    ("1.1", "who founded the red cross ?", "`` it 's a neutral body , '' he said .", 0),
+    ("1.1", "who founded the red cross ?", "volunteers of the red cross helped after the flood .", 0),
+    ("1.2", "when did the museum open ?", "the museum is closed on mondays .", 0),
+    ("1.2", "when did the museum open ?", "tickets cost ten francs .", 0),
+]
+
+
+def _write_trecqa(root: Path) -> None:
+    folder = root / "trecqa" / "raw-dev"
+    for name, column in (("id.txt", 0), ("a.toks", 1), ("b.toks", 2), ("sim.txt", 3)):
+        _write(folder / name, "\n".join(str(row[column]) for row in TREC) + "\n")
+
+
+COMMUNITY_DOCS = {
+    "releases/v1.md": "---\ntitle: Release 1.0\ndate: 2024-01-10\n---\n\n# Release 1.0\n\n"
+                      "The default port is 8420. Uploads are limited to 2 GB per file.\n",
+    "releases/v2.md": "---\ntitle: Release 2.0\ndate: 2024-06-01\n---\n\n# Release 2.0\n\n"
+                      "The default port is now 7440. Python 3.11 is required from this release on.\n",
+    "faq.txt": "date 2023-12-01\nThe server runs on Linux and macOS. Ask the Moderator role for help.\n",
+}
+COMMUNITY_QUESTIONS = [
+    {"q": "Which operating systems does the server run on?", "doc": "faq.txt", "must": ["Linux", "macOS|Mac"],
+     "kind": "lexical"},
+    {"q": "What is the default port now?", "doc": "releases/v2.md", "must": ["7440"], "kind": "recency"},
+    {"q": "Does it support Wear OS watches?", "doc": None, "must": [], "kind": "unanswerable"},
+]
+
+
+def _write_community(root: Path) -> None:
+    for name, text in COMMUNITY_DOCS.items():
+        _write(root / "community-dev" / "docs" / name, text)
+    _write(root / "community-dev" / "questions.jsonl",
+           "\n".join(json.dumps(q) for q in COMMUNITY_QUESTIONS) + "\n")
+
+
+NEWS = [  # (date, headline, body): one weekly series, and articles on other topics
+    ("1987-03-02", "BRAZILIAN COFFEE RAINFALL", "Rains of 20 mm fell in Parana, exporters said on Monday."),
+    ("1987-03-10", "BRAZILIAN COFFEE RAINFALL", "Dry weather persisted in Minas Gerais, traders said."),
+    ("1987-03-13", "BRAZILIAN COFFEE RAINFALL", "Light rain fell in Bahia, growers said on Friday."),
+    ("1987-03-18", "BRAZILIAN COFFEE RAINFALL", "Heavy showers in Sao Paulo eased fears of a poor crop in the region."),
+    ("1987-03-05", "BANK OF JAPAN SELLS BILLS", "The central bank sold 800 billion yen of bills to drain funds."),
+    ("1987-03-06", "OPEC OIL OUTPUT CUT AGREED", "Ministers agreed to cut crude output by a million barrels."),
+    ("1987-03-12", "STEEL IMPORTS FALL SHARPLY", "Imports of steel fell 20 pct in February, the institute said."),
+    ("1987-03-14", "WHEAT SHIPMENTS RISE AGAIN", "Wheat shipments to the Soviet Union rose again."),
+    ("1987-03-16", "GOLD PRICES CLIMB IN LONDON", "Gold closed at 405 dlrs an ounce in London."),
+    ("1987-03-09", "COCOA EXPORTS DECLINE FURTHER", "Ivory Coast cocoa exports fell for the season."),
+]
+
+
+def _write_news(root: Path) -> None:
+    for i, (date, headline, body) in enumerate(NEWS, start=1):
+        _write(root / "reuters-21578" / "documents" / f"{i:05d}.txt", f"date {date} {headline}\n\n{body}\n")
+
+
+@pytest.fixture
+def qa_dir(tmp_path: Path) -> Path:
+    """A miniature evaluation folder for the first-excerpt sets: WikiQA, TrecQA, community-dev, Reuters."""
+    root = tmp_path / "qa"
+    _write_wikiqa(root)
+    _write_trecqa(root)
+    _write_community(root)
+    _write_news(root)
+    return root
+
+
+def _row(table: Table, prefix: str) -> list[object]:
+    return next(r for r in table.rows if str(r[0]).startswith(prefix))
+
+
+def test_holds_compares_whitespace_normalised_text() -> None:
+    assert holds("Intro.  Brazil is the\nlargest producer.  More.", ["Brazil is the largest producer."])
+    assert not holds("Brazil is the largest", ["Brazil is the largest producer."])
+    assert not holds("anything", [" "])
+    question = PageQuestion("q", "?", "a.md", ("Tea is grown here.",))
+    assert page_judge(question, Pick("Tea is grown here. More.", "a.md"))
+    assert not page_judge(question, Pick("Tea is grown here.", "b.md"))  # the same words on another page
+    assert not page_judge(question, None)
+
+
+def test_plain_set_up_ties_go_to_the_earlier_sentence_and_unit_and_the_window_limits_dates() -> None:
+    units = [Unit("a.txt", ("Tea is grown here.", "Tea is drunk there."), date=dt.date(1987, 3, 1)),
+             Unit("b.txt", ("Tea is grown here.", "Tea is drunk there."), date=dt.date(1987, 3, 20))]
+    assert plain_answerer(units, "rank-bm25")("tea", None) == Pick("Tea is grown here.", "a.txt")
+    assert plain_answerer(units, "bm25s")("tea", None) == Pick("Tea is grown here.", "a.txt")
+    week = plain_answerer(units, "rank-bm25", window_days=7)
+    assert week("tea", dt.date(1987, 3, 22)) == Pick("Tea is grown here.", "b.txt")
+    assert week("tea", dt.date(1987, 3, 12)) is None  # nothing dated in the week before
+
+
+def test_wikiqa_loader_groups_pages_and_keeps_only_the_reference_questions(qa_dir: Path) -> None:
+    pages, questions = load_wikiqa(qa_dir)
+    assert [p.id for p in pages] == ["wikiqa/D1.md", "wikiqa/D2.md", "wikiqa/D3.md", "wikiqa/D4.md"]
+    assert pages[0].title == "Coffee" and list(pages[0].sentences) == WIKIQA_PAGES["D1"][1]  # SentenceID order
+    assert [q.id for q in questions] == ["Q1", "Q2", "Q3", "Q6"]
+    assert questions[0].correct == ("Brazil is the largest producer of coffee in the world.",)
+    assert questions[3].page == "wikiqa/D1.md"
+    ref = qa_dir / "wikiqa" / "WikiQA-dev-filtered.ref"
+    ref.write_text(ref.read_text().replace("1 0 2 1", "1 0 2 0"))  # labels no longer match the TSV
+    with pytest.raises(ValueError, match="does not match"):
+        load_wikiqa(qa_dir)
+
+
+def test_wikiqa_run_judges_first_excerpts_side_by_side(qa_dir: Path) -> None:
+    table = wikiqa.run(qa_dir)[0]
+    assert [str(r[0]).split(" (")[0] for r in table.rows] == ["seedbot", "plain stemmed rank-bm25", "bm25s"]
+    plain = _row(table, "plain")
+    # Q3 ties "tea" in both sentences and takes the earlier, wrong one; the other three are right.
+    assert plain[1:4] == [4, 3, 0.75] and plain[5] == 0.0
+    assert _row(table, "seedbot")[1] == 4 and "Machine" in table.markdown(machine_line())
+
+
+def test_trecqa_detokenizes_and_shuffles_candidates_with_a_fixed_seed(qa_dir: Path) -> None:
+    assert detokenize("`` he said -lrb- i think -rrb- it 's fine . ''") == "\"He said (I think) it's fine.\""
+    pages, questions = load_trecqa(qa_dir)
+    assert [p.id for p in pages] == ["trecqa-raw-dev/1.1.txt", "trecqa-raw-dev/1.2.txt"]
+    assert [q.id for q in questions] == ["1.1"] and questions[0].text == "Who founded the red cross?"
+    file_order = [detokenize(row[2]) for row in TREC[:4]]
+    assert sorted(pages[0].sentences) == sorted(file_order)
+    assert load_trecqa(qa_dir)[0] == pages  # same seed, same order
+    orders = {load_trecqa(qa_dir, seed=s)[0][0].sentences for s in range(6)}
+    assert len(orders) > 1 and any(list(o) != file_order for o in orders)
+    table = trecqa.run(qa_dir, quick=True)[0]
+    assert _row(table, "plain")[1:4] == [1, 1, 1.0]
+    assert any("floor" in note and "+ 0.08" in note for note in table.notes)
+
+
+def test_community_judge_follows_the_readme_rule() -> None:
+    q = community.CommunityQuestion("q", "faq.txt", ("Linux", "macOS|Mac"), "lexical")
+    assert community.judge(q, Pick("Runs on Linux and Mac.", "faq.txt"))
+    assert not community.judge(q, Pick("Runs on linux and Mac.", "faq.txt"))  # case-sensitive
+    assert not community.judge(q, Pick("Runs on Linux and Mac.", "other.txt"))  # wrong document
+    assert not community.judge(q, None)
+    unanswerable = community.CommunityQuestion("q", None, (), "unanswerable")
+    assert community.judge(unanswerable, None) and not community.judge(unanswerable, Pick("x", "faq.txt"))
+
+
+def test_community_run_by_kind_with_never_declining_baselines(qa_dir: Path) -> None:
+    _, questions = load_community(qa_dir)
+    assert [q.kind for q in questions] == ["lexical", "recency", "unanswerable"] and questions[2].doc is None
+    table = community.run(qa_dir)[0]
+    assert table.columns[4:7] == ["lexical", "recency", "unanswerable"]
+    plain = _row(table, "plain")
+    assert plain[3] == 1.0 and plain[4] == "1/1" and plain[6] == "0/1"  # finds the FAQ sentence; never declines
+    assert any(note.startswith("Issue 8 floors") for note in table.notes)
+
+
+def test_community_asks_as_of_the_set_date_when_ask_takes_it(qa_dir: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[object] = []
+    original = Retriever.ask
+
+    def ask_with_date(self: Retriever, question: str, top_k: int = 3, *, as_of: dt.date | None = None):  # type: ignore[no-untyped-def]
+        seen.append(as_of)
+        return original(self, question, top_k)
+
+    monkeypatch.setattr(Retriever, "ask", ask_with_date)
+    table = community.run(qa_dir)[0]
+    assert seen == [dt.date(2025, 2, 12)] * 3
+    assert any("asked as of 2025-02-12" in note for note in table.notes)
+
+
+def test_news_quiz_picks_dated_series_and_only_the_week_window_tells_them_apart(qa_dir: Path) -> None:
+    headlines = reuters_headlines(qa_dir)
+    assert len(headlines) == len(NEWS) and headlines[0][1] == dt.date(1987, 3, 2)
+    articles = newsquiz.select_articles(headlines, n=8)
+    assert len(articles) == 8 and sum(a.recurring for a in articles) == 3
+    series = sorted(a.date for a in articles if a.recurring)  # 03-13 is 3 days after 03-10: left out
+    assert series == [dt.date(1987, 3, 2), dt.date(1987, 3, 10), dt.date(1987, 3, 18)]
+    questions = newsquiz.make_questions(articles)
+    assert questions == newsquiz.make_questions(articles)
+    by_name = {a.path.name: a for a in articles}
+    assert all(1 <= (q.as_of - by_name[q.page].date).days <= 6 and "this week" in q.text for q in questions)
+    assert sum("brazilian coffee rainfall" in q.text for q in questions) == 3
+    table = newsquiz.run_articles(articles, questions)
+    assert _row(table, "plain stemmed rank-bm25 limited")[2] == 8
+    assert _row(table, "plain stemmed rank-bm25 (")[2] <= 6  # one article wins all three series questions
+
+
+def test_driver_wires_the_first_excerpt_sets(qa_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "latest.md"
+    code = driver.main(["--data", str(qa_dir), "--only", "wikiqa,trecqa,community", "--out", str(out)])
+    text = out.read_text(encoding="utf-8")
+    assert code == 0, text
+    for title in ("WikiQA dev (first excerpt", "TrecQA raw-dev (first excerpt", "community-dev (first excerpt"):
+        assert f"### Answer quality: {title}" in text
+    assert text.count("*Machine:") == 3 and "newsquiz" in driver.SECTIONS

@@ -1,6 +1,7 @@
 """Benchmarks: answer, retrieval and summary quality, speed and memory. Run ``python -m benchmarks``.
 
-Each measure is one module with a ``run`` function (``scifact``, ``speed``, ``squad``, ``summary_rouge``);
+Each measure is one module with a ``run`` function (``scifact``, ``speed``, ``squad``, ``summary_rouge``, and
+the first-excerpt sets ``wikiqa``, ``trecqa``, ``community``, ``newsquiz`` over :mod:`benchmarks.sentence_qa`);
 ``python -m benchmarks`` runs them all and prints Markdown tables, each under a line naming the machine.
 The benchmarks are not part of the test suite (``tests/test_benchmarks.py`` only runs their code on a tiny
 fixture).

@@ -269,8 +269,8 @@ def plain_answerer(units: Sequence[Unit], library: str, window_days: int | None 
         unit = units[top]
         if not unit.sentences:
             return None
-        wanted = set(tokens)
-        gains = [sum(idf.get(t, 0.0) for t in wanted & s) for s in sentence_tokens[top]]
+        wanted = list(dict.fromkeys(tokens))  # distinct, in question order: sums never follow hash order
+        gains = [sum(idf.get(t, 0.0) for t in wanted if t in s) for s in sentence_tokens[top]]
         best = max(range(len(gains)), key=lambda i: (gains[i], -i))  # ties to the earlier sentence
         return Pick(unit.sentences[best], unit.document)
 

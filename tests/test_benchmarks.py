@@ -24,6 +24,7 @@ from benchmarks.data import (
     load_scifact,
     load_trecqa,
     load_wikiqa,
+    load_wikiqa_train,
     reuters_headlines,
     reuters_questions,
     sample,
@@ -354,6 +355,25 @@ def test_wikiqa_loader_groups_pages_and_keeps_only_the_reference_questions(qa_di
     ref.write_text(ref.read_text().replace("1 0 2 1", "1 0 2 0"))  # labels no longer match the TSV
     with pytest.raises(ValueError, match="does not match"):
         load_wikiqa(qa_dir)
+
+
+def test_train_loaders_give_one_page_per_question_for_tuning(qa_dir: Path) -> None:
+    _write(qa_dir / "wikiqa" / "WikiQA-train.txt", "".join(f"{q}\t{s}\t{label}\n" for q, s, label in [
+        ("how are glacier caves formed ?", "A partly submerged glacier cave .", 0),
+        ("how are glacier caves formed ?", "A glacier cave is a cave formed within the ice of a glacier .", 1),
+        ("what is a tarn ?", "A tarn is a mountain lake .", 1),  # only correct candidates: left out
+        ("who wrote hamlet ?", "Hamlet is a tragedy .", 0),  # no correct candidate: left out
+        ("who wrote hamlet ?", "It is set in Denmark .", 0)]))
+    pages, questions = load_wikiqa_train(qa_dir)
+    assert [len(p.sentences) for p in pages] == [2, 1, 2] and pages[0].sentences[0] == "A partly submerged glacier cave."
+    assert [(q.id, q.text, q.page) for q in questions] == [("1", "How are glacier caves formed?", pages[0].id)]
+    assert questions[0].correct == ("A glacier cave is a cave formed within the ice of a glacier.",)
+    folder = qa_dir / "trecqa" / "train"
+    for name in ("id.txt", "a.toks", "b.toks", "sim.txt"):
+        _write(folder / name, (qa_dir / "trecqa" / "raw-dev" / name).read_text())
+    pages, questions = load_trecqa(qa_dir, "train")
+    assert [p.id for p in pages] == ["trecqa-train/1.1.txt", "trecqa-train/1.2.txt"] and len(questions) == 1
+    assert wikiqa.run(qa_dir, split="train")[0].rows[0][1] == 1
 
 
 def test_wikiqa_run_judges_first_excerpts_side_by_side(qa_dir: Path) -> None:

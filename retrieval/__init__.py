@@ -15,7 +15,10 @@ from .errors import (
     TopicError,
     UnknownDocumentError,
 )
-from .excerpts import Window, best_window
+from .answer_types import has_answer_type
+from .excerpts import Concept, Window, best_window, windows
+from .question import AnswerType, QuestionPlan, clean_question, read_question
+from .ranking import FEATURES, WEIGHTS
 from .index import BM25Index, LuceneIdfBM25
 from .passages import Passage, make_passages
 from .quotes import Quote
@@ -33,6 +36,15 @@ from .summary import (
 
 __all__ = [
     "Analyzer",
+    "AnswerType",
+    "Concept",
+    "FEATURES",
+    "QuestionPlan",
+    "WEIGHTS",
+    "clean_question",
+    "has_answer_type",
+    "read_question",
+    "windows",
     "Answer",
     "BM25Index",
     "CorpusError",

@@ -44,7 +44,9 @@ _PATTERNS: dict[AnswerType, re.Pattern[str]] = {
         re.IGNORECASE,
     ),
     AnswerType.DURATION: re.compile(
-        rf"\b(?:\d+(?:[.,]\d+)?|{_NUMBER_WORDS}|a|an)[- ](?:{_UNITS})\b|\b(?:forever|indefinitely|permanent)\b",
+        rf"\b(?:\d+(?:[.,]\d+)?|{_NUMBER_WORDS}|a|an)[- ](?:{_UNITS})\b|\b(?:forever|indefinitely|permanent)\b|"
+        r"\b\d[\d,.]*[- ](?:[a-z]+[- ])?long\b|\b\d[\d,.]*[- ](?:pages?|words?|lines?|chapters?|episodes?|km|miles?|"
+        r"metres?|meters?|feet|foot|inches|kilometres?|kilometers?)\b",
         re.IGNORECASE,
     ),
     AnswerType.FREQUENCY: re.compile(
@@ -74,16 +76,16 @@ _PATTERNS: dict[AnswerType, re.Pattern[str]] = {
         r"company|foundation|he|she)\b|\b[A-Z][a-z]+ (?:is|was|will|has|and) ",
     ),
     AnswerType.INSTRUCTION: re.compile(
-        r"`[^`]+`|\b(?:run|set|use|open|go to|click|select|type|enter|install|add|remove|delete|enable|disable|"
-        r"turn on|turn off|restart|upgrade|update|edit|change|create|copy|move|ask|send|post|contact|email|"
-        r"report|write|mount|point|pick|choose|press|visit|follow|download|re-run|rerun|trigger)\b|"
-        r"\byou can\b|\byou need to\b|\bmake sure\b|\bto do (?:this|so)\b|\bfirst,|\bthen\b|\binstead\b",
-        re.IGNORECASE,
+        r"`[^`]+`|^\W*(?:Run|Set|Use|Open|Go to|Click|Select|Type|Enter|Install|Add|Remove|Delete|Enable|Disable|"
+        r"Turn|Restart|Upgrade|Update|Edit|Change|Create|Copy|Move|Ask|Send|Post|Contact|Email|Report|Write|Mount|"
+        r"Point|Pick|Choose|Press|Visit|Follow|Download|Sign|Make sure|Check|Try|Put|Log in|Reset)\b|"
+        r"\b(?:you can|you need to|you should|you must|you have to|make sure|to do (?:this|so)|by running|run)\b",
+        re.IGNORECASE | re.MULTILINE,
     ),
     AnswerType.REASON: re.compile(
-        r"\b(?:because|since|so that|so the|so it|so you|due to|owing to|as a result|in order to|caused by|"
-        r"the reason|reasons?|therefore|which means|otherwise|to avoid|to prevent|to keep|to make|lets|allows?|"
-        r"conflicts? with|clash(?:es)? with|if you|when you|means|needs?|requires?|breaks?|fails?|lacks?)\b",
+        r"\b(?:because|since|so that|due to|owing to|as a result|in order to|caused by|the reason|reasons? (?:is|was|are)|"
+        r"therefore|which means|otherwise|to avoid|to prevent|clash(?:es|ed)? with|conflicts? with|collides? with|"
+        r"confus(?:es|ed|ing)|thanks to|was (?:too|not)|were (?:too|not)|doubles|comes? from|happens when|if you)\b",
         re.IGNORECASE,
     ),
 }

@@ -24,6 +24,8 @@ EXTRA_SENTENCE_GAIN = 0.12
 SOFT_LENGTH = 300
 #: Score lost per :data:`SOFT_LENGTH` characters beyond :data:`SOFT_LENGTH`.
 LENGTH_PENALTY = 0.15
+#: Type share a window earns when its second sentence holds a "followed" type (see :func:`windows`).
+FOLLOW_BONUS = 0.5
 #: Score a window earns for holding the expected answer type.
 TYPE_BONUS = 0.22
 
@@ -107,6 +109,8 @@ def windows(
     typed: Callable[[int], frozenset[object]] | None = None,
     quotable: Callable[[int], bool] | None = None,
     wanted: int = 1,
+    followed: frozenset[object] = frozenset(),
+    sections: Sequence[frozenset[str]] | None = None,
 ) -> list[Window]:
     """For each sentence in ``first..last`` that may start a quote, its best window of 1 to
     :data:`WINDOW_MAX_SENTENCES` consecutive sentences.
@@ -129,6 +133,12 @@ def windows(
     wanted:
         How many answer types the question expects ("When and where ...?" expects two); the type bonus is
         shared among them.
+    followed:
+        Answer types that often come in the sentence *after* the one naming the subject (a reason, an
+        instruction): a window may grow by one sentence that holds one of them even when the first does.
+    sections:
+        The terms of each sentence's section heading (see :func:`retrieval.retriever._excerpt_terms`):
+        they count towards the window's coverage, not its ``lead``.
 
     Returns
     -------
@@ -145,8 +155,10 @@ def windows(
             continue
         covered: set[str] = set(sentence_terms[i])
         lead = coverage(concepts, covered) / total
-        if lead <= 0:
-            continue  # a quote starts with a sentence that holds a question term
+        if sections is not None:
+            covered |= sections[i]
+        if lead <= 0 and coverage(concepts, covered) <= 0:
+            continue  # a quote starts with a sentence that holds a question term, or under a heading that does
         best: Window | None = None
         chars = 0
         previous = 0.0
@@ -157,14 +169,18 @@ def windows(
                     break  # never run a quote across a heading
                 covered |= sentence_terms[j]
             matched = coverage(concepts, covered) / total
-            more = typed(j) - types if typed is not None else frozenset()
-            if j > i and matched - previous < EXTRA_SENTENCE_GAIN and not more:
+            held = typed(j) if typed is not None else frozenset()
+            more = held - types
+            follows = j == i + 1 and bool(held & followed)  # the reason or the steps come after the subject
+            if j > i and matched - previous < EXTRA_SENTENCE_GAIN and not more and not follows:
                 break  # a sentence that adds little evidence only makes the quote longer
             types |= more
             chars += sentence_chars[j]
             previous = matched
             penalty = LENGTH_PENALTY * max(0, chars - SOFT_LENGTH) / SOFT_LENGTH
             share = min(1.0, len(types) / max(1, wanted))
+            if follows:
+                share = min(1.0, share + FOLLOW_BONUS)
             score = matched + TYPE_BONUS * share - penalty
             if best is None or score > best.score:
                 best = Window(i, j, score, matched, bool(types), share, lead, chars)

@@ -71,6 +71,9 @@ _UPCOMING = re.compile(r"\b(next|upcoming|coming up|soon|future|planned|schedule
 #: Of those, the words that only say "the next one" and are dropped from the search terms.
 _UPCOMING_WORDS = re.compile(r"\b(next|upcoming|coming up|soon)\b", re.IGNORECASE)
 
+#: "still 8420", "still v1.4", "still 2 GB": a value the asker expects may be out of date.
+_STILL_VALUE = re.compile(r"(?<=\bstill )v?\d[\d.,]*(?: ?[A-Za-z]{1,3}\b)?", re.IGNORECASE)
+
 _MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 _MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
 _MONTHS["sept"] = 9
@@ -263,6 +266,7 @@ def read_question(text: str, as_of: dt.date) -> QuestionPlan:
     """
     cleaned = clean_question(text)
     period, rest = _period(cleaned, as_of)
+    rest = _STILL_VALUE.sub(" ", rest)  # "Is it still 8420?": the old value is what may have changed
     rest, searched = (_UPCOMING_WORDS.sub(" ", _RECENCY.sub(" ", _TYPE_NOUN.sub(r"\1", t))) for t in (rest, cleaned))
     return QuestionPlan(
         text=" ".join(rest.split()),

@@ -37,7 +37,7 @@ FEATURES: tuple[str, ...] = (
 
 #: Learned weights, one per feature (see the module docstring; refit with ``benchmarks.train_ranker``).
 WEIGHTS: npt.NDArray[np.float64] = np.array(
-    [1.0, 0.0, 0.22, 0.0, 0.5, 0.15, 0.3, 0.0, 0.0, 0.0, -0.05], dtype=np.float64
+    [1.0, 2.0, 2.0, 0.0, 2.0, 1.5, 3.0, 0.5, -0.3, 0.0, -0.3], dtype=np.float64
 )
 
 

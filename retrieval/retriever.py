@@ -170,22 +170,24 @@ class Answer:
         return data
 
 
-def _excerpt_terms(text: str, spans: Sequence[tuple[int, int]], term_lists: Sequence[list[str]]) -> list[frozenset[str]]:
-    """Per-sentence term sets for excerpt choice.
+def _excerpt_terms(text: str, spans: Sequence[tuple[int, int]], term_lists: Sequence[list[str]]
+                   ) -> tuple[list[frozenset[str]], list[frozenset[str]]]:
+    """Per-sentence term sets for excerpt choice, and the terms of each sentence's section heading.
 
-    A heading is a title, not an answer: it is never quoted alone. That is a Markdown heading, or a plain
-    title line (one short line with no closing punctuation, on a line of its own: "2. Release rhythm").
-    Its terms count for the first sentence below it that has words of its own instead, so "Where is the
-    moon base?" quotes the first sentence under ``# Moon base``.
+    A heading is a title, not an answer: it is never quoted (its term set is empty). That is a Markdown
+    heading, or a plain title line (one short line with no closing punctuation, on a line of its own:
+    "2. Release rhythm"). Its terms are the *section* of every sentence below it, up to the next heading,
+    so "Where is the moon base?" can quote a sentence under ``# Moon base`` that never says "moon base".
     """
     sets = [frozenset(t) for t in term_lists]
+    sections: list[frozenset[str]] = []
+    current: frozenset[str] = frozenset()
     for i, (s, e) in enumerate(spans):
         if _is_heading(text, s, e):
-            below = next((j for j in range(i + 1, len(sets)) if _is_prose(text, spans[j], term_lists[j])), None)
-            if below is not None:  # the first prose sentence below (not a rule, image, link or code line)
-                sets[below] = sets[below] | sets[i]
+            current = sets[i]
             sets[i] = frozenset()
-    return sets
+        sections.append(current if sets[i] and _is_prose(text, (s, e), term_lists[i]) else frozenset())
+    return sets, sections
 
 
 #: Longest plain title line, in characters.
@@ -196,7 +198,7 @@ def _is_heading(text: str, s: int, e: int) -> bool:
     """Whether sentence ``text[s:e]`` is a Markdown heading or a plain title line standing on its own line."""
     if text.startswith("#", s) and _HEADING.fullmatch(text, s, e):
         return True
-    if e - s > _TITLE_CHARS or "\n" in text[s:e] or text[e - 1] in ".!?:;,\"')]" or text.startswith(_LIST_MARKS, s):
+    if e - s > _TITLE_CHARS or not any(ch.isalpha() for ch in text[s:e]) or "\n" in text[s:e] or text[e - 1] in ".!?:;,\"')]" or text.startswith(_LIST_MARKS, s):
         return False
     rest = text[e : e + 3].lstrip(" \t")
     return rest.startswith(("\n", "\r\n")) and (s == 0 or text[s - 1] == "\n")
@@ -218,6 +220,7 @@ def _is_prose(text: str, span: tuple[int, int], terms: Sequence[str]) -> bool:
 class _DocumentSentences:
     spans: list[tuple[int, int]]
     terms: list[frozenset[str]]
+    sections: list[frozenset[str]]
     chars: list[int]
 
 
@@ -285,7 +288,8 @@ class Retriever:
             spans = split_sentences(document.text, document.body_start)
             term_lists = [analyzer(document.text[s:e]) for s, e in spans]
             words = [len(document.text[s:e].split()) for s, e in spans]
-            sentences.append(_DocumentSentences(spans, _excerpt_terms(document.text, spans, term_lists),
+            own, sections = _excerpt_terms(document.text, spans, term_lists)
+            sentences.append(_DocumentSentences(spans, own, sections,
                                                 [e - s for s, e in spans]))
             for passage in make_passages(d, spans, words):
                 passages.append(passage)
@@ -369,6 +373,8 @@ class Retriever:
                 share = (COMMON_ZIPF - zipf) / (COMMON_ZIPF - RARE_ZIPF)
                 if word in names:
                     share = max(share, NAME_SHARE)
+                if len(word) == 1:
+                    share = 0.0  # a stray letter ("h" of a question cut short) says nothing
                 idf = self.index.max_idf * min(1.0, max(MIN_UNKNOWN_SHARE, share))
             concepts.append(Concept(term, idf, ((term, 1.0), *variants)))
         return concepts
@@ -410,24 +416,32 @@ class Retriever:
         ranked = self._rank(hits, concepts, plan)
         excerpts: list[Excerpt] = []
         used: dict[int, list[tuple[int, int]]] = {}
-        for _, window, p, score in ranked:
-            doc = self.passages[p].doc
-            if window.matched < self.min_coverage:
-                continue  # a weak excerpt is noise, even after a good one
-            if plan.answer_types and not window.typed and window.matched < UNTYPED_COVERAGE:
-                continue  # "How many stars ...?" is not answered by a sentence without a number in it
-            if any(window.first <= last and first <= window.last for first, last in used.get(doc, [])):
-                continue  # overlapping passages: never quote the same sentence twice
-            used.setdefault(doc, []).append((window.first, window.last))
-            spans = self.sentences[doc].spans
-            excerpts.append(Excerpt(self.documents[doc], spans[window.first][0], spans[window.last][1], score,
-                                    window.matched))
-            if len(excerpts) == top_k:
-                break
+        if any(self._answers(window, plan) for _, window, _, _ in ranked):
+            for _, window, p, score in ranked:
+                doc = self.passages[p].doc
+                if window.matched < MIN_EXCERPT_COVERAGE:
+                    continue  # a weak excerpt is noise, even after a good one
+                if any(window.first <= last and first <= window.last for first, last in used.get(doc, [])):
+                    continue  # overlapping windows: never quote the same sentence twice
+                used.setdefault(doc, []).append((window.first, window.last))
+                spans = self.sentences[doc].spans
+                excerpts.append(Excerpt(self.documents[doc], spans[window.first][0], spans[window.last][1], score,
+                                        window.matched))
+                if len(excerpts) == top_k:
+                    break
         if not excerpts:
             closest = self.documents[self.passages[hits[0][0]].doc]
             return Answer(question, [], closest, time.perf_counter() - started)
         return Answer(question, excerpts, None, time.perf_counter() - started)
+
+    def _answers(self, window: Window, plan: QuestionPlan) -> bool:
+        """Whether ``window`` is evidence enough that the documents answer the question: it holds
+        :attr:`min_coverage` of the question's weight, and when the question expects an answer type and
+        the window holds none, :data:`UNTYPED_COVERAGE` ("How many stars ...?" is not answered by a
+        sentence without a number in it)."""
+        if window.matched < self.min_coverage:
+            return False
+        return window.typed or not plan.answer_types or window.matched >= UNTYPED_COVERAGE
 
     def _candidates(self, concepts: Sequence[Concept], plan: QuestionPlan, k: int) -> list[tuple[int, float]]:
         """The ``k`` best passages by BM25 over every form of every concept; with a named period, also the
@@ -451,7 +465,8 @@ class Retriever:
         """Score every window of every candidate passage (:mod:`.ranking`); best first, ties in BM25 order.
 
         A window found in two overlapping passages counts once, with the better passage. ``rows``, when
-        given, receives each returned window's feature vector, in the returned order (for training).
+        given, receives each returned window's feature vector, in the returned order, with the date terms as
+        one more column (for training: ``benchmarks.train_ranker``).
         """
         top_score = hits[0][1]
         total = sum(c.weight for c in concepts) or 1.0
@@ -470,7 +485,7 @@ class Retriever:
             dated = _date_score(document.date, dates, plan)
             lead = next((i for i, t in enumerate(sents.terms) if t), 0)
             for window in windows(passage.first, passage.last, sents.terms, sents.chars, concepts, typed, quotable,
-                                  wanted=len(plan.answer_types)):
+                                  wanted=len(plan.answer_types), followed=_FOLLOWED, sections=sents.sections):
                 key = (passage.doc, window.first, window.last)
                 if key in seen:
                     continue
@@ -484,13 +499,19 @@ class Retriever:
                                                bool(plan.answer_types)))
         if not found:
             return []
-        semantic = FEATURES.index("semantic")
-        for row, sim in zip(features, similarities(plan.text or plan.cleaned, texts)):
-            row[semantic] = float(sim)
-        values = score_matrix(features) + WEIGHTS[0] * np.array([f[3] for f in found])
+        # Embedding similarity is the costliest feature: only the best SEMANTIC_CANDIDATES windows by the
+        # other features get it, and they are ranked above the rest.
+        dates_column = DATE_SCALE * np.array([f[3] for f in found])
+        values = score_matrix(features) + dates_column
         order = sorted(range(len(found)), key=lambda i: -values[i])
+        head = order[:SEMANTIC_CANDIDATES]
+        semantic = FEATURES.index("semantic")
+        for i, sim in zip(head, similarities(plan.text or plan.cleaned, [texts[i] for i in head])):
+            features[i][semantic] = float(sim)
+            values[i] += WEIGHTS[semantic] * float(sim)
+        order = sorted(head, key=lambda i: -values[i]) + order[SEMANTIC_CANDIDATES:]
         if rows is not None:
-            rows.extend(features[i] for i in order)
+            rows.extend(features[i] + [found[i][3]] for i in order)
         return [(float(values[i]), found[i][0], found[i][1], found[i][2]) for i in order]
 
     def _typed(self, document: Document, spans: Sequence[tuple[int, int]], plan: QuestionPlan
@@ -527,6 +548,9 @@ class Retriever:
 
 #: Passages fetched by BM25 whose windows compete, at the least.
 CANDIDATES = 24
+#: Date terms (:func:`_date_score`, :data:`UPCOMING_WEIGHT`) are multiplied by this: the learned weights'
+#: scale, which the training sets (undated) cannot set.
+DATE_SCALE = 6.0
 #: Weight of a document title's (and file name's) share of the question's weight.
 TITLE_WEIGHT = 0.15
 #: Largest boost a document's date earns for "latest" / "now" questions (newest candidate document).
@@ -537,14 +561,20 @@ DEFAULT_RECENCY_WEIGHT = 0.04
 PERIOD_WEIGHT = 0.6
 #: Boost for an excerpt that mentions a date after today, for "next" / "upcoming" questions.
 UPCOMING_WEIGHT = 0.25
-#: Weight of the cosine similarity of question and excerpt in static word embeddings (:mod:`.semantic`).
-SEMANTIC_WEIGHT = 0.3
+#: Windows (best by the other features) that get the embedding-similarity feature (:mod:`.semantic`).
+SEMANTIC_CANDIDATES = 12
+#: Once some excerpt answers, a further one (or a better-ranked one) needs at least this share of the weight.
+MIN_EXCERPT_COVERAGE = 0.25
 #: When a question expects an answer type, an excerpt without one needs at least this share of its weight.
 UNTYPED_COVERAGE = 0.7
 #: A word at least this common in English (wordfreq Zipf scale) is never taken for a typo.
 TYPO_ZIPF = 2.5
 #: An unknown capitalised word in a question ("Tokyo") weighs at least this share of the largest idf.
 NAME_SHARE = 0.9
+
+
+#: Answer types that often stand in the sentence after the one that names the subject.
+_FOLLOWED: frozenset[object] = frozenset({AnswerType.REASON, AnswerType.INSTRUCTION})
 
 
 def _capitalised_words(text: str) -> frozenset[str]:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TextIO
 
 from retrieval import Answer, Retriever
+from retrieval.catalog import Source, sources
 from retrieval.errors import (
     CorpusError,
     NothingToSummariseError,
@@ -26,7 +27,7 @@ from retrieval.errors import (
     UnknownDocumentError,
 )
 from retrieval.retriever import DEFAULT_TOP_K, MAX_TOP_K
-from retrieval.summary import MAX_SENTENCES, MIN_SENTENCES, Source, Summary, sources, summarise
+from retrieval.summary import MAX_SENTENCES, MIN_SENTENCES, Summary, summarise
 
 from .formatting import NOT_FOUND
 from .settings import Settings

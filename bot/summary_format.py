@@ -18,7 +18,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from retrieval import Document
-from retrieval.summary import Source, Summary
+from retrieval.catalog import Source
+from retrieval.summary import Summary
 
 from .formatting import (
     MAX_MESSAGE_CHARS,
@@ -117,7 +118,7 @@ def render_source_pages(listed: Sequence[Source], per_page: int = SOURCES_PER_PA
     Parameters
     ----------
     listed:
-        From :func:`retrieval.summary.sources`.
+        From :func:`retrieval.catalog.sources`.
     per_page:
         Most documents on a page (at least 1).
     limit:

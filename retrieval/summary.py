@@ -47,13 +47,10 @@ about 2 s, later ones 0.1 to 0.3 s.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
-import heapq
 import math
 import re
 import threading
 import time
-import weakref
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -62,14 +59,22 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from .analyzer import Analyzer
+from .caches import per_retriever
+from .catalog import (
+    DateRange,
+    Source,
+    document_choices,
+    label,
+    left_out,
+    parse_date,
+    resolve_document,
+    sources,
+)
 from .documents import Document
 from .errors import (
-    DateRangeError,
     NothingToSummariseError,
     SummaryLengthError,
     TopicError,
-    UnknownDocumentError,
 )
 from .index import BM25Index
 from .quotes import Quote
@@ -84,14 +89,14 @@ __all__ = [
     "MAX_SENTENCES",
     "MAX_TOPIC_CHARS",
     "MIN_SENTENCES",
-    "Source",
+    "Source",  # re-exported from retrieval.catalog
     "Summary",
     "SummarySentence",
-    "document_choices",
+    "document_choices",  # re-exported from retrieval.catalog for older imports
     "is_heading",
-    "parse_date",
-    "resolve_document",
-    "sources",
+    "parse_date",  # re-exported from retrieval.catalog
+    "resolve_document",  # re-exported from retrieval.catalog
+    "sources",  # re-exported from retrieval.catalog
     "summarise",
 ]
 
@@ -108,12 +113,6 @@ PRESELECT_PER_DOCUMENT = 8
 MAX_TOPIC_PASSAGES = 40
 #: Passages whose BM25 score for the topic is below this share of the best one are not read.
 TOPIC_RELATIVE_SCORE = 0.3
-#: Least :class:`difflib.SequenceMatcher` ratio for a document to be suggested for a name that matches none.
-SUGGESTION_CUTOFF = 0.6
-#: Suggestions are only those within this ratio of the best one.
-SUGGESTION_MARGIN = 0.15
-#: Documents (sharing the most character trigrams with the typed name) compared in full for suggestions.
-FUZZY_SHORTLIST = 200
 #: PageRank damping factor (Brin & Page 1998; 0.85 as in Mihalcea & Tarau 2004).
 DAMPING = 0.85
 #: BM25 parameters of the sentence-to-sentence similarity (Barrios et al. 2016 use k1=1.2, b=0.75).
@@ -136,7 +135,6 @@ MAX_NUMBER_SHARE = 0.4
 #: Sentences of three or more lines shorter than this on average (characters) are tables or lists.
 TABLE_LINE_CHARS = 40
 
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _SENTENCE_ENDS = frozenset(".!?…:;")
 _CLOSERS = frozenset("\"'”’)]»")
 # List marks and stray symbols before a sentence ("- ", "* ", "> "): not part of the quote.
@@ -224,7 +222,7 @@ class Summary:
         """
         if self.since and self.until:
             return f"since {self.since} until {self.until}"
-        return _range_text(self.since, self.until) if self.since or self.until else ""
+        return DateRange(self.since, self.until).text()
 
     def left_out_note(self) -> str | None:
         """The note on undated documents a date range left out.
@@ -237,248 +235,7 @@ class Summary:
         """
         if not self.undated_left_out:
             return None
-        return f"{_left_out(self.undated_left_out)} of the date range."
-
-
-@dataclass(frozen=True)
-class Source:
-    """One document as listed by :func:`sources`.
-
-    Attributes
-    ----------
-    document:
-        The document.
-    passages:
-        Its number of passages (the units BM25 ranks; a rough size).
-    """
-
-    document: Document
-    passages: int
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form: ``document, title, date (YYYY-MM-DD or None), passages``."""
-        return {
-            "document": self.document.id,
-            "title": self.document.title,
-            "date": self.document.date.isoformat() if self.document.date else None,
-            "passages": self.passages,
-        }
-
-
-def _newest_first(document: Document) -> tuple[int, int, str, str]:
-    """Sort key for listing documents: newest first, undated last; same date by title, then id.
-
-    Not the reverse of :func:`_date_key` (oldest first, no tie-break), which orders a summary's sentences.
-    """
-    ordinal = document.date.toordinal() if document.date else 0
-    return (document.date is None, -ordinal, document.title.casefold(), document.id)
-
-
-def sources(retriever: Retriever) -> list[Source]:
-    """Every document with its size in passages, newest first, undated documents last.
-
-    Ties (same date) are ordered by title, then id. Runs in time linear in the number of passages.
-    """
-    counts = Counter(p.doc for p in retriever.passages)
-    listed = [Source(document, counts.get(d, 0)) for d, document in enumerate(retriever.documents)]
-    listed.sort(key=lambda s: _newest_first(s.document))
-    return listed
-
-
-def parse_date(value: str | dt.date | None, name: str = "date") -> dt.date | None:
-    """Parse a ``since``/``until`` value.
-
-    Parameters
-    ----------
-    value:
-        ``YYYY-MM-DD`` (surrounding white space allowed), a :class:`datetime.date`, or ``None``/empty.
-    name:
-        The option's name, used in the error message.
-
-    Returns
-    -------
-    datetime.date or None
-        ``None`` for ``None`` or an empty string.
-
-    Raises
-    ------
-    DateRangeError
-        The value is not in ``YYYY-MM-DD`` form, or is not a real date (``2023-02-30``).
-    """
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = value.strip()
-    if not text:
-        return None
-    if not _ISO_DATE.fullmatch(text):
-        raise DateRangeError(f"{name} {text!r} is not a date: write it as YYYY-MM-DD, for example 2022-09-02.")
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise DateRangeError(f"{name} {text} is not a real date (check the month and the day).") from None
-
-
-_NAME_WORDS = Analyzer(stop_words=(), stem=False)
-
-
-def _fold(text: str) -> str:
-    """A name as words: the analyzer's normalisation (NFKC, case, accents), punctuation and Markdown dropped,
-    so "Team **meeting** minutes", "team-meeting_minutes" and "Téam meeting minutes" are alike."""
-    return " ".join(_NAME_WORDS.words(text.replace("_", " ")))
-
-
-def _stem_name(doc_id: str) -> str:
-    name = doc_id.rsplit("/", 1)[-1]
-    return name.rsplit(".", 1)[0] if "." in name else name
-
-
-def _label(document: Document) -> str:
-    return f"“{document.title}” ({document.id})"
-
-
-def resolve_document(retriever: Retriever, name: str) -> Document:
-    """Find the document a person means by ``name``.
-
-    Tried in order, the first step that matches exactly one document wins: the id exactly, or a path ending
-    in ``/`` and the id (``seeds/notes/faq.md``); then, comparing words only (case, accents, punctuation and
-    Markdown ignored), the id, the file name, the file name without its ending, or the title; then a unique
-    document whose title or id contains ``name``.
-
-    Raises
-    ------
-    UnknownDocumentError
-        ``name`` is empty, matches several documents equally (their ids are the suggestions), or matches
-        none (the suggestions are up to three documents whose title, file name or a run of title words is
-        closest by :class:`difflib.SequenceMatcher` ratio, at least :data:`SUGGESTION_CUTOFF`).
-    """
-    wanted = _fold(name)
-    if not wanted:
-        raise UnknownDocumentError("Which document? The document name is empty.")
-    path = name.strip().replace("\\", "/")
-    for document in retriever.documents:
-        if document.id == path:
-            return document
-    suffixed = [d for d in retriever.documents if path.endswith("/" + d.id)]
-    if suffixed:  # the seeds folder's own path in front, as shell tab completion writes it
-        longest = max(len(d.id) for d in suffixed)
-        deepest = [d for d in suffixed if len(d.id) == longest]  # seeds/a/x.txt means a/x.txt, not x.txt
-        if len(deepest) == 1:
-            return deepest[0]
-    exact = [
-        d for d in retriever.documents
-        if wanted in {_fold(d.id), _fold(d.id.rsplit("/", 1)[-1]), _fold(_stem_name(d.id)), _fold(d.title)}
-    ]
-    if len(exact) == 1:
-        return exact[0]
-    if len(exact) > 1:
-        raise _ambiguous(name, exact)
-    partial = [d for d in retriever.documents if wanted in _fold(d.title) or wanted in _fold(d.id)]
-    if len(partial) == 1:
-        return partial[0]
-    if len(partial) > 1:
-        raise _ambiguous(name, partial)
-    return _unknown(retriever, name)
-
-
-def _ambiguous(name: str, matches: list[Document]) -> UnknownDocumentError:
-    shown = ", ".join(_label(d) for d in matches[:5])
-    more = f" and {len(matches) - 5} more" if len(matches) > 5 else ""
-    return UnknownDocumentError(
-        f"{len(matches)} documents match {name.strip()!r}: {shown}{more}. Give the file name to choose one.",
-        [d.id for d in matches[:5]],
-    )
-
-
-def _names(document: Document) -> list[str]:
-    """The names a person may use for a document: title, file name with and without its ending (folded)."""
-    return list({_fold(document.title), _fold(_stem_name(document.id)), _fold(document.id.rsplit("/", 1)[-1])})
-
-
-def _trigrams(text: str) -> frozenset[str]:
-    padded = f"  {text} "
-    return frozenset(padded[i : i + 3] for i in range(len(padded) - 2))
-
-
-def _closeness(wanted: str, names: Sequence[str]) -> float:
-    """The best :class:`difflib.SequenceMatcher` ratio of ``wanted`` against the names and against every
-    run of as many words of a name as ``wanted`` has."""
-    width = len(wanted.split())
-    keys = set(names)
-    for name in names:
-        words = name.split()
-        keys.update(" ".join(words[i : i + width]) for i in range(max(1, len(words) - width + 1)))
-    matcher = difflib.SequenceMatcher(b=wanted, autojunk=False)
-    best = 0.0
-    for key in keys:
-        matcher.set_seq1(key)
-        if matcher.real_quick_ratio() > best and matcher.quick_ratio() > best:
-            best = max(best, matcher.ratio())
-    return best
-
-
-def _closest(retriever: Retriever, wanted: str, limit: int, cutoff: float) -> list[Document]:
-    """Up to ``limit`` documents whose names are closest to ``wanted``, best first: ratio at least ``cutoff``
-    and within :data:`SUGGESTION_MARGIN` of the best.
-
-    Only the :data:`FUZZY_SHORTLIST` documents sharing the most character trigrams with ``wanted`` are
-    compared with :class:`difflib.SequenceMatcher`, so this stays fast on tens of thousands of documents.
-    """
-    names = _cache_for(retriever).names(retriever)
-    wanted_grams = _trigrams(wanted)
-    shared = [(len(wanted_grams & grams), i) for i, (_, grams) in enumerate(names)]
-    shortlist = [i for count, i in heapq.nlargest(FUZZY_SHORTLIST, shared) if count > 0]
-    scored = [(_closeness(wanted, names[i][0]), i) for i in shortlist]
-    scored = sorted((x for x in scored if x[0] >= cutoff), key=lambda x: (-x[0], x[1]))
-    if scored:  # keep those nearly as close as the best: one clear match is not diluted by weak ones
-        scored = [x for x in scored if x[0] >= scored[0][0] - SUGGESTION_MARGIN]
-    return [retriever.documents[i] for _, i in scored[:limit]]
-
-
-def _unknown(retriever: Retriever, name: str) -> Document:
-    suggestions = _closest(retriever, _fold(name), 3, SUGGESTION_CUTOFF)
-    hint = (" Did you mean " + " or ".join(_label(d) for d in suggestions) + "?") if suggestions else ""
-    raise UnknownDocumentError(f"No document is called {name.strip()!r}.{hint}", [d.id for d in suggestions])
-
-
-def document_choices(retriever: Retriever, typed: str, limit: int = 25) -> list[Document]:
-    """Documents to offer while someone types a document name (Discord autocomplete).
-
-    Parameters
-    ----------
-    typed:
-        What has been typed so far (may be empty).
-    limit:
-        Most documents to return (Discord allows 25 choices).
-
-    Returns
-    -------
-    list[Document]
-        With nothing typed: the newest documents. Otherwise the documents whose title or id contains the
-        typed text (ignoring case), those starting with it first; when none does, the closest names by
-        :class:`difflib.SequenceMatcher` ratio (at least :data:`SUGGESTION_CUTOFF`). At most ``limit``.
-    """
-    if limit < 1:
-        return []
-    wanted = _fold(typed)
-    if not wanted:
-        return sorted(retriever.documents, key=_newest_first)[:limit]
-    ranked: list[tuple[int, int, str, Document]] = []
-    for document in retriever.documents:
-        title, doc_id = _fold(document.title), _fold(document.id)
-        name = doc_id.rsplit("/", 1)[-1]
-        if title.startswith(wanted) or name.startswith(wanted) or doc_id.startswith(wanted):
-            ranked.append((0, 0, title, document))
-        elif wanted in title or wanted in doc_id:
-            position = min(i for i in (title.find(wanted), doc_id.find(wanted)) if i >= 0)
-            ranked.append((1, position, title, document))
-    if ranked:
-        ranked.sort(key=lambda r: (r[0], r[1], r[2], r[3].id))
-        return [r[3] for r in ranked[:limit]]
-    return _closest(retriever, wanted, limit, SUGGESTION_CUTOFF)
+        return f"{left_out(self.undated_left_out)} of the date range."
 
 
 # --------------------------------------------------------------------------------------------- material
@@ -536,13 +293,11 @@ def _plain(text: str, terms: frozenset[str]) -> bool:
 
 
 class _Cache:
-    """What :func:`summarise` keeps per retriever: quotable sentences per document, the centroid matrix and
-    the documents' names.
+    """What :func:`summarise` keeps per retriever: quotable sentences per document and the centroid matrix.
 
-    Thread-safe: front ends call :func:`summarise` and :func:`document_choices` from several worker threads
-    at once. Each entry is built into local variables and published by one assignment, so a reader never
-    sees a half-built one; the two large entries (:meth:`names`, :meth:`centroid_matrix`) are built under a
-    lock, once, while other threads wait for them.
+    Thread-safe: front ends call :func:`summarise` from several worker threads at once. Each entry is built
+    into local variables and published by one assignment, so a reader never sees a half-built one; the large
+    entry (:meth:`centroid_matrix`) is built under a lock, once, while other threads wait for it.
     """
 
     def __init__(self) -> None:
@@ -550,22 +305,7 @@ class _Cache:
         self.matrix: Any = None  # scipy CSR, all sentences x index vocabulary, 0/1
         self.offsets: list[int] = []  # per document, its first sentence's row in ``matrix``
         self.lengths: npt.NDArray[np.float64] = np.zeros(0)  # per row of ``matrix``, the sentence's terms
-        self._names: list[tuple[list[str], frozenset[str]]] | None = None
         self._lock = threading.Lock()
-
-    def names(self, retriever: Retriever) -> list[tuple[list[str], frozenset[str]]]:
-        """Per document: its names (see :func:`_names`) and their character trigrams (built once)."""
-        built = self._names
-        if built is not None:
-            return built
-        with self._lock:
-            if self._names is None:
-                built = []
-                for document in retriever.documents:
-                    names = _names(document)
-                    built.append((names, frozenset().union(*(_trigrams(n) for n in names))))
-                self._names = built
-            return self._names
 
     def candidates(self, retriever: Retriever, doc: int) -> list[_Candidate]:
         """The document's quotable sentences: no headings, leading list marks and stray symbols trimmed.
@@ -620,21 +360,9 @@ class _Cache:
             return self.matrix
 
 
-_CACHES: dict[int, tuple[weakref.ref[Any], _Cache]] = {}
-_CACHES_LOCK = threading.Lock()
-
-
 def _cache_for(retriever: Retriever) -> _Cache:
-    """The retriever's :class:`_Cache` (one per retriever, even when asked from several threads at once),
-    dropped when the retriever is garbage-collected."""
-    key = id(retriever)
-    with _CACHES_LOCK:
-        cached = _CACHES.get(key)
-        if cached is not None and cached[0]() is retriever:
-            return cached[1]
-        cache = _Cache()
-        _CACHES[key] = (weakref.ref(retriever, lambda _ref, key=key: _CACHES.pop(key, None)), cache)
-        return cache
+    """The retriever's :class:`_Cache` (one per retriever), dropped when the retriever is garbage-collected."""
+    return per_retriever(retriever, "summary", _Cache)
 
 
 def _preselect(retriever: Retriever, candidates: list[_Candidate], limit: int) -> list[_Candidate]:
@@ -869,32 +597,24 @@ def summarise(retriever: Retriever, document: str | None = None, topic: str | No
         raise SummaryLengthError(
             f"Ask for between {MIN_SENTENCES} and {max_sentences} sentences, not {sentences}."
         )
-    start_date, end_date = parse_date(since, "since"), parse_date(until, "until")
-    if start_date and end_date and start_date > end_date:
-        raise DateRangeError(f"since ({start_date}) is after until ({end_date}): no date can be in that range. "
-                             "Swap them?")
+    dates = DateRange.parse(since, until)
+    start_date, end_date = dates.since, dates.until
     topic_terms = _topic_terms(retriever, topic) if topic is not None else None
     chosen = resolve_document(retriever, document) if document is not None else None
-    ranged = start_date is not None or end_date is not None
-
-    def in_range(doc: Document) -> bool:
-        if not ranged:
-            return True
-        if doc.date is None:
-            return False
-        return (start_date is None or doc.date >= start_date) and (end_date is None or doc.date <= end_date)
+    ranged = dates.given
+    in_range = dates.holds
 
     if chosen is not None:
         docs = [retriever.documents.index(chosen)]
         undated = 0
         if not in_range(chosen):
             where = "undated" if chosen.date is None else f"dated {chosen.date}"
-            raise NothingToSummariseError(f"{_label(chosen)} is {where}, outside {_range_text(start_date, end_date)}.")
+            raise NothingToSummariseError(f"{label(chosen)} is {where}, outside {dates.text()}.")
     else:
         docs = [d for d, doc in enumerate(retriever.documents) if in_range(doc)]
         undated = sum(1 for doc in retriever.documents if doc.date is None) if ranged else 0
         if not docs:
-            raise NothingToSummariseError(_empty_range_message(retriever, start_date, end_date, undated))
+            raise NothingToSummariseError(dates.empty_message(retriever.documents, undated))
 
     scope = "topic" if topic is not None else "document" if chosen is not None else "collection"
     cache = _cache_for(retriever)
@@ -905,7 +625,7 @@ def summarise(retriever: Retriever, document: str | None = None, topic: str | No
         candidates = [c for d in docs for c in cache.candidates(retriever, d)]
         if not candidates:
             raise NothingToSummariseError("There are no whole sentences to quote in "
-                                          + (_label(chosen) if chosen else "the documents") + ".")
+                                          + (label(chosen) if chosen else "the documents") + ".")
     count = sentences if sentences is not None else _default_count(len(candidates))
     material_docs = len({c.doc for c in candidates})
     if len(candidates) > MAX_GRAPH_SENTENCES:
@@ -931,35 +651,6 @@ def _date_key(document: Document) -> tuple[bool, int]:
     return (document.date is None, document.date.toordinal() if document.date else 0)
 
 
-def _range_text(since: dt.date | None, until: dt.date | None) -> str:
-    """A date range in a sentence ("No document is dated ..."): "A to B", "since A" or "until B".
-
-    At least one end must be given.
-    """
-    if since and until:
-        return f"{since} to {until}"
-    if since:
-        return f"since {since}"
-    return f"until {until}"
-
-
-def _empty_range_message(retriever: Retriever, since: dt.date | None, until: dt.date | None, undated: int) -> str:
-    dates = sorted(d.date for d in retriever.documents if d.date is not None)
-    message = f"No document is dated {_range_text(since, until)}."
-    if dates and dates[0] == dates[-1]:
-        message += f" {'The only dated document is' if len(dates) == 1 else 'All dated documents are'} from {dates[0]}."
-    elif dates:
-        message += f" The dated documents run from {dates[0]} to {dates[-1]}."
-    if undated:
-        message += f" {_left_out(undated)}."
-    return message
-
-
-def _left_out(undated: int) -> str:
-    """``"1 undated document was left out"`` / ``"N undated documents were left out"``, no full stop."""
-    return f"{undated} undated document{'s were' if undated != 1 else ' was'} left out"
-
-
 def _topic_terms(retriever: Retriever, topic: str) -> list[str]:
     pairs = analyze_request(
         retriever.analyzer, topic, max_chars=MAX_TOPIC_CHARS, error=TopicError,
@@ -981,8 +672,8 @@ def _topic_material(retriever: Retriever, docs: list[int], topic: str, terms: li
     scores = retriever.index.scores(terms)
     scores[~allowed[passage_docs]] = 0.0
     hits = np.flatnonzero(scores > 0)
-    where = f" {_range_text(since, until)}" if ranged else ""
-    scope = f"Nothing in {_label(chosen)}" if chosen is not None else f"Nothing in the documents{where}"
+    where = f" {DateRange(since, until).text()}" if ranged else ""
+    scope = f"Nothing in {label(chosen)}" if chosen is not None else f"Nothing in the documents{where}"
     if hits.size == 0:
         raise NothingToSummariseError(f"{scope} mentions {topic.strip()!r}.")
     hits = hits[np.argsort(-scores[hits], kind="stable")][:MAX_TOPIC_PASSAGES]
@@ -998,7 +689,7 @@ def _topic_material(retriever: Retriever, docs: list[int], topic: str, terms: li
     )
     if coverage < retriever.min_coverage:
         closest = retriever.documents[retriever.passages[int(hits[0])].doc]
-        closer = "" if chosen is not None else f"; the closest document is {_label(closest)}"
+        closer = "" if chosen is not None else f"; the closest document is {label(closest)}"
         raise NothingToSummariseError(f"{scope} is about {topic.strip()!r}{closer}.")
     wanted: dict[int, set[int]] = {}
     for h in hits.tolist():

@@ -25,15 +25,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from retrieval.catalog import document_choices
 from retrieval.errors import NothingToSummariseError
-from retrieval.summary import (
-    MAX_SENTENCES,
-    MAX_TOPIC_CHARS,
-    MIN_SENTENCES,
-    Summary,
-    document_choices,
-    summarise,
-)
+from retrieval.summary import MAX_SENTENCES, MAX_TOPIC_CHARS, MIN_SENTENCES, Summary, summarise
 
 from ..summary_format import MAX_CHOICE_NAME, choice_name, render_nothing_found, render_summary
 from ._respond import result_or_defer, send_contents

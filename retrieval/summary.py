@@ -113,6 +113,9 @@ PRESELECT_PER_DOCUMENT = 8
 MAX_TOPIC_PASSAGES = 40
 #: Passages whose BM25 score for the topic is below this share of the best one are not read.
 TOPIC_RELATIVE_SCORE = 0.3
+#: A document is about a topic when it holds at least this share of the topic's distinct terms (half: a
+#: two-word topic needs one, "China's response to the report" needs two of china, respons, report).
+TOPIC_MIN_SHARE = 0.5
 #: PageRank damping factor (Brin & Page 1998; 0.85 as in Mihalcea & Tarau 2004).
 DAMPING = 0.85
 #: BM25 parameters of the sentence-to-sentence similarity (Barrios et al. 2016 use k1=1.2, b=0.75).
@@ -651,6 +654,27 @@ def _date_key(document: Document) -> tuple[bool, int]:
     return (document.date is None, document.date.toordinal() if document.date else 0)
 
 
+def _topic_documents(retriever: Retriever, terms: Sequence[str], passage_docs: npt.NDArray[np.int64],
+                     allowed: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
+    """Which documents are about a topic: per document (shape ``(documents,)``), whether it is allowed and
+    holds at least :data:`TOPIC_MIN_SHARE` of the topic's distinct terms, each term anywhere in it.
+
+    Not the question no-answer share (:attr:`Retriever.min_coverage` of the idf mass in one excerpt): a
+    topic names what a summary is about, and a document about "China's response to the report" may hold
+    "China" and "report" all through it without the word "response". Distinct terms count alike (idf says
+    how rare a word is among passages, not whether the document is about it: in a one-document collection
+    the words it is about are in every passage and weigh least).
+    """
+    distinct = list(dict.fromkeys(terms))
+    held = np.zeros(len(retriever.documents), dtype=np.int64)
+    for term in distinct:
+        passages = np.flatnonzero(retriever.index.scores([term]) > 0)
+        holds = np.zeros(len(retriever.documents), dtype=bool)
+        holds[passage_docs[passages]] = True
+        held += holds
+    return allowed & (held >= TOPIC_MIN_SHARE * len(distinct))
+
+
 def _topic_terms(retriever: Retriever, topic: str) -> list[str]:
     pairs = analyze_request(
         retriever.analyzer, topic, max_chars=MAX_TOPIC_CHARS, error=TopicError,
@@ -665,32 +689,32 @@ def _topic_terms(retriever: Retriever, topic: str) -> list[str]:
 
 def _topic_material(retriever: Retriever, docs: list[int], topic: str, terms: list[str], since: dt.date | None,
                     until: dt.date | None, ranged: bool, chosen: Document | None = None) -> list[_Candidate]:
-    """Candidate sentences of the passages that match the topic (see :func:`summarise`, ``topic``)."""
+    """Candidate sentences of the passages that match the topic (see :func:`summarise`, ``topic``).
+
+    The documents read are those *about* the topic: holding at least :data:`TOPIC_MIN_SHARE` of its
+    distinct terms anywhere in them (:func:`_topic_documents`). From those, the best passages by BM25 for
+    the topic: at most :data:`MAX_TOPIC_PASSAGES`, each scoring at least :data:`TOPIC_RELATIVE_SCORE` of the
+    best one.
+    """
     allowed = np.zeros(len(retriever.documents), dtype=bool)
     allowed[docs] = True
     passage_docs = np.fromiter((p.doc for p in retriever.passages), dtype=np.int64, count=len(retriever.passages))
     scores = retriever.index.scores(terms)
     scores[~allowed[passage_docs]] = 0.0
-    hits = np.flatnonzero(scores > 0)
     where = f" {DateRange(since, until).text()}" if ranged else ""
     scope = f"Nothing in {label(chosen)}" if chosen is not None else f"Nothing in the documents{where}"
-    if hits.size == 0:
+    if not scores.any():
         raise NothingToSummariseError(f"{scope} mentions {topic.strip()!r}.")
-    hits = hits[np.argsort(-scores[hits], kind="stable")][:MAX_TOPIC_PASSAGES]
-    best = scores[hits[0]]
-    hits = hits[scores[hits] >= TOPIC_RELATIVE_SCORE * best]
-    # The best passage must hold enough of the topic (same rule as Retriever.ask's no-answer threshold).
-    idf = retriever.question_weights(topic)
-    total = sum(idf.values())
-    coverage = max(
-        sum(v for t, v in idf.items() if any(t in retriever.sentences[p.doc].terms[i]
-                                              for i in range(p.first, p.last + 1))) / total
-        for p in (retriever.passages[h] for h in hits.tolist())
-    )
-    if coverage < retriever.min_coverage:
-        closest = retriever.documents[retriever.passages[int(hits[0])].doc]
+    about = _topic_documents(retriever, terms, passage_docs, allowed)
+    if not about.any():
+        best = int(np.argmax(scores))  # the first of equal bests: deterministic
+        closest = retriever.documents[int(passage_docs[best])]
         closer = "" if chosen is not None else f"; the closest document is {label(closest)}"
         raise NothingToSummariseError(f"{scope} is about {topic.strip()!r}{closer}.")
+    scores[~about[passage_docs]] = 0.0
+    hits = np.flatnonzero(scores > 0)
+    hits = hits[np.argsort(-scores[hits], kind="stable")][:MAX_TOPIC_PASSAGES]
+    hits = hits[scores[hits] >= TOPIC_RELATIVE_SCORE * scores[hits[0]]]
     wanted: dict[int, set[int]] = {}
     for h in hits.tolist():
         p = retriever.passages[h]

@@ -413,3 +413,38 @@ def test_concurrent_calls_on_a_fresh_retriever_match_single_threaded(monkeypatch
         with ThreadPoolExecutor(max_workers=len(calls)) as pool:
             results = list(pool.map(run, calls))
         assert results == expected
+
+
+# -------------------------------------------------------------------------------------- topic relevance
+
+REPORT_NEWS = """date 2022-09-02 UN report on the northern province
+
+The United Nations published a report on Wednesday about the detention camps in the northern province of China.
+China rejected the report and said the UN office had ignored the progress made by every group in the province.
+The report was labelled fabricated by officials in Beijing, who called it a smear campaign against China.
+Diplomats from China told the council that the report relied on rumours spread by groups abroad.
+
+China's mission in Geneva answered the report with a long letter that called the whole assessment lies.
+The letter from China said the report distorted the laws of the country and smeared its people.
+Human rights groups said the report confirmed what former detainees had described to them for many years.
+Several governments asked China to act on the report and to let independent observers visit the camps.
+
+The report asks China to release everyone held without charge in the province and to review its laws.
+Officials in China said they would not accept any of the findings and would not cooperate with the office.
+The high commissioner said the report was published after long delays and after a visit to China in May.
+Critics of the office said the report came too late, while China said it should never have been written.
+
+The foreign ministry of China repeated that the report was a political tool used by Western countries.
+Newspapers in China did not mention the report, while foreign papers quoted it on their front pages.
+The report recommends that businesses check whether their supply chains depend on forced labour in China.
+Campaigners said the report must now lead to action, even though China has rejected every conclusion.
+"""
+
+
+def test_a_topic_is_about_a_document_that_holds_most_of_its_words() -> None:
+    """A topic's everyday word missing from the text ("response") must not decline a summary of an article
+    that is all about the rest of the topic (the question no-answer share would)."""
+    retriever = make_retriever({"news.txt": REPORT_NEWS})
+    summary = summarise(retriever, topic="China's response to the report", sentences=3)
+    assert summary.scope == "topic" and len(summary.sentences) == 3
+    assert all("China" in s.text and "report" in s.text for s in summary.sentences)

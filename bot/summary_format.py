@@ -54,10 +54,11 @@ _PAGE_HEADING_ROOM = 80
 def _heading(summary: Summary) -> str:
     count = len(summary.sentences)
     size = f"{count} sentence{'s' if count != 1 else ''}"
+    digest = summary.digest_heading()
     if summary.topic is not None:
         title = f"**What the documents say about “{escape(clip(summary.topic, MAX_ECHOED_TOPIC))}”**"
-    elif summary.is_digest:
-        title = f"**Digest of {summary.documents:,} documents**, oldest first"
+    elif digest is not None:
+        title = f"**{digest}**, oldest first"
     else:
         title = "**Summary**"
     details = " · ".join(p for p in (size, summary.range_text()) if p)

@@ -66,6 +66,7 @@ from .catalog import (
     document_choices,
     label,
     left_out,
+    newest_first,
     parse_date,
     resolve_document,
     sources,
@@ -85,6 +86,8 @@ if TYPE_CHECKING:
     from .retriever import Retriever
 
 __all__ = [
+    "ANAPHORIC_OPENERS",
+    "DIGEST_DOCUMENTS",
     "MAX_GRAPH_SENTENCES",
     "MAX_SENTENCES",
     "MAX_TOPIC_CHARS",
@@ -94,15 +97,19 @@ __all__ = [
     "SummarySentence",
     "document_choices",  # re-exported from retrieval.catalog for older imports
     "is_heading",
+    "stands_alone",
     "parse_date",  # re-exported from retrieval.catalog
     "resolve_document",  # re-exported from retrieval.catalog
     "sources",  # re-exported from retrieval.catalog
     "summarise",
 ]
 
-#: Fewest and most sentences a caller may ask for.
+#: Fewest and most sentences a caller may ask for (20: one for each document of a digest's default).
 MIN_SENTENCES = 1
-MAX_SENTENCES = 10
+MAX_SENTENCES = 20
+#: A digest (several documents, no topic) quotes by default one sentence from each of this many newest
+#: documents: a collection this small is covered whole.
+DIGEST_DOCUMENTS = 20
 #: Longest topic accepted, in characters.
 MAX_TOPIC_CHARS = 300
 #: Most sentences in the similarity graph (see the module docstring, "Limits").
@@ -125,6 +132,10 @@ SIMILARITY_B = 0.75
 #: (more terms, more and heavier edges); a small negative power evens part of that out. Tuned on a random
 #: half of BBC News Summary (ROUGE-2 0.758 at 0, 0.770 at -0.3, 0.749 at -0.5, 0.716 at +0.5).
 LENGTH_POWER = -0.3
+#: How strongly a digest prefers a document's first sentences (see :func:`_scores`, ``positions``): chosen
+#: by eye on a dated community folder (0 quoted details such as "Links created in v2.1.1 use 128-bit random
+#: tokens." for a security release, 1 quoted openers such as "Release management"; 0.5 between).
+LEAD_POWER = 0.5
 #: A sentence is a near-duplicate of a picked one when this share of its distinct terms is in it.
 DUPLICATE_OVERLAP = 0.8
 #: Sentences with fewer index terms than this are never quoted ("He said so.") unless nothing else is left.
@@ -135,13 +146,40 @@ MIN_TERMS = 3
 MAX_QUOTED_SENTENCE_CHARS = 600
 #: Sentences whose words are more than this share numbers are tables, quoted only as a last resort.
 MAX_NUMBER_SHARE = 0.4
+#: Longest line taken for a heading glued to the sentence below it (see :func:`_lead_in_end`), in characters.
+GLUED_HEADING_CHARS = 50
 #: Sentences of three or more lines shorter than this on average (characters) are tables or lists.
 TABLE_LINE_CHARS = 40
 
 _SENTENCE_ENDS = frozenset(".!?…:;")
+#: Openings (one to four words, case-folded) by which a sentence leans on the one before it (see
+#: :func:`stands_alone`): personal and demonstrative pronouns, connectives, and phrases pointing back.
+ANAPHORIC_OPENERS = frozenset({
+    "it", "its", "it's", "they", "them", "their", "theirs", "they're", "they'll", "they've", "he", "him", "his",
+    "she", "her", "hers", "this", "these", "those", "that", "such", "here", "both", "another", "the latter",
+    "the former", "the same", "the other", "the others", "others", "other than that",
+    "but", "and", "or", "so", "yet", "also", "then", "thus", "hence", "therefore", "however", "still",
+    "instead", "otherwise", "meanwhile", "moreover", "furthermore", "besides", "nevertheless",
+    "nonetheless", "likewise", "similarly", "consequently", "accordingly", "additionally", "finally",
+    "yes", "no", "since then", "after that", "before that", "until then", "by then", "even so", "as a result",
+    "in addition", "in turn", "in that case", "in this case", "for example", "for instance",
+    "on the other hand", "at that time", "at the time", "at the same time", "because of this",
+    "because of that", "apart from that", "as well",
+})
+# Words at a sentence's start (letters and apostrophes), after quotes, brackets, list marks and the like.
+_OPENING_WORDS = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 _CLOSERS = frozenset("\"'”’)]»")
 # List marks and stray symbols before a sentence ("- ", "* ", "> "): not part of the quote.
 _LEADING_JUNK = re.compile(r"[\s*•·>|=~_-]+")
+# A bold lead-in label closing before the sentence ("**Larger uploads.** The default ..."), its opening
+# "**" already trimmed as junk.
+_BOLD_LEAD_IN = re.compile(r"[^\n*]{1,80}?\*\*[ \t]+(?=\S)")
+# A sentence opening with a short field label ("Chair: Maren.", "pip users: run ...", "Next call: ...").
+_FIELD_LABEL = re.compile(r"\W*[^\W\d_]+(?:[ '’-][^\W_]+){0,2}\s?:(?!//)")
+#: Pronouns that, within a sentence's first three words, point back to something before it ("Reach them
+#: in #meetup", "To turn it on, ...").
+BACK_POINTING = frozenset({"it", "its", "they", "them", "their", "he", "him", "his", "she", "her", "above",
+                           "previous", "preceding", "aforementioned"})
 
 
 @dataclass(frozen=True)
@@ -180,7 +218,8 @@ class Summary:
     undated_left_out:
         Undated documents left out because a date range was given (0 without a range).
     documents:
-        How many documents the material came from (after the date range and, for a topic, the match).
+        How many documents were summarised from: those in the date range (all without one); for a topic,
+        those about it. A digest quotes the newest of them (see :meth:`digest_heading`).
     seconds:
         Time spent, in seconds.
     """
@@ -199,6 +238,29 @@ class Summary:
     def is_digest(self) -> bool:
         """True when the sentences come from more than one document (shown grouped by date)."""
         return len({s.document.id for s in self.sentences}) > 1
+
+    @property
+    def quoted_documents(self) -> int:
+        """How many documents the quoted sentences come from."""
+        return len({s.document.id for s in self.sentences})
+
+    def digest_heading(self) -> str | None:
+        """The heading of a digest (the collection or a date range, several documents), counting what it quotes.
+
+        Returns
+        -------
+        str or None
+            ``"Digest of 3 documents"`` when every document is quoted, ``"Digest of the 2 newest of 3
+            documents"`` (``"the newest of 3"`` for one) when fewer are; ``None`` for a topic, a document,
+            or a collection of one document. Plain text.
+        """
+        if self.scope != "collection" or self.documents <= 1:
+            return None
+        quoted = self.quoted_documents
+        if quoted >= self.documents:
+            return f"Digest of {self.documents:,} documents"
+        newest = "the newest" if quoted == 1 else f"the {quoted:,} newest"
+        return f"Digest of {newest} of {self.documents:,} documents"
 
     def groups(self) -> list[tuple[Document, list[SummarySentence]]]:
         """The sentences grouped by document, in :attr:`sentences` order (so oldest document first)."""
@@ -251,6 +313,8 @@ class _Candidate:
     start: int
     end: int
     plain: bool  # reads as a sentence: enough words, mostly not numbers, not overly long
+    position: int  # place among the document's quotable sentences, 0 first
+    alone: bool  # reads on its own: no opening anaphor or connective, does not introduce a list
 
 
 def is_heading(document: Document, start: int, end: int) -> bool:
@@ -275,6 +339,59 @@ def is_heading(document: Document, start: int, end: int) -> bool:
     line_end = text.find("\n", end)
     after = text[end : len(text) if line_end < 0 else line_end]
     return not before.strip() and not after.strip()
+
+
+def _lead_in_end(text: str, start: int, end: int) -> int:
+    """Where the quote of the sentence ``text[start:end]`` starts: past list marks and stray symbols, a bold
+    lead-in label ("**Sharing.** Share an album ..." quotes "Share an album ..."), and a heading line the
+    sentence splitter glued on ("Start with the doctor\nRun `larkspur doctor`" quotes from "Run"): a first
+    line that starts its line, has at most :data:`GLUED_HEADING_CHARS` characters and does not end like a
+    sentence or with a comma (a hard-wrapped paragraph's first line is longer), followed by more lines."""
+    while True:
+        before = start
+        junk = _LEADING_JUNK.match(text, start, end)
+        if junk:
+            start = junk.end()
+        label = _BOLD_LEAD_IN.match(text, start, end)
+        if label and text.startswith("**", max(0, start - 2)):
+            start = label.end()
+        line_end = text.find("\n", start, end)
+        at_line_start = not _LEADING_JUNK.sub("", text[text.rfind("\n", 0, start) + 1 : start])
+        if (at_line_start and 0 <= line_end - start <= GLUED_HEADING_CHARS
+                and text[start:line_end].rstrip()[-1:] not in _SENTENCE_ENDS | {","}):
+            rest = _LEADING_JUNK.match(text, line_end, end)
+            if rest and rest.end() < end and (text[rest.end()].isalnum() or text[rest.end()] in "`#"):
+                start = rest.end()
+        if start == before:
+            return start
+
+
+def stands_alone(sentence: str) -> bool:
+    """Whether a sentence reads on its own, out of its document's flow.
+
+    It does not when it opens by leaning on what came before: a pronoun or demonstrative ("They will get two
+    weeks of warning.", "This means...", "Its ..."), a connective ("However", "But", "Also", "Then"), or a
+    phrase such as "Since then" or "As a result" (:data:`ANAPHORIC_OPENERS`, compared case-insensitively
+    after leading quotes, brackets and list marks); when one of its first three words points back
+    (:data:`BACK_POINTING`: "Reach them in ...", "Each item above ..."); when it is a field of a form or
+    list, opening with a short label and a colon ("Chair: Maren.", "Next call: Tuesday."); when it ends with
+    a colon, introducing what follows; or when it asks a question.
+    A cheap, rule-based stand-in for anaphora resolution: an opening "It" that points nowhere ("It is
+    raining") is refused too, which only costs a choice among other sentences.
+
+    Parameters
+    ----------
+    sentence:
+        One sentence of text.
+    """
+    words = _OPENING_WORDS.findall(sentence[:80].casefold().replace("’", "'"))
+    if not words:
+        return True
+    if sentence.rstrip().rstrip("".join(_CLOSERS)).endswith(":") or "?" in sentence:
+        return False
+    if _FIELD_LABEL.match(sentence) or BACK_POINTING.intersection(words[:3]):
+        return False
+    return not any(" ".join(words[:n]) in ANAPHORIC_OPENERS for n in range(1, min(4, len(words)) + 1))
 
 
 def _plain(text: str, terms: frozenset[str]) -> bool:
@@ -319,14 +436,14 @@ class _Cache:
         if found is None:
             document, table = retriever.documents[doc], retriever.sentences[doc]
             text = document.text
-            found = []
+            found: list[_Candidate] = []
             for i, (start, end) in enumerate(table.spans):
                 if not table.terms[i] or is_heading(document, start, end):
                     continue
-                junk = _LEADING_JUNK.match(text, start, end)
-                if junk:
-                    start = junk.end()
-                found.append(_Candidate(doc, i, start, end, _plain(text[start:end], table.terms[i])))
+                start = _lead_in_end(text, start, end)
+                quote = text[start:end]
+                found.append(_Candidate(doc, i, start, end, _plain(quote, table.terms[i]), len(found),
+                                       stands_alone(quote)))
             found = self.quotable.setdefault(doc, found)
         return found
 
@@ -373,7 +490,8 @@ def _preselect(retriever: Retriever, candidates: list[_Candidate], limit: int) -
 
     The centroid weight of a term is the share of candidate sentences holding it times its idf (passage
     index); a sentence's weight is the sum over its terms with BM25 length normalisation. Plain sentences
-    come first, and each document brings at most :data:`PRESELECT_PER_DOCUMENT`.
+    come first, and each document brings at most :data:`PRESELECT_PER_DOCUMENT` or its even share of
+    ``limit``, whichever is more (one long document may fill the whole graph).
     """
     cache = _cache_for(retriever)
     matrix = cache.centroid_matrix(retriever)
@@ -387,9 +505,10 @@ def _preselect(retriever: Retriever, candidates: list[_Candidate], limit: int) -
     order = np.lexsort((-scores, ~plain))  # plain first, then by score
     per_doc: Counter[int] = Counter()
     kept: list[int] = []
+    share = max(PRESELECT_PER_DOCUMENT, math.ceil(limit / len({c.doc for c in candidates})))
     for i in order.tolist():
         doc = candidates[i].doc
-        if per_doc[doc] >= PRESELECT_PER_DOCUMENT:
+        if per_doc[doc] >= share:
             continue
         per_doc[doc] += 1
         kept.append(i)
@@ -473,9 +592,23 @@ def _pagerank(weights: npt.NDArray[np.float64], personal: npt.NDArray[np.float64
     return rank
 
 
-def _scores(term_lists: Sequence[Sequence[str]], topic_terms: Sequence[str] | None = None
-            ) -> npt.NDArray[np.float64]:
+def _scores(term_lists: Sequence[Sequence[str]], topic_terms: Sequence[str] | None = None,
+            positions: Sequence[int] | None = None) -> npt.NDArray[np.float64]:
     """Final sentence scores: BM25-TextRank centrality times the length factor (see the module docstring).
+
+    Parameters
+    ----------
+    term_lists:
+        Each sentence's terms, with repeats.
+    topic_terms:
+        When given, the walk restarts at sentences in proportion to their BM25 score for these terms
+        (topic-sensitive LexRank, Otterbacher et al. 2005).
+    positions:
+        When given, each sentence's place in its document (0 first): the walk also restarts at sentences
+        in proportion to ``1 / (position + 1)``, PositionRank's prior (Florescu & Caragea 2017), and the
+        score is divided by ``(position + 1) ** LEAD_POWER``: the first sentences of a note, a release or
+        an article usually say what it is (the lead baseline of news summarisation), later ones give the
+        details.
 
     Returns
     -------
@@ -487,45 +620,62 @@ def _scores(term_lists: Sequence[Sequence[str]], topic_terms: Sequence[str] | No
         return np.ones(1)
     similarity = _similarity(term_lists)
     graph = similarity + similarity.T
-    personal = None
+    priors: list[npt.NDArray[np.float64]] = []
     if topic_terms:
-        topic_index = BM25Index(term_lists, k1=SIMILARITY_K1, b=SIMILARITY_B)
-        relevance = topic_index.scores(topic_terms)
-        personal = relevance + 0.05 * relevance.max()
+        relevance = BM25Index(term_lists, k1=SIMILARITY_K1, b=SIMILARITY_B).scores(topic_terms)
+        if relevance.max() > 0:
+            priors.append(relevance / relevance.max())
+    if positions is not None:
+        priors.append(1.0 / (np.asarray(positions, dtype=np.float64) + 1.0))
+    personal = sum(priors) + 0.05 * len(priors) if priors else None
     centrality = _pagerank(graph, personal) * n
     lengths = np.asarray([len(t) for t in term_lists], dtype=np.float64)
-    return centrality * (lengths / max(lengths.mean(), 1.0)) ** LENGTH_POWER
+    scores = centrality * (np.maximum(lengths, 1.0) / max(lengths.mean(), 1.0)) ** LENGTH_POWER
+    if positions is not None:
+        scores /= (np.asarray(positions, dtype=np.float64) + 1.0) ** LEAD_POWER
+    return scores
+
+
+def _term_set(terms: Sequence[str]) -> frozenset[str]:
+    """A sentence's terms for the near-duplicate test: numbers left out (the same sentence with other figures
+    is a duplicate), unless it has nothing else."""
+    return frozenset(t for t in terms if not t.isdigit()) or frozenset(terms)
 
 
 def _pick(candidates: Sequence[_Candidate], term_lists: Sequence[Sequence[str]], scores: npt.NDArray[np.float64],
-          count: int, per_document: int, on_topic: Sequence[bool] | None = None) -> list[int]:
+          count: int, per_document: int, on_topic: Sequence[bool] | None = None,
+          standalone: Sequence[bool] | None = None, avoid: Sequence[frozenset[str]] = ()) -> list[int]:
     """Greedy selection, best score first; returns up to ``count`` candidate indexes.
 
-    Never picks a near-duplicate of a picked sentence (:data:`DUPLICATE_OVERLAP` of its terms, numbers
-    left out, are in the picked one: the same sentence with other figures is a duplicate). The other rules are
-    relaxed one at a time only when too few sentences pass them: at most ``per_document`` sentences from one
-    document, then plain sentences only (see :data:`MIN_TERMS`, :data:`MAX_QUOTED_SENTENCE_CHARS`,
-    :data:`MAX_NUMBER_SHARE`), then only sentences holding a topic word.
+    Never picks a near-duplicate (:data:`DUPLICATE_OVERLAP` of its :func:`_term_set` is in the other's) of a
+    picked sentence or of one in ``avoid``. The other rules are relaxed one at a time only when too few
+    sentences pass them: at most ``per_document`` sentences from one document, then (with ``standalone``)
+    only sentences that read on their own, then plain sentences only (see :data:`MIN_TERMS`,
+    :data:`MAX_QUOTED_SENTENCE_CHARS`, :data:`MAX_NUMBER_SHARE`), then only sentences holding a topic word.
     """
     order = sorted(range(len(candidates)), key=lambda i: (-scores[i], i))
-    sets = [frozenset(t for t in terms if not t.isdigit()) or frozenset(terms) for terms in term_lists]
+    sets = [_term_set(terms) for terms in term_lists]
     picked: list[int] = []
+    chosen_sets: list[frozenset[str]] = list(avoid)
     taken: set[int] = set()
-    for relax in range(4):
+    for relax in range(5):
         for i in order:
             if len(picked) == count:
                 return picked
             if i in taken:
                 continue
-            if relax < 2 and not candidates[i].plain:
+            if relax < 3 and not candidates[i].plain:
                 continue
-            if relax < 3 and on_topic is not None and not on_topic[i]:
+            if relax < 4 and on_topic is not None and not on_topic[i]:
+                continue
+            if relax < 2 and standalone is not None and not standalone[i]:
                 continue
             if relax < 1 and sum(1 for j in picked if candidates[j].doc == candidates[i].doc) >= per_document:
                 continue
-            if any(len(sets[i] & sets[j]) >= DUPLICATE_OVERLAP * len(sets[i]) for j in picked):
+            if any(len(sets[i] & other) >= DUPLICATE_OVERLAP * len(sets[i]) for other in chosen_sets):
                 continue
             picked.append(i)
+            chosen_sets.append(sets[i])
             taken.add(i)
     return picked
 
@@ -624,29 +774,104 @@ def summarise(retriever: Retriever, document: str | None = None, topic: str | No
     if topic_terms is not None:
         assert topic is not None
         candidates = _topic_material(retriever, docs, topic, topic_terms, start_date, end_date, ranged, chosen)
+        count = sentences if sentences is not None else _default_count(len(candidates))
+        quoted = _best_sentences(retriever, candidates, count, topic_terms=topic_terms, standalone=True)
+    elif len(docs) > 1:
+        quoted = _digest(retriever, docs, sentences)
     else:
-        candidates = [c for d in docs for c in cache.candidates(retriever, d)]
+        candidates = cache.candidates(retriever, docs[0])
         if not candidates:
             raise NothingToSummariseError("There are no whole sentences to quote in "
                                           + (label(chosen) if chosen else "the documents") + ".")
-    count = sentences if sentences is not None else _default_count(len(candidates))
-    material_docs = len({c.doc for c in candidates})
+        count = sentences if sentences is not None else _default_count(len(candidates))
+        quoted = _best_sentences(retriever, candidates, count)
+    quoted.sort(key=lambda q: (*_date_key(q.document), q.document.id, q.start))
+    in_scope = len(docs) if topic_terms is None else len({c.doc for c in candidates})
+    return Summary(quoted, scope, chosen, topic, start_date, end_date, undated, in_scope,
+                   time.perf_counter() - started)
+
+
+def _best_sentences(retriever: Retriever, candidates: list[_Candidate], count: int, *,
+                    topic_terms: Sequence[str] | None = None, standalone: bool = False,
+                    avoid: Sequence[frozenset[str]] = (), guide_terms: Sequence[str] | None = None,
+                    lead: bool = False) -> list[SummarySentence]:
+    """The ``count`` most central candidates (see the module docstring), best first.
+
+    Parameters
+    ----------
+    candidates:
+        Quotable sentences (of one document or several); more than :data:`MAX_GRAPH_SENTENCES` are
+        preselected first.
+    topic_terms:
+        Bias the ranking towards these terms and prefer sentences holding one.
+    standalone:
+        Prefer sentences that read on their own (:func:`stands_alone`): for quotes taken out of their
+        document's flow (digests, topics).
+    avoid:
+        Term sets (see :func:`_term_set`) of sentences already quoted elsewhere: near-duplicates of them are
+        not picked.
+    guide_terms, lead:
+        Bias the ranking towards sentences holding these terms (a document's title) and, with ``lead``,
+        towards its first sentences (see :func:`_scores`), without the topic's preference rule.
+    """
     if len(candidates) > MAX_GRAPH_SENTENCES:
         candidates = _preselect(retriever, candidates, MAX_GRAPH_SENTENCES)
     term_lists = [_terms(retriever, c) for c in candidates]
-    scores = _scores(term_lists, topic_terms)
+    scores = _scores(term_lists, guide_terms or topic_terms, [c.position for c in candidates] if lead else None)
     on_topic = None
     if topic_terms is not None:
         wanted = set(topic_terms)
         on_topic = [bool(wanted & retriever.sentences[c.doc].terms[c.index]) for c in candidates]
-    per_document = math.ceil(count / min(len({c.doc for c in candidates}), count))
-    picked = _pick(candidates, term_lists, scores, count, per_document, on_topic)
-    picked.sort(key=lambda i: (*_date_key(retriever.documents[candidates[i].doc]), candidates[i].doc,
-                               candidates[i].start))
-    quoted = [SummarySentence(retriever.documents[candidates[i].doc], candidates[i].start, candidates[i].end,
-                              float(scores[i])) for i in picked]
-    return Summary(quoted, scope, chosen, topic, start_date, end_date, undated, material_docs,
-                   time.perf_counter() - started)
+    alone = [c.alone for c in candidates] if standalone else None
+    per_document = math.ceil(count / max(1, min(len({c.doc for c in candidates}), count)))
+    picked = _pick(candidates, term_lists, scores, count, per_document, on_topic, alone, avoid)
+    return [SummarySentence(retriever.documents[candidates[i].doc], candidates[i].start, candidates[i].end,
+                            float(scores[i])) for i in picked]
+
+
+def _digest(retriever: Retriever, docs: list[int], sentences: int | None) -> list[SummarySentence]:
+    """A digest of several documents: what each of the newest says, in sentences that read on their own.
+
+    The documents are taken newest first (undated last, see :func:`~retrieval.catalog.newest_first`),
+    skipping those with nothing quotable. By default each of the :data:`DIGEST_DOCUMENTS` newest gets its
+    single most central sentence (centrality within the document itself, so the sentence says what that
+    document says rather than what the documents share). With ``sentences`` given, that many sentences:
+    one for each of the ``sentences`` newest documents, or, when there are fewer documents, the extra
+    sentences shared out newest first. A document never repeats (nearly) a sentence quoted from a newer
+    one.
+
+    Raises
+    ------
+    NothingToSummariseError
+        No document has a quotable sentence.
+    """
+    cache = _cache_for(retriever)
+    order = sorted(docs, key=lambda d: newest_first(retriever.documents[d]))
+    material = [(d, cache.candidates(retriever, d)) for d in order]
+    material = [(d, found) for d, found in material if found]
+    if not material:
+        raise NothingToSummariseError("There are no whole sentences to quote in the documents.")
+    count = sentences if sentences is not None else min(len(material), DIGEST_DOCUMENTS)
+    quotas = [0] * len(material)
+    left = count
+    while left > 0:  # round robin, newest first, while some document has sentences left
+        before = left
+        for i, (_, found) in enumerate(material):
+            if left and quotas[i] < len(found):
+                quotas[i] += 1
+                left -= 1
+        if left == before:
+            break
+    quoted: list[SummarySentence] = []
+    seen: list[frozenset[str]] = []
+    for (_, found), quota in zip(material, quotas):
+        if quota:
+            title = retriever.analyzer(retriever.documents[found[0].doc].title)
+            picked = _best_sentences(retriever, found, quota, standalone=True, avoid=seen, guide_terms=title,
+                                     lead=True)
+            quoted += picked
+            seen += [_term_set(retriever.analyzer(s.text)) for s in picked]
+    return quoted
 
 
 def _date_key(document: Document) -> tuple[bool, int]:

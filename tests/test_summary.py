@@ -249,9 +249,9 @@ def test_topic_within_one_document(retriever: Retriever) -> None:
 # ------------------------------------------------------------------------------------------- bad input
 
 
-@pytest.mark.parametrize("count", [0, 50, -1, True])
+@pytest.mark.parametrize("count", [0, 50, 21, -1, True])
 def test_sentence_count_out_of_range(retriever: Retriever, count: int) -> None:
-    with pytest.raises(SummaryLengthError, match="between 1 and 10"):
+    with pytest.raises(SummaryLengthError, match="between 1 and 20"):
         summarise(retriever, sentences=count)
 
 
@@ -371,8 +371,12 @@ def test_large_material_is_capped_and_fast(monkeypatch: pytest.MonkeyPatch) -> N
     graph_sizes: list[int] = []
     real = summary_module._similarity
     monkeypatch.setattr(summary_module, "_similarity", lambda t: graph_sizes.append(len(t)) or real(t))
-    capped = summarise(retriever, sentences=5)
+    capped = summarise(retriever, topic="harbour ferry storm tide", sentences=5)
     assert graph_sizes == [50] and len(capped.sentences) == 5
+    long_one = make_retriever({"log.txt": "date 2020-01-01 " + varied_sentences(400, seed=7)})
+    graph_sizes.clear()
+    assert len(summarise(long_one, sentences=5).sentences) == 5
+    assert graph_sizes == [50], "one long document fills the graph (not a per-document share of it)"
 
 
 def test_concurrent_calls_on_a_fresh_retriever_match_single_threaded(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -448,3 +452,69 @@ def test_a_topic_is_about_a_document_that_holds_most_of_its_words() -> None:
     summary = summarise(retriever, topic="China's response to the report", sentences=3)
     assert summary.scope == "topic" and len(summary.sentences) == 3
     assert all("China" in s.text and "report" in s.text for s in summary.sentences)
+
+
+# ------------------------------------------------------------------------------------ digest quality
+
+COMMUNITY = {
+    "rules.md": "date 2024-01-10\n# Server rules\n\nThis page lists the rules of the server for the new year. "
+                "The moderators updated the server rules for the new year. "
+                "They apply in every channel and in every thread of the server. They will get two weeks of "
+                "warning before a rule of the server changes. This replaces the old list of server rules.",
+    "meetup.md": "date 2024-03-02\n# Spring meetup\n\nThe spring meetup of the community takes place in Lisbon "
+                 "on 26 April. It starts at two in the afternoon at the Lisbon venue. Its venue in Lisbon has a "
+                 "lift and a garden for the meetup. Tickets for the meetup are free for members.",
+    "release.md": "date 2024-05-20 Release 2.1\n\nRelease 2.1 adds face grouping and faster search to the "
+                  "server. It also fixes the importer of the release. These changes of the release need a "
+                  "database migration. Upgrade the server with the usual command.",
+    "call.md": "date 2024-06-05 Community call notes\n\nChair: Maren Okafor of the release team. The June community call chose a new release manager for "
+               "the server. She starts with the release of version 2.2 of the server. Chair: Maren. Notes: Hana.",
+    "security.md": "date 2024-07-01 Security release 2.1.1\n\nThis is a security release for every server. "
+                   "Version 2.1.1 fixes a flaw in share links that "
+                   "let strangers guess them. This flaw affects every server that runs a 2.x release. It should "
+                   "be installed on every server as soon as possible. Links made before the fix must be made "
+                   "again.",
+    "tips.txt": "Self-hosting tips\n\nKeep a backup of the server database outside the server. It saves hours of "
+                "work when a disk of the server fails.",
+}
+LEANING = ("they ", "it ", "its ", "this ", "these ", "she ", "he ", "chair:", "notes:")
+
+
+def test_a_small_collections_digest_says_what_each_document_says() -> None:
+    retriever = make_retriever(COMMUNITY)
+    summary = summarise(retriever)
+    quoted = {document.id for document, _ in summary.groups()}
+    assert quoted == set(COMMUNITY), "every document of a small collection gets a sentence"
+    assert "security.md" in quoted, "the newest document is never dropped"
+    for sentence in summary.sentences:
+        assert not sentence.text.lower().startswith(LEANING), f"leans on what came before: {sentence.text!r}"
+    assert summary.digest_heading() == "Digest of 6 documents"
+    assert all(s.document.date is not None for s in summary.sentences[:-1])  # dated, the undated tips last
+
+
+def test_a_shorter_digest_keeps_the_newest_documents_and_counts_what_it_quotes() -> None:
+    retriever = make_retriever(COMMUNITY)
+    summary = summarise(retriever, since="2024-05-01", sentences=2)
+    assert [d.id for d, _ in summary.groups()] == ["call.md", "security.md"]
+    assert summary.digest_heading() == "Digest of the 2 newest of 3 documents"
+    whole = summarise(retriever, since="2024-05-01")
+    assert whole.digest_heading() == "Digest of 3 documents" and whole.quoted_documents == 3
+
+
+@pytest.mark.parametrize("sentence, alone", [
+    ("They will get two weeks of warning.", False),
+    ("This replaces the old list.", False),
+    ("However, the call moved to Tuesday.", False),
+    ("Since then we have released 2.0.1 and 2.0.2.", False),
+    ("Reach them in #meetup-lisbon.", False),
+    ("Chair: Maren.", False),
+    ("The main changes are:", False),
+    ("Is Larkspur free?", False),
+    ("“It was a long call,” said Maren.", False),
+    ("The moderators updated the server rules.", True),
+    ("Version 2.1.1 fixes a flaw in share links.", True),
+    ("Italy hosts the next meetup.", True),
+    ("Thessaloniki has a new venue: the old port.", True),
+])
+def test_stands_alone(sentence: str, alone: bool) -> None:
+    assert summary_module.stands_alone(sentence) is alone

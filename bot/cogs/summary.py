@@ -74,7 +74,7 @@ class Summaries(commands.Cog):
         until
             Only documents dated on or before this day, as YYYY-MM-DD
         sentences
-            How many sentences, 1 to 10 (default: 3 to 5, by length)
+            How many sentences, 1 to 20 (default: one per recent document, or 3 to 5 from one)
         """
         try:
             result = await result_or_defer(interaction, self._summarise(

@@ -1,13 +1,14 @@
-"""Extractive summaries and the list of sources.
+"""Extractive summaries: whole sentences quoted verbatim, each with its document and date.
 
-A summary is a handful of whole sentences quoted verbatim from the documents, each with its document and
-date; nothing is rewritten. :func:`summarise` covers four requests:
+Nothing is rewritten. :func:`summarise` covers four requests:
 
 * the whole collection (no options): with one document, that document's summary; with several, a dated
-  digest, the collection's most central sentences grouped by date, oldest first;
+  digest of what each recent document says: one sentence that reads on its own (:func:`stands_alone`) from
+  each of the :data:`DIGEST_DOCUMENTS` newest documents, shown grouped by date, oldest first;
 * one document (``document=``): its most central sentences, in document order;
-* a topic (``topic=``): the passages that match the topic (BM25, the same index :meth:`Retriever.ask` uses),
-  summarised, biased towards the sentences that hold the topic's words;
+* a topic (``topic=``): the passages that match the topic (BM25, the same index :meth:`Retriever.ask` uses)
+  in the documents about it (holding at least :data:`TOPIC_MIN_SHARE` of its words), summarised, biased
+  towards the sentences that hold the topic's words;
 * any of these narrowed to a date range (``since=``/``until=``, inclusive): undated documents are left out
   of a dated range and counted in :attr:`Summary.undated_left_out`.
 
@@ -20,11 +21,13 @@ every other sentence taken as a document; idf over the candidate sentences). Cen
 distribution of a damped random walk on the symmetrised graph (PageRank), optionally personalised towards
 the topic, as in topic-sensitive LexRank (Erkan & Radev 2004; Otterbacher, Erkan & Radev 2005). The final
 score divides out part of the length bias of summed BM25 weights (:data:`LENGTH_POWER`, tuned on a random half
-of the BBC News Summary set, see ``benchmarks/summary_rouge.py``). Sentences are then picked best first,
-never a near-duplicate of a picked one (:data:`DUPLICATE_OVERLAP`), preferring prose (no tables, run-ons or
-fragments: see :data:`MIN_TERMS`, :data:`MAX_QUOTED_SENTENCE_CHARS`, :data:`MAX_NUMBER_SHARE`) and, in a
-digest, spreading over documents; then they are put back in reading order. Title and heading lines are never
-quoted (:func:`is_heading`).
+of the BBC News Summary set, see ``benchmarks/summary_rouge.py``). A digest ranks each document's sentences
+within that document (so the sentence says what the document says, not what the documents share), with a
+prior towards its title's words and its first sentences (:data:`LEAD_POWER`). Sentences are then picked best
+first, never a near-duplicate of a picked one (:data:`DUPLICATE_OVERLAP`), preferring prose (no tables,
+run-ons or fragments: see :data:`MIN_TERMS`, :data:`MAX_QUOTED_SENTENCE_CHARS`, :data:`MAX_NUMBER_SHARE`),
+in digests and topic summaries sentences that read on their own, and spreading over documents; then they are
+put back in reading order. Title and heading lines are never quoted (:func:`is_heading`).
 
 Terms are the project's :class:`~retrieval.analyzer.Analyzer` output and BM25 is the project's
 :class:`~retrieval.index.BM25Index`; there is no second tokenizer.
@@ -32,16 +35,16 @@ Terms are the project's :class:`~retrieval.analyzer.Analyzer` output and BM25 is
 Limits
 ------
 The graph has at most :data:`MAX_GRAPH_SENTENCES` nodes (dense ``n x n`` similarities: 1,000 nodes is about
-8 MB and well under a second). When the material holds more candidate sentences than that (a whole large
-collection, a wide date range), candidates are preselected by their BM25 weight against the material's
-centroid (the idf-weighted share of sentences holding each term, Radev et al. 2004's centroid idea with BM25
-length normalisation), keeping at most :data:`PRESELECT_PER_DOCUMENT` per document so no single long document
-crowds out the rest. A topic summary reads at most :data:`MAX_TOPIC_PASSAGES` passages.
+8 MB and well under a second). When the material holds more candidate sentences than that (a long document,
+a broad topic), candidates are preselected by their BM25 weight against the material's centroid (the
+idf-weighted share of sentences holding each term, Radev et al. 2004's centroid idea with BM25 length
+normalisation), keeping at most :data:`PRESELECT_PER_DOCUMENT` per document (or an even share) so no single
+long document crowds out the rest. A topic summary reads at most :data:`MAX_TOPIC_PASSAGES` passages; a
+digest reads only the documents it quotes, so its cost does not grow with the collection.
 
-Per retriever, the quotable sentences of each document, the sentence-term matrix used for preselection and
-the names used for suggestions are computed once, on first use (safely from several threads at once), and
-kept while the retriever lives: on the 19,043 Reuters articles (129,515 sentences) the first digest takes
-about 2 s, later ones 0.1 to 0.3 s.
+Per retriever, the quotable sentences of each document and the sentence-term matrix used for preselection
+are computed once, on first use (safely from several threads at once), and kept while the retriever lives.
+Which documents a request means (a name, a date range) is :mod:`retrieval.catalog`'s concern.
 """
 
 from __future__ import annotations
@@ -173,7 +176,7 @@ _CLOSERS = frozenset("\"'”’)]»")
 _LEADING_JUNK = re.compile(r"[\s*•·>|=~_-]+")
 # A bold lead-in label closing before the sentence ("**Larger uploads.** The default ..."), its opening
 # "**" already trimmed as junk.
-_BOLD_LEAD_IN = re.compile(r"[^\n*]{1,80}?\*\*[ \t]+(?=\S)")
+_BOLD_LEAD_IN = re.compile(r"[^\n*]{1,80}?\*\*\s+(?=\S)")
 # A sentence opening with a short field label ("Chair: Maren.", "pip users: run ...", "Next call: ...").
 _FIELD_LABEL = re.compile(r"\W*[^\W\d_]+(?:[ '’-][^\W_]+){0,2}\s?:(?!//)")
 #: Pronouns that, within a sentence's first three words, point back to something before it ("Reach them
@@ -322,21 +325,24 @@ def is_heading(document: Document, start: int, end: int) -> bool:
 
     A heading stands alone on its line(s) and does not end like a sentence (no ``. ! ? … : ;``, possibly
     followed by closing quotes or brackets); Markdown ATX headings (``# ...``, see
-    :func:`~retrieval.sentences.is_markdown_heading`) always count, while ``#1 priority is…`` does not.
+    :func:`~retrieval.sentences.is_markdown_heading`) always count, all of their line (``## 1. Release
+    management``), while ``#1 priority is…`` does not.
     Headings name a document or a section (the title is shown with every quote anyway), so summaries do not
     quote them.
     """
     text = document.text
     if text.startswith("#", start) and is_markdown_heading(text[start:end]):
         return True
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    if line_start < start and "\n" not in text[start:end] and is_markdown_heading(text[line_start:start + 1]):
+        return True  # the rest of a heading line the splitter cut ("## 1." and "Release management")
     last = end
     while last > start and text[last - 1] in _CLOSERS:
         last -= 1
     if last > start and text[last - 1] in _SENTENCE_ENDS:
         return False
-    line_start = text.rfind("\n", 0, start) + 1
     before = text[max(line_start, document.body_start) : start]
-    line_end = text.find("\n", end)
     after = text[end : len(text) if line_end < 0 else line_end]
     return not before.strip() and not after.strip()
 
@@ -353,7 +359,7 @@ def _lead_in_end(text: str, start: int, end: int) -> int:
         if junk:
             start = junk.end()
         label = _BOLD_LEAD_IN.match(text, start, end)
-        if label and text.startswith("**", max(0, start - 2)):
+        if label and text.count("**", text.rfind("\n", 0, start) + 1, start) % 2:  # the label's "**" opened
             start = label.end()
         line_end = text.find("\n", start, end)
         at_line_start = not _LEADING_JUNK.sub("", text[text.rfind("\n", 0, start) + 1 : start])
@@ -428,7 +434,8 @@ class _Cache:
         self._lock = threading.Lock()
 
     def candidates(self, retriever: Retriever, doc: int) -> list[_Candidate]:
-        """The document's quotable sentences: no headings, leading list marks and stray symbols trimmed.
+        """The document's quotable sentences: no headings; list marks, stray symbols, bold lead-ins and glued
+        heading lines trimmed (see :func:`_lead_in_end`).
 
         Two threads may build the same document's list at once; both build equal lists and either is kept.
         """
@@ -436,15 +443,21 @@ class _Cache:
         if found is None:
             document, table = retriever.documents[doc], retriever.sentences[doc]
             text = document.text
-            found: list[_Candidate] = []
+            built: list[_Candidate] = []
             for i, (start, end) in enumerate(table.spans):
                 if not table.terms[i] or is_heading(document, start, end):
                     continue
-                start = _lead_in_end(text, start, end)
-                quote = text[start:end]
-                found.append(_Candidate(doc, i, start, end, _plain(quote, table.terms[i]), len(found),
-                                       stands_alone(quote)))
-            found = self.quotable.setdefault(doc, found)
+                junk = _LEADING_JUNK.match(text, start, end)
+                quote_start = _lead_in_end(text, start, end)
+                quote = text[quote_start:end]
+                terms = table.terms[i]
+                if quote_start > (junk.end() if junk else start):  # a lead-in was cut: its words are not quoted
+                    terms = frozenset(retriever.analyzer(quote))
+                    if not terms:
+                        continue
+                built.append(_Candidate(doc, i, quote_start, end, _plain(quote, terms), len(built),
+                                        stands_alone(quote)))
+            found = self.quotable.setdefault(doc, built)
         return found
 
     def centroid_matrix(self, retriever: Retriever) -> Any:
@@ -627,7 +640,7 @@ def _scores(term_lists: Sequence[Sequence[str]], topic_terms: Sequence[str] | No
             priors.append(relevance / relevance.max())
     if positions is not None:
         priors.append(1.0 / (np.asarray(positions, dtype=np.float64) + 1.0))
-    personal = sum(priors) + 0.05 * len(priors) if priors else None
+    personal = np.sum(priors, axis=0) + 0.05 * len(priors) if priors else None
     centrality = _pagerank(graph, personal) * n
     lengths = np.asarray([len(t) for t in term_lists], dtype=np.float64)
     scores = centrality * (np.maximum(lengths, 1.0) / max(lengths.mean(), 1.0)) ** LENGTH_POWER
@@ -714,8 +727,11 @@ def summarise(retriever: Retriever, document: str | None = None, topic: str | No
         Inclusive date range, ``YYYY-MM-DD`` or dates; either may be ``None`` (open end). With a range,
         undated documents are left out (and counted).
     sentences:
-        How many sentences, :data:`MIN_SENTENCES` to :data:`MAX_SENTENCES`; ``None`` for 3 to 5 depending on
-        the material's length. Fewer are returned when the material has fewer distinct sentences.
+        How many sentences, :data:`MIN_SENTENCES` to :data:`MAX_SENTENCES`. ``None``: in a digest, one for
+        each of the :data:`DIGEST_DOCUMENTS` newest documents; otherwise 3 to 5 depending on the material's
+        length. Fewer are returned when the material has fewer distinct sentences. In a digest, ``N``
+        sentences come from the ``N`` newest documents (extra ones shared out newest first when there are
+        fewer documents).
     max_sentences:
         Most sentences accepted (keyword only). Front ends keep the default, 10; the ROUGE benchmark raises
         it to match reference summaries longer than that.
@@ -737,8 +753,8 @@ def summarise(retriever: Retriever, document: str | None = None, topic: str | No
     TopicError
         ``topic`` is empty, too long, or only stop words or punctuation.
     NothingToSummariseError
-        The range holds no dated document, the document is outside the range, or no passage matches the
-        topic well enough (less than the retriever's ``min_coverage`` of the topic's idf mass).
+        The range holds no dated document, the document is outside the range, no passage holds a topic
+        word, or no document is about the topic (holds :data:`TOPIC_MIN_SHARE` of its distinct terms).
 
     Notes
     -----

@@ -518,3 +518,15 @@ def test_a_shorter_digest_keeps_the_newest_documents_and_counts_what_it_quotes()
 ])
 def test_stands_alone(sentence: str, alone: bool) -> None:
     assert summary_module.stands_alone(sentence) is alone
+
+
+def test_quotes_leave_out_heading_lines_and_bold_lead_ins() -> None:
+    text = ("date 2025-01-14 Community call\n\n## 1. Release management\n\nTobias steps back as release manager "
+            "after the next patch release of the server.\n\n## 2. Features\n\n- **Sharing.** Share an album with "
+            "other users of the server, or with anyone through a link.\n\n**Is the server free to run?**\n"
+            "Donations pay for the server that runs the demo of the project.\n")
+    retriever = make_retriever({"call.md": text})
+    quoted = [s.text for s in summarise(retriever, sentences=10).sentences]
+    assert quoted == ["Tobias steps back as release manager after the next patch release of the server.",
+                      "Share an album with other users of the server, or with anyone through a link.",
+                      "Donations pay for the server that runs the demo of the project."]

@@ -6,22 +6,10 @@ import datetime as dt
 
 import pytest
 
-from retrieval import Retriever, parse_document
+from retrieval import Retriever
 from retrieval.catalog import DateRange, document_choices, parse_date, resolve_document, sources
 from retrieval.errors import DateRangeError, UnknownDocumentError
-
-DOCUMENTS = {
-    "harbour.md": "date 2021-03-01\n# Harbour expansion\n\nThe harbour authority approved a new container quay.\n",
-    "ferry.txt": "date 2022-06-15 New ferry timetable\n\nThe island ferry will sail every two hours from June.\n",
-    "festival.txt": "date 2023-08-20 Summer festival\n\nThe summer music festival drew many visitors.\n",
-    "notes/garden.txt": "Garden notes\n\nTomatoes need sun and water every day in summer.\n",
-}
-
-
-def make_retriever(documents: dict[str, str] | None = None) -> Retriever:
-    documents = DOCUMENTS if documents is None else documents
-    return Retriever.from_documents([parse_document(name, text) for name, text in documents.items()])
-
+from test_summary import make_retriever  # the same four documents: a harbour, a ferry, a festival, notes
 
 @pytest.fixture(scope="module")
 def retriever() -> Retriever:

@@ -177,6 +177,11 @@ _LEADING_JUNK = re.compile(r"[\s*•·>|=~_-]+")
 # A bold lead-in label closing before the sentence ("**Larger uploads.** The default ..."), its opening
 # "**" already trimmed as junk.
 _BOLD_LEAD_IN = re.compile(r"[^\n*]{1,80}?\*\*\s+(?=\S)")
+# A sentence's first word after opening quotes, brackets and list marks (a version such as "v2.1" is not a
+# word: it holds a digit).
+_FIRST_WORD = re.compile(r"[\W_]*([^\W\d_]+)(?=[\s,;:.!?)\]'’\"-]|$)")
+# A word (white-space delimited) holding a digit.
+_NUMBER_WORD = re.compile(r"[^\s\d]*\d\S*")
 # A sentence opening with a short field label ("Chair: Maren.", "pip users: run ...", "Next call: ...").
 _FIELD_LABEL = re.compile(r"\W*[^\W\d_]+(?:[ '’-][^\W_]+){0,2}\s?:(?!//)")
 #: Pronouns that, within a sentence's first three words, point back to something before it ("Reach them
@@ -380,8 +385,9 @@ def stands_alone(sentence: str) -> bool:
     phrase such as "Since then" or "As a result" (:data:`ANAPHORIC_OPENERS`, compared case-insensitively
     after leading quotes, brackets and list marks); when one of its first three words points back
     (:data:`BACK_POINTING`: "Reach them in ...", "Each item above ..."); when it is a field of a form or
-    list, opening with a short label and a colon ("Chair: Maren.", "Next call: Tuesday."); when it ends with
-    a colon, introducing what follows; or when it asks a question.
+    list, opening with a short label and a colon ("Chair: Maren.", "Next call: Tuesday."); when it opens with
+    a lower-case word, the rest of a sentence cut before it; when it ends with a colon, introducing what
+    follows; or when it asks a question.
     A cheap, rule-based stand-in for anaphora resolution: an opening "It" that points nowhere ("It is
     raining") is refused too, which only costs a choice among other sentences.
 
@@ -396,6 +402,9 @@ def stands_alone(sentence: str) -> bool:
     if sentence.rstrip().rstrip("".join(_CLOSERS)).endswith(":") or "?" in sentence:
         return False
     if _FIELD_LABEL.match(sentence) or BACK_POINTING.intersection(words[:3]):
+        return False
+    first = _FIRST_WORD.match(sentence)
+    if first and first.group(1).islower():  # "previously-announced offer to ...": the rest of a sentence
         return False
     return not any(" ".join(words[:n]) in ANAPHORIC_OPENERS for n in range(1, min(4, len(words)) + 1))
 
@@ -413,9 +422,7 @@ def _plain(text: str, terms: frozenset[str]) -> bool:
     if len(lines) >= 3 and (sum(len(line.strip()) for line in lines) < TABLE_LINE_CHARS * len(lines)
                             or sum(1 for line in lines[1:] if line.startswith(("  ", "\t"))) >= 2):
         return False
-    words = text.split()
-    numbers = sum(1 for w in words if any(ch.isdigit() for ch in w))
-    return numbers <= MAX_NUMBER_SHARE * len(words)
+    return len(_NUMBER_WORD.findall(text)) <= MAX_NUMBER_SHARE * len(text.split())
 
 
 class _Cache:
@@ -862,12 +869,17 @@ def _digest(retriever: Retriever, docs: list[int], sentences: int | None) -> lis
         No document has a quotable sentence.
     """
     cache = _cache_for(retriever)
-    order = sorted(docs, key=lambda d: newest_first(retriever.documents[d]))
-    material = [(d, cache.candidates(retriever, d)) for d in order]
-    material = [(d, found) for d, found in material if found]
+    wanted = sentences if sentences is not None else DIGEST_DOCUMENTS
+    material: list[tuple[int, list[_Candidate]]] = []
+    for d in sorted(docs, key=lambda d: newest_first(retriever.documents[d])):
+        found = cache.candidates(retriever, d)  # only the documents read: cost independent of the collection
+        if found:
+            material.append((d, found))
+            if len(material) == wanted:
+                break
     if not material:
         raise NothingToSummariseError("There are no whole sentences to quote in the documents.")
-    count = sentences if sentences is not None else min(len(material), DIGEST_DOCUMENTS)
+    count = sentences if sentences is not None else len(material)
     quotas = [0] * len(material)
     left = count
     while left > 0:  # round robin, newest first, while some document has sentences left

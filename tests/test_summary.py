@@ -510,6 +510,8 @@ def test_a_shorter_digest_keeps_the_newest_documents_and_counts_what_it_quotes()
     ("Chair: Maren.", False),
     ("The main changes are:", False),
     ("Is Larkspur free?", False),
+    ("previously-announced offer to purchase 664,400 common shares.", False),
+    ("v2.1 is a quieter release after the big 2.0.", True),
     ("“It was a long call,” said Maren.", False),
     ("The moderators updated the server rules.", True),
     ("Version 2.1.1 fixes a flaw in share links.", True),

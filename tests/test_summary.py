@@ -532,3 +532,17 @@ def test_quotes_leave_out_heading_lines_and_bold_lead_ins() -> None:
     assert quoted == ["Tobias steps back as release manager after the next patch release of the server.",
                       "Share an album with other users of the server, or with anyone through a link.",
                       "Donations pay for the server that runs the demo of the project."]
+
+
+def test_a_digest_reads_only_the_documents_it_quotes(monkeypatch: pytest.MonkeyPatch) -> None:
+    documents = {f"day-{i:03d}.txt": f"date 2020-{i % 12 + 1:02d}-{i % 28 + 1:02d} " + varied_sentences(4, seed=i)
+                 for i in range(120)}
+    retriever = make_retriever(documents)
+    read: set[int] = set()
+    real = summary_module._Cache.candidates
+    monkeypatch.setattr(summary_module._Cache, "candidates",
+                        lambda self, r, doc: read.add(doc) or real(self, r, doc))
+    summary = summarise(retriever)
+    assert summary.quoted_documents == summary_module.DIGEST_DOCUMENTS == len(read)
+    newest = sorted((d.date, d.id) for d in retriever.documents)[-1]
+    assert (summary.sentences[-1].document.date, summary.sentences[-1].document.id) == newest

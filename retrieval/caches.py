@@ -1,4 +1,4 @@
-"""Per-retriever caches: something computed once per :class:`~retrieval.retriever.Retriever`, kept while it lives.
+"""Per-retriever caches: computed once per :class:`~retrieval.retriever.Retriever`, kept while it lives.
 
 Summaries and the catalog (document names) build helper structures on first use. They are keyed by the
 retriever object (not stored on it, so the retriever keeps its shape) and dropped when the retriever is

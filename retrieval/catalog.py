@@ -87,7 +87,7 @@ class Source:
 
 
 def newest_first(document: Document) -> tuple[bool, int, str, str]:
-    """Sort key for listing documents: newest first, undated last; same date by title (folded case), then id."""
+    """Sort key for listing documents: newest first, undated last; same date by title (any case), then id."""
     ordinal = document.date.toordinal() if document.date else 0
     return (document.date is None, -ordinal, document.title.casefold(), document.id)
 

@@ -158,7 +158,8 @@ _SENTENCE_ENDS = frozenset(".!?…:;")
 #: Openings (one to four words, case-folded) by which a sentence leans on the one before it (see
 #: :func:`stands_alone`): personal and demonstrative pronouns, connectives, and phrases pointing back.
 ANAPHORIC_OPENERS = frozenset({
-    "it", "its", "it's", "they", "them", "their", "theirs", "they're", "they'll", "they've", "he", "him", "his",
+    "it", "its", "it's", "they", "them", "their", "theirs", "they're", "they'll", "they've", "he", "him",
+    "his",
     "she", "her", "hers", "this", "these", "those", "that", "such", "here", "both", "another", "the latter",
     "the former", "the same", "the other", "the others", "others", "other than that",
     "but", "and", "or", "so", "yet", "also", "then", "thus", "hence", "therefore", "however", "still",
@@ -253,7 +254,7 @@ class Summary:
         return len({s.document.id for s in self.sentences})
 
     def digest_heading(self) -> str | None:
-        """The heading of a digest (the collection or a date range, several documents), counting what it quotes.
+        """The heading of a digest (the collection or a range, several documents), counting what it quotes.
 
         Returns
         -------
@@ -458,7 +459,7 @@ class _Cache:
                 quote_start = _lead_in_end(text, start, end)
                 quote = text[quote_start:end]
                 terms = table.terms[i]
-                if quote_start > (junk.end() if junk else start):  # a lead-in was cut: its words are not quoted
+                if quote_start > (junk.end() if junk else start):  # a lead-in was cut: its words are not quotes
                     terms = frozenset(retriever.analyzer(quote))
                     if not terms:
                         continue
@@ -650,7 +651,8 @@ def _scores(term_lists: Sequence[Sequence[str]], topic_terms: Sequence[str] | No
     personal = np.sum(priors, axis=0) + 0.05 * len(priors) if priors else None
     centrality = _pagerank(graph, personal) * n
     lengths = np.asarray([len(t) for t in term_lists], dtype=np.float64)
-    scores = centrality * (np.maximum(lengths, 1.0) / max(lengths.mean(), 1.0)) ** LENGTH_POWER
+    relative = np.maximum(lengths, 1.0) / max(lengths.mean(), 1.0)
+    scores: npt.NDArray[np.float64] = centrality * relative**LENGTH_POWER
     if positions is not None:
         scores /= (np.asarray(positions, dtype=np.float64) + 1.0) ** LEAD_POWER
     return scores

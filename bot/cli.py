@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TextIO
 
 from retrieval import Answer, Retriever
+from retrieval.catalog import Source, sources
 from retrieval.errors import (
     CorpusError,
     NothingToSummariseError,
@@ -26,7 +27,7 @@ from retrieval.errors import (
     UnknownDocumentError,
 )
 from retrieval.retriever import DEFAULT_TOP_K, MAX_TOP_K
-from retrieval.summary import MAX_SENTENCES, MIN_SENTENCES, Source, Summary, sources, summarise
+from retrieval.summary import DIGEST_DOCUMENTS, MAX_SENTENCES, MIN_SENTENCES, Summary, summarise
 
 from .formatting import NOT_FOUND
 from .settings import Settings
@@ -101,8 +102,8 @@ def build_parser() -> argparse.ArgumentParser:
     summary.add_argument("--since", metavar="DATE", help="only documents dated on or after DATE (YYYY-MM-DD)")
     summary.add_argument("--until", metavar="DATE", help="only documents dated on or before DATE (YYYY-MM-DD)")
     summary.add_argument("--sentences", type=_whole_number(MIN_SENTENCES, MAX_SENTENCES), metavar="N",
-                         help=f"how many sentences, {MIN_SENTENCES} to {MAX_SENTENCES} (default: 3 to 5, "
-                         "by the material's length)")
+                         help=f"how many sentences, {MIN_SENTENCES} to {MAX_SENTENCES} (default: one for each "
+                         f"of the {DIGEST_DOCUMENTS} newest documents in a digest, else 3 to 5 by length)")
     _common(summary)
     listing = commands.add_parser("sources", help="list every document with its title, date, file and size",
                                   description="List every document, newest first.")
@@ -218,10 +219,11 @@ def format_summary_text(summary: Summary) -> str:
     """
     count = len(summary.sentences)
     noun = "sentence" if count == 1 else "sentences"
+    digest = summary.digest_heading()
     if summary.topic is not None:
         heading = f"What the documents say about “{summary.topic.strip()}” ({count} {noun}"
-    elif summary.is_digest:
-        heading = f"Digest of {summary.documents:,} documents ({count} {noun}, oldest first"
+    elif digest is not None:
+        heading = f"{digest} ({count} {noun}, oldest first"
     else:
         heading = f"Summary ({count} {noun}"
     dates = summary.range_text()

@@ -18,7 +18,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from retrieval import Document
-from retrieval.summary import Source, Summary
+from retrieval.catalog import Source
+from retrieval.summary import Summary
 
 from .formatting import (
     MAX_MESSAGE_CHARS,
@@ -53,10 +54,11 @@ _PAGE_HEADING_ROOM = 80
 def _heading(summary: Summary) -> str:
     count = len(summary.sentences)
     size = f"{count} sentence{'s' if count != 1 else ''}"
+    digest = summary.digest_heading()
     if summary.topic is not None:
         title = f"**What the documents say about “{escape(clip(summary.topic, MAX_ECHOED_TOPIC))}”**"
-    elif summary.is_digest:
-        title = f"**Digest of {summary.documents:,} documents**, oldest first"
+    elif digest is not None:
+        title = f"**{digest}**, oldest first"
     else:
         title = "**Summary**"
     details = " · ".join(p for p in (size, summary.range_text()) if p)
@@ -117,7 +119,7 @@ def render_source_pages(listed: Sequence[Source], per_page: int = SOURCES_PER_PA
     Parameters
     ----------
     listed:
-        From :func:`retrieval.summary.sources`.
+        From :func:`retrieval.catalog.sources`.
     per_page:
         Most documents on a page (at least 1).
     limit:

@@ -1,6 +1,10 @@
-"""The retrieval core: documents, passages, analyzer, BM25 index, excerpts, summaries. No Discord imports here."""
+"""The retrieval core: documents, passages, analyzer, BM25 index, excerpts, summaries, the catalog.
+
+No Discord imports here.
+"""
 
 from .analyzer import ENGLISH_STOP_WORDS, Analyzer
+from .catalog import DateRange, Source, document_choices, parse_date, resolve_document, sources
 from .documents import Document, LoadResult, load_documents, parse_document
 from .errors import (
     CorpusError,
@@ -24,15 +28,7 @@ from .passages import Passage, make_passages
 from .quotes import Quote
 from .retriever import DEFAULT_TOP_K, MAX_QUESTION_CHARS, Answer, Excerpt, Retriever
 from .sentences import split_sentences
-from .summary import (
-    Source,
-    Summary,
-    SummarySentence,
-    document_choices,
-    resolve_document,
-    sources,
-    summarise,
-)
+from .summary import Summary, SummarySentence, summarise
 
 __all__ = [
     "Analyzer",
@@ -49,6 +45,7 @@ __all__ = [
     "BM25Index",
     "CorpusError",
     "DEFAULT_TOP_K",
+    "DateRange",
     "DateRangeError",
     "Document",
     "ENGLISH_STOP_WORDS",
@@ -76,6 +73,7 @@ __all__ = [
     "document_choices",
     "load_documents",
     "make_passages",
+    "parse_date",
     "parse_document",
     "resolve_document",
     "sources",

@@ -1,13 +1,14 @@
-"""Extractive summaries and the list of sources.
+"""Extractive summaries: whole sentences quoted verbatim, each with its document and date.
 
-A summary is a handful of whole sentences quoted verbatim from the documents, each with its document and
-date; nothing is rewritten. :func:`summarise` covers four requests:
+Nothing is rewritten. :func:`summarise` covers four requests:
 
 * the whole collection (no options): with one document, that document's summary; with several, a dated
-  digest, the collection's most central sentences grouped by date, oldest first;
+  digest of what each recent document says: one sentence that reads on its own (:func:`stands_alone`) from
+  each of the :data:`DIGEST_DOCUMENTS` newest documents, shown grouped by date, oldest first;
 * one document (``document=``): its most central sentences, in document order;
-* a topic (``topic=``): the passages that match the topic (BM25, the same index :meth:`Retriever.ask` uses),
-  summarised, biased towards the sentences that hold the topic's words;
+* a topic (``topic=``): the passages that match the topic (BM25, the same index :meth:`Retriever.ask` uses)
+  in the documents about it (holding at least :data:`TOPIC_MIN_SHARE` of its words), summarised, biased
+  towards the sentences that hold the topic's words;
 * any of these narrowed to a date range (``since=``/``until=``, inclusive): undated documents are left out
   of a dated range and counted in :attr:`Summary.undated_left_out`.
 
@@ -20,11 +21,13 @@ every other sentence taken as a document; idf over the candidate sentences). Cen
 distribution of a damped random walk on the symmetrised graph (PageRank), optionally personalised towards
 the topic, as in topic-sensitive LexRank (Erkan & Radev 2004; Otterbacher, Erkan & Radev 2005). The final
 score divides out part of the length bias of summed BM25 weights (:data:`LENGTH_POWER`, tuned on a random half
-of the BBC News Summary set, see ``benchmarks/summary_rouge.py``). Sentences are then picked best first,
-never a near-duplicate of a picked one (:data:`DUPLICATE_OVERLAP`), preferring prose (no tables, run-ons or
-fragments: see :data:`MIN_TERMS`, :data:`MAX_QUOTED_SENTENCE_CHARS`, :data:`MAX_NUMBER_SHARE`) and, in a
-digest, spreading over documents; then they are put back in reading order. Title and heading lines are never
-quoted (:func:`is_heading`).
+of the BBC News Summary set, see ``benchmarks/summary_rouge.py``). A digest ranks each document's sentences
+within that document (so the sentence says what the document says, not what the documents share), with a
+prior towards its title's words and its first sentences (:data:`LEAD_POWER`). Sentences are then picked best
+first, never a near-duplicate of a picked one (:data:`DUPLICATE_OVERLAP`), preferring prose (no tables,
+run-ons or fragments: see :data:`MIN_TERMS`, :data:`MAX_QUOTED_SENTENCE_CHARS`, :data:`MAX_NUMBER_SHARE`),
+in digests and topic summaries sentences that read on their own, and spreading over documents; then they are
+put back in reading order. Title and heading lines are never quoted (:func:`is_heading`).
 
 Terms are the project's :class:`~retrieval.analyzer.Analyzer` output and BM25 is the project's
 :class:`~retrieval.index.BM25Index`; there is no second tokenizer.
@@ -32,28 +35,25 @@ Terms are the project's :class:`~retrieval.analyzer.Analyzer` output and BM25 is
 Limits
 ------
 The graph has at most :data:`MAX_GRAPH_SENTENCES` nodes (dense ``n x n`` similarities: 1,000 nodes is about
-8 MB and well under a second). When the material holds more candidate sentences than that (a whole large
-collection, a wide date range), candidates are preselected by their BM25 weight against the material's
-centroid (the idf-weighted share of sentences holding each term, Radev et al. 2004's centroid idea with BM25
-length normalisation), keeping at most :data:`PRESELECT_PER_DOCUMENT` per document so no single long document
-crowds out the rest. A topic summary reads at most :data:`MAX_TOPIC_PASSAGES` passages.
+8 MB and well under a second). When the material holds more candidate sentences than that (a long document,
+a broad topic), candidates are preselected by their BM25 weight against the material's centroid (the
+idf-weighted share of sentences holding each term, Radev et al. 2004's centroid idea with BM25 length
+normalisation), keeping at most :data:`PRESELECT_PER_DOCUMENT` per document (or an even share) so no single
+long document crowds out the rest. A topic summary reads at most :data:`MAX_TOPIC_PASSAGES` passages; a
+digest reads only the documents it quotes, so its cost does not grow with the collection.
 
-Per retriever, the quotable sentences of each document, the sentence-term matrix used for preselection and
-the names used for suggestions are computed once, on first use (safely from several threads at once), and
-kept while the retriever lives: on the 19,043 Reuters articles (129,515 sentences) the first digest takes
-about 2 s, later ones 0.1 to 0.3 s.
+Per retriever, the quotable sentences of each document and the sentence-term matrix used for preselection
+are computed once, on first use (safely from several threads at once), and kept while the retriever lives.
+Which documents a request means (a name, a date range) is :mod:`retrieval.catalog`'s concern.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import difflib
-import heapq
 import math
 import re
 import threading
 import time
-import weakref
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -62,14 +62,23 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from .analyzer import Analyzer
+from .caches import per_retriever
+from .catalog import (
+    DateRange,
+    Source,
+    document_choices,
+    label,
+    left_out,
+    newest_first,
+    parse_date,
+    resolve_document,
+    sources,
+)
 from .documents import Document
 from .errors import (
-    DateRangeError,
     NothingToSummariseError,
     SummaryLengthError,
     TopicError,
-    UnknownDocumentError,
 )
 from .index import BM25Index
 from .quotes import Quote
@@ -80,24 +89,30 @@ if TYPE_CHECKING:
     from .retriever import Retriever
 
 __all__ = [
+    "ANAPHORIC_OPENERS",
+    "DIGEST_DOCUMENTS",
     "MAX_GRAPH_SENTENCES",
     "MAX_SENTENCES",
     "MAX_TOPIC_CHARS",
     "MIN_SENTENCES",
-    "Source",
+    "Source",  # re-exported from retrieval.catalog
     "Summary",
     "SummarySentence",
-    "document_choices",
+    "document_choices",  # re-exported from retrieval.catalog for older imports
     "is_heading",
-    "parse_date",
-    "resolve_document",
-    "sources",
+    "stands_alone",
+    "parse_date",  # re-exported from retrieval.catalog
+    "resolve_document",  # re-exported from retrieval.catalog
+    "sources",  # re-exported from retrieval.catalog
     "summarise",
 ]
 
-#: Fewest and most sentences a caller may ask for.
+#: Fewest and most sentences a caller may ask for (20: one for each document of a digest's default).
 MIN_SENTENCES = 1
-MAX_SENTENCES = 10
+MAX_SENTENCES = 20
+#: A digest (several documents, no topic) quotes by default one sentence from each of this many newest
+#: documents: a collection this small is covered whole.
+DIGEST_DOCUMENTS = 20
 #: Longest topic accepted, in characters.
 MAX_TOPIC_CHARS = 300
 #: Most sentences in the similarity graph (see the module docstring, "Limits").
@@ -108,12 +123,9 @@ PRESELECT_PER_DOCUMENT = 8
 MAX_TOPIC_PASSAGES = 40
 #: Passages whose BM25 score for the topic is below this share of the best one are not read.
 TOPIC_RELATIVE_SCORE = 0.3
-#: Least :class:`difflib.SequenceMatcher` ratio for a document to be suggested for a name that matches none.
-SUGGESTION_CUTOFF = 0.6
-#: Suggestions are only those within this ratio of the best one.
-SUGGESTION_MARGIN = 0.15
-#: Documents (sharing the most character trigrams with the typed name) compared in full for suggestions.
-FUZZY_SHORTLIST = 200
+#: A document is about a topic when it holds at least this share of the topic's distinct terms (half: a
+#: two-word topic needs one, "China's response to the report" needs two of china, respons, report).
+TOPIC_MIN_SHARE = 0.5
 #: PageRank damping factor (Brin & Page 1998; 0.85 as in Mihalcea & Tarau 2004).
 DAMPING = 0.85
 #: BM25 parameters of the sentence-to-sentence similarity (Barrios et al. 2016 use k1=1.2, b=0.75).
@@ -123,6 +135,10 @@ SIMILARITY_B = 0.75
 #: (more terms, more and heavier edges); a small negative power evens part of that out. Tuned on a random
 #: half of BBC News Summary (ROUGE-2 0.758 at 0, 0.770 at -0.3, 0.749 at -0.5, 0.716 at +0.5).
 LENGTH_POWER = -0.3
+#: How strongly a digest prefers a document's first sentences (see :func:`_scores`, ``positions``): chosen
+#: by eye on a dated community folder (0 quoted details such as "Links created in v2.1.1 use 128-bit random
+#: tokens." for a security release, 1 quoted openers such as "Release management"; 0.5 between).
+LEAD_POWER = 0.5
 #: A sentence is a near-duplicate of a picked one when this share of its distinct terms is in it.
 DUPLICATE_OVERLAP = 0.8
 #: Sentences with fewer index terms than this are never quoted ("He said so.") unless nothing else is left.
@@ -133,14 +149,46 @@ MIN_TERMS = 3
 MAX_QUOTED_SENTENCE_CHARS = 600
 #: Sentences whose words are more than this share numbers are tables, quoted only as a last resort.
 MAX_NUMBER_SHARE = 0.4
+#: Longest line taken for a heading glued to the sentence below it (see :func:`_lead_in_end`), in characters.
+GLUED_HEADING_CHARS = 50
 #: Sentences of three or more lines shorter than this on average (characters) are tables or lists.
 TABLE_LINE_CHARS = 40
 
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _SENTENCE_ENDS = frozenset(".!?…:;")
+#: Openings (one to four words, case-folded) by which a sentence leans on the one before it (see
+#: :func:`stands_alone`): personal and demonstrative pronouns, connectives, and phrases pointing back.
+ANAPHORIC_OPENERS = frozenset({
+    "it", "its", "it's", "they", "them", "their", "theirs", "they're", "they'll", "they've", "he", "him",
+    "his",
+    "she", "her", "hers", "this", "these", "those", "that", "such", "here", "both", "another", "the latter",
+    "the former", "the same", "the other", "the others", "others", "other than that",
+    "but", "and", "or", "so", "yet", "also", "then", "thus", "hence", "therefore", "however", "still",
+    "instead", "otherwise", "meanwhile", "moreover", "furthermore", "besides", "nevertheless",
+    "nonetheless", "likewise", "similarly", "consequently", "accordingly", "additionally", "finally",
+    "yes", "no", "since then", "after that", "before that", "until then", "by then", "even so", "as a result",
+    "in addition", "in turn", "in that case", "in this case", "for example", "for instance",
+    "on the other hand", "at that time", "at the time", "at the same time", "because of this",
+    "because of that", "apart from that", "as well",
+})
+# Words at a sentence's start (letters and apostrophes), after quotes, brackets, list marks and the like.
+_OPENING_WORDS = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 _CLOSERS = frozenset("\"'”’)]»")
 # List marks and stray symbols before a sentence ("- ", "* ", "> "): not part of the quote.
 _LEADING_JUNK = re.compile(r"[\s*•·>|=~_-]+")
+# A bold lead-in label closing before the sentence ("**Larger uploads.** The default ..."), its opening
+# "**" already trimmed as junk.
+_BOLD_LEAD_IN = re.compile(r"[^\n*]{1,80}?\*\*\s+(?=\S)")
+# A sentence's first word after opening quotes, brackets and list marks (a version such as "v2.1" is not a
+# word: it holds a digit).
+_FIRST_WORD = re.compile(r"[\W_]*([^\W\d_]+)(?=[\s,;:.!?)\]'’\"-]|$)")
+# A word (white-space delimited) holding a digit.
+_NUMBER_WORD = re.compile(r"[^\s\d]*\d\S*")
+# A sentence opening with a short field label ("Chair: Maren.", "pip users: run ...", "Next call: ...").
+_FIELD_LABEL = re.compile(r"\W*[^\W\d_]+(?:[ '’-][^\W_]+){0,2}\s?:(?!//)")
+#: Pronouns that, within a sentence's first three words, point back to something before it ("Reach them
+#: in #meetup", "To turn it on, ...").
+BACK_POINTING = frozenset({"it", "its", "they", "them", "their", "he", "him", "his", "she", "her", "above",
+                           "previous", "preceding", "aforementioned"})
 
 
 @dataclass(frozen=True)
@@ -179,7 +227,8 @@ class Summary:
     undated_left_out:
         Undated documents left out because a date range was given (0 without a range).
     documents:
-        How many documents the material came from (after the date range and, for a topic, the match).
+        How many documents were summarised from: those in the date range (all without one); for a topic,
+        those about it. A digest quotes the newest of them (see :meth:`digest_heading`).
     seconds:
         Time spent, in seconds.
     """
@@ -198,6 +247,29 @@ class Summary:
     def is_digest(self) -> bool:
         """True when the sentences come from more than one document (shown grouped by date)."""
         return len({s.document.id for s in self.sentences}) > 1
+
+    @property
+    def quoted_documents(self) -> int:
+        """How many documents the quoted sentences come from."""
+        return len({s.document.id for s in self.sentences})
+
+    def digest_heading(self) -> str | None:
+        """The heading of a digest (the collection or a range, several documents), counting what it quotes.
+
+        Returns
+        -------
+        str or None
+            ``"Digest of 3 documents"`` when every document is quoted, ``"Digest of the 2 newest of 3
+            documents"`` (``"the newest of 3"`` for one) when fewer are; ``None`` for a topic, a document,
+            or a collection of one document. Plain text.
+        """
+        if self.scope != "collection" or self.documents <= 1:
+            return None
+        quoted = self.quoted_documents
+        if quoted >= self.documents:
+            return f"Digest of {self.documents:,} documents"
+        newest = "the newest" if quoted == 1 else f"the {quoted:,} newest"
+        return f"Digest of {newest} of {self.documents:,} documents"
 
     def groups(self) -> list[tuple[Document, list[SummarySentence]]]:
         """The sentences grouped by document, in :attr:`sentences` order (so oldest document first)."""
@@ -224,7 +296,7 @@ class Summary:
         """
         if self.since and self.until:
             return f"since {self.since} until {self.until}"
-        return _range_text(self.since, self.until) if self.since or self.until else ""
+        return DateRange(self.since, self.until).text()
 
     def left_out_note(self) -> str | None:
         """The note on undated documents a date range left out.
@@ -237,248 +309,7 @@ class Summary:
         """
         if not self.undated_left_out:
             return None
-        return f"{_left_out(self.undated_left_out)} of the date range."
-
-
-@dataclass(frozen=True)
-class Source:
-    """One document as listed by :func:`sources`.
-
-    Attributes
-    ----------
-    document:
-        The document.
-    passages:
-        Its number of passages (the units BM25 ranks; a rough size).
-    """
-
-    document: Document
-    passages: int
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form: ``document, title, date (YYYY-MM-DD or None), passages``."""
-        return {
-            "document": self.document.id,
-            "title": self.document.title,
-            "date": self.document.date.isoformat() if self.document.date else None,
-            "passages": self.passages,
-        }
-
-
-def _newest_first(document: Document) -> tuple[int, int, str, str]:
-    """Sort key for listing documents: newest first, undated last; same date by title, then id.
-
-    Not the reverse of :func:`_date_key` (oldest first, no tie-break), which orders a summary's sentences.
-    """
-    ordinal = document.date.toordinal() if document.date else 0
-    return (document.date is None, -ordinal, document.title.casefold(), document.id)
-
-
-def sources(retriever: Retriever) -> list[Source]:
-    """Every document with its size in passages, newest first, undated documents last.
-
-    Ties (same date) are ordered by title, then id. Runs in time linear in the number of passages.
-    """
-    counts = Counter(p.doc for p in retriever.passages)
-    listed = [Source(document, counts.get(d, 0)) for d, document in enumerate(retriever.documents)]
-    listed.sort(key=lambda s: _newest_first(s.document))
-    return listed
-
-
-def parse_date(value: str | dt.date | None, name: str = "date") -> dt.date | None:
-    """Parse a ``since``/``until`` value.
-
-    Parameters
-    ----------
-    value:
-        ``YYYY-MM-DD`` (surrounding white space allowed), a :class:`datetime.date`, or ``None``/empty.
-    name:
-        The option's name, used in the error message.
-
-    Returns
-    -------
-    datetime.date or None
-        ``None`` for ``None`` or an empty string.
-
-    Raises
-    ------
-    DateRangeError
-        The value is not in ``YYYY-MM-DD`` form, or is not a real date (``2023-02-30``).
-    """
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = value.strip()
-    if not text:
-        return None
-    if not _ISO_DATE.fullmatch(text):
-        raise DateRangeError(f"{name} {text!r} is not a date: write it as YYYY-MM-DD, for example 2022-09-02.")
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise DateRangeError(f"{name} {text} is not a real date (check the month and the day).") from None
-
-
-_NAME_WORDS = Analyzer(stop_words=(), stem=False)
-
-
-def _fold(text: str) -> str:
-    """A name as words: the analyzer's normalisation (NFKC, case, accents), punctuation and Markdown dropped,
-    so "Team **meeting** minutes", "team-meeting_minutes" and "Téam meeting minutes" are alike."""
-    return " ".join(_NAME_WORDS.words(text.replace("_", " ")))
-
-
-def _stem_name(doc_id: str) -> str:
-    name = doc_id.rsplit("/", 1)[-1]
-    return name.rsplit(".", 1)[0] if "." in name else name
-
-
-def _label(document: Document) -> str:
-    return f"“{document.title}” ({document.id})"
-
-
-def resolve_document(retriever: Retriever, name: str) -> Document:
-    """Find the document a person means by ``name``.
-
-    Tried in order, the first step that matches exactly one document wins: the id exactly, or a path ending
-    in ``/`` and the id (``seeds/notes/faq.md``); then, comparing words only (case, accents, punctuation and
-    Markdown ignored), the id, the file name, the file name without its ending, or the title; then a unique
-    document whose title or id contains ``name``.
-
-    Raises
-    ------
-    UnknownDocumentError
-        ``name`` is empty, matches several documents equally (their ids are the suggestions), or matches
-        none (the suggestions are up to three documents whose title, file name or a run of title words is
-        closest by :class:`difflib.SequenceMatcher` ratio, at least :data:`SUGGESTION_CUTOFF`).
-    """
-    wanted = _fold(name)
-    if not wanted:
-        raise UnknownDocumentError("Which document? The document name is empty.")
-    path = name.strip().replace("\\", "/")
-    for document in retriever.documents:
-        if document.id == path:
-            return document
-    suffixed = [d for d in retriever.documents if path.endswith("/" + d.id)]
-    if suffixed:  # the seeds folder's own path in front, as shell tab completion writes it
-        longest = max(len(d.id) for d in suffixed)
-        deepest = [d for d in suffixed if len(d.id) == longest]  # seeds/a/x.txt means a/x.txt, not x.txt
-        if len(deepest) == 1:
-            return deepest[0]
-    exact = [
-        d for d in retriever.documents
-        if wanted in {_fold(d.id), _fold(d.id.rsplit("/", 1)[-1]), _fold(_stem_name(d.id)), _fold(d.title)}
-    ]
-    if len(exact) == 1:
-        return exact[0]
-    if len(exact) > 1:
-        raise _ambiguous(name, exact)
-    partial = [d for d in retriever.documents if wanted in _fold(d.title) or wanted in _fold(d.id)]
-    if len(partial) == 1:
-        return partial[0]
-    if len(partial) > 1:
-        raise _ambiguous(name, partial)
-    return _unknown(retriever, name)
-
-
-def _ambiguous(name: str, matches: list[Document]) -> UnknownDocumentError:
-    shown = ", ".join(_label(d) for d in matches[:5])
-    more = f" and {len(matches) - 5} more" if len(matches) > 5 else ""
-    return UnknownDocumentError(
-        f"{len(matches)} documents match {name.strip()!r}: {shown}{more}. Give the file name to choose one.",
-        [d.id for d in matches[:5]],
-    )
-
-
-def _names(document: Document) -> list[str]:
-    """The names a person may use for a document: title, file name with and without its ending (folded)."""
-    return list({_fold(document.title), _fold(_stem_name(document.id)), _fold(document.id.rsplit("/", 1)[-1])})
-
-
-def _trigrams(text: str) -> frozenset[str]:
-    padded = f"  {text} "
-    return frozenset(padded[i : i + 3] for i in range(len(padded) - 2))
-
-
-def _closeness(wanted: str, names: Sequence[str]) -> float:
-    """The best :class:`difflib.SequenceMatcher` ratio of ``wanted`` against the names and against every
-    run of as many words of a name as ``wanted`` has."""
-    width = len(wanted.split())
-    keys = set(names)
-    for name in names:
-        words = name.split()
-        keys.update(" ".join(words[i : i + width]) for i in range(max(1, len(words) - width + 1)))
-    matcher = difflib.SequenceMatcher(b=wanted, autojunk=False)
-    best = 0.0
-    for key in keys:
-        matcher.set_seq1(key)
-        if matcher.real_quick_ratio() > best and matcher.quick_ratio() > best:
-            best = max(best, matcher.ratio())
-    return best
-
-
-def _closest(retriever: Retriever, wanted: str, limit: int, cutoff: float) -> list[Document]:
-    """Up to ``limit`` documents whose names are closest to ``wanted``, best first: ratio at least ``cutoff``
-    and within :data:`SUGGESTION_MARGIN` of the best.
-
-    Only the :data:`FUZZY_SHORTLIST` documents sharing the most character trigrams with ``wanted`` are
-    compared with :class:`difflib.SequenceMatcher`, so this stays fast on tens of thousands of documents.
-    """
-    names = _cache_for(retriever).names(retriever)
-    wanted_grams = _trigrams(wanted)
-    shared = [(len(wanted_grams & grams), i) for i, (_, grams) in enumerate(names)]
-    shortlist = [i for count, i in heapq.nlargest(FUZZY_SHORTLIST, shared) if count > 0]
-    scored = [(_closeness(wanted, names[i][0]), i) for i in shortlist]
-    scored = sorted((x for x in scored if x[0] >= cutoff), key=lambda x: (-x[0], x[1]))
-    if scored:  # keep those nearly as close as the best: one clear match is not diluted by weak ones
-        scored = [x for x in scored if x[0] >= scored[0][0] - SUGGESTION_MARGIN]
-    return [retriever.documents[i] for _, i in scored[:limit]]
-
-
-def _unknown(retriever: Retriever, name: str) -> Document:
-    suggestions = _closest(retriever, _fold(name), 3, SUGGESTION_CUTOFF)
-    hint = (" Did you mean " + " or ".join(_label(d) for d in suggestions) + "?") if suggestions else ""
-    raise UnknownDocumentError(f"No document is called {name.strip()!r}.{hint}", [d.id for d in suggestions])
-
-
-def document_choices(retriever: Retriever, typed: str, limit: int = 25) -> list[Document]:
-    """Documents to offer while someone types a document name (Discord autocomplete).
-
-    Parameters
-    ----------
-    typed:
-        What has been typed so far (may be empty).
-    limit:
-        Most documents to return (Discord allows 25 choices).
-
-    Returns
-    -------
-    list[Document]
-        With nothing typed: the newest documents. Otherwise the documents whose title or id contains the
-        typed text (ignoring case), those starting with it first; when none does, the closest names by
-        :class:`difflib.SequenceMatcher` ratio (at least :data:`SUGGESTION_CUTOFF`). At most ``limit``.
-    """
-    if limit < 1:
-        return []
-    wanted = _fold(typed)
-    if not wanted:
-        return sorted(retriever.documents, key=_newest_first)[:limit]
-    ranked: list[tuple[int, int, str, Document]] = []
-    for document in retriever.documents:
-        title, doc_id = _fold(document.title), _fold(document.id)
-        name = doc_id.rsplit("/", 1)[-1]
-        if title.startswith(wanted) or name.startswith(wanted) or doc_id.startswith(wanted):
-            ranked.append((0, 0, title, document))
-        elif wanted in title or wanted in doc_id:
-            position = min(i for i in (title.find(wanted), doc_id.find(wanted)) if i >= 0)
-            ranked.append((1, position, title, document))
-    if ranked:
-        ranked.sort(key=lambda r: (r[0], r[1], r[2], r[3].id))
-        return [r[3] for r in ranked[:limit]]
-    return _closest(retriever, wanted, limit, SUGGESTION_CUTOFF)
+        return f"{left_out(self.undated_left_out)} of the date range."
 
 
 # --------------------------------------------------------------------------------------------- material
@@ -491,6 +322,8 @@ class _Candidate:
     start: int
     end: int
     plain: bool  # reads as a sentence: enough words, mostly not numbers, not overly long
+    position: int  # place among the document's quotable sentences, 0 first
+    alone: bool  # reads on its own: no opening anaphor or connective, does not introduce a list
 
 
 def is_heading(document: Document, start: int, end: int) -> bool:
@@ -498,23 +331,83 @@ def is_heading(document: Document, start: int, end: int) -> bool:
 
     A heading stands alone on its line(s) and does not end like a sentence (no ``. ! ? … : ;``, possibly
     followed by closing quotes or brackets); Markdown ATX headings (``# ...``, see
-    :func:`~retrieval.sentences.is_markdown_heading`) always count, while ``#1 priority is…`` does not.
+    :func:`~retrieval.sentences.is_markdown_heading`) always count, all of their line (``## 1. Release
+    management``), while ``#1 priority is…`` does not.
     Headings name a document or a section (the title is shown with every quote anyway), so summaries do not
     quote them.
     """
     text = document.text
     if text.startswith("#", start) and is_markdown_heading(text[start:end]):
         return True
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    if line_start < start and "\n" not in text[start:end] and is_markdown_heading(text[line_start:start + 1]):
+        return True  # the rest of a heading line the splitter cut ("## 1." and "Release management")
     last = end
     while last > start and text[last - 1] in _CLOSERS:
         last -= 1
     if last > start and text[last - 1] in _SENTENCE_ENDS:
         return False
-    line_start = text.rfind("\n", 0, start) + 1
     before = text[max(line_start, document.body_start) : start]
-    line_end = text.find("\n", end)
     after = text[end : len(text) if line_end < 0 else line_end]
     return not before.strip() and not after.strip()
+
+
+def _lead_in_end(text: str, start: int, end: int) -> int:
+    """Where the quote of the sentence ``text[start:end]`` starts: past list marks and stray symbols, a bold
+    lead-in label ("**Sharing.** Share an album ..." quotes "Share an album ..."), and a heading line the
+    sentence splitter glued on ("Start with the doctor\nRun `larkspur doctor`" quotes from "Run"): a first
+    line that starts its line, has at most :data:`GLUED_HEADING_CHARS` characters and does not end like a
+    sentence or with a comma (a hard-wrapped paragraph's first line is longer), followed by more lines."""
+    while True:
+        before = start
+        junk = _LEADING_JUNK.match(text, start, end)
+        if junk:
+            start = junk.end()
+        label = _BOLD_LEAD_IN.match(text, start, end)
+        if label and text.count("**", text.rfind("\n", 0, start) + 1, start) % 2:  # the label's "**" opened
+            start = label.end()
+        line_end = text.find("\n", start, end)
+        at_line_start = not _LEADING_JUNK.sub("", text[text.rfind("\n", 0, start) + 1 : start])
+        if (at_line_start and 0 <= line_end - start <= GLUED_HEADING_CHARS
+                and text[start:line_end].rstrip()[-1:] not in _SENTENCE_ENDS | {","}):
+            rest = _LEADING_JUNK.match(text, line_end, end)
+            if rest and rest.end() < end and (text[rest.end()].isalnum() or text[rest.end()] in "`#"):
+                start = rest.end()
+        if start == before:
+            return start
+
+
+def stands_alone(sentence: str) -> bool:
+    """Whether a sentence reads on its own, out of its document's flow.
+
+    It does not when it opens by leaning on what came before: a pronoun or demonstrative ("They will get two
+    weeks of warning.", "This means...", "Its ..."), a connective ("However", "But", "Also", "Then"), or a
+    phrase such as "Since then" or "As a result" (:data:`ANAPHORIC_OPENERS`, compared case-insensitively
+    after leading quotes, brackets and list marks); when one of its first three words points back
+    (:data:`BACK_POINTING`: "Reach them in ...", "Each item above ..."); when it is a field of a form or
+    list, opening with a short label and a colon ("Chair: Maren.", "Next call: Tuesday."); when it opens with
+    a lower-case word, the rest of a sentence cut before it; when it ends with a colon, introducing what
+    follows; or when it asks a question.
+    A cheap, rule-based stand-in for anaphora resolution: an opening "It" that points nowhere ("It is
+    raining") is refused too, which only costs a choice among other sentences.
+
+    Parameters
+    ----------
+    sentence:
+        One sentence of text.
+    """
+    words = _OPENING_WORDS.findall(sentence[:80].casefold().replace("’", "'"))
+    if not words:
+        return True
+    if sentence.rstrip().rstrip("".join(_CLOSERS)).endswith(":") or "?" in sentence:
+        return False
+    if _FIELD_LABEL.match(sentence) or BACK_POINTING.intersection(words[:3]):
+        return False
+    first = _FIRST_WORD.match(sentence)
+    if first and first.group(1).islower():  # "previously-announced offer to ...": the rest of a sentence
+        return False
+    return not any(" ".join(words[:n]) in ANAPHORIC_OPENERS for n in range(1, min(4, len(words)) + 1))
 
 
 def _plain(text: str, terms: frozenset[str]) -> bool:
@@ -530,19 +423,15 @@ def _plain(text: str, terms: frozenset[str]) -> bool:
     if len(lines) >= 3 and (sum(len(line.strip()) for line in lines) < TABLE_LINE_CHARS * len(lines)
                             or sum(1 for line in lines[1:] if line.startswith(("  ", "\t"))) >= 2):
         return False
-    words = text.split()
-    numbers = sum(1 for w in words if any(ch.isdigit() for ch in w))
-    return numbers <= MAX_NUMBER_SHARE * len(words)
+    return len(_NUMBER_WORD.findall(text)) <= MAX_NUMBER_SHARE * len(text.split())
 
 
 class _Cache:
-    """What :func:`summarise` keeps per retriever: quotable sentences per document, the centroid matrix and
-    the documents' names.
+    """What :func:`summarise` keeps per retriever: quotable sentences per document and the centroid matrix.
 
-    Thread-safe: front ends call :func:`summarise` and :func:`document_choices` from several worker threads
-    at once. Each entry is built into local variables and published by one assignment, so a reader never
-    sees a half-built one; the two large entries (:meth:`names`, :meth:`centroid_matrix`) are built under a
-    lock, once, while other threads wait for them.
+    Thread-safe: front ends call :func:`summarise` from several worker threads at once. Each entry is built
+    into local variables and published by one assignment, so a reader never sees a half-built one; the large
+    entry (:meth:`centroid_matrix`) is built under a lock, once, while other threads wait for it.
     """
 
     def __init__(self) -> None:
@@ -550,25 +439,11 @@ class _Cache:
         self.matrix: Any = None  # scipy CSR, all sentences x index vocabulary, 0/1
         self.offsets: list[int] = []  # per document, its first sentence's row in ``matrix``
         self.lengths: npt.NDArray[np.float64] = np.zeros(0)  # per row of ``matrix``, the sentence's terms
-        self._names: list[tuple[list[str], frozenset[str]]] | None = None
         self._lock = threading.Lock()
 
-    def names(self, retriever: Retriever) -> list[tuple[list[str], frozenset[str]]]:
-        """Per document: its names (see :func:`_names`) and their character trigrams (built once)."""
-        built = self._names
-        if built is not None:
-            return built
-        with self._lock:
-            if self._names is None:
-                built = []
-                for document in retriever.documents:
-                    names = _names(document)
-                    built.append((names, frozenset().union(*(_trigrams(n) for n in names))))
-                self._names = built
-            return self._names
-
     def candidates(self, retriever: Retriever, doc: int) -> list[_Candidate]:
-        """The document's quotable sentences: no headings, leading list marks and stray symbols trimmed.
+        """The document's quotable sentences: no headings; list marks, stray symbols, bold lead-ins and glued
+        heading lines trimmed (see :func:`_lead_in_end`).
 
         Two threads may build the same document's list at once; both build equal lists and either is kept.
         """
@@ -576,15 +451,21 @@ class _Cache:
         if found is None:
             document, table = retriever.documents[doc], retriever.sentences[doc]
             text = document.text
-            found = []
+            built: list[_Candidate] = []
             for i, (start, end) in enumerate(table.spans):
                 if not table.terms[i] or is_heading(document, start, end):
                     continue
                 junk = _LEADING_JUNK.match(text, start, end)
-                if junk:
-                    start = junk.end()
-                found.append(_Candidate(doc, i, start, end, _plain(text[start:end], table.terms[i])))
-            found = self.quotable.setdefault(doc, found)
+                quote_start = _lead_in_end(text, start, end)
+                quote = text[quote_start:end]
+                terms = table.terms[i]
+                if quote_start > (junk.end() if junk else start):  # a lead-in was cut: its words are not quotes
+                    terms = frozenset(retriever.analyzer(quote))
+                    if not terms:
+                        continue
+                built.append(_Candidate(doc, i, quote_start, end, _plain(quote, terms), len(built),
+                                        stands_alone(quote)))
+            found = self.quotable.setdefault(doc, built)
         return found
 
     def centroid_matrix(self, retriever: Retriever) -> Any:
@@ -620,21 +501,9 @@ class _Cache:
             return self.matrix
 
 
-_CACHES: dict[int, tuple[weakref.ref[Any], _Cache]] = {}
-_CACHES_LOCK = threading.Lock()
-
-
 def _cache_for(retriever: Retriever) -> _Cache:
-    """The retriever's :class:`_Cache` (one per retriever, even when asked from several threads at once),
-    dropped when the retriever is garbage-collected."""
-    key = id(retriever)
-    with _CACHES_LOCK:
-        cached = _CACHES.get(key)
-        if cached is not None and cached[0]() is retriever:
-            return cached[1]
-        cache = _Cache()
-        _CACHES[key] = (weakref.ref(retriever, lambda _ref, key=key: _CACHES.pop(key, None)), cache)
-        return cache
+    """The retriever's :class:`_Cache` (one per retriever), dropped when the retriever is garbage-collected."""
+    return per_retriever(retriever, "summary", _Cache)
 
 
 def _preselect(retriever: Retriever, candidates: list[_Candidate], limit: int) -> list[_Candidate]:
@@ -642,7 +511,8 @@ def _preselect(retriever: Retriever, candidates: list[_Candidate], limit: int) -
 
     The centroid weight of a term is the share of candidate sentences holding it times its idf (passage
     index); a sentence's weight is the sum over its terms with BM25 length normalisation. Plain sentences
-    come first, and each document brings at most :data:`PRESELECT_PER_DOCUMENT`.
+    come first, and each document brings at most :data:`PRESELECT_PER_DOCUMENT` or its even share of
+    ``limit``, whichever is more (one long document may fill the whole graph).
     """
     cache = _cache_for(retriever)
     matrix = cache.centroid_matrix(retriever)
@@ -656,9 +526,10 @@ def _preselect(retriever: Retriever, candidates: list[_Candidate], limit: int) -
     order = np.lexsort((-scores, ~plain))  # plain first, then by score
     per_doc: Counter[int] = Counter()
     kept: list[int] = []
+    share = max(PRESELECT_PER_DOCUMENT, math.ceil(limit / len({c.doc for c in candidates})))
     for i in order.tolist():
         doc = candidates[i].doc
-        if per_doc[doc] >= PRESELECT_PER_DOCUMENT:
+        if per_doc[doc] >= share:
             continue
         per_doc[doc] += 1
         kept.append(i)
@@ -742,9 +613,23 @@ def _pagerank(weights: npt.NDArray[np.float64], personal: npt.NDArray[np.float64
     return rank
 
 
-def _scores(term_lists: Sequence[Sequence[str]], topic_terms: Sequence[str] | None = None
-            ) -> npt.NDArray[np.float64]:
+def _scores(term_lists: Sequence[Sequence[str]], topic_terms: Sequence[str] | None = None,
+            positions: Sequence[int] | None = None) -> npt.NDArray[np.float64]:
     """Final sentence scores: BM25-TextRank centrality times the length factor (see the module docstring).
+
+    Parameters
+    ----------
+    term_lists:
+        Each sentence's terms, with repeats.
+    topic_terms:
+        When given, the walk restarts at sentences in proportion to their BM25 score for these terms
+        (topic-sensitive LexRank, Otterbacher et al. 2005).
+    positions:
+        When given, each sentence's place in its document (0 first): the walk also restarts at sentences
+        in proportion to ``1 / (position + 1)``, PositionRank's prior (Florescu & Caragea 2017), and the
+        score is divided by ``(position + 1) ** LEAD_POWER``: the first sentences of a note, a release or
+        an article usually say what it is (the lead baseline of news summarisation), later ones give the
+        details.
 
     Returns
     -------
@@ -756,45 +641,63 @@ def _scores(term_lists: Sequence[Sequence[str]], topic_terms: Sequence[str] | No
         return np.ones(1)
     similarity = _similarity(term_lists)
     graph = similarity + similarity.T
-    personal = None
+    priors: list[npt.NDArray[np.float64]] = []
     if topic_terms:
-        topic_index = BM25Index(term_lists, k1=SIMILARITY_K1, b=SIMILARITY_B)
-        relevance = topic_index.scores(topic_terms)
-        personal = relevance + 0.05 * relevance.max()
+        relevance = BM25Index(term_lists, k1=SIMILARITY_K1, b=SIMILARITY_B).scores(topic_terms)
+        if relevance.max() > 0:
+            priors.append(relevance / relevance.max())
+    if positions is not None:
+        priors.append(1.0 / (np.asarray(positions, dtype=np.float64) + 1.0))
+    personal = np.sum(priors, axis=0) + 0.05 * len(priors) if priors else None
     centrality = _pagerank(graph, personal) * n
     lengths = np.asarray([len(t) for t in term_lists], dtype=np.float64)
-    return centrality * (lengths / max(lengths.mean(), 1.0)) ** LENGTH_POWER
+    relative = np.maximum(lengths, 1.0) / max(lengths.mean(), 1.0)
+    scores: npt.NDArray[np.float64] = centrality * relative**LENGTH_POWER
+    if positions is not None:
+        scores /= (np.asarray(positions, dtype=np.float64) + 1.0) ** LEAD_POWER
+    return scores
+
+
+def _term_set(terms: Sequence[str]) -> frozenset[str]:
+    """A sentence's terms for the near-duplicate test: numbers left out (the same sentence with other figures
+    is a duplicate), unless it has nothing else."""
+    return frozenset(t for t in terms if not t.isdigit()) or frozenset(terms)
 
 
 def _pick(candidates: Sequence[_Candidate], term_lists: Sequence[Sequence[str]], scores: npt.NDArray[np.float64],
-          count: int, per_document: int, on_topic: Sequence[bool] | None = None) -> list[int]:
+          count: int, per_document: int, on_topic: Sequence[bool] | None = None,
+          standalone: Sequence[bool] | None = None, avoid: Sequence[frozenset[str]] = ()) -> list[int]:
     """Greedy selection, best score first; returns up to ``count`` candidate indexes.
 
-    Never picks a near-duplicate of a picked sentence (:data:`DUPLICATE_OVERLAP` of its terms, numbers
-    left out, are in the picked one: the same sentence with other figures is a duplicate). The other rules are
-    relaxed one at a time only when too few sentences pass them: at most ``per_document`` sentences from one
-    document, then plain sentences only (see :data:`MIN_TERMS`, :data:`MAX_QUOTED_SENTENCE_CHARS`,
-    :data:`MAX_NUMBER_SHARE`), then only sentences holding a topic word.
+    Never picks a near-duplicate (:data:`DUPLICATE_OVERLAP` of its :func:`_term_set` is in the other's) of a
+    picked sentence or of one in ``avoid``. The other rules are relaxed one at a time only when too few
+    sentences pass them: at most ``per_document`` sentences from one document, then (with ``standalone``)
+    only sentences that read on their own, then plain sentences only (see :data:`MIN_TERMS`,
+    :data:`MAX_QUOTED_SENTENCE_CHARS`, :data:`MAX_NUMBER_SHARE`), then only sentences holding a topic word.
     """
     order = sorted(range(len(candidates)), key=lambda i: (-scores[i], i))
-    sets = [frozenset(t for t in terms if not t.isdigit()) or frozenset(terms) for terms in term_lists]
+    sets = [_term_set(terms) for terms in term_lists]
     picked: list[int] = []
+    chosen_sets: list[frozenset[str]] = list(avoid)
     taken: set[int] = set()
-    for relax in range(4):
+    for relax in range(5):
         for i in order:
             if len(picked) == count:
                 return picked
             if i in taken:
                 continue
-            if relax < 2 and not candidates[i].plain:
+            if relax < 3 and not candidates[i].plain:
                 continue
-            if relax < 3 and on_topic is not None and not on_topic[i]:
+            if relax < 4 and on_topic is not None and not on_topic[i]:
+                continue
+            if relax < 2 and standalone is not None and not standalone[i]:
                 continue
             if relax < 1 and sum(1 for j in picked if candidates[j].doc == candidates[i].doc) >= per_document:
                 continue
-            if any(len(sets[i] & sets[j]) >= DUPLICATE_OVERLAP * len(sets[i]) for j in picked):
+            if any(len(sets[i] & other) >= DUPLICATE_OVERLAP * len(sets[i]) for other in chosen_sets):
                 continue
             picked.append(i)
+            chosen_sets.append(sets[i])
             taken.add(i)
     return picked
 
@@ -833,8 +736,11 @@ def summarise(retriever: Retriever, document: str | None = None, topic: str | No
         Inclusive date range, ``YYYY-MM-DD`` or dates; either may be ``None`` (open end). With a range,
         undated documents are left out (and counted).
     sentences:
-        How many sentences, :data:`MIN_SENTENCES` to :data:`MAX_SENTENCES`; ``None`` for 3 to 5 depending on
-        the material's length. Fewer are returned when the material has fewer distinct sentences.
+        How many sentences, :data:`MIN_SENTENCES` to :data:`MAX_SENTENCES`. ``None``: in a digest, one for
+        each of the :data:`DIGEST_DOCUMENTS` newest documents; otherwise 3 to 5 depending on the material's
+        length. Fewer are returned when the material has fewer distinct sentences. In a digest, ``N``
+        sentences come from the ``N`` newest documents (extra ones shared out newest first when there are
+        fewer documents).
     max_sentences:
         Most sentences accepted (keyword only). Front ends keep the default, 10; the ROUGE benchmark raises
         it to match reference summaries longer than that.
@@ -856,8 +762,8 @@ def summarise(retriever: Retriever, document: str | None = None, topic: str | No
     TopicError
         ``topic`` is empty, too long, or only stop words or punctuation.
     NothingToSummariseError
-        The range holds no dated document, the document is outside the range, or no passage matches the
-        topic well enough (less than the retriever's ``min_coverage`` of the topic's idf mass).
+        The range holds no dated document, the document is outside the range, no passage holds a topic
+        word, or no document is about the topic (holds :data:`TOPIC_MIN_SHARE` of its distinct terms).
 
     Notes
     -----
@@ -869,61 +775,133 @@ def summarise(retriever: Retriever, document: str | None = None, topic: str | No
         raise SummaryLengthError(
             f"Ask for between {MIN_SENTENCES} and {max_sentences} sentences, not {sentences}."
         )
-    start_date, end_date = parse_date(since, "since"), parse_date(until, "until")
-    if start_date and end_date and start_date > end_date:
-        raise DateRangeError(f"since ({start_date}) is after until ({end_date}): no date can be in that range. "
-                             "Swap them?")
+    dates = DateRange.parse(since, until)
+    start_date, end_date = dates.since, dates.until
     topic_terms = _topic_terms(retriever, topic) if topic is not None else None
     chosen = resolve_document(retriever, document) if document is not None else None
-    ranged = start_date is not None or end_date is not None
-
-    def in_range(doc: Document) -> bool:
-        if not ranged:
-            return True
-        if doc.date is None:
-            return False
-        return (start_date is None or doc.date >= start_date) and (end_date is None or doc.date <= end_date)
+    ranged = dates.given
+    in_range = dates.holds
 
     if chosen is not None:
         docs = [retriever.documents.index(chosen)]
         undated = 0
         if not in_range(chosen):
             where = "undated" if chosen.date is None else f"dated {chosen.date}"
-            raise NothingToSummariseError(f"{_label(chosen)} is {where}, outside {_range_text(start_date, end_date)}.")
+            raise NothingToSummariseError(f"{label(chosen)} is {where}, outside {dates.text()}.")
     else:
         docs = [d for d, doc in enumerate(retriever.documents) if in_range(doc)]
         undated = sum(1 for doc in retriever.documents if doc.date is None) if ranged else 0
         if not docs:
-            raise NothingToSummariseError(_empty_range_message(retriever, start_date, end_date, undated))
+            raise NothingToSummariseError(dates.empty_message(retriever.documents, undated))
 
     scope = "topic" if topic is not None else "document" if chosen is not None else "collection"
     cache = _cache_for(retriever)
     if topic_terms is not None:
         assert topic is not None
         candidates = _topic_material(retriever, docs, topic, topic_terms, start_date, end_date, ranged, chosen)
+        count = sentences if sentences is not None else _default_count(len(candidates))
+        quoted = _best_sentences(retriever, candidates, count, topic_terms=topic_terms, standalone=True)
+    elif len(docs) > 1:
+        quoted = _digest(retriever, docs, sentences)
     else:
-        candidates = [c for d in docs for c in cache.candidates(retriever, d)]
+        candidates = cache.candidates(retriever, docs[0])
         if not candidates:
             raise NothingToSummariseError("There are no whole sentences to quote in "
-                                          + (_label(chosen) if chosen else "the documents") + ".")
-    count = sentences if sentences is not None else _default_count(len(candidates))
-    material_docs = len({c.doc for c in candidates})
+                                          + (label(chosen) if chosen else "the documents") + ".")
+        count = sentences if sentences is not None else _default_count(len(candidates))
+        quoted = _best_sentences(retriever, candidates, count)
+    quoted.sort(key=lambda q: (*_date_key(q.document), q.document.id, q.start))
+    in_scope = len(docs) if topic_terms is None else len({c.doc for c in candidates})
+    return Summary(quoted, scope, chosen, topic, start_date, end_date, undated, in_scope,
+                   time.perf_counter() - started)
+
+
+def _best_sentences(retriever: Retriever, candidates: list[_Candidate], count: int, *,
+                    topic_terms: Sequence[str] | None = None, standalone: bool = False,
+                    avoid: Sequence[frozenset[str]] = (), guide_terms: Sequence[str] | None = None,
+                    lead: bool = False) -> list[SummarySentence]:
+    """The ``count`` most central candidates (see the module docstring), best first.
+
+    Parameters
+    ----------
+    candidates:
+        Quotable sentences (of one document or several); more than :data:`MAX_GRAPH_SENTENCES` are
+        preselected first.
+    topic_terms:
+        Bias the ranking towards these terms and prefer sentences holding one.
+    standalone:
+        Prefer sentences that read on their own (:func:`stands_alone`): for quotes taken out of their
+        document's flow (digests, topics).
+    avoid:
+        Term sets (see :func:`_term_set`) of sentences already quoted elsewhere: near-duplicates of them are
+        not picked.
+    guide_terms, lead:
+        Bias the ranking towards sentences holding these terms (a document's title) and, with ``lead``,
+        towards its first sentences (see :func:`_scores`), without the topic's preference rule.
+    """
     if len(candidates) > MAX_GRAPH_SENTENCES:
         candidates = _preselect(retriever, candidates, MAX_GRAPH_SENTENCES)
     term_lists = [_terms(retriever, c) for c in candidates]
-    scores = _scores(term_lists, topic_terms)
+    scores = _scores(term_lists, guide_terms or topic_terms, [c.position for c in candidates] if lead else None)
     on_topic = None
     if topic_terms is not None:
         wanted = set(topic_terms)
         on_topic = [bool(wanted & retriever.sentences[c.doc].terms[c.index]) for c in candidates]
-    per_document = math.ceil(count / min(len({c.doc for c in candidates}), count))
-    picked = _pick(candidates, term_lists, scores, count, per_document, on_topic)
-    picked.sort(key=lambda i: (*_date_key(retriever.documents[candidates[i].doc]), candidates[i].doc,
-                               candidates[i].start))
-    quoted = [SummarySentence(retriever.documents[candidates[i].doc], candidates[i].start, candidates[i].end,
-                              float(scores[i])) for i in picked]
-    return Summary(quoted, scope, chosen, topic, start_date, end_date, undated, material_docs,
-                   time.perf_counter() - started)
+    alone = [c.alone for c in candidates] if standalone else None
+    per_document = math.ceil(count / max(1, min(len({c.doc for c in candidates}), count)))
+    picked = _pick(candidates, term_lists, scores, count, per_document, on_topic, alone, avoid)
+    return [SummarySentence(retriever.documents[candidates[i].doc], candidates[i].start, candidates[i].end,
+                            float(scores[i])) for i in picked]
+
+
+def _digest(retriever: Retriever, docs: list[int], sentences: int | None) -> list[SummarySentence]:
+    """A digest of several documents: what each of the newest says, in sentences that read on their own.
+
+    The documents are taken newest first (undated last, see :func:`~retrieval.catalog.newest_first`),
+    skipping those with nothing quotable. By default each of the :data:`DIGEST_DOCUMENTS` newest gets its
+    single most central sentence (centrality within the document itself, so the sentence says what that
+    document says rather than what the documents share). With ``sentences`` given, that many sentences:
+    one for each of the ``sentences`` newest documents, or, when there are fewer documents, the extra
+    sentences shared out newest first. A document never repeats (nearly) a sentence quoted from a newer
+    one.
+
+    Raises
+    ------
+    NothingToSummariseError
+        No document has a quotable sentence.
+    """
+    cache = _cache_for(retriever)
+    wanted = sentences if sentences is not None else DIGEST_DOCUMENTS
+    material: list[tuple[int, list[_Candidate]]] = []
+    for d in sorted(docs, key=lambda d: newest_first(retriever.documents[d])):
+        found = cache.candidates(retriever, d)  # only the documents read: cost independent of the collection
+        if found:
+            material.append((d, found))
+            if len(material) == wanted:
+                break
+    if not material:
+        raise NothingToSummariseError("There are no whole sentences to quote in the documents.")
+    count = sentences if sentences is not None else len(material)
+    quotas = [0] * len(material)
+    left = count
+    while left > 0:  # round robin, newest first, while some document has sentences left
+        before = left
+        for i, (_, found) in enumerate(material):
+            if left and quotas[i] < len(found):
+                quotas[i] += 1
+                left -= 1
+        if left == before:
+            break
+    quoted: list[SummarySentence] = []
+    seen: list[frozenset[str]] = []
+    for (_, found), quota in zip(material, quotas):
+        if quota:
+            title = retriever.analyzer(retriever.documents[found[0].doc].title)
+            picked = _best_sentences(retriever, found, quota, standalone=True, avoid=seen, guide_terms=title,
+                                     lead=True)
+            quoted += picked
+            seen += [_term_set(retriever.analyzer(s.text)) for s in picked]
+    return quoted
 
 
 def _date_key(document: Document) -> tuple[bool, int]:
@@ -931,33 +909,25 @@ def _date_key(document: Document) -> tuple[bool, int]:
     return (document.date is None, document.date.toordinal() if document.date else 0)
 
 
-def _range_text(since: dt.date | None, until: dt.date | None) -> str:
-    """A date range in a sentence ("No document is dated ..."): "A to B", "since A" or "until B".
+def _topic_documents(retriever: Retriever, terms: Sequence[str], passage_docs: npt.NDArray[np.int64],
+                     allowed: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
+    """Which documents are about a topic: per document (shape ``(documents,)``), whether it is allowed and
+    holds at least :data:`TOPIC_MIN_SHARE` of the topic's distinct terms, each term anywhere in it.
 
-    At least one end must be given.
+    Not the question no-answer share (:attr:`Retriever.min_coverage` of the idf mass in one excerpt): a
+    topic names what a summary is about, and a document about "China's response to the report" may hold
+    "China" and "report" all through it without the word "response". Distinct terms count alike (idf says
+    how rare a word is among passages, not whether the document is about it: in a one-document collection
+    the words it is about are in every passage and weigh least).
     """
-    if since and until:
-        return f"{since} to {until}"
-    if since:
-        return f"since {since}"
-    return f"until {until}"
-
-
-def _empty_range_message(retriever: Retriever, since: dt.date | None, until: dt.date | None, undated: int) -> str:
-    dates = sorted(d.date for d in retriever.documents if d.date is not None)
-    message = f"No document is dated {_range_text(since, until)}."
-    if dates and dates[0] == dates[-1]:
-        message += f" {'The only dated document is' if len(dates) == 1 else 'All dated documents are'} from {dates[0]}."
-    elif dates:
-        message += f" The dated documents run from {dates[0]} to {dates[-1]}."
-    if undated:
-        message += f" {_left_out(undated)}."
-    return message
-
-
-def _left_out(undated: int) -> str:
-    """``"1 undated document was left out"`` / ``"N undated documents were left out"``, no full stop."""
-    return f"{undated} undated document{'s were' if undated != 1 else ' was'} left out"
+    distinct = list(dict.fromkeys(terms))
+    held = np.zeros(len(retriever.documents), dtype=np.int64)
+    for term in distinct:
+        passages = np.flatnonzero(retriever.index.scores([term]) > 0)
+        holds = np.zeros(len(retriever.documents), dtype=bool)
+        holds[passage_docs[passages]] = True
+        held += holds
+    return allowed & (held >= TOPIC_MIN_SHARE * len(distinct))
 
 
 def _topic_terms(retriever: Retriever, topic: str) -> list[str]:
@@ -974,32 +944,32 @@ def _topic_terms(retriever: Retriever, topic: str) -> list[str]:
 
 def _topic_material(retriever: Retriever, docs: list[int], topic: str, terms: list[str], since: dt.date | None,
                     until: dt.date | None, ranged: bool, chosen: Document | None = None) -> list[_Candidate]:
-    """Candidate sentences of the passages that match the topic (see :func:`summarise`, ``topic``)."""
+    """Candidate sentences of the passages that match the topic (see :func:`summarise`, ``topic``).
+
+    The documents read are those *about* the topic: holding at least :data:`TOPIC_MIN_SHARE` of its
+    distinct terms anywhere in them (:func:`_topic_documents`). From those, the best passages by BM25 for
+    the topic: at most :data:`MAX_TOPIC_PASSAGES`, each scoring at least :data:`TOPIC_RELATIVE_SCORE` of the
+    best one.
+    """
     allowed = np.zeros(len(retriever.documents), dtype=bool)
     allowed[docs] = True
     passage_docs = np.fromiter((p.doc for p in retriever.passages), dtype=np.int64, count=len(retriever.passages))
     scores = retriever.index.scores(terms)
     scores[~allowed[passage_docs]] = 0.0
-    hits = np.flatnonzero(scores > 0)
-    where = f" {_range_text(since, until)}" if ranged else ""
-    scope = f"Nothing in {_label(chosen)}" if chosen is not None else f"Nothing in the documents{where}"
-    if hits.size == 0:
+    where = f" {DateRange(since, until).text()}" if ranged else ""
+    scope = f"Nothing in {label(chosen)}" if chosen is not None else f"Nothing in the documents{where}"
+    if not scores.any():
         raise NothingToSummariseError(f"{scope} mentions {topic.strip()!r}.")
-    hits = hits[np.argsort(-scores[hits], kind="stable")][:MAX_TOPIC_PASSAGES]
-    best = scores[hits[0]]
-    hits = hits[scores[hits] >= TOPIC_RELATIVE_SCORE * best]
-    # The best passage must hold enough of the topic (same rule as Retriever.ask's no-answer threshold).
-    idf = retriever.question_weights(topic)
-    total = sum(idf.values())
-    coverage = max(
-        sum(v for t, v in idf.items() if any(t in retriever.sentences[p.doc].terms[i]
-                                              for i in range(p.first, p.last + 1))) / total
-        for p in (retriever.passages[h] for h in hits.tolist())
-    )
-    if coverage < retriever.min_coverage:
-        closest = retriever.documents[retriever.passages[int(hits[0])].doc]
-        closer = "" if chosen is not None else f"; the closest document is {_label(closest)}"
+    about = _topic_documents(retriever, terms, passage_docs, allowed)
+    if not about.any():
+        best = int(np.argmax(scores))  # the first of equal bests: deterministic
+        closest = retriever.documents[int(passage_docs[best])]
+        closer = "" if chosen is not None else f"; the closest document is {label(closest)}"
         raise NothingToSummariseError(f"{scope} is about {topic.strip()!r}{closer}.")
+    scores[~about[passage_docs]] = 0.0
+    hits = np.flatnonzero(scores > 0)
+    hits = hits[np.argsort(-scores[hits], kind="stable")][:MAX_TOPIC_PASSAGES]
+    hits = hits[scores[hits] >= TOPIC_RELATIVE_SCORE * scores[hits[0]]]
     wanted: dict[int, set[int]] = {}
     for h in hits.tolist():
         p = retriever.passages[h]

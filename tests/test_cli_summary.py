@@ -88,8 +88,8 @@ def test_topic_summary_in_text(folder: Path) -> None:
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--sentences", "0"], "argument --sentences: must be between 1 and 10, got 0"),
-    (["--sentences", "50"], "argument --sentences: must be between 1 and 10, got 50"),
+    (["--sentences", "0"], "argument --sentences: must be between 1 and 20, got 0"),
+    (["--sentences", "50"], "argument --sentences: must be between 1 and 20, got 50"),
     (["--sentences", "many"], "argument --sentences: must be a whole number"),
     (["--since", "2023-02-30"], "error: since 2023-02-30 is not a real date"),
     (["--until", "last week"], "error: until 'last week' is not a date: write it as YYYY-MM-DD"),
@@ -151,3 +151,21 @@ def test_python_dash_m_bot_summary_runs(folder: Path) -> None:
                              "--document", "storm"], capture_output=True, text=True, cwd=ROOT, env=env, timeout=60, check=False)
     assert result.returncode == 0, result.stderr
     assert {s["document"] for s in json.loads(result.stdout)["sentences"]} == {"storm.txt"}
+
+
+def test_a_ranged_digest_counts_the_documents_it_quotes(tmp_path: Path) -> None:
+    for day in (1, 2, 3):
+        (tmp_path / f"note-{day}.txt").write_text(
+            f"date 2023-03-0{day} Note {day}\n\nThe committee met on day {day} to plan the river report. "
+            f"It agreed on chapter {day} of the report. The members of the committee read chapter {day} aloud.",
+            encoding="utf-8")
+    (tmp_path / "old.txt").write_text("date 2022-01-01 Old\n\nThe committee was founded in January.",
+                                      encoding="utf-8")
+    code, out, _ = run("summary", "--seeds", str(tmp_path), "--since", "2023-01-01")
+    assert code == 0
+    assert out.startswith("Digest of 3 documents (3 sentences, oldest first, since 2023-01-01):")
+    assert [line.split(" · ")[-1] for line in out.splitlines() if line.startswith("2023-")] == [
+        "note-1.txt", "note-2.txt", "note-3.txt"]
+    code, out, _ = run("summary", "--seeds", str(tmp_path), "--since", "2023-01-01", "--sentences", "2")
+    assert out.startswith("Digest of the 2 newest of 3 documents (2 sentences, oldest first, since 2023-01-01):")
+    assert "note-1.txt" not in out and "note-3.txt" in out

@@ -38,7 +38,7 @@ async def test_summary_and_sources_are_registered_with_described_options(discord
     assert options["document"]["description"].startswith("One document to summarise")
     assert options["since"]["description"] == "Only documents dated on or after this day, as YYYY-MM-DD"
     assert (options["sentences"]["type"], options["sentences"]["min_value"], options["sentences"]["max_value"]) == (
-        4, 1, 10)
+        4, 1, 20)
     assert options["topic"]["max_length"] == 300
     assert command(discord_bot, "sources")["description"].startswith("List every document I quote from")
 
@@ -82,8 +82,8 @@ async def test_summary_of_a_topic_and_a_date_range(discord_bot: BotHarness) -> N
     ({"since": "2023-01-01", "until": "2022-01-01"}, "since (2023-01-01) is after until (2022-01-01)"),
     ({"document": "garden nots"}, ("No document is called 'garden nots'. Did you mean “Garden notes” "
                                    "(notes/garden.md)? Use /sources to see them all.")),
-    ({"sentences": 0}, "Ask for between 1 and 10 sentences, not 0."),
-    ({"sentences": 50}, "Ask for between 1 and 10 sentences, not 50."),
+    ({"sentences": 0}, "Ask for between 1 and 20 sentences, not 0."),
+    ({"sentences": 50}, "Ask for between 1 and 20 sentences, not 50."),
     ({"topic": "the and of"}, "That topic only has very common words"),
 ])
 async def test_mistakes_get_a_clear_ephemeral_reply(discord_bot: BotHarness, options: dict[str, Any],

@@ -1,4 +1,4 @@
-"""Summaries and sources in the retrieval core: what a reader of ``/summary`` and ``/sources`` would notice."""
+"""Summaries in the retrieval core: what a reader of ``/summary`` would notice."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ import pytest
 
 import retrieval.summary as summary_module
 from retrieval import Retriever, parse_document
+from retrieval.catalog import document_choices
 from retrieval.errors import (
     DateRangeError,
     NothingToSummariseError,
@@ -23,15 +24,7 @@ from retrieval.errors import (
     UnknownDocumentError,
 )
 from retrieval.index import BM25Index
-from retrieval.summary import (
-    Summary,
-    document_choices,
-    is_heading,
-    parse_date,
-    resolve_document,
-    sources,
-    summarise,
-)
+from retrieval.summary import Summary, is_heading, summarise
 
 HARBOUR = """date 2021-03-01
 # Harbour expansion
@@ -256,9 +249,9 @@ def test_topic_within_one_document(retriever: Retriever) -> None:
 # ------------------------------------------------------------------------------------------- bad input
 
 
-@pytest.mark.parametrize("count", [0, 50, -1, True])
+@pytest.mark.parametrize("count", [0, 50, 21, -1, True])
 def test_sentence_count_out_of_range(retriever: Retriever, count: int) -> None:
-    with pytest.raises(SummaryLengthError, match="between 1 and 10"):
+    with pytest.raises(SummaryLengthError, match="between 1 and 20"):
         summarise(retriever, sentences=count)
 
 
@@ -279,12 +272,6 @@ def test_impossible_or_malformed_dates(retriever: Retriever, value: str, message
 def test_since_after_until(retriever: Retriever) -> None:
     with pytest.raises(DateRangeError, match=r"since \(2023-01-01\) is after until \(2022-01-01\)"):
         summarise(retriever, since="2023-01-01", until="2022-01-01")
-
-
-def test_parse_date_accepts_blank_and_dates() -> None:
-    assert parse_date(None) is None and parse_date("  ") is None
-    assert parse_date(" 2022-09-02 ") == dt.date(2022, 9, 2)
-    assert parse_date(dt.datetime(2022, 9, 2, 10, 0)) == dt.date(2022, 9, 2)
 
 
 def test_range_that_matches_nothing_says_what_exists(retriever: Retriever) -> None:
@@ -329,75 +316,12 @@ def test_unknown_document_suggests_closest_names(retriever: Retriever) -> None:
     assert isinstance(nothing_close.value, SummaryError) and isinstance(nothing_close.value, ValueError)
 
 
-def test_documents_are_found_by_id_file_name_stem_title_or_unique_part(retriever: Retriever) -> None:
-    for name in ("notes/garden.txt", "garden.txt", "GARDEN", "Garden notes", "  garden   NOTES ", "garden no"):
-        assert resolve_document(retriever, name).id == "notes/garden.txt"
-    with pytest.raises(UnknownDocumentError, match="2 documents match 'fe'") as caught:
-        resolve_document(retriever, "fe")  # ferry.txt and festival.txt
-    assert sorted(caught.value.suggestions) == ["ferry.txt", "festival.txt"]
-    with pytest.raises(UnknownDocumentError, match="empty"):
-        resolve_document(retriever, " ")
-
-
-def test_a_path_with_the_seeds_folder_in_front_finds_the_document(retriever: Retriever) -> None:
-    """What shell tab completion writes: ``seeds/notes/garden.txt``, or a Windows path."""
-    assert resolve_document(retriever, "seeds/notes/garden.txt").id == "notes/garden.txt"
-    assert resolve_document(retriever, "C:\\docs\\seeds\\ferry.txt").id == "ferry.txt"
-    nested = make_retriever({"x.txt": "Top level notes.", "a/x.txt": "Nested notes."})
-    assert resolve_document(nested, "seeds/a/x.txt").id == "a/x.txt"
-    assert resolve_document(nested, "seeds/x.txt").id == "x.txt"
-
-
-def test_titles_match_without_their_markdown_accents_or_punctuation() -> None:
-    other = make_retriever({"minutes.md": "---\ntitle: Team **meeting** minutes\n---\nWe met.",
-                            "Mes notes é.txt": "Notes about the café."})
-    assert resolve_document(other, "Team meeting minutes").id == "minutes.md"
-    assert resolve_document(other, "mes notes e").id == "Mes notes é.txt"
-
-
 def test_a_topic_missing_from_the_chosen_document_names_that_document(retriever: Retriever) -> None:
     with pytest.raises(NothingToSummariseError, match="Nothing in “Garden notes” .* mentions 'ferry'"):
         summarise(retriever, document="notes/garden.txt", topic="ferry")
 
 
-# ---------------------------------------------------------------------------------- autocomplete, sources
-
-
-def many_documents(n: int) -> Retriever:
-    return make_retriever({f"report-{i:02d}.txt": f"date 2020-01-{i % 28 + 1:02d} Report {i} on the water "
-                           f"supply. The reservoir level was {i} metres." for i in range(n)})
-
-
-def test_autocomplete_filters_by_typed_text_prefix_first(retriever: Retriever) -> None:
-    assert [d.id for d in document_choices(retriever, "fe")] == ["ferry.txt", "festival.txt"]
-    assert [d.id for d in document_choices(retriever, "FESTIVAL")] == ["festival.txt"]
-    assert [d.id for d in document_choices(retriever, "notes")] == ["notes/garden.txt"]
-    assert [d.id for d in document_choices(retriever, "timetable")] == ["ferry.txt"]  # inside the title
-    assert [d.id for d in document_choices(retriever, "ferr timetabel")] == ["ferry.txt"]  # typo: closest
-    assert document_choices(retriever, "qqqqqq") == []
-
-
-def test_autocomplete_has_at_most_25_choices_newest_first() -> None:
-    retriever = many_documents(40)
-    empty = document_choices(retriever, "")
-    assert len(empty) == 25
-    dates = [d.date for d in empty]
-    assert dates == sorted(dates, reverse=True)
-    assert len(document_choices(retriever, "report")) == 25
-    assert [d.id for d in document_choices(retriever, "report-3")] == (  # "Report 3 on ..." and report-3x.txt
-        ["report-03.txt"] + [f"report-{i}.txt" for i in range(30, 40)])
-    assert len(document_choices(retriever, "report", limit=5)) == 5
-
-
-def test_sources_newest_first_undated_last_with_passage_counts(retriever: Retriever) -> None:
-    listed = sources(retriever)
-    assert [s.document.id for s in listed] == ["festival.txt", "ferry.txt", "harbour.md", "notes/garden.txt"]
-    for source in listed:
-        doc = retriever.documents.index(source.document)
-        assert source.passages == sum(p.doc == doc for p in retriever.passages) >= 1
-    assert listed[-1].to_dict() == {"document": "notes/garden.txt", "title": "Garden notes", "date": None,
-                                    "passages": listed[-1].passages}
-    assert listed[0].to_dict()["date"] == "2023-08-20"
+# ------------------------------------------------------------------------------------------ JSON
 
 
 def test_summary_json_shape(retriever: Retriever) -> None:
@@ -447,8 +371,12 @@ def test_large_material_is_capped_and_fast(monkeypatch: pytest.MonkeyPatch) -> N
     graph_sizes: list[int] = []
     real = summary_module._similarity
     monkeypatch.setattr(summary_module, "_similarity", lambda t: graph_sizes.append(len(t)) or real(t))
-    capped = summarise(retriever, sentences=5)
+    capped = summarise(retriever, topic="harbour ferry storm tide", sentences=5)
     assert graph_sizes == [50] and len(capped.sentences) == 5
+    long_one = make_retriever({"log.txt": "date 2020-01-01 " + varied_sentences(400, seed=7)})
+    graph_sizes.clear()
+    assert len(summarise(long_one, sentences=5).sentences) == 5
+    assert graph_sizes == [50], "one long document fills the graph (not a per-document share of it)"
 
 
 def test_concurrent_calls_on_a_fresh_retriever_match_single_threaded(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -489,3 +417,132 @@ def test_concurrent_calls_on_a_fresh_retriever_match_single_threaded(monkeypatch
         with ThreadPoolExecutor(max_workers=len(calls)) as pool:
             results = list(pool.map(run, calls))
         assert results == expected
+
+
+# -------------------------------------------------------------------------------------- topic relevance
+
+REPORT_NEWS = """date 2022-09-02 UN report on the northern province
+
+The United Nations published a report on Wednesday about the detention camps in the northern province of China.
+China rejected the report and said the UN office had ignored the progress made by every group in the province.
+The report was labelled fabricated by officials in Beijing, who called it a smear campaign against China.
+Diplomats from China told the council that the report relied on rumours spread by groups abroad.
+
+China's mission in Geneva answered the report with a long letter that called the whole assessment lies.
+The letter from China said the report distorted the laws of the country and smeared its people.
+Human rights groups said the report confirmed what former detainees had described to them for many years.
+Several governments asked China to act on the report and to let independent observers visit the camps.
+
+The report asks China to release everyone held without charge in the province and to review its laws.
+Officials in China said they would not accept any of the findings and would not cooperate with the office.
+The high commissioner said the report was published after long delays and after a visit to China in May.
+Critics of the office said the report came too late, while China said it should never have been written.
+
+The foreign ministry of China repeated that the report was a political tool used by Western countries.
+Newspapers in China did not mention the report, while foreign papers quoted it on their front pages.
+The report recommends that businesses check whether their supply chains depend on forced labour in China.
+Campaigners said the report must now lead to action, even though China has rejected every conclusion.
+"""
+
+
+def test_a_topic_is_about_a_document_that_holds_most_of_its_words() -> None:
+    """A topic's everyday word missing from the text ("response") must not decline a summary of an article
+    that is all about the rest of the topic (the question no-answer share would)."""
+    retriever = make_retriever({"news.txt": REPORT_NEWS})
+    summary = summarise(retriever, topic="China's response to the report", sentences=3)
+    assert summary.scope == "topic" and len(summary.sentences) == 3
+    assert all("China" in s.text and "report" in s.text for s in summary.sentences)
+
+
+# ------------------------------------------------------------------------------------ digest quality
+
+COMMUNITY = {
+    "rules.md": "date 2024-01-10\n# Server rules\n\nThis page lists the rules of the server for the new year. "
+                "The moderators updated the server rules for the new year. "
+                "They apply in every channel and in every thread of the server. They will get two weeks of "
+                "warning before a rule of the server changes. This replaces the old list of server rules.",
+    "meetup.md": "date 2024-03-02\n# Spring meetup\n\nThe spring meetup of the community takes place in Lisbon "
+                 "on 26 April. It starts at two in the afternoon at the Lisbon venue. Its venue in Lisbon has a "
+                 "lift and a garden for the meetup. Tickets for the meetup are free for members.",
+    "release.md": "date 2024-05-20 Release 2.1\n\nRelease 2.1 adds face grouping and faster search to the "
+                  "server. It also fixes the importer of the release. These changes of the release need a "
+                  "database migration. Upgrade the server with the usual command.",
+    "call.md": "date 2024-06-05 Community call notes\n\nChair: Maren Okafor of the release team. The June community call chose a new release manager for "
+               "the server. She starts with the release of version 2.2 of the server. Chair: Maren. Notes: Hana.",
+    "security.md": "date 2024-07-01 Security release 2.1.1\n\nThis is a security release for every server. "
+                   "Version 2.1.1 fixes a flaw in share links that "
+                   "let strangers guess them. This flaw affects every server that runs a 2.x release. It should "
+                   "be installed on every server as soon as possible. Links made before the fix must be made "
+                   "again.",
+    "tips.txt": "Self-hosting tips\n\nKeep a backup of the server database outside the server. It saves hours of "
+                "work when a disk of the server fails.",
+}
+LEANING = ("they ", "it ", "its ", "this ", "these ", "she ", "he ", "chair:", "notes:")
+
+
+def test_a_small_collections_digest_says_what_each_document_says() -> None:
+    retriever = make_retriever(COMMUNITY)
+    summary = summarise(retriever)
+    quoted = {document.id for document, _ in summary.groups()}
+    assert quoted == set(COMMUNITY), "every document of a small collection gets a sentence"
+    assert "security.md" in quoted, "the newest document is never dropped"
+    for sentence in summary.sentences:
+        assert not sentence.text.lower().startswith(LEANING), f"leans on what came before: {sentence.text!r}"
+    assert summary.digest_heading() == "Digest of 6 documents"
+    assert all(s.document.date is not None for s in summary.sentences[:-1])  # dated, the undated tips last
+
+
+def test_a_shorter_digest_keeps_the_newest_documents_and_counts_what_it_quotes() -> None:
+    retriever = make_retriever(COMMUNITY)
+    summary = summarise(retriever, since="2024-05-01", sentences=2)
+    assert [d.id for d, _ in summary.groups()] == ["call.md", "security.md"]
+    assert summary.digest_heading() == "Digest of the 2 newest of 3 documents"
+    whole = summarise(retriever, since="2024-05-01")
+    assert whole.digest_heading() == "Digest of 3 documents" and whole.quoted_documents == 3
+
+
+@pytest.mark.parametrize("sentence, alone", [
+    ("They will get two weeks of warning.", False),
+    ("This replaces the old list.", False),
+    ("However, the call moved to Tuesday.", False),
+    ("Since then we have released 2.0.1 and 2.0.2.", False),
+    ("Reach them in #meetup-lisbon.", False),
+    ("Chair: Maren.", False),
+    ("The main changes are:", False),
+    ("Is Larkspur free?", False),
+    ("previously-announced offer to purchase 664,400 common shares.", False),
+    ("v2.1 is a quieter release after the big 2.0.", True),
+    ("“It was a long call,” said Maren.", False),
+    ("The moderators updated the server rules.", True),
+    ("Version 2.1.1 fixes a flaw in share links.", True),
+    ("Italy hosts the next meetup.", True),
+    ("Thessaloniki has a new venue: the old port.", True),
+])
+def test_stands_alone(sentence: str, alone: bool) -> None:
+    assert summary_module.stands_alone(sentence) is alone
+
+
+def test_quotes_leave_out_heading_lines_and_bold_lead_ins() -> None:
+    text = ("date 2025-01-14 Community call\n\n## 1. Release management\n\nTobias steps back as release manager "
+            "after the next patch release of the server.\n\n## 2. Features\n\n- **Sharing.** Share an album with "
+            "other users of the server, or with anyone through a link.\n\n**Is the server free to run?**\n"
+            "Donations pay for the server that runs the demo of the project.\n")
+    retriever = make_retriever({"call.md": text})
+    quoted = [s.text for s in summarise(retriever, sentences=10).sentences]
+    assert quoted == ["Tobias steps back as release manager after the next patch release of the server.",
+                      "Share an album with other users of the server, or with anyone through a link.",
+                      "Donations pay for the server that runs the demo of the project."]
+
+
+def test_a_digest_reads_only_the_documents_it_quotes(monkeypatch: pytest.MonkeyPatch) -> None:
+    documents = {f"day-{i:03d}.txt": f"date 2020-{i % 12 + 1:02d}-{i % 28 + 1:02d} " + varied_sentences(4, seed=i)
+                 for i in range(120)}
+    retriever = make_retriever(documents)
+    read: set[int] = set()
+    real = summary_module._Cache.candidates
+    monkeypatch.setattr(summary_module._Cache, "candidates",
+                        lambda self, r, doc: read.add(doc) or real(self, r, doc))
+    summary = summarise(retriever)
+    assert summary.quoted_documents == summary_module.DIGEST_DOCUMENTS == len(read)
+    newest = sorted((d.date, d.id) for d in retriever.documents)[-1]
+    assert (summary.sentences[-1].document.date, summary.sentences[-1].document.id) == newest

@@ -17,7 +17,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from retrieval.summary import sources
+from retrieval.catalog import sources
 
 from ..formatting import SEND_OPTIONS
 from ..summary_format import render_source_pages

@@ -25,15 +25,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from retrieval.catalog import document_choices
 from retrieval.errors import NothingToSummariseError
-from retrieval.summary import (
-    MAX_SENTENCES,
-    MAX_TOPIC_CHARS,
-    MIN_SENTENCES,
-    Summary,
-    document_choices,
-    summarise,
-)
+from retrieval.summary import MAX_SENTENCES, MAX_TOPIC_CHARS, MIN_SENTENCES, Summary, summarise
 
 from ..summary_format import MAX_CHOICE_NAME, choice_name, render_nothing_found, render_summary
 from ._respond import result_or_defer, send_contents
@@ -80,7 +74,7 @@ class Summaries(commands.Cog):
         until
             Only documents dated on or before this day, as YYYY-MM-DD
         sentences
-            How many sentences, 1 to 10 (default: 3 to 5, by length)
+            How many sentences, 1 to 20 (default: one per recent document, or 3 to 5 from one)
         """
         try:
             result = await result_or_defer(interaction, self._summarise(

@@ -1,6 +1,7 @@
 """The retrieval core: documents, passages, analyzer, BM25 index, excerpts, summaries. No Discord imports here."""
 
 from .analyzer import ENGLISH_STOP_WORDS, Analyzer
+from .dates import DateHeader, DateReading, read_date, read_date_header
 from .documents import Document, LoadResult, load_documents, parse_document
 from .errors import (
     CorpusError,
@@ -37,7 +38,9 @@ __all__ = [
     "BM25Index",
     "CorpusError",
     "DEFAULT_TOP_K",
+    "DateHeader",
     "DateRangeError",
+    "DateReading",
     "Document",
     "ENGLISH_STOP_WORDS",
     "Excerpt",
@@ -65,6 +68,8 @@ __all__ = [
     "load_documents",
     "make_passages",
     "parse_document",
+    "read_date",
+    "read_date_header",
     "resolve_document",
     "sources",
     "split_sentences",

@@ -47,7 +47,8 @@ def test_ask_json_shape_and_exact_slices(folder: Path) -> None:
     assert set(data) == {"question", "answered", "excerpts"}
     assert data["answered"] is True
     excerpt = data["excerpts"][0]
-    assert set(excerpt) == {"text", "document", "title", "date", "score", "start", "end"}
+    assert set(excerpt) == {"text", "document", "title", "date", "page", "score", "start", "end"}
+    assert excerpt["page"] is None  # pages are for PDFs
     assert excerpt["document"] == "notes/office.md"
     assert excerpt["title"] == "Office"
     assert excerpt["date"] is None

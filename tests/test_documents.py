@@ -81,7 +81,7 @@ def test_folder_loads_recursively_in_stable_order_with_relative_ids(tmp_path: Pa
     write(tmp_path, "b.txt", "date 2021-01-01 Second.")
     write(tmp_path, "notes/faq.md", "# FAQ\n\nAnswers.")
     write(tmp_path, "a.md", "First.")
-    write(tmp_path, "ignored.pdf", "not a document")
+    write(tmp_path, "ignored.xlsx", "not a document")
     write(tmp_path, ".hidden/secret.txt", "hidden")
     result = load_documents(tmp_path)
     assert [d.id for d in result.documents] == ["a.md", "b.txt", "notes/faq.md"]
@@ -156,7 +156,10 @@ def test_impossible_front_matter_date_keeps_the_title_and_hides_the_block() -> N
 def test_front_matter_needs_a_mapping_and_is_only_read_in_markdown() -> None:
     rule = "---\nIntro.\n---\nRest of the notes."
     assert parse_document("notes.md", rule).body == rule  # a horizontal rule, not metadata
-    assert parse_document("notes.txt", "---\ntitle: X\n---\nBody.").body.startswith("---")
+    warnings: list[str] = []
+    text_file = parse_document("notes.txt", "---\ntitle: X\n---\nBody.", warnings)
+    assert (text_file.body, text_file.title) == ("Body.", "Body.")  # hidden, not read, never a title
+    assert len(warnings) == 1 and "notes.txt" in warnings[0] and ".md" in warnings[0]
 
 
 def test_front_matter_body_offset_is_exact_when_the_body_repeats_the_title() -> None:

@@ -28,7 +28,7 @@ from retrieval.errors import (
 from retrieval.retriever import DEFAULT_TOP_K, MAX_TOP_K
 from retrieval.summary import MAX_SENTENCES, MIN_SENTENCES, Source, Summary, sources, summarise
 
-from .formatting import NOT_FOUND
+from .formatting import NOT_FOUND, page_label
 from .settings import Settings
 
 __all__ = [
@@ -132,6 +132,8 @@ def format_answer_text(answer: Answer) -> str:
     for number, excerpt in enumerate(answer.excerpts, 1):
         document = excerpt.document
         source = f"  — {document.title} · {document.date_label} · {document.id}"
+        if excerpt.page is not None:
+            source += f" · {page_label([excerpt.page])}"
         blocks.append(f"{number}.\n{_quote(excerpt.text)}\n{source}")
     return "\n\n".join(blocks)
 
@@ -230,6 +232,9 @@ def format_summary_text(summary: Summary) -> str:
     blocks = [heading + "):"]
     for document, quoted in summary.groups():
         lines = [f"{document.date_label} · {document.title} · {document.id}"]
+        pages = page_label(s.page for s in quoted)
+        if pages:
+            lines[0] += f" · {pages}"
         lines.append("\n  >\n".join(_quote(s.text) for s in quoted))
         blocks.append("\n".join(lines))
     note = summary.left_out_note()

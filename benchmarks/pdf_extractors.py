@@ -233,7 +233,7 @@ def _norm(word: str) -> str:
     return word.strip(".,;:").lower()
 
 
-def quality(generated: Generated, pages: list[str]) -> dict[str, float]:
+def quality(generated: Generated, pages: list[str]) -> dict[str, float | None]:
     """Word order, words kept, split words and headers found of one extraction (see module docstring)."""
     running = _running(pages)
     body_lines = [line for text in pages for line in text.splitlines()
@@ -251,7 +251,7 @@ def quality(generated: Generated, pages: list[str]) -> dict[str, float]:
     raw = " ".join(pages)
     split = sum(1 for head, tail in generated.breaks
                 if re.search(re.escape(head[:-1]) + r"[-\u00ad\ufffe\x02]?\s+" + re.escape(tail), raw))
-    headers = 1.0
+    headers: float | None = None  # no running header in this PDF
     left = sum(1 for text in pages for line in text.splitlines()
                if generated.header and line.strip() == generated.header or re.fullmatch(r"Page \d+ of \d+", line.strip()))
     if generated.header:

@@ -1,8 +1,8 @@
 """PDF files, read with pypdfium2 (Google's PDFium), page by page.
 
 pypdfium2 was measured against pypdf and pdfminer.six on generated manuals, two-column journal pages and
-reports (``python -m benchmarks.pdf_extractors``; figures in ``benchmarks/README.md``): it is 3 to 25 times
-faster than pypdf and 30 to 100 times faster than pdfminer.six, keeps columns in reading order, and joins
+reports (``python -m benchmarks.pdf_extractors``; figures in ``benchmarks/README.md``): it is 3 to 10 times
+faster than pypdf and 30 to 65 times faster than pdfminer.six, keeps columns in reading order, and joins
 words hyphenated at line ends itself (PDFium marks such a hyphen with ``U+0002``, dropped here).
 
 The document's text is the pages' text, lines joined with ``\\n`` and pages with a blank line;

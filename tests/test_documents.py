@@ -287,6 +287,7 @@ def test_a_linked_folder_is_followed_once_and_a_loop_is_not(tmp_path: Path) -> N
 @pytest.mark.parametrize(
     ("name", "text"),
     [("unclosed.md", "---\ntitle: Garden notes\ndate: 2022-09-02\n\nThe roses need water."),
+     ("unclosed-no-gap.md", "---\ntitle: Garden notes\nThe roses need water."),
      ("list.md", "---\n- garden\n- roses\n---\nThe roses need water."),
      ("front.txt", "---\ntitle: Garden notes\n---\nThe roses need water."),
      ("invalid.md", "---\ntitle: [Garden notes\n---\nThe roses need water.")],

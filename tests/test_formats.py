@@ -226,6 +226,11 @@ def test_sources_and_summaries_treat_every_format_alike(tmp_path: Path) -> None:
     sentences = json.loads(out)["sentences"]
     assert sentences and all(s["page"] in {1, 2, 3, 4} for s in sentences)
     assert all("Harbour Authority Handbook" not in s["text"] for s in sentences)
+    from bot.summary_format import render_summary
+    from retrieval import summarise
+
+    summary = summarise(Retriever.from_folder(tmp_path), document="handbook.pdf")
+    assert "`handbook.pdf` · p" in "\n".join(render_summary(summary))  # Discord names the pages too
 
 
 def test_files_of_other_types_are_skipped_with_one_debug_line(tmp_path: Path,

@@ -132,21 +132,23 @@ class _StringYAMLHandler(frontmatter.YAMLHandler):  # type: ignore[misc]
 
 
 def _unclosed_block_end(text: str, start: int) -> int | None:
-    """End of ``key: value`` lines right after an opening ``---`` line at ``start`` (no closing line)."""
+    """End of the ``key: value`` lines right after an opening ``---`` line that is never closed.
+
+    The block starts with a ``key: value`` line and runs to a blank line or to the first line that is
+    neither ``key: value`` nor an indented or ``- `` continuation; ``None`` when the first line is not
+    ``key: value`` (a horizontal rule followed by prose).
+    """
     cursor = start
-    keys = 0
     while cursor < len(text):
         line_end = text.find("\n", cursor)
         line_end = len(text) if line_end < 0 else line_end + 1
         line = text[cursor:line_end]
         if not line.strip():
             break
-        if _KEY_LINE.match(line):
-            keys += 1
-        elif not line.startswith((" ", "\t", "- ")):  # not a continuation or a YAML list item
-            return None
+        if not _KEY_LINE.match(line) and (cursor == start or not line.startswith((" ", "\t", "- "))):
+            break
         cursor = line_end
-    return cursor if keys else None
+    return cursor if cursor > start else None
 
 
 def _front_matter(text: str, body_start: int, name: str, markdown: bool,

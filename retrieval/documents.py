@@ -23,7 +23,8 @@ from pathlib import Path
 from .document import Document, warn
 from .errors import NoDocumentsError, SeedsFolderNotFound
 from .formats import docx, html, pdf
-from .formats.text import decode, parse_text
+from .formats.encoding import decode
+from .formats.text import parse_text
 
 __all__ = ["Document", "LoadResult", "load_documents", "parse_document", "read_document", "document_files",
            "DOCUMENT_SUFFIXES"]

@@ -20,7 +20,7 @@ from dataclasses import replace
 
 from ..dates import read_date_header
 from ..document import Document, warn
-from .text import _date_warning, finish
+from .text import date_warning, finish
 
 __all__ = ["read_docx", "TEMPLATE_CREATED"]
 
@@ -91,7 +91,7 @@ def read_docx(raw: bytes, doc_id: str, warnings: list[str]) -> Document | None:
     header = read_date_header(text)
     if header is not None:
         body_start, date = header.end, header.reading.date
-        _date_warning(header.reading, doc_id, "date line", header.value, warnings)
+        date_warning(header.reading, doc_id, "date line", header.value, warnings)
     finished = finish(doc_id, text, body_start, warnings, title=title, date=date, encoding="docx",
                       name_date=header is None)
     created = properties.created

@@ -1,4 +1,7 @@
-"""Plain text and Markdown files (``.txt``, ``.md``, ``.markdown``): decoding, date header, front matter, code.
+"""Plain text and Markdown files (``.txt``, ``.md``, ``.markdown``): date header, front matter, code, title.
+
+(Decoding the bytes is :mod:`retrieval.formats.encoding`'s.) ``finish`` is shared by every format: it finds
+the title and the code blocks of any extracted text.
 
 The document's text is the file's whole decoded text; what may be quoted starts at ``body_start``:
 
@@ -18,15 +21,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 
-import charset_normalizer
-import frontmatter
 import yaml
+from frontmatter.default_handlers import YAMLHandler
 
 from ..dates import HOW_TO_WRITE, DateReading, read_date, read_date_header
 from ..document import Document, warn
 
-__all__ = ["decode", "parse_text", "finish", "code_blocks", "MARKDOWN_SUFFIXES"]
+__all__ = ["parse_text", "finish", "code_blocks", "date_warning", "shorten", "MARKDOWN_SUFFIXES"]
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 
@@ -35,60 +38,10 @@ _HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
 _RULE_LINE = re.compile(r"-{3,}[ \t]*(?:\r?\n|\Z)")
 _KEY_LINE = re.compile(r"[ \t]*[\w][\w \t.-]*:(?:[ \t]|$)")
 _TITLE_CHARS = 80
-#: Bytes that charset-normalizer looks at to tell text from binary.
-_SNIFF_BYTES = 64 * 1024
 
 
-def decode(raw: bytes, name: str, warnings: list[str]) -> tuple[str, str] | None:
-    """Decode a text file's bytes; ``None`` (with a warning) for a binary file.
-
-    A byte-order mark decides first (UTF-8, UTF-16, UTF-32). Else valid UTF-8 is UTF-8. Else the bytes go
-    to charset-normalizer: when it finds no encoding that gives readable text (random bytes, an image),
-    the file is binary; when it finds UTF-16 or UTF-32 (NUL bytes every other byte, no byte-order mark),
-    that is used. Any other non-UTF-8 text is decoded as Windows-1252 (Latin-1 for its five unassigned
-    bytes), with a warning: it is by far the most common legacy encoding of English text, and the
-    statistical guess is often wrong on short notes (charset-normalizer reads "Le café était fermé" as
-    Mac Central European).
-
-    Returns
-    -------
-    tuple[str, str] or None
-        The text (byte-order mark removed) and the encoding's name.
-    """
-    for bom, encoding in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe\x00\x00", "utf-32"),
-                          (b"\x00\x00\xfe\xff", "utf-32"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
-        if raw.startswith(bom):
-            try:
-                return raw.decode(encoding), encoding.removesuffix("-sig")
-            except UnicodeDecodeError:
-                break
-    if b"\x00" not in raw[:8192]:
-        try:
-            return raw.decode("utf-8"), "utf-8"
-        except UnicodeDecodeError:
-            pass
-    best = charset_normalizer.from_bytes(raw[:_SNIFF_BYTES]).best()
-    if best is None:
-        warn(warnings, "Skipped %s: it looks like a binary file, not text.", name)
-        return None
-    guessed = best.encoding.replace("_", "-")
-    if guessed.startswith(("utf-16", "utf-32")):
-        try:
-            return raw.decode(guessed), guessed
-        except UnicodeDecodeError:
-            pass
-    if b"\x00" in raw[:8192]:
-        warn(warnings, "Skipped %s: it looks like a binary file, not text.", name)
-        return None
-    try:
-        encoding, text = "cp1252", raw.decode("cp1252")
-    except UnicodeDecodeError:
-        encoding, text = "latin-1", raw.decode("latin-1")
-    warn(warnings, "%s is not valid UTF-8; decoded it as %s. Save it as UTF-8 to be sure.", name, encoding)
-    return text, encoding
-
-
-def _date_warning(reading: DateReading, name: str, where: str, value: str, warnings: list[str]) -> None:
+def date_warning(reading: DateReading, name: str, where: str, value: str, warnings: list[str]) -> None:
+    """Warn (naming the file and quoting the whole ``value``) when ``reading`` is a problem; else nothing."""
     if reading.problem == "impossible":
         warn(warnings, "%s: the %s %r is not a real date; the document is treated as undated.", name, where, value)
     elif reading.problem == "ambiguous":
@@ -119,7 +72,7 @@ def shorten(title: str, limit: int = _TITLE_CHARS) -> str:
     return (cut or title[:limit]) + "…"
 
 
-class _StringYAMLHandler(frontmatter.YAMLHandler):  # type: ignore[misc]
+class _StringYAMLHandler(YAMLHandler):
     """YAML front matter with every scalar kept as a string (``yaml.BaseLoader``).
 
     PyYAML's default loader turns ``date: 2023-13-45`` into an exception that would discard the whole
@@ -127,7 +80,7 @@ class _StringYAMLHandler(frontmatter.YAMLHandler):  # type: ignore[misc]
     the title survives.
     """
 
-    def load(self, fm: str, **kwargs: object) -> object:
+    def load(self, fm: str, **kwargs: object) -> Any:  # a mapping, list or string: checked by the caller
         return yaml.load(fm, Loader=yaml.BaseLoader)
 
 
@@ -201,7 +154,7 @@ def _metadata_date(value: object, name: str, warnings: list[str]) -> dt.date | N
         return value
     if isinstance(value, str):
         reading = read_date(value)
-        _date_warning(reading, name, "front-matter date", value.strip(), warnings)
+        date_warning(reading, name, "front-matter date", value.strip(), warnings)
         return reading.date
     if value is not None:
         warn(warnings, "%s: front-matter date %r is not a date; ignored.", name, value)
@@ -309,7 +262,7 @@ def parse_text(doc_id: str, text: str, warnings: list[str] | None = None, encodi
     if header is not None:
         body_start = header.end
         date = header.reading.date
-        _date_warning(header.reading, doc_id, "date header", header.value, warnings)
+        date_warning(header.reading, doc_id, "date header", header.value, warnings)
     metadata, body_start = _front_matter(text, body_start, doc_id, markdown, warnings)
     if date is None and "date" in metadata:
         date = _metadata_date(metadata["date"], doc_id, warnings)

@@ -6,7 +6,7 @@ Accepted forms (English month names, full or three-letter, any case; an optional
 * day or month first, numbers: ``13/09/2022`` or ``09/13/2022`` — read only when one of the two numbers is
   over 12 (or both are equal); ``02/09/2022`` could be 2 September or 9 February and is never guessed;
 * with the month's name: ``2 September 2022``, ``2nd Sept. 2022``, ``September 2, 2022``, ``Fri, Sep 2 2022``;
-* in front matter also a date-time: ``2023-01-05T10:30:00Z``.
+* a date-time, year first: ``2023-01-05T10:30:00Z``, ``2022-09-02 10:30`` (the time is dropped).
 
 The forms are found with a regular expression; a name-of-month date is then read by python-dateutil, which
 also rejects impossible ones (``30 February 2022``).
@@ -31,7 +31,8 @@ _WEEKDAY = r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?[ \t]+)?"
 _DAY = r"\d{1,2}(?:st|nd|rd|th)?"
 _VALUE = re.compile(
     rf"""(?:
-        (?P<ymd>(?P<y1>\d{{4}})(?P<s1>[-/.])(?P<m1>\d{{1,2}})(?P=s1)(?P<d1>\d{{1,2}}))
+        (?P<ymd>(?P<y1>\d{{4}})(?P<s1>[-/.])(?P<m1>\d{{1,2}})(?P=s1)(?P<d1>\d{{1,2}})
+            (?:[T\ ]\d{{1,2}}:\d{{2}}(?::\d{{2}}(?:\.\d+)?)?(?:Z|[+-]\d{{2}}:?\d{{2}})?)?)
       | (?P<num>(?P<a>\d{{1,2}})(?P<s2>[-/.])(?P<b>\d{{1,2}})(?P=s2)(?P<y2>\d{{4}}))
       | (?P<words>{_WEEKDAY}(?:{_DAY}[ \t]+(?:of[ \t]+)?{_MONTH},?[ \t]+\d{{4}}|{_MONTH}[ \t]+{_DAY},?[ \t]+\d{{4}}))
     )(?![\w/-]|\.\d)""",

@@ -182,6 +182,7 @@ def test_a_markdown_file_that_opens_with_a_rule_takes_its_title_from_the_first_w
         "date: September 2, 2022\nThe report was published.",
         "date 2022/09/02 The report was published.",
         "Date: Friday, 2nd Sept. 2022\n\nThe report was published.",
+        "date: 2022-09-02T10:30:00Z\nThe report was published.",
     ],
 )
 def test_date_lines_as_people_write_them(text: str) -> None:

@@ -194,7 +194,13 @@ def read_document(path: Path, doc_id: str, warnings: list[str]) -> Document | No
         warn(warnings, "Skipped %s: it could not be read (%s).", doc_id, error.strerror or error)
         return None
     reader = READERS.get(path.suffix.lower(), _read_text)
-    document = reader(raw, doc_id, warnings)
+    try:
+        document = reader(raw, doc_id, warnings)
+    except Exception as error:  # noqa: BLE001 - a damaged file of any format is a warning, never a crash
+        log.debug("Reading %s failed", doc_id, exc_info=True)
+        warn(warnings, "Skipped %s: it could not be read (%s: %s).", doc_id, type(error).__name__,
+             str(error).splitlines()[0] if str(error) else "no details")
+        return None
     if document is None:
         return None
     if not document.quotable_regions():

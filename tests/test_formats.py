@@ -208,11 +208,17 @@ def test_a_word_file_title_and_created_date_from_its_properties(tmp_path: Path) 
 
 
 def test_a_damaged_word_file_is_skipped_with_a_warning(tmp_path: Path) -> None:
+    import zipfile
+
     (tmp_path / "old.docx").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100)
+    with zipfile.ZipFile(tmp_path / "torn.docx", "w") as archive:  # a zip whose XML is cut short
+        archive.writestr("[Content_Types].xml", "<Types xmlns=")
+        archive.writestr("word/document.xml", "<w:document")
     (tmp_path / "notes.txt").write_text("The office opens at eight.", encoding="utf-8")
     result = load_documents(tmp_path)
     assert [d.id for d in result.documents] == ["notes.txt"]
-    assert len(result.warnings) == 1 and "old.docx" in result.warnings[0]
+    assert len(result.warnings) == 2
+    assert "old.docx" in result.warnings[0] and "torn.docx" in result.warnings[1]
 
 
 def test_sources_and_summaries_treat_every_format_alike(tmp_path: Path) -> None:

@@ -78,7 +78,7 @@ def read_docx(raw: bytes, doc_id: str, warnings: list[str]) -> Document | None:
 
     try:
         document = docx.Document(io.BytesIO(raw))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as error:
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, SyntaxError) as error:
         hint = " (password-protected, or an old .doc file?)" if raw.startswith(b"\xd0\xcf\x11\xe0") else ""
         warn(warnings, "Skipped %s: it is not a Word .docx file that can be read%s (%s).", doc_id, hint,
              type(error).__name__)

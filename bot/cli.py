@@ -321,6 +321,11 @@ def run_cli(argv: Sequence[str], out: TextIO | None = None, err: TextIO | None =
             args = parser.parse_args(list(argv))
     except SystemExit as exit_:  # argparse exits on --help (0) and on bad arguments (2)
         return int(exit_.code or 0)
+    if args.command is None and argv:  # options only: they belong to a terminal command
+        print(f"error: {' '.join(argv)} needs a command after it, for example: {prog} {' '.join(argv)} ask "
+              "\"your question\" (or sources, or summary). To run the Discord bot on another folder, set "
+              "SEEDS_DIR.", file=err)
+        return USAGE_ERROR
     if args.command is None:
         print(NO_TOKEN_HELP, file=err)
         return 1

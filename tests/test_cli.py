@@ -184,6 +184,8 @@ def test_options_may_come_before_the_command(folder: Path) -> None:
     assert json.loads(out)["excerpts"][0]["document"] == "ferry.txt"
     code, out, err = run("--seeds", str(folder), "sources")
     assert code == 0 and "ferry.txt" in out
+    code, out, err = run("--seeds", str(folder))  # no command: say what to add, not "no token"
+    assert code == 2 and "ask" in err and "DISCORD_TOKEN" not in err
 
 
 def test_help_names_the_command_it_was_started_as() -> None:

@@ -343,3 +343,14 @@ def test_a_fence_line_is_never_quoted(tmp_path: Path) -> None:
     for excerpt in answer.excerpts:
         assert "```" not in excerpt.text and "print(" not in excerpt.text
     assert all("```" not in document.text[s:e] for s, e in retriever.sentences[0].spans)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Intro text.\n\n```\nprint('code line')", "Intro text.\r\n```\r\nprint('code line')\r\n```\r\n",
+     "Intro\u2028text.\n~~~\nprint('code line')\n~~~\n"],
+)
+def test_code_blocks_are_found_whatever_the_line_ends_and_when_left_open(text: str) -> None:
+    doc = parse_document("c.md", text)
+    regions = [doc.text[s:e] for s, e in doc.quotable_regions()]
+    assert len(regions) == 1 and "code line" not in regions[0] and "text." in regions[0]

@@ -8,9 +8,9 @@ The document's text is the file's whole decoded text; what may be quoted starts 
 * a leading date line (``date 2022-09-02``, ``Date: 2 September 2022``; see :mod:`retrieval.dates`) is
   metadata, never quoted, even when it cannot be read (then a warning names the file and quotes the value);
 * YAML front matter (a ``---`` line, ``key: value`` lines, a ``---`` line) is read in Markdown files for
-  ``title:`` and ``date:``; in a ``.txt`` file, unclosed, invalid or not a mapping, it is hidden with a warning,
-  so front-matter syntax is never a title nor a quote. A Markdown file that merely starts with a horizontal
-  rule keeps all its text;
+  ``title:`` and ``date:``. Front matter that is not closed, is not valid YAML, is a YAML list, or sits in a
+  ``.txt`` file is hidden with a warning, so front-matter syntax is never a title nor a quote. A file that
+  merely starts with a horizontal rule (``---`` then prose) keeps all its text;
 * fenced code blocks (```` ``` ```` or ``~~~``, found by markdown-it-py's CommonMark parser) are recorded in
   :attr:`~retrieval.document.Document.code`: never quoted.
 
@@ -174,9 +174,10 @@ def code_blocks(text: str, start: int = 0) -> tuple[tuple[int, int], ...]:
     from markdown_it import MarkdownIt  # only for files with a fence
 
     body = text[start:]
-    line_starts = [0]
-    for line in body.splitlines(keepends=True):
-        line_starts.append(line_starts[-1] + len(line))
+    # Line starts as CommonMark counts lines (\n, \r\n or \r), then the end of the text.
+    line_starts = [0] + [m.end() for m in re.finditer(r"\r\n?|\n", body)]
+    if line_starts[-1] != len(body):
+        line_starts.append(len(body))
     blocks = []
     for token in MarkdownIt("commonmark").parse(body):
         if token.type == "fence" and token.map:

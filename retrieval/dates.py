@@ -90,27 +90,21 @@ def read_date(value: str, *, whole: bool = True) -> DateReading:
     value:
         The text, from its first character.
     whole:
-        The date must be all of ``value`` (surrounding white space, quotes and a time of day after an ISO
-        date allowed); otherwise it may be followed by other text.
+        The date must be all of ``value`` (surrounding white space and quotes aside); otherwise it may be
+        followed by other text.
 
     Returns
     -------
     DateReading
         The date or the problem, and how many characters the date took.
     """
-    text = value.strip()
     if whole:
-        text = text.strip("'\"").strip()
-        try:
-            if re.match(r"\d{4}-\d{2}-\d{2}[T ]\d", text):
-                return DateReading(dateutil_parser.isoparse(text).date(), None, len(value))
-        except ValueError:
-            pass
+        value = value.strip().strip("'\"").strip()
     lead = len(value) - len(value.lstrip())
     match = _VALUE.match(value, lead)
-    if match is None or (whole and value[match.end():].strip(" \t'\"")):
+    if match is None or (whole and match.end() != len(value)):
         return DateReading(None, "unreadable", 0)
-    length = len(value) if whole else match.end()
+    length = match.end()
     if match.group("words") is None:
         numeric = _numeric(match)
         return DateReading(numeric.date, numeric.problem, length)

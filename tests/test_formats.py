@@ -32,7 +32,7 @@ PAGES = [
 
 
 def write_pdf(path: Path, pages: list[list[str]], *, header: str | None = HEADER, title: str | None = None,
-              encrypt: str | None = None, text: bool = True) -> Path:
+              encrypt: str | None = None, text: bool = True, footer: str = "Page {number} of {pages}") -> Path:
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen import canvas
 
@@ -51,7 +51,7 @@ def write_pdf(path: Path, pages: list[list[str]], *, header: str | None = HEADER
                 pdf.drawString(60, y, line)
                 y -= 15
             pdf.setFont("Helvetica", 8)
-            pdf.drawCentredString(width / 2, 30, f"Page {number} of {len(pages)}")
+            pdf.drawCentredString(width / 2, 30, footer.format(number=number, pages=len(pages)))
         else:  # a "scan": shapes only, no text layer
             pdf.rect(60, 400, 300, 200, fill=1)
         pdf.showPage()
@@ -93,6 +93,15 @@ def test_running_headers_and_page_numbers_are_not_part_of_the_text(handbook: Pat
     assert [document.page_of(document.text.index(p[0])) for p in PAGES] == [1, 2, 3, 4]
     answer = Retriever.from_folder(handbook).ask("Which edition is the Harbour Authority Handbook?")
     assert all("Edition 4" not in e.text for e in answer.excerpts)
+
+
+def test_a_line_like_a_running_footer_inside_a_page_stays(tmp_path: Path) -> None:
+    pages = [[*lines, f"Pier {n} has berths:", "42", f"Pier {n} fees are due on arrival.", f"Pier {n} closes at dusk.",
+              f"Pier {n} has fresh water."] for n, lines in enumerate(PAGES, 1)]
+    write_pdf(tmp_path / "bare.pdf", pages, footer="{number}")  # page numbers alone: "1", "2", ...
+    (document,) = load_documents(tmp_path).documents
+    assert document.text.count("\n42\n") == 4  # the number inside each page is text
+    assert not document.text.rstrip().endswith("4")  # the last page's number is not
 
 
 def test_a_line_end_hyphen_is_joined_and_the_pdf_title_is_used(tmp_path: Path) -> None:

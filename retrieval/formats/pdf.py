@@ -7,8 +7,9 @@ words hyphenated at line ends itself (PDFium marks such a hyphen with ``U+0002``
 
 The document's text is the pages' text, lines joined with ``\\n`` and pages with a blank line;
 :attr:`~retrieval.document.Document.pages` records where each page starts, so every excerpt names its page.
-Running headers and footers (a line among the first or last three of a page, digits aside, found on more
-than half of the pages, with at least three pages) are left out of the text, so they are never quoted.
+Running headers and footers (a line among the first or last three of a page, digits aside, found there on
+more than half of the pages, with at least three pages) are left out of the text where they stand at a
+page's edge, so they are never quoted; the same words inside a page stay.
 A PDF with no text layer (a scan) and an encrypted one are skipped with a warning.
 """
 
@@ -52,9 +53,14 @@ def running_lines(pages: list[list[str]]) -> set[str]:
         return set()
     counts: Counter[str] = Counter()
     for lines in pages:
-        filled = [line for line in lines if line.strip()]
-        counts.update({_key(line) for line in filled[:EDGE_LINES] + filled[-EDGE_LINES:]})
+        counts.update({_key(lines[i]) for i in _edges(lines)})
     return {key for key, n in counts.items() if n > len(pages) / 2}
+
+
+def _edges(lines: list[str]) -> set[int]:
+    """Indexes of the first and last :data:`EDGE_LINES` non-blank lines of a page."""
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    return set(filled[:EDGE_LINES] + filled[-EDGE_LINES:])
 
 
 def _page_lines(text: str) -> list[tuple[str, bool]]:
@@ -122,7 +128,8 @@ def read_pdf(raw: bytes, doc_id: str, warnings: list[str]) -> Document | None:
             parts.append("\n\n")
             offset += 2
         starts.append(offset)
-        kept = [(line, joined) for line, joined in lines if not (line.strip() and _key(line) in running)]
+        edges = _edges([line for line, _ in lines])  # a running line is only ever dropped at a page's edge
+        kept = [(line, joined) for i, (line, joined) in enumerate(lines) if i not in edges or _key(line) not in running]
         for i, (line, joined) in enumerate(kept):
             last = i == len(kept) - 1
             piece = line + ("" if joined and not last else "-" if joined else "" if last else "\n")

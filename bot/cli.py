@@ -29,7 +29,7 @@ from retrieval.errors import (
 from retrieval.retriever import DEFAULT_TOP_K, MAX_TOP_K
 from retrieval.summary import DIGEST_DOCUMENTS, MAX_SENTENCES, MIN_SENTENCES, Summary, summarise
 
-from .formatting import NOT_FOUND
+from .formatting import NOT_FOUND, page_label
 from .settings import Settings
 
 __all__ = [
@@ -78,13 +78,18 @@ def _whole_number(low: int, high: int) -> Callable[[str], int]:
     return parse
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argparse parser for ``python -m bot``, with one sub-parser per command."""
+def build_parser(prog: str = "python -m bot") -> argparse.ArgumentParser:
+    """The argparse parser for ``python -m bot`` (or ``seedbot``: ``prog``), with one sub-parser per command.
+
+    ``--seeds`` and ``--json`` are accepted before the command as well as after it
+    (``python -m bot --seeds DIR ask ...``).
+    """
     parser = argparse.ArgumentParser(
-        prog="python -m bot",
+        prog=prog,
         description="Answer questions about a folder of documents with verbatim, dated excerpts. "
         "With no command, starts the Discord bot (needs DISCORD_TOKEN).",
     )
+    _common(parser, default=True)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     ask = commands.add_parser("ask", help="answer a question (or a file of questions) in the terminal",
                               description="Answer a question with verbatim excerpts from the documents.")
@@ -111,9 +116,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--seeds", type=Path, metavar="DIR", help="documents folder (default: SEEDS_DIR or seeds/)")
-    parser.add_argument("--json", action="store_true", help="print JSON instead of text")
+def _common(parser: argparse.ArgumentParser, default: bool = False) -> None:
+    """``--seeds`` and ``--json``: on the main parser with their defaults, on each sub-parser without
+    (``SUPPRESS``), so a value given before the command is not reset by the sub-parser."""
+    parser.add_argument("--seeds", type=Path, metavar="DIR", default=None if default else argparse.SUPPRESS,
+                        help="documents folder (default: SEEDS_DIR or seeds/)")
+    parser.add_argument("--json", action="store_true", default=False if default else argparse.SUPPRESS,
+                        help="print JSON instead of text")
 
 
 def _quote(text: str) -> str:
@@ -133,11 +142,13 @@ def format_answer_text(answer: Answer) -> str:
     for number, excerpt in enumerate(answer.excerpts, 1):
         document = excerpt.document
         source = f"  — {document.title} · {document.date_label} · {document.id}"
+        if excerpt.page is not None:
+            source += f" · {page_label([excerpt.page])}"
         blocks.append(f"{number}.\n{_quote(excerpt.text)}\n{source}")
     return "\n\n".join(blocks)
 
 
-def load_retriever(seeds: Path | None, err: TextIO) -> Retriever:
+def load_retriever(seeds: Path | None, err: TextIO, settings: Settings | None = None) -> Retriever:
     """Build the retriever for ``seeds`` (or the ``SEEDS_DIR`` setting), printing load warnings to ``err``.
 
     Raises
@@ -145,7 +156,7 @@ def load_retriever(seeds: Path | None, err: TextIO) -> Retriever:
     UsageError
         The folder is missing or holds no loadable document.
     """
-    folder = seeds if seeds is not None else Settings().seeds_dir
+    folder = seeds if seeds is not None else (settings or Settings()).seeds_dir
     try:
         retriever = Retriever.from_folder(folder)
     except CorpusError as error:
@@ -180,7 +191,7 @@ def _ask(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) -> i
     if args.question is not None and not args.question.strip():
         raise UsageError("the question is empty")
     batch = _questions(args.batch, stdin) if args.batch is not None else None
-    retriever = load_retriever(args.seeds, err)
+    retriever = load_retriever(args.seeds, err, args.settings)
     if batch is None:
         try:
             answer = retriever.ask(args.question, top_k=args.top_k)
@@ -232,6 +243,9 @@ def format_summary_text(summary: Summary) -> str:
     blocks = [heading + "):"]
     for document, quoted in summary.groups():
         lines = [f"{document.date_label} · {document.title} · {document.id}"]
+        pages = page_label(s.page for s in quoted)
+        if pages:
+            lines[0] += f" · {pages}"
         lines.append("\n  >\n".join(_quote(s.text) for s in quoted))
         blocks.append("\n".join(lines))
     note = summary.left_out_note()
@@ -251,7 +265,7 @@ def format_sources_text(listed: Sequence[Source]) -> str:
 
 
 def _summary(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) -> int:
-    retriever = load_retriever(args.seeds, err)
+    retriever = load_retriever(args.seeds, err, args.settings)
     try:
         summary = summarise(retriever, document=args.document, topic=args.topic, since=args.since,
                             until=args.until, sentences=args.sentences)
@@ -277,7 +291,7 @@ def _summary(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) 
 
 
 def _sources(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) -> int:
-    listed = sources(load_retriever(args.seeds, err))
+    listed = sources(load_retriever(args.seeds, err, args.settings))
     if args.json:
         print(json.dumps({"sources": [s.to_dict() for s in listed]}, ensure_ascii=False), file=out)
     else:
@@ -290,8 +304,11 @@ COMMANDS: dict[str, Handler] = {"ask": _ask, "summary": _summary, "sources": _so
 
 
 def run_cli(argv: Sequence[str], out: TextIO | None = None, err: TextIO | None = None,
-            stdin: TextIO | None = None) -> int:
+            stdin: TextIO | None = None, *, settings: Settings | None = None, prog: str = "python -m bot") -> int:
     """Run a terminal command (``argv`` without the program name) and return its exit code.
+
+    ``settings`` (default: read from the environment when needed) and ``prog`` (the name shown in help and
+    usage messages) come from the entry point.
 
     Returns
     -------
@@ -299,12 +316,18 @@ def run_cli(argv: Sequence[str], out: TextIO | None = None, err: TextIO | None =
         0 on success (answered or not), 2 for usage errors, 1 when no command is given and no token is set.
     """
     out, err, stdin = out or sys.stdout, err or sys.stderr, stdin or sys.stdin
-    parser = build_parser()
+    parser = build_parser(prog)
+    parser.set_defaults(settings=settings)
     try:
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             args = parser.parse_args(list(argv))
     except SystemExit as exit_:  # argparse exits on --help (0) and on bad arguments (2)
         return int(exit_.code or 0)
+    if args.command is None and argv:  # options only: they belong to a terminal command
+        print(f"error: {' '.join(argv)} needs a command after it, for example: {prog} {' '.join(argv)} ask "
+              "\"your question\" (or sources, or summary). To run the Discord bot on another folder, set "
+              "SEEDS_DIR.", file=err)
+        return USAGE_ERROR
     if args.command is None:
         print(NO_TOKEN_HELP, file=err)
         return 1

@@ -35,6 +35,7 @@ __all__ = [
     "render_answer",
     "render_mistake",
     "render_not_found",
+    "page_label",
     "source_line",
 ]
 
@@ -124,23 +125,42 @@ def clip(text: str, limit: int) -> str:
     return head.rstrip() + ELLIPSIS
 
 
-def source_line(document: Document) -> str:
+def page_label(pages: Iterable[int | None]) -> str:
+    """``"p. 3"`` or ``"pp. 2, 5"`` for the PDF pages quoted; ``""`` when no quote has a page.
+
+    Parameters
+    ----------
+    pages : iterable of int or None
+        The page of each quote (``None`` for documents without pages); repeats are shown once, in order.
+    """
+    numbers = sorted({p for p in pages if p is not None})
+    if not numbers:
+        return ""
+    return ("p. " if len(numbers) == 1 else "pp. ") + ", ".join(str(n) for n in numbers)
+
+
+def source_line(document: Document, pages: Iterable[int | None] = ()) -> str:
     """The line under a quote: ``— **Title** · YYYY-MM-DD (or undated) · `file` ``, all escaped.
 
     Parameters
     ----------
     document : retrieval.Document
         The quoted document.
+    pages : iterable of int or None
+        The PDF page of each quote above the line (see :func:`page_label`); shown after the file as
+        ``· p. 12``.
 
     Returns
     -------
     str
-        The title (bold, at most :data:`MAX_SOURCE_PART` characters), the date or ``undated``, and the file,
-        shown as a code span unless its name holds a backtick (then as escaped text).
+        The title (bold, at most :data:`MAX_SOURCE_PART` characters), the date or ``undated``, the file,
+        shown as a code span unless its name holds a backtick (then as escaped text), and the page(s).
     """
-    return f"— **{escape(clip(document.title, MAX_SOURCE_PART))}** · {document.date_label} · " + _file(
+    line = f"— **{escape(clip(document.title, MAX_SOURCE_PART))}** · {document.date_label} · " + _file(
         document.id
     )
+    label = page_label(pages)
+    return f"{line} · {label}" if label else line
 
 
 def _file(doc_id: str) -> str:
@@ -311,7 +331,7 @@ def render_answer(
     line_limit = min(MAX_QUOTE_LINE, limit // 2)
     blocks: list[list[str]] = [[_echo(answer.question)]] if echo_question else []
     for excerpt in answer.excerpts:
-        blocks.append(quote_lines(excerpt.text, line_limit) + [source_line(excerpt.document)])
+        blocks.append(quote_lines(excerpt.text, line_limit) + [source_line(excerpt.document, [excerpt.page])])
     return pack_messages(blocks, limit)
 
 

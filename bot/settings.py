@@ -12,7 +12,7 @@ from typing import Annotated
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-__all__ = ["Settings", "Snowflake"]
+__all__ = ["Settings", "Snowflake", "DISCORD_ONLY_SETTINGS"]
 
 #: A Discord id: a positive 64-bit integer (Discord's "snowflake").
 Snowflake = Annotated[int, Field(gt=0, lt=2**64)]
@@ -80,3 +80,8 @@ class Settings(BaseSettings):
             except ValueError:
                 raise ValueError(f"ANSWER_CHANNEL_IDS must be channel ids separated by commas, got {value!r}")
         return value
+
+
+#: Settings only the Discord bot uses: an invalid one is a warning, not an error, for terminal commands
+#: (``python -m bot ask`` with ``GUILD_ID=abc`` still answers). Add new Discord-only fields here.
+DISCORD_ONLY_SETTINGS: frozenset[str] = frozenset({"discord_token", "guild_id", "answer_channel_ids"})

@@ -93,7 +93,7 @@ def render_summary(summary: Summary, limit: int = MAX_MESSAGE_CHARS) -> list[str
             previous_date = document.date
         for sentence in quoted:
             lines += quote_lines(sentence.text, line_limit)
-        lines.append(source_line(document))
+        lines.append(source_line(document, [sentence.page for sentence in quoted]))
         blocks.append(lines)
     note = summary.left_out_note()
     if note is not None:

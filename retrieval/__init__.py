@@ -5,6 +5,7 @@ No Discord imports here.
 
 from .analyzer import ENGLISH_STOP_WORDS, Analyzer
 from .catalog import DateRange, Source, document_choices, parse_date, resolve_document, sources
+from .dates import DateHeader, DateReading, read_date, read_date_header
 from .documents import Document, LoadResult, load_documents, parse_document
 from .errors import (
     CorpusError,
@@ -46,7 +47,9 @@ __all__ = [
     "CorpusError",
     "DEFAULT_TOP_K",
     "DateRange",
+    "DateHeader",
     "DateRangeError",
+    "DateReading",
     "Document",
     "ENGLISH_STOP_WORDS",
     "Excerpt",
@@ -75,6 +78,8 @@ __all__ = [
     "make_passages",
     "parse_date",
     "parse_document",
+    "read_date",
+    "read_date_header",
     "resolve_document",
     "sources",
     "split_sentences",

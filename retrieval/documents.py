@@ -1,87 +1,60 @@
-"""Loading documents from the seeds folder.
+"""Loading documents from the seeds folder: which files, in which order, read by which format.
 
-A :class:`Document` keeps the file's full decoded text; every offset in the project (passages, sentences,
-excerpts) indexes that text, so ``document.text[start:end]`` is always the exact quoted string. The part that
-may be quoted starts at :attr:`Document.body_start`: a leading ``date YYYY-MM-DD`` header or a YAML front
-matter block is metadata, not text.
-
-Date sources, first match wins:
-
-1. a leading ``date YYYY-MM-DD`` header: optional leading white space, the word ``date`` in any case, an
-   optional colon, an ISO date, then the text on the same line or on the next;
-2. YAML front matter ``date:`` (a date or a date-time) in a Markdown file, parsed by python-frontmatter;
-3. an ISO date in the file name (``2022-09-02-report.md``).
-
-Otherwise the document is undated (``date is None``). File times are never used.
+:func:`document_files` lists the files under the seeds folder that the bot reads (by their ending, see
+:data:`DOCUMENT_SUFFIXES`); :func:`read_document` reads one into a :class:`~retrieval.document.Document`,
+dispatching on the ending to :mod:`retrieval.formats` (text and Markdown, PDF, HTML, Word). Both are the
+per-file entry points of an incremental index; :func:`load_documents` reads a whole folder.
 
 Bad files never stop loading: each problem is logged once as a warning naming the file, and is also kept
-in :attr:`LoadResult.warnings` so front ends can show it.
+in :attr:`LoadResult.warnings` so front ends can show it. Unreadable folders, broken links and links that
+loop are warned about too; a linked folder is followed once. Files of other types are skipped with one
+debug line for the whole folder.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
-import re
+import os
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import frontmatter
-import yaml
-
+from .document import Document, warn
 from .errors import NoDocumentsError, SeedsFolderNotFound
+from .formats import docx, html, pdf
+from .formats.encoding import decode
+from .formats.text import parse_text
 
 __all__ = ["Document", "LoadResult", "load_documents", "parse_document", "read_document", "document_files",
            "DOCUMENT_SUFFIXES"]
 
 log = logging.getLogger(__name__)
 
+#: Reads a file's bytes into a document (``None`` with a warning when it cannot be used).
+Reader = Callable[[bytes, str, list[str]], "Document | None"]
+
+
+def _read_text(raw: bytes, doc_id: str, warnings: list[str]) -> Document | None:
+    decoded = decode(raw, doc_id, warnings)
+    if decoded is None:
+        return None
+    text, encoding = decoded
+    return parse_text(doc_id, text.lstrip("\ufeff"), warnings, encoding)
+
+
+#: File name endings (lower case) and the reader of each.
+READERS: dict[str, Reader] = {
+    ".txt": _read_text, ".md": _read_text, ".markdown": _read_text,
+    ".pdf": pdf.read_pdf,
+    ".html": html.read_html, ".htm": html.read_html,
+    ".docx": docx.read_docx,
+}
 #: File name endings that are loaded as documents (case-insensitive).
-DOCUMENT_SUFFIXES: frozenset[str] = frozenset({".txt", ".md", ".markdown"})
+DOCUMENT_SUFFIXES: frozenset[str] = frozenset(READERS)
 
-_DATE_HEADER = re.compile(r"\A\s*date\s*:?[ \t]*(\d{4}-\d{2}-\d{2})\b[ \t]*(?:\r?\n)?", re.IGNORECASE)
-_NAME_DATE = re.compile(r"(?<!\d)(\d{4}-\d{2}-\d{2})(?!\d)")
-_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
-_TITLE_CHARS = 80
-
-
-@dataclass(frozen=True)
-class Document:
-    """One loaded document.
-
-    Attributes
-    ----------
-    id:
-        Path relative to the seeds folder with ``/`` separators, e.g. ``notes/faq.md``. Unique.
-    text:
-        The file's full decoded text (BOM removed). All offsets index this string.
-    title:
-        Front-matter ``title``, else the first Markdown heading, else the first sentence cut to about
-        80 characters.
-    date:
-        The document's date, or ``None`` when it is undated.
-    body_start:
-        Offset in :attr:`text` where the quotable text begins (after a date header or front matter).
-    encoding:
-        The encoding the file was decoded with (``utf-8`` unless a fallback was needed).
-    """
-
-    id: str
-    text: str
-    title: str
-    date: dt.date | None
-    body_start: int = 0
-    encoding: str = "utf-8"
-
-    @property
-    def body(self) -> str:
-        """The quotable text: :attr:`text` from :attr:`body_start` on."""
-        return self.text[self.body_start :]
-
-    @property
-    def date_label(self) -> str:
-        """The date as ``YYYY-MM-DD``, or ``"undated"``."""
-        return self.date.isoformat() if self.date else "undated"
+#: Kept for callers of the earlier name: text and Markdown parsing (see :func:`retrieval.formats.text.parse_text`).
+parse_document = parse_text
 
 
 @dataclass
@@ -93,175 +66,15 @@ class LoadResult:
     documents:
         Loaded documents, sorted by :attr:`Document.id`.
     warnings:
-        One human-readable line per skipped or partly understood file (each also logged).
+        One human-readable line per skipped or partly understood file or folder (each also logged).
     """
 
     documents: list[Document]
     warnings: list[str] = field(default_factory=list)
 
 
-def _warn(warnings: list[str], message: str, *args: object) -> None:
-    log.warning(message, *args)
-    warnings.append(message % args)
-
-
-def _decode(raw: bytes, name: str, warnings: list[str]) -> tuple[str, str] | None:
-    """Decode file bytes: UTF-8 (BOM dropped), else Windows-1252, else Latin-1; None for a binary file.
-
-    Windows-1252 is by far the most common legacy encoding of English text (it is what "ANSI" means in
-    Windows editors), and it matches Latin-1 on every printable character; Latin-1 decodes any byte.
-    Statistical detectors (charset-normalizer, chardet) were tried and guess wrong on short notes.
-    """
-    if b"\x00" in raw[:8192]:
-        # UTF-16 files start with a BOM and are text; other NUL bytes mean a binary file.
-        if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-            try:
-                return raw.decode("utf-16"), "utf-16"
-            except UnicodeDecodeError:
-                pass
-        _warn(warnings, "Skipped %s: it looks like a binary file, not text.", name)
-        return None
-    try:
-        return raw.decode("utf-8-sig"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        encoding, text = "cp1252", raw.decode("cp1252")
-    except UnicodeDecodeError:
-        encoding, text = "latin-1", raw.decode("latin-1")
-    _warn(warnings, "%s is not valid UTF-8; decoded it as %s. Save it as UTF-8 to be sure.", name, encoding)
-    return text, encoding
-
-
-def _parse_iso(value: str, name: str, where: str, warnings: list[str]) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        _warn(warnings, "%s: the %s %r is not a real date; the document is treated as undated.", name, where, value)
-        return None
-
-
-def _first_sentence(text: str) -> str:
-    from .sentences import split_sentences  # local import: sentences imports nothing from here
-
-    # A title is at most ~80 characters: splitting the first few hundred is enough (and halves load time).
-    for start, end in split_sentences(text, 0, min(len(text), 4 * _TITLE_CHARS)):
-        sentence = " ".join(text[start:end].split())
-        if any(ch.isalnum() for ch in sentence):  # not a horizontal rule or a line of symbols
-            return sentence
-    return ""
-
-
-def _shorten(title: str, limit: int = _TITLE_CHARS) -> str:
-    title = " ".join(title.split())
-    if len(title) <= limit:
-        return title
-    cut = title[: limit + 1].rsplit(" ", 1)[0].rstrip(",;:-–— ")
-    return (cut or title[:limit]) + "…"
-
-
-class _StringYAMLHandler(frontmatter.YAMLHandler):  # type: ignore[misc]
-    """YAML front matter with every scalar kept as a string (``yaml.BaseLoader``).
-
-    PyYAML's default loader turns ``date: 2023-13-45`` into an exception that would discard the whole
-    block, title included; as strings, the date is checked on its own (with a warning naming the file) and
-    the title survives.
-    """
-
-    def load(self, fm: str, **kwargs: object) -> object:
-        return yaml.load(fm, Loader=yaml.BaseLoader)
-
-
-def _front_matter(text: str, body_start: int, name: str, warnings: list[str]) -> tuple[dict[str, object], int]:
-    """Parse YAML front matter at ``body_start``; returns (metadata, new body_start).
-
-    The block runs from a first line of ``---`` to the next ``---`` line (python-frontmatter's own boundary
-    pattern), and counts only when its YAML is a mapping: a Markdown file that merely starts with a
-    horizontal rule keeps all its text. The body starts right after the closing line, so the offset is
-    exact even when the body repeats words of the block.
-    """
-    handler = _StringYAMLHandler()
-    boundaries = list(handler.FM_BOUNDARY.finditer(text, body_start))[:2]
-    if len(boundaries) < 2 or boundaries[0].start() != body_start:
-        return {}, body_start
-    opening, closing = boundaries
-    try:
-        metadata = handler.load(text[opening.end() : closing.start()])
-    except yaml.YAMLError as error:
-        _warn(warnings, "%s: its front matter is not valid YAML (%s); it is quoted as plain text.", name,
-              str(error).splitlines()[0])
-        return {}, body_start
-    if not isinstance(metadata, dict):
-        return {}, body_start
-    return metadata, closing.end()
-
-
-def _metadata_date(value: object, name: str, warnings: list[str]) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        text = value.strip().strip("'\"")
-        try:
-            return dt.datetime.fromisoformat(text).date()  # a date-time ("2023-01-05T10:30:00Z" too)
-        except ValueError:
-            return _parse_iso(text[:10], name, "front-matter date", warnings)
-    if value is not None:
-        _warn(warnings, "%s: front-matter date %r is not a date; ignored.", name, value)
-    return None
-
-
-def parse_document(doc_id: str, text: str, warnings: list[str] | None = None, encoding: str = "utf-8") -> Document:
-    """Build a :class:`Document` from decoded text: find its date, title and quotable body.
-
-    Parameters
-    ----------
-    doc_id:
-        The document's id (path relative to the seeds folder, ``/`` separators).
-    text:
-        Decoded text, BOM already removed.
-    warnings:
-        List that receives a line per problem found (an impossible date, bad front matter). Also logged.
-    encoding:
-        Recorded on the document.
-
-    Returns
-    -------
-    Document
-    """
-    warnings = [] if warnings is None else warnings
-    date: dt.date | None = None
-    body_start = 0
-    header = _DATE_HEADER.match(text)
-    if header:
-        body_start = header.end()
-        date = _parse_iso(header.group(1), doc_id, "date header", warnings)
-    metadata: dict[str, object] = {}
-    if doc_id.lower().endswith((".md", ".markdown")):
-        metadata, body_start = _front_matter(text, body_start, doc_id, warnings)
-        if date is None and "date" in metadata:
-            date = _metadata_date(metadata["date"], doc_id, warnings)
-    if date is None and not header:
-        match = _NAME_DATE.search(doc_id.rsplit("/", 1)[-1])
-        if match:
-            date = _parse_iso(match.group(1), doc_id, "date in the file name", warnings)
-    # Skip white space so passages and titles start at the first real character.
-    while body_start < len(text) and text[body_start].isspace():
-        body_start += 1
-    body = text[body_start:]
-    title_value = metadata.get("title")
-    if isinstance(title_value, (str, int, float)) and str(title_value).strip():
-        title = _shorten(str(title_value))
-    else:
-        heading = _HEADING.search(body)
-        title = _shorten(heading.group(1)) if heading else _shorten(_first_sentence(body))
-    return Document(id=doc_id, text=text, title=title or doc_id, date=date, body_start=body_start,
-                    encoding=encoding)
-
-
 def load_documents(folder: str | Path) -> LoadResult:
-    """Load every ``.txt`` and ``.md`` file under ``folder``, recursively, sorted by relative path.
+    """Load every document under ``folder``, recursively, sorted by relative path.
 
     Parameters
     ----------
@@ -271,21 +84,21 @@ def load_documents(folder: str | Path) -> LoadResult:
     Returns
     -------
     LoadResult
-        The documents, and a warning line for each file skipped or decoded with a fallback.
+        The documents, and a warning line for each file or folder skipped or read with a fallback.
 
     Raises
     ------
     SeedsFolderNotFound
         ``folder`` does not exist or is not a folder.
     NoDocumentsError
-        No file in it could be loaded (none with a supported ending, or all empty or binary).
+        No file in it could be loaded (none with a supported ending, or all empty, binary or unreadable).
     """
     root = Path(folder)
     if not root.is_dir():
         raise SeedsFolderNotFound(f"The documents folder {str(root)!r} does not exist or is not a folder.")
     warnings: list[str] = []
     documents: list[Document] = []
-    paths = document_files(root)
+    paths = document_files(root, warnings)
     for path, doc_id in paths:
         document = read_document(path, doc_id, warnings)
         if document is not None:
@@ -293,22 +106,74 @@ def load_documents(folder: str | Path) -> LoadResult:
     if not documents:
         found = f" ({len(paths)} file(s) could not be used)" if paths else ""
         raise NoDocumentsError(
-            f"No documents to answer from in {str(root)!r}{found}: add .txt or .md files with some text."
+            f"No documents to answer from in {str(root)!r}{found}: add .txt, .md, .pdf, .html or .docx files "
+            "with some text."
         )
     return LoadResult(documents=documents, warnings=warnings)
 
 
-def document_files(root: Path) -> list[tuple[Path, str]]:
+def document_files(root: Path, warnings: list[str] | None = None) -> list[tuple[Path, str]]:
     """The files under ``root`` that load as documents, as ``(path, document id)``, sorted by id.
 
-    Hidden files and folders (a name starting with ``.``) are skipped; so are files whose ending is not in
-    :data:`DOCUMENT_SUFFIXES`.
+    Hidden files and folders (a name starting with ``.``) are skipped; files whose ending is not in
+    :data:`DOCUMENT_SUFFIXES` are skipped with one debug line for them all. A folder that cannot be read
+    and a link to nothing get a warning each; a linked folder is followed, once: a link to a folder already
+    read (a loop, or a second way to the same folder) is skipped with a warning.
+
+    Parameters
+    ----------
+    root:
+        The seeds folder.
+    warnings:
+        Receives one line per folder or link skipped (also logged).
     """
-    paths = sorted(
-        (p for p in root.rglob("*") if p.suffix.lower() in DOCUMENT_SUFFIXES and not _hidden(p, root)),
-        key=lambda p: p.relative_to(root).as_posix(),
-    )
-    return [(p, p.relative_to(root).as_posix()) for p in paths if p.is_file()]
+    warnings = [] if warnings is None else warnings
+    found: list[tuple[Path, str]] = []
+    other: Counter[str] = Counter()
+    visited = {os.path.realpath(root)}
+
+    def walk(folder: Path, rel: str) -> None:
+        try:
+            with os.scandir(folder) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as error:
+            warn(warnings, "Skipped the folder %s: it could not be read (%s).", rel or ".", error.strerror or error)
+            return
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            doc_id = f"{rel}/{entry.name}" if rel else entry.name
+            path = folder / entry.name
+            try:
+                is_dir = entry.is_dir()  # follows links
+                is_file = entry.is_file()
+                is_link = entry.is_symlink()
+            except OSError as error:
+                warn(warnings, "Skipped %s: it could not be read (%s).", doc_id, error.strerror or error)
+                continue
+            if is_link and not (is_dir or is_file):
+                warn(warnings, "Skipped %s: it is a link to %s, which does not exist.", doc_id,
+                     os.readlink(path))
+            elif is_dir:
+                real = os.path.realpath(path)
+                if real in visited:
+                    warn(warnings, "Skipped the folder %s: it is a link to a folder already read (%s).", doc_id,
+                         real)
+                    continue
+                visited.add(real)
+                walk(path, doc_id)
+            elif is_file:
+                suffix = Path(entry.name).suffix.lower()
+                if suffix in READERS:
+                    found.append((path, doc_id))
+                else:
+                    other[suffix or "(no ending)"] += 1
+
+    walk(root, "")
+    if other:
+        log.debug("Skipped %d file(s) of types the bot does not read: %s", sum(other.values()),
+                  ", ".join(f"{n} {s}" for s, n in sorted(other.items())))
+    return sorted(found, key=lambda item: item[1])
 
 
 def read_document(path: Path, doc_id: str, warnings: list[str]) -> Document | None:
@@ -317,28 +182,29 @@ def read_document(path: Path, doc_id: str, warnings: list[str]) -> Document | No
     Parameters
     ----------
     path:
-        The file.
+        The file; its ending picks the format (see :data:`READERS`; other endings read as text).
     doc_id:
         Its id: the path relative to the seeds folder, ``/`` separators.
     warnings:
-        Receives one line per problem (unreadable, binary, empty, a bad date or front matter).
+        Receives one line per problem (unreadable, binary, encrypted, empty, a bad date or front matter).
     """
     try:
         raw = path.read_bytes()
     except OSError as error:
-        _warn(warnings, "Skipped %s: it could not be read (%s).", doc_id, error.strerror or error)
+        warn(warnings, "Skipped %s: it could not be read (%s).", doc_id, error.strerror or error)
         return None
-    decoded = _decode(raw, doc_id, warnings)
-    if decoded is None:
+    reader = READERS.get(path.suffix.lower(), _read_text)
+    try:
+        document = reader(raw, doc_id, warnings)
+    except Exception as error:  # noqa: BLE001 - a damaged file of any format is a warning, never a crash
+        log.debug("Reading %s failed", doc_id, exc_info=True)
+        warn(warnings, "Skipped %s: it could not be read (%s: %s).", doc_id, type(error).__name__,
+             str(error).splitlines()[0] if str(error) else "no details")
         return None
-    text, encoding = decoded
-    text = text.lstrip("\ufeff")
-    document = parse_document(doc_id, text, warnings, encoding)
-    if not document.body.strip():
-        _warn(warnings, "Skipped %s: it has no text to quote.", doc_id)
+    if document is None:
+        return None
+    if not document.quotable_regions():
+        only_code = " (only code)" if document.code else ""
+        warn(warnings, "Skipped %s: it has no text to quote%s.", doc_id, only_code)
         return None
     return document
-
-
-def _hidden(path: Path, root: Path) -> bool:
-    return any(part.startswith(".") for part in path.relative_to(root).parts)

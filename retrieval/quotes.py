@@ -27,17 +27,23 @@ class Quote:
     end: int
 
     @property
+    def page(self) -> int | None:
+        """The PDF page (1-based) the quote starts on; ``None`` for documents without pages."""
+        return self.document.page_of(self.start)
+
+    @property
     def text(self) -> str:
         """The quoted text, exactly as written in the document."""
         return self.document.text[self.start : self.end]
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form: ``text, document, title, date (YYYY-MM-DD or None), start, end``."""
+        """JSON-ready form: ``text, document, title, date (YYYY-MM-DD or None), page (int or None), start, end``."""
         return {
             "text": self.text,
             "document": self.document.id,
             "title": self.document.title,
             "date": self.document.date.isoformat() if self.document.date else None,
+            "page": self.page,
             "start": self.start,
             "end": self.end,
         }

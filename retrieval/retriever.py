@@ -285,7 +285,9 @@ class Retriever:
         passages: list[Passage] = []
         corpus: list[list[str]] = []
         for d, document in enumerate(documents):
-            spans = split_sentences(document.text, document.body_start)
+            # Only the quotable regions: never a code block (issue 10).
+            spans = [span for start, end in document.quotable_regions()
+                     for span in split_sentences(document.text, start, end)]
             term_lists = [analyzer(document.text[s:e]) for s, e in spans]
             words = [len(document.text[s:e].split()) for s, e in spans]
             own, sections = _excerpt_terms(document.text, spans, term_lists)

@@ -47,7 +47,8 @@ def test_ask_json_shape_and_exact_slices(folder: Path) -> None:
     assert set(data) == {"question", "answered", "excerpts"}
     assert data["answered"] is True
     excerpt = data["excerpts"][0]
-    assert set(excerpt) == {"text", "document", "title", "date", "score", "start", "end"}
+    assert set(excerpt) == {"text", "document", "title", "date", "page", "score", "start", "end"}
+    assert excerpt["page"] is None  # pages are for PDFs
     assert excerpt["document"] == "notes/office.md"
     assert excerpt["title"] == "Office"
     assert excerpt["date"] is None
@@ -134,13 +135,14 @@ def test_python_m_bot_ask_reads_seeds_dir_from_env_file(folder: Path, tmp_path: 
 
 
 @pytest.mark.parametrize(
-    ("env_file", "named"),
-    [("GUILD_ID=abc\n", "GUILD_ID"), ("ANSWER_CHANNEL_IDS=12,abc\n", "ANSWER_CHANNEL_IDS"),
-     ("LOG_LEVEL=verbose\n", "LOG_LEVEL")],
+    ("env_file", "named", "argv"),
+    [("GUILD_ID=abc\n", "GUILD_ID", []), ("ANSWER_CHANNEL_IDS=12,abc\n", "ANSWER_CHANNEL_IDS", []),
+     ("LOG_LEVEL=verbose\n", "LOG_LEVEL", ["ask", "report"])],
 )
-def test_invalid_settings_give_a_clear_message_not_a_traceback(tmp_path: Path, env_file: str, named: str) -> None:
+def test_invalid_settings_give_a_clear_message_not_a_traceback(tmp_path: Path, env_file: str, named: str,
+                                                               argv: list[str]) -> None:
     (tmp_path / ".env").write_text(env_file + "DISCORD_TOKEN=secret-token-value\n", encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "bot", "ask", "report"], cwd=tmp_path,
+    result = subprocess.run([sys.executable, "-m", "bot", *argv], cwd=tmp_path,
                             env=_env(PYTHONPATH=str(ROOT)), capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
     assert named in result.stderr
@@ -163,3 +165,43 @@ def test_an_env_file_that_is_not_utf8_gives_a_clear_message(tmp_path: Path) -> N
                             env=_env(PYTHONPATH=str(ROOT)), capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
     assert "not UTF-8" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_bad_discord_only_setting_does_not_stop_a_terminal_command(folder: Path, tmp_path: Path) -> None:
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / ".env").write_text(f"GUILD_ID=abc\nSEEDS_DIR={folder}\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, "-m", "bot", "ask", "When does the ferry leave?"], cwd=work,
+                            env=_env(PYTHONPATH=str(ROOT)), capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "The ferry to the island leaves at nine" in result.stdout
+    assert "GUILD_ID" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_options_may_come_before_the_command(folder: Path) -> None:
+    code, out, err = run("--seeds", str(folder), "--json", "ask", "When does the ferry leave?")
+    assert code == 0, err
+    assert json.loads(out)["excerpts"][0]["document"] == "ferry.txt"
+    code, out, err = run("--seeds", str(folder), "sources")
+    assert code == 0 and "ferry.txt" in out
+    code, out, err = run("--seeds", str(folder))  # no command: say what to add, not "no token"
+    assert code == 2 and "ask" in err and "DISCORD_TOKEN" not in err
+
+
+def test_help_names_the_command_it_was_started_as() -> None:
+    script = "import sys; sys.argv[0] = '/venv/bin/seedbot'; from bot.__main__ import main; sys.exit(main())"
+    result = subprocess.run([sys.executable, "-c", script, "--help"], cwd=ROOT, env=_env(PYTHONPATH=str(ROOT)),
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0
+    assert result.stdout.startswith("usage: seedbot ")
+    code, out, _ = run("--help")
+    assert out.startswith("usage: python -m bot ")
+
+
+def test_python_without_the_virtual_environment_says_to_activate_it() -> None:
+    # -S: no site-packages, as with a system Python in a new terminal where the venv is not active.
+    result = subprocess.run([sys.executable, "-S", "-m", "bot", "ask", "report"], cwd=ROOT, env=_env(),
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert "activate" in result.stderr and "not installed" in result.stderr

@@ -48,7 +48,7 @@ def test_summary_json_sentences_are_exact_slices_of_the_decoded_files(folder: Pa
         data = json.loads(out)
         assert set(data) == {"sentences"} and data["sentences"]
         for item in data["sentences"]:
-            assert set(item) == {"text", "document", "title", "date", "start", "end"}
+            assert set(item) == {"text", "document", "title", "date", "page", "start", "end"}
             decoded = (folder / item["document"]).read_bytes().decode("utf-8-sig")
             assert decoded[item["start"] : item["end"]] == item["text"]
 

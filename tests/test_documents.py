@@ -81,7 +81,7 @@ def test_folder_loads_recursively_in_stable_order_with_relative_ids(tmp_path: Pa
     write(tmp_path, "b.txt", "date 2021-01-01 Second.")
     write(tmp_path, "notes/faq.md", "# FAQ\n\nAnswers.")
     write(tmp_path, "a.md", "First.")
-    write(tmp_path, "ignored.pdf", "not a document")
+    write(tmp_path, "ignored.xlsx", "not a document")
     write(tmp_path, ".hidden/secret.txt", "hidden")
     result = load_documents(tmp_path)
     assert [d.id for d in result.documents] == ["a.md", "b.txt", "notes/faq.md"]
@@ -156,7 +156,10 @@ def test_impossible_front_matter_date_keeps_the_title_and_hides_the_block() -> N
 def test_front_matter_needs_a_mapping_and_is_only_read_in_markdown() -> None:
     rule = "---\nIntro.\n---\nRest of the notes."
     assert parse_document("notes.md", rule).body == rule  # a horizontal rule, not metadata
-    assert parse_document("notes.txt", "---\ntitle: X\n---\nBody.").body.startswith("---")
+    warnings: list[str] = []
+    text_file = parse_document("notes.txt", "---\ntitle: X\n---\nBody.", warnings)
+    assert (text_file.body, text_file.title) == ("Body.", "Body.")  # hidden, not read, never a title
+    assert len(warnings) == 1 and "notes.txt" in warnings[0] and ".md" in warnings[0]
 
 
 def test_front_matter_body_offset_is_exact_when_the_body_repeats_the_title() -> None:
@@ -166,3 +169,188 @@ def test_front_matter_body_offset_is_exact_when_the_body_repeats_the_title() -> 
 
 def test_a_markdown_file_that_opens_with_a_rule_takes_its_title_from_the_first_words() -> None:
     assert parse_document("hr.md", "---\n\nThe lighthouse was repainted.\n").title == "The lighthouse was repainted."
+
+
+# --- Dates as people write them -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "date 2022-9-2\nThe report was published.",
+        "Date: 2 September 2022\nThe report was published.",
+        "date: September 2, 2022\nThe report was published.",
+        "date 2022/09/02 The report was published.",
+        "Date: Friday, 2nd Sept. 2022\n\nThe report was published.",
+        "date: 2022-09-02T10:30:00Z\nThe report was published.",
+    ],
+)
+def test_date_lines_as_people_write_them(text: str) -> None:
+    warnings: list[str] = []
+    doc = parse_document("a.txt", text, warnings)
+    assert doc.date == dt.date(2022, 9, 2)
+    assert doc.body == "The report was published."
+    assert warnings == []
+
+
+def test_an_ambiguous_day_month_date_is_not_guessed(caplog: pytest.LogCaptureFixture) -> None:
+    warnings: list[str] = []
+    with caplog.at_level(logging.WARNING):
+        doc = parse_document("minutes.txt", "Date: 02/09/2022\nThe board met.", warnings)
+    assert doc.date is None
+    assert doc.body == "The board met." and doc.title == "The board met."
+    (warning,) = warnings
+    assert "minutes.txt" in warning and "'02/09/2022'" in warning and "2022-09-02" in warning
+    assert "minutes.txt" in caplog.text
+
+
+def test_a_numeric_date_that_can_only_be_read_one_way_is_read() -> None:
+    assert parse_document("a.txt", "date 13/09/2022\nText.").date == dt.date(2022, 9, 13)
+
+
+def test_a_date_line_that_cannot_be_read_is_warned_never_quoted_nor_a_title() -> None:
+    warnings: list[str] = []
+    doc = parse_document("plan.txt", "Date: sometime in spring\nThe garden plan for the year.", warnings)
+    assert doc.date is None
+    assert doc.body == "The garden plan for the year."
+    assert doc.title == "The garden plan for the year."
+    (warning,) = warnings
+    assert "plan.txt" in warning and "'sometime in spring'" in warning
+
+
+def test_a_sentence_that_starts_with_the_word_date_is_text() -> None:
+    doc = parse_document("palms.txt", "Date palms grow in the desert.")
+    assert (doc.date, doc.body) == (None, "Date palms grow in the desert.")
+
+
+@pytest.mark.parametrize(
+    ("value", "date", "quoted"),
+    [("September 2, 2022", dt.date(2022, 9, 2), None), ("2 September 2022", dt.date(2022, 9, 2), None),
+     ("2022/9/2", dt.date(2022, 9, 2), None), ("02/09/2022", None, "'02/09/2022'"),
+     ("next week sometime", None, "'next week sometime'")],
+)
+def test_front_matter_dates_follow_the_same_rules_and_warnings_quote_the_whole_value(
+    value: str, date: dt.date | None, quoted: str | None
+) -> None:
+    warnings: list[str] = []
+    doc = parse_document("n.md", f"---\ntitle: Notes\ndate: {value}\n---\nBody.", warnings)
+    assert doc.date == date
+    assert (doc.title, doc.body) == ("Notes", "Body.")
+    if quoted is None:
+        assert warnings == []
+    else:
+        assert len(warnings) == 1 and quoted in warnings[0] and "n.md" in warnings[0]
+
+
+# --- Bad input a new user finds ---------------------------------------------------------------------------
+
+
+def test_an_unreadable_sub_folder_is_warned(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    write(tmp_path, "good.txt", "The good document.")
+    write(tmp_path, "locked/secret.txt", "Locked away.")
+    real_scandir = os.scandir
+
+    def scandir(path: object) -> object:  # tests run as root, who can read a chmod 000 folder
+        if Path(str(path)).name == "locked":
+            raise PermissionError(13, "Permission denied")
+        return real_scandir(path)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    result = load_documents(tmp_path)
+    assert [d.id for d in result.documents] == ["good.txt"]
+    (warning,) = result.warnings
+    assert "locked" in warning and "Permission denied" in warning
+
+
+def test_a_dangling_link_is_warned(tmp_path: Path) -> None:
+    write(tmp_path, "good.txt", "The good document.")
+    (tmp_path / "gone.md").symlink_to(tmp_path / "deleted.md")
+    result = load_documents(tmp_path)
+    assert [d.id for d in result.documents] == ["good.txt"]
+    (warning,) = result.warnings
+    assert "gone.md" in warning and "does not exist" in warning
+
+
+def test_a_linked_folder_is_followed_once_and_a_loop_is_not(tmp_path: Path) -> None:
+    seeds, elsewhere = tmp_path / "seeds", tmp_path / "elsewhere"
+    write(seeds, "good.txt", "The good document.")
+    write(elsewhere, "shared.md", "The shared notes.")
+    (seeds / "linked").symlink_to(elsewhere, target_is_directory=True)
+    (elsewhere / "back").symlink_to(seeds, target_is_directory=True)  # a loop back to the seeds folder
+    result = load_documents(seeds)
+    assert [d.id for d in result.documents] == ["good.txt", "linked/shared.md"]
+    (warning,) = result.warnings
+    assert "linked/back" in warning and "already read" in warning
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [("unclosed.md", "---\ntitle: Garden notes\ndate: 2022-09-02\n\nThe roses need water."),
+     ("unclosed-no-gap.md", "---\ntitle: Garden notes\nThe roses need water."),
+     ("list.md", "---\n- garden\n- roses\n---\nThe roses need water."),
+     ("front.txt", "---\ntitle: Garden notes\n---\nThe roses need water."),
+     ("invalid.md", "---\ntitle: [Garden notes\n---\nThe roses need water.")],
+)
+def test_front_matter_that_is_not_read_is_warned_and_never_a_title_or_a_quote(name: str, text: str) -> None:
+    warnings: list[str] = []
+    doc = parse_document(name, text, warnings)
+    assert doc.body == "The roses need water."
+    assert doc.title == "The roses need water."
+    assert len(warnings) == 1 and name in warnings[0]
+
+
+def test_utf16_without_a_byte_order_mark_is_read(tmp_path: Path) -> None:
+    text = "The ferry to the island leaves at nine every morning. Tickets cost twelve euros."
+    write(tmp_path, "le.txt", text.encode("utf-16-le"))
+    write(tmp_path, "be.txt", text.encode("utf-16-be"))
+    result = load_documents(tmp_path)
+    assert [d.text for d in result.documents] == [text, text]
+    assert result.warnings == []
+
+
+def test_random_bytes_without_nul_are_skipped_as_binary(tmp_path: Path) -> None:
+    import random
+
+    rng = random.Random(7)
+    write(tmp_path, "noise.txt", bytes(rng.randrange(1, 256) for _ in range(4000)))
+    write(tmp_path, "good.txt", "The good document.")
+    result = load_documents(tmp_path)
+    assert [d.id for d in result.documents] == ["good.txt"]
+    (warning,) = result.warnings
+    assert "noise.txt" in warning and "binary" in warning
+
+
+def test_a_markdown_file_that_is_only_a_code_block_is_skipped(tmp_path: Path) -> None:
+    write(tmp_path, "snippet.md", "```python\nprint('the ferry leaves at nine')\n```\n")
+    write(tmp_path, "good.txt", "The good document.")
+    result = load_documents(tmp_path)
+    assert [d.id for d in result.documents] == ["good.txt"]
+    (warning,) = result.warnings
+    assert "snippet.md" in warning and "no text to quote" in warning
+
+
+def test_a_fence_line_is_never_quoted(tmp_path: Path) -> None:
+    from retrieval import Retriever
+
+    write(tmp_path, "howto.md", "# Ferry script\n\nRun this to print the ferry time:\n\n```\n"
+          "print('the ferry leaves at nine')\n```\n\nThe harbour office sells tickets.\n")
+    retriever = Retriever.from_folder(tmp_path)
+    (document,) = retriever.documents
+    assert document.title == "Ferry script"
+    answer = retriever.ask("print the ferry leaves at nine")
+    for excerpt in answer.excerpts:
+        assert "```" not in excerpt.text and "print(" not in excerpt.text
+    assert all("```" not in document.text[s:e] for s, e in retriever.sentences[0].spans)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Intro text.\n\n```\nprint('code line')", "Intro text.\r\n```\r\nprint('code line')\r\n```\r\n",
+     "Intro\u2028text.\n~~~\nprint('code line')\n~~~\n"],
+)
+def test_code_blocks_are_found_whatever_the_line_ends_and_when_left_open(text: str) -> None:
+    doc = parse_document("c.md", text)
+    regions = [doc.text[s:e] for s, e in doc.quotable_regions()]
+    assert len(regions) == 1 and "code line" not in regions[0] and "text." in regions[0]

@@ -328,7 +328,7 @@ def test_summary_json_shape(retriever: Retriever) -> None:
     data = summarise(retriever, document="ferry.txt", sentences=2).to_dict()
     assert set(data) == {"sentences"}
     for item in data["sentences"]:
-        assert set(item) == {"text", "document", "title", "date", "start", "end"}
+        assert set(item) == {"text", "document", "title", "date", "page", "start", "end"}
         assert item["document"] == "ferry.txt" and item["date"] == "2022-06-15"
         assert item["title"] == "New ferry timetable"
         assert FERRY in retriever.documents[1].text and item["text"] in FERRY

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 __all__ = ["Settings", "Snowflake"]
@@ -37,6 +37,18 @@ class Settings(BaseSettings):
     log_level:
         ``LOG_LEVEL`` (``DEBUG``, ``INFO``, ``WARNING``, ``ERROR``). Unset: ``INFO`` for the Discord bot;
         ``ERROR`` for terminal commands, which print load warnings themselves.
+    questions_db:
+        The question log, an SQLite file (``QUESTIONS_DB``, default ``.seedbot-index/questions.sqlite3`` in the
+        working folder; never inside ``SEEDS_DIR``). Empty or ``off``: no log (``/unanswered`` then says so).
+    questions_retention_days:
+        Days a logged question is kept (``QUESTIONS_RETENTION_DAYS``, default 90, at least 1).
+    question_cooldown:
+        Questions a member may ask per minute (``QUESTION_COOLDOWN``, default 5); more get a short private
+        "wait N seconds" message. 0 turns the limit off.
+    allowed_channel_ids:
+        Channel ids (``ALLOWED_CHANNEL_IDS``, comma-separated). When set, mentions are answered only in these
+        channels (and threads inside them) and in ``ANSWER_CHANNEL_IDS``; elsewhere the bot stays silent.
+        Direct messages and slash commands are not affected. Empty: every channel.
     """
 
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
@@ -80,3 +92,38 @@ class Settings(BaseSettings):
             except ValueError:
                 raise ValueError(f"ANSWER_CHANNEL_IDS must be channel ids separated by commas, got {value!r}")
         return value
+
+    questions_db: Path | None = Path(".seedbot-index/questions.sqlite3")
+    questions_retention_days: int = Field(default=90, ge=1, le=36500)
+    question_cooldown: int = Field(default=5, ge=0, le=1000)
+    allowed_channel_ids: Annotated[frozenset[Snowflake], NoDecode] = Field(default_factory=frozenset)
+
+    @field_validator("questions_db", mode="before")
+    @classmethod
+    def _questions_db_off(cls, value: object) -> object:
+        if isinstance(value, str) and value.strip().lower() in {"", "off", "none", "false", "0"}:
+            return None
+        return value
+
+    @field_validator("allowed_channel_ids", mode="before")
+    @classmethod
+    def _split_allowed_ids(cls, value: object) -> object:
+        """Accept ``"123, 456"`` (comma- or space-separated) as well as a list."""
+        if isinstance(value, str):
+            try:
+                return frozenset(int(p) for p in value.replace(",", " ").split())
+            except ValueError:
+                raise ValueError(f"ALLOWED_CHANNEL_IDS must be channel ids separated by commas, got {value!r}")
+        return value
+
+    @model_validator(mode="after")
+    def _log_outside_documents(self) -> Settings:
+        """The question log must not sit inside the documents folder (it would be read as a document)."""
+        if self.questions_db is not None:
+            log_path = self.questions_db.resolve()
+            if log_path.is_relative_to(self.seeds_dir.resolve()):
+                raise ValueError(
+                    f"QUESTIONS_DB ({str(self.questions_db)!r}) is inside SEEDS_DIR ({str(self.seeds_dir)!r}); "
+                    "put the question log somewhere else, e.g. .seedbot-index/questions.sqlite3"
+                )
+        return self

@@ -260,7 +260,10 @@ class QuestionLog:
         connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
         if connection is None:
             with self._errors():
-                connection = sqlite3.connect(self.path, timeout=5.0, isolation_level=None)
+                # One connection per thread; check_same_thread=False only lets close() close them all.
+                connection = sqlite3.connect(
+                    self.path, timeout=5.0, isolation_level=None, check_same_thread=False
+                )
                 connection.execute("PRAGMA journal_mode=WAL")
                 connection.execute("PRAGMA synchronous=NORMAL")
                 connection.execute("PRAGMA foreign_keys=ON")
@@ -287,10 +290,7 @@ class QuestionLog:
         with self._lock:
             connections, self._connections = self._connections, []
         for connection in connections:
-            try:
-                connection.close()
-            except sqlite3.ProgrammingError:  # created in a thread that is gone; closed when collected
-                pass
+            connection.close()
         self._local = threading.local()
 
     # -- writing -----------------------------------------------------------------------------------------

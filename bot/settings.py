@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 __all__ = ["Settings", "Snowflake"]
@@ -39,7 +39,8 @@ class Settings(BaseSettings):
         ``ERROR`` for terminal commands, which print load warnings themselves.
     questions_db:
         The question log, an SQLite file (``QUESTIONS_DB``, default ``.seedbot-index/questions.sqlite3`` in the
-        working folder; never inside ``SEEDS_DIR``). Empty or ``off``: no log (``/unanswered`` then says so).
+        working folder). Inside ``SEEDS_DIR`` only in a hidden folder (the bot does not log otherwise). Empty or
+        ``off``: no log (``/unanswered`` then says so).
     questions_retention_days:
         Days a logged question is kept (``QUESTIONS_RETENTION_DAYS``, default 90, at least 1).
     question_cooldown:
@@ -115,15 +116,3 @@ class Settings(BaseSettings):
             except ValueError:
                 raise ValueError(f"ALLOWED_CHANNEL_IDS must be channel ids separated by commas, got {value!r}")
         return value
-
-    @model_validator(mode="after")
-    def _log_outside_documents(self) -> Settings:
-        """The question log must not sit inside the documents folder (it would be read as a document)."""
-        if self.questions_db is not None:
-            log_path = self.questions_db.resolve()
-            if log_path.is_relative_to(self.seeds_dir.resolve()):
-                raise ValueError(
-                    f"QUESTIONS_DB ({str(self.questions_db)!r}) is inside SEEDS_DIR ({str(self.seeds_dir)!r}); "
-                    "put the question log somewhere else, e.g. .seedbot-index/questions.sqlite3"
-                )
-        return self

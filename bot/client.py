@@ -312,6 +312,11 @@ class SeedBot(commands.Bot):
         task = self._retriever_task
         return task is not None and task.done() and not task.cancelled() and task.result() is not None
 
+    @property
+    def loaded_retriever(self) -> Retriever | None:
+        """The retriever if it has finished loading, else ``None`` (never waits)."""
+        return self._retriever_task.result() if self.retriever_ready and self._retriever_task else None
+
     async def get_retriever(self) -> Retriever:
         """The retriever, waiting for it to finish loading if needed.
 

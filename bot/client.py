@@ -165,6 +165,7 @@ class SeedBot(commands.Bot):
         self._extensions_to_load = tuple(extensions)
         self._sync_commands = sync_commands
         self._retriever_task: asyncio.Task[Retriever | None] | None = None
+        self._built: Retriever | None = None  # set once built, before the warm-up
         self._closing: asyncio.Task[None] | None = None
         self.allowed_channel_ids: frozenset[int] = frozenset(allowed_channel_ids)
         self.cooldown = cooldown if isinstance(cooldown, Cooldown) else Cooldown(cooldown)
@@ -225,6 +226,9 @@ class SeedBot(commands.Bot):
             return None
         for warning in retriever.warnings:
             log.warning("%s", warning)
+        # Answers wait for the warm-up below (the task's end), but it is short: commands may wait for the
+        # answer as usual instead of deferring at once.
+        self._built = retriever
         try:
             await asyncio.to_thread(warm_up, retriever)
         except Exception as error:  # must not stop the bot; a real question shows the error in full
@@ -308,14 +312,13 @@ class SeedBot(commands.Bot):
 
     @property
     def retriever_ready(self) -> bool:
-        """True when the retriever is loaded and answers can start at once."""
-        task = self._retriever_task
-        return task is not None and task.done() and not task.cancelled() and task.result() is not None
+        """True when the retriever is built, so answers start at once (or after the short warm-up)."""
+        return self._built is not None
 
     @property
     def loaded_retriever(self) -> Retriever | None:
-        """The retriever if it has finished loading, else ``None`` (never waits)."""
-        return self._retriever_task.result() if self.retriever_ready and self._retriever_task else None
+        """The retriever if it has been built, else ``None`` (never waits)."""
+        return self._built
 
     async def get_retriever(self) -> Retriever:
         """The retriever, waiting for it to finish loading if needed.

@@ -152,7 +152,12 @@ async def serve(settings: Settings, *, err: TextIO | None = None, **options: Any
     remove_signals = install_stop_signals(asyncio.get_running_loop(), bot.stop_gracefully)
     try:
         async with bot:
-            await bot.start(_token(settings))
+            bot.runner = asyncio.ensure_future(bot.start(_token(settings)))
+            try:
+                await bot.runner
+            except asyncio.CancelledError:
+                if not (bot.stopping and bot.runner.cancelled()):
+                    raise
     except discord.LoginFailure:
         failure = BAD_TOKEN_HELP
     except discord.PrivilegedIntentsRequired:

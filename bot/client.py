@@ -52,6 +52,10 @@ QuestionLogSource = QuestionLog | Callable[[], QuestionLog] | None
 WARM_UP_QUESTIONS = ("How long is the report about the seedbot zqxjwarm check?",)
 
 
+#: Longest wait, in seconds, for the documents before connecting to the gateway (see ``SeedBot.startup_wait``).
+STARTUP_WAIT = 1.0
+
+
 def warm_up(retriever: Retriever) -> None:
     """Answer :data:`WARM_UP_QUESTIONS` and discard the answers (blocking: run it in a worker thread)."""
     for question in WARM_UP_QUESTIONS:
@@ -165,7 +169,9 @@ class SeedBot(commands.Bot):
         self._extensions_to_load = tuple(extensions)
         self._sync_commands = sync_commands
         self._retriever_task: asyncio.Task[Retriever | None] | None = None
-        self._built: Retriever | None = None  # set once built, before the warm-up
+        #: Seconds :meth:`setup_hook` waits for the retriever (loaded and warmed up) before the gateway
+        #: connects, so that on a small folder the first questions find everything ready.
+        self.startup_wait = STARTUP_WAIT
         self._closing: asyncio.Task[None] | None = None
         self.allowed_channel_ids: frozenset[int] = frozenset(allowed_channel_ids)
         self.cooldown = cooldown if isinstance(cooldown, Cooldown) else Cooldown(cooldown)
@@ -183,13 +189,17 @@ class SeedBot(commands.Bot):
         #: True once the gateway was ready at least once (so a later refusal happened mid-run).
         self.was_ready = False
         self._stop_task: asyncio.Task[None] | None = None
+        #: The task running :meth:`start`, when the caller sets it (:func:`bot.app.serve` does): a stop
+        #: cancels it so the gateway closes with 1000.
+        self.runner: asyncio.Future[None] | None = None
         self._no_send_warned: set[int] = set()
         self._log_failed = False
 
     # -- start-up ---------------------------------------------------------------------------------------
 
     async def setup_hook(self) -> None:
-        """Start loading the retriever, load the cogs, check intents and sync slash commands.
+        """Start loading the retriever, load the cogs, check intents, sync slash commands, and give the
+        retriever up to :attr:`startup_wait` seconds to be ready.
 
         Runs after login and before the gateway connects.
         """
@@ -200,6 +210,9 @@ class SeedBot(commands.Bot):
         self._check_message_content()
         if self._sync_commands:
             await self._sync()
+        # The gateway is not connected yet, so waiting here stalls no heartbeat. A larger folder keeps
+        # loading after this; questions meanwhile are acknowledged at once ("thinking…") and answered after.
+        await asyncio.wait({self._retriever_task}, timeout=self.startup_wait)
 
     async def _load_retriever(self) -> Retriever | None:
         """Build the retriever.
@@ -226,9 +239,6 @@ class SeedBot(commands.Bot):
             return None
         for warning in retriever.warnings:
             log.warning("%s", warning)
-        # Answers wait for the warm-up below (the task's end), but it is short: commands may wait for the
-        # answer as usual instead of deferring at once.
-        self._built = retriever
         try:
             await asyncio.to_thread(warm_up, retriever)
         except Exception as error:  # must not stop the bot; a real question shows the error in full
@@ -312,13 +322,14 @@ class SeedBot(commands.Bot):
 
     @property
     def retriever_ready(self) -> bool:
-        """True when the retriever is built, so answers start at once (or after the short warm-up)."""
-        return self._built is not None
+        """True when the retriever is loaded (and warmed up) and answers can start at once."""
+        task = self._retriever_task
+        return task is not None and task.done() and not task.cancelled() and task.result() is not None
 
     @property
     def loaded_retriever(self) -> Retriever | None:
-        """The retriever if it has been built, else ``None`` (never waits)."""
-        return self._built
+        """The retriever if it is ready (:attr:`retriever_ready`), else ``None`` (never waits)."""
+        return self._retriever_task.result() if self.retriever_ready and self._retriever_task else None
 
     async def get_retriever(self) -> Retriever:
         """The retriever, waiting for it to finish loading if needed.
@@ -446,7 +457,7 @@ class SeedBot(commands.Bot):
         loop = asyncio.get_running_loop()
         if self._stop_task is not None:
             log.warning("Received %s again: stopping now.", reason)
-            loop.create_task(self.close())
+            self._close_now()
             return
         self.stopping = True
         log.info("Received %s: stopping; finishing the answers in flight.", reason)
@@ -454,7 +465,17 @@ class SeedBot(commands.Bot):
 
     async def _drain_and_close(self) -> None:
         await drain(self.drain_seconds)
-        await self.close()
+        self._close_now()
+
+    def _close_now(self) -> None:
+        runner = self.runner
+        if runner is not None and not runner.done():
+            # Cancel the gateway loop rather than calling close() beside it: while it waits to read,
+            # close() wakes it and it closes the socket with 4000 first (Rapptz/discord.py#6134), so Discord
+            # keeps the session and shows the bot online. ``async with bot`` then closes with 1000.
+            runner.cancel()
+        else:
+            asyncio.get_running_loop().create_task(self.close())
 
     async def close(self) -> None:
         """Close the gateway (code 1000) and the HTTP session, then the question log."""

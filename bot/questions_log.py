@@ -250,9 +250,13 @@ class QuestionLog:
         except OSError as error:
             raise QuestionLogError(f"cannot create the folder for the question log {str(self.path)!r}: "
                                    f"{error.strerror or error}") from error
-        with self._errors():
-            self._migrate(self._connection())
-        self.prune()
+        try:
+            with self._errors():
+                self._migrate(self._connection())
+            self.prune()
+        except BaseException:
+            self.close()
+            raise
 
     # -- connections -------------------------------------------------------------------------------------
 
@@ -264,9 +268,13 @@ class QuestionLog:
                 connection = sqlite3.connect(
                     self.path, timeout=5.0, isolation_level=None, check_same_thread=False
                 )
-                connection.execute("PRAGMA journal_mode=WAL")
-                connection.execute("PRAGMA synchronous=NORMAL")
-                connection.execute("PRAGMA foreign_keys=ON")
+                try:
+                    connection.execute("PRAGMA journal_mode=WAL")
+                    connection.execute("PRAGMA synchronous=NORMAL")
+                    connection.execute("PRAGMA foreign_keys=ON")
+                except sqlite3.Error:
+                    connection.close()
+                    raise
             self._local.connection = connection
             with self._lock:
                 self._connections.append(connection)

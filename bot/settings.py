@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 __all__ = ["Settings", "Snowflake"]
@@ -82,16 +82,17 @@ class Settings(BaseSettings):
     def _empty_guild_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
 
-    @field_validator("answer_channel_ids", mode="before")
+    @field_validator("answer_channel_ids", "allowed_channel_ids", mode="before")
     @classmethod
-    def _split_ids(cls, value: object) -> object:
+    def _split_ids(cls, value: object, info: ValidationInfo) -> object:
         """Accept ``"123, 456"`` (comma- or space-separated) as well as a list."""
         if isinstance(value, str):
             parts = [p for p in value.replace(",", " ").split() if p]
             try:
                 return frozenset(int(p) for p in parts)
             except ValueError:
-                raise ValueError(f"ANSWER_CHANNEL_IDS must be channel ids separated by commas, got {value!r}")
+                name = (info.field_name or "channel ids").upper()
+                raise ValueError(f"{name} must be channel ids separated by commas, got {value!r}")
         return value
 
     questions_db: Path | None = Path(".seedbot-index/questions.sqlite3")
@@ -104,15 +105,4 @@ class Settings(BaseSettings):
     def _questions_db_off(cls, value: object) -> object:
         if isinstance(value, str) and value.strip().lower() in {"", "off", "none", "false", "0"}:
             return None
-        return value
-
-    @field_validator("allowed_channel_ids", mode="before")
-    @classmethod
-    def _split_allowed_ids(cls, value: object) -> object:
-        """Accept ``"123, 456"`` (comma- or space-separated) as well as a list."""
-        if isinstance(value, str):
-            try:
-                return frozenset(int(p) for p in value.replace(",", " ").split())
-            except ValueError:
-                raise ValueError(f"ALLOWED_CHANNEL_IDS must be channel ids separated by commas, got {value!r}")
         return value

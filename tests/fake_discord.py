@@ -6,7 +6,13 @@
   ACKs, RESUME -> replay of missed events + RESUMED, INVALID_SESSION for an unknown session, close code 4004
   for a bad token and 4014 for a privileged intent the application may not use;
 * the REST routes a bot uses: ``/users/@me``, ``/oauth2/applications/@me``, ``/gateway(/bot)``, command sync,
-  channel messages and typing, interaction callbacks, webhook follow-ups and ``@original`` edits/deletes.
+  channel messages and typing, interaction callbacks, webhook follow-ups and ``@original`` edits/deletes,
+  and opening a direct-message channel (``POST /users/@me/channels``; see :meth:`FakeDiscord.dm_messages`).
+
+Admin and fault helpers: :meth:`FakeDiscord.send_interaction_with_permissions` (a member with other
+permissions, e.g. Manage Server), :meth:`FakeDiscord.add_text_channel` (a channel where the bot is denied a
+permission), :meth:`FakeDiscord.revoke_token` and :meth:`FakeDiscord.refuse_message_content` (the portal
+changed mid-run), and :attr:`FakeDiscord.close_codes` (how each gateway connection ended).
 
 It records every request (:attr:`FakeDiscord.requests`) and every gateway payload the bot sends
 (:attr:`FakeDiscord.gateway_received`), and checks invariants on everything the bot sends: no content over

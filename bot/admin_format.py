@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from .formatting import MAX_MESSAGE_CHARS, escape, pack_messages
 from .formatting import clip as clip_text
-from .questions_log import FeedbackGroup, QuestionGroup, Report
+from .questions_report import FeedbackGroup, QuestionGroup, Report
 
 __all__ = [
     "MAX_LISTED_QUESTION",

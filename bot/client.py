@@ -22,7 +22,7 @@ from retrieval.errors import CorpusError, QuestionError
 from retrieval.retriever import DEFAULT_TOP_K
 
 from .cogs import COGS
-from .limits import Cooldown, QuestionTree, can_send, channel_allowed, cooldown_text
+from .limits import Cooldown, MessageGate, QuestionTree
 from .questions_log import QuestionLog, QuestionLogError
 from .shutdown import DRAIN_SECONDS, drain
 
@@ -175,6 +175,8 @@ class SeedBot(commands.Bot):
         self._closing: asyncio.Task[None] | None = None
         self.allowed_channel_ids: frozenset[int] = frozenset(allowed_channel_ids)
         self.cooldown = cooldown if isinstance(cooldown, Cooldown) else Cooldown(cooldown)
+        #: Where and how often mentions are answered (see :meth:`admit_message`).
+        self.gate = MessageGate(self.cooldown, self.allowed_channel_ids, self.answer_channel_ids)
         self.seeds_dir = seeds_dir
         #: The question log once opened (``None``: no log).
         self.question_log: QuestionLog | None = None
@@ -192,7 +194,6 @@ class SeedBot(commands.Bot):
         #: The task running :meth:`start`, when the caller sets it (:func:`bot.app.serve` does): a stop
         #: cancels it so the gateway closes with 1000.
         self.runner: asyncio.Future[None] | None = None
-        self._no_send_warned: set[int] = set()
         self._log_failed = False
 
     # -- start-up ---------------------------------------------------------------------------------------
@@ -422,31 +423,10 @@ class SeedBot(commands.Bot):
     async def admit_message(self, message: discord.Message) -> bool:
         """Whether to answer ``message`` (a question addressed to the bot or in an answer channel).
 
-        False while stopping, outside ``allowed_channel_ids`` (when set), where the bot may not send
-        messages (logged once per channel), and over the member's cooldown (then the member is told in a
-        direct message, at most once a minute).
+        False while stopping, and as :meth:`bot.limits.MessageGate.admit` says (channel not allowed, no Send
+        Messages there, over the member's cooldown).
         """
-        if self.stopping:
-            return False
-        channel = message.channel
-        allowed = self.allowed_channel_ids | self.answer_channel_ids if self.allowed_channel_ids else ()
-        if not channel_allowed(channel, allowed):
-            return False
-        if not can_send(channel):
-            if channel.id not in self._no_send_warned:
-                self._no_send_warned.add(channel.id)
-                log.warning("Not answering in channel %s (%s): the bot lacks the Send Messages permission "
-                            "there.", getattr(channel, "name", "?"), channel.id)
-            return False
-        wait = self.cooldown.hit(message.author.id)
-        if wait is None:
-            return True
-        if self.cooldown.should_tell(message.author.id):
-            try:
-                await message.author.send(cooldown_text(wait), allowed_mentions=discord.AllowedMentions.none())
-            except discord.HTTPException as failure:  # direct messages closed: nothing more to do
-                log.info("Could not tell a member about the cooldown: HTTP %s %s", failure.status, failure.text)
-        return False
+        return not self.stopping and await self.gate.admit(message)
 
     def stop_gracefully(self, reason: str = "a stop request") -> None:
         """Stop taking new questions, finish those in flight (at most :attr:`drain_seconds`), then close.

@@ -6,9 +6,9 @@
 * :class:`QuestionTree`, the bot's app-command tree: its ``interaction_check`` refuses new slash commands
   while the bot is stopping (:class:`Stopping`) and applies the cooldown to the commands that ask something
   (:func:`counts_as_question`).
-* :func:`can_send` and :func:`channel_allowed`: where a mention may be answered at all. The bot stays silent
-  where it lacks Send Messages (no 403 loops) and, when ``ALLOWED_CHANNEL_IDS`` is set, outside those
-  channels.
+* :class:`MessageGate` (with :func:`can_send` and :func:`channel_allowed`): whether a mention or a question
+  in an answer channel is answered at all. The bot stays silent where it lacks Send Messages (no 403
+  loops), when ``ALLOWED_CHANNEL_IDS`` is set outside those channels, and over the cooldown.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ __all__ = [
     "STOPPING_TEXT",
     "Cooldown",
     "CoolingDown",
+    "MessageGate",
     "QuestionTree",
     "Stopping",
     "can_send",
@@ -157,6 +158,50 @@ def can_send(channel: Any) -> bool:
     if isinstance(channel, discord.Thread):
         return permissions.view_channel and permissions.send_messages_in_threads
     return permissions.view_channel and permissions.send_messages
+
+
+class MessageGate:
+    """Decides whether a message asking the bot something is answered at all.
+
+    Parameters
+    ----------
+    cooldown:
+        The per-member cooldown (shared with slash commands).
+    allowed_channel_ids:
+        ``ALLOWED_CHANNEL_IDS``; empty means every channel.
+    answer_channel_ids:
+        ``ANSWER_CHANNEL_IDS``, always allowed.
+    """
+
+    def __init__(self, cooldown: Cooldown, allowed_channel_ids: Collection[int] = (),
+                 answer_channel_ids: Collection[int] = ()) -> None:
+        self.cooldown = cooldown
+        self.allowed = frozenset(allowed_channel_ids) | frozenset(answer_channel_ids) if allowed_channel_ids \
+            else frozenset()
+        self._warned: set[int] = set()
+
+    async def admit(self, message: discord.Message) -> bool:
+        """False outside the allowed channels, where the bot may not send messages (one warning per
+        channel), and over the member's cooldown (then the member is told in a direct message, at most once
+        a minute); otherwise True, and the question counts towards the cooldown."""
+        channel = message.channel
+        if not channel_allowed(channel, self.allowed):
+            return False
+        if not can_send(channel):
+            if channel.id not in self._warned:
+                self._warned.add(channel.id)
+                log.warning("Not answering in channel %s (%s): the bot lacks the Send Messages permission "
+                            "there.", getattr(channel, "name", "?"), channel.id)
+            return False
+        wait = self.cooldown.hit(message.author.id)
+        if wait is None:
+            return True
+        if self.cooldown.should_tell(message.author.id):
+            try:
+                await message.author.send(cooldown_text(wait), allowed_mentions=discord.AllowedMentions.none())
+            except discord.HTTPException as failure:  # direct messages closed: nothing more to do
+                log.info("Could not tell a member about the cooldown: HTTP %s %s", failure.status, failure.text)
+        return False
 
 
 class QuestionTree(app_commands.CommandTree["SeedBot"]):

@@ -170,7 +170,6 @@ async def serve(settings: Settings, *, err: TextIO | None = None, **options: Any
     except (
         discord.HTTPException,
         discord.GatewayNotFound,
-        discord.ConnectionClosed,
         aiohttp.ClientError,
         OSError,
     ) as error:

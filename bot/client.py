@@ -242,7 +242,7 @@ class SeedBot(commands.Bot):
             log.warning("%s", warning)
         try:
             await asyncio.to_thread(warm_up, retriever)
-        except Exception as error:  # must not stop the bot; a real question shows the error in full
+        except Exception as error:  # noqa: BLE001 - must not stop the bot; a real question shows it in full
             log.warning("Warming up the retriever failed: %s: %s", type(error).__name__, error)
         self.index_updated_at = time.time()
         log.info("Ready to answer from %d documents.", len(retriever.documents))

@@ -29,7 +29,14 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from .questions_report import FeedbackGroup, QuestionGroup, Report, feedback_groups, group_key, unanswered_groups
+from .questions_report import (
+    FeedbackGroup,
+    QuestionGroup,
+    Report,
+    feedback_groups,
+    group_key,
+    unanswered_groups,
+)
 
 __all__ = [
     "DEFAULT_RETENTION_DAYS",
@@ -327,7 +334,7 @@ class _Errors:
         return False
 
 
-class _transaction:  # noqa: N801 - used like a function: ``with _transaction(connection):``
+class _transaction:
     """``BEGIN IMMEDIATE`` ... ``COMMIT`` (``ROLLBACK`` on error) on an autocommit connection."""
 
     def __init__(self, connection: sqlite3.Connection) -> None:

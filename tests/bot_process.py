@@ -21,13 +21,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import discord.gateway  # noqa: E402
-import discord.http  # noqa: E402
-import yarl  # noqa: E402
+import discord.gateway
+import discord.http
+import yarl
 
-from bot.app import run_bot  # noqa: E402
-from bot.settings import Settings  # noqa: E402
-from retrieval import Retriever  # noqa: E402
+from bot.app import run_bot
+from bot.settings import Settings
+from retrieval import Retriever
 
 
 def main() -> int:

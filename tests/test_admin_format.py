@@ -7,7 +7,14 @@ import io
 import json
 from pathlib import Path
 
-from bot.admin_format import NO_LOG, Status, format_duration, format_unanswered_text, render_status, render_unanswered
+from bot.admin_format import (
+    NO_LOG,
+    Status,
+    format_duration,
+    format_unanswered_text,
+    render_status,
+    render_unanswered,
+)
 from bot.cli import run_cli
 from bot.formatting import discord_length
 from bot.limits import Cooldown, cooldown_text

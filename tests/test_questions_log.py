@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
-import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -126,22 +126,12 @@ def test_database_is_wal_with_a_schema_version(store: QuestionLog) -> None:
 
 
 def test_each_thread_writes_with_its_own_connection(store: QuestionLog) -> None:
-    ids: list[int] = []
-    errors: list[BaseException] = []
+    def write(thread: int) -> list[int]:
+        return [store.record_question(f"question {thread}.{n}?", answered=n % 2 == 0) for n in range(20)]
 
-    def write() -> None:
-        try:
-            for n in range(20):
-                ids.append(store.record_question(f"question {n}?", answered=n % 2 == 0))
-        except BaseException as error:  # pragma: no cover - shown by the assert below
-            errors.append(error)
-
-    threads = [threading.Thread(target=write) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert not errors and len(set(ids)) == 80
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        ids = [i for batch in pool.map(write, range(4)) for i in batch]  # re-raises a thread's error
+    assert len(set(ids)) == 80
     assert store.report(7).questions == 80
 
 

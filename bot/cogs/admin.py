@@ -27,7 +27,7 @@ from ._respond import send_contents
 if TYPE_CHECKING:
     from ..client import SeedBot
 
-__all__ = ["Admin", "DEFAULT_DAYS", "MAX_DAYS", "newest_change", "setup", "version"]
+__all__ = ["DEFAULT_DAYS", "MAX_DAYS", "Admin", "newest_change", "setup", "version"]
 
 #: Period of ``/unanswered`` when no ``days`` is given.
 DEFAULT_DAYS = 30

@@ -6,7 +6,8 @@ Settings come from the environment as usual (``DISCORD_TOKEN``, ``SEEDS_DIR``, `
 
 * ``FAKE_DISCORD_API`` and ``FAKE_DISCORD_GATEWAY``: the fake's REST base URL and gateway URL;
 * ``SLOW_QUESTION_WORD`` and ``SLOW_QUESTION_SECONDS``: a question containing that word takes that much
-  longer to answer (an answer "in flight" for as long as a test needs).
+  longer to answer, and is answered as if the word were not there (an answer "in flight" for as long as
+  a test needs).
 
 Run as ``python tests/bot_process.py``; the exit code is the bot's.
 """
@@ -41,6 +42,7 @@ def main() -> int:
         def slow_ask(self: Retriever, question: str, *args: object, **kwargs: object):  # type: ignore[no-untyped-def]
             if slow_word in question:
                 time.sleep(delay)
+                question = " ".join(question.replace(slow_word, " ").split())
             return ask(self, question, *args, **kwargs)  # type: ignore[arg-type]
 
         Retriever.ask = slow_ask  # type: ignore[method-assign]

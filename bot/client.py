@@ -51,7 +51,6 @@ QuestionLogSource = QuestionLog | Callable[[], QuestionLog] | None
 #: makes the retriever look up an unknown word's English frequency, which loads wordfreq's table.
 WARM_UP_QUESTIONS = ("How long is the report about the seedbot zqxjwarm check?",)
 
-
 #: Longest wait, in seconds, for the documents before connecting to the gateway (see ``SeedBot.startup_wait``).
 STARTUP_WAIT = 1.0
 
@@ -63,6 +62,7 @@ def warm_up(retriever: Retriever) -> None:
             retriever.ask(question)
         except QuestionError:
             pass
+
 
 #: Permissions the invite link asks for: View Channels, Send Messages (also in threads), Read Message History
 #: (replies reference the question) and Use Application Commands. Value 277025459200.
@@ -455,7 +455,7 @@ class SeedBot(commands.Bot):
             # keeps the session and shows the bot online. ``async with bot`` then closes with 1000.
             runner.cancel()
         else:
-            asyncio.get_running_loop().create_task(self.close())
+            self._closing = asyncio.get_running_loop().create_task(self.close())
 
     async def close(self) -> None:
         """Close the gateway (code 1000) and the HTTP session, then the question log."""

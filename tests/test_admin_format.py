@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 from pathlib import Path
+
+import pytest
 
 from bot.admin_format import (
     NO_LOG,
@@ -15,10 +18,12 @@ from bot.admin_format import (
     render_status,
     render_unanswered,
 )
+from bot.app import build_bot
 from bot.cli import run_cli
 from bot.formatting import discord_length
 from bot.limits import Cooldown, cooldown_text
 from bot.questions_log import FeedbackGroup, QuestionGroup, QuestionLog, Report
+from bot.settings import Settings
 
 NOW = 1_700_000_000.0
 
@@ -114,3 +119,19 @@ def test_cli_unanswered_without_a_log_file_says_so(tmp_path: Path) -> None:
     bad.write_text("not a database " * 100)
     assert run_cli(["unanswered", "--db", str(bad)], io.StringIO(), err) == 2
     assert "bad.sqlite3" in err.getvalue()
+
+
+def test_admin_settings_parse_and_a_log_inside_the_documents_is_refused(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings = Settings(_env_file=None, allowed_channel_ids="12, 34", questions_db="off")
+    assert settings.allowed_channel_ids == frozenset({12, 34}) and settings.questions_db is None
+    assert Settings(_env_file=None).question_cooldown == 5 and Settings(_env_file=None).questions_retention_days == 90
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    with caplog.at_level(logging.WARNING):
+        inside = build_bot(Settings(_env_file=None, seeds_dir=seeds, questions_db=seeds / "q.sqlite3"), retriever=None)
+    assert inside._question_log_source is None
+    assert "inside the documents folder SEEDS_DIR" in caplog.text
+    hidden = build_bot(Settings(_env_file=None, seeds_dir=seeds, questions_db=seeds / ".seedbot-index" / "q.sqlite3"))
+    assert hidden._question_log_source is not None  # hidden folders are never read as documents

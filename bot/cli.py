@@ -56,6 +56,7 @@ To ask in the terminal instead, no token needed:
   python -m bot ask --batch questions.txt --json
   python -m bot sources
   python -m bot summary
+  python -m bot unanswered
 """
 
 
@@ -113,6 +114,7 @@ def build_parser(prog: str = "python -m bot") -> argparse.ArgumentParser:
     listing = commands.add_parser("sources", help="list every document with its title, date, file and size",
                                   description="List every document, newest first.")
     _common(listing)
+    _add_unanswered_parser(commands)
     return parser
 
 
@@ -299,8 +301,50 @@ def _sources(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) 
     return 0
 
 
+def _add_unanswered_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """The ``unanswered`` sub-command: what the bot's question log says went unanswered."""
+    parser = commands.add_parser(
+        "unanswered", help="list the questions the documents could not answer, and answers marked not helpful",
+        description="From the Discord bot's question log (QUESTIONS_DB): the most frequent unanswered "
+        "questions and the answers people marked as not helpful, grouped when they differ only in case and "
+        "punctuation. This is how to learn which document to write next.")
+    parser.add_argument("--days", type=_whole_number(1, 3650), default=30, metavar="N",
+                        help="how many days back to look (default 30)")
+    parser.add_argument("--limit", type=_whole_number(1, 1000), default=20, metavar="K",
+                        help="most questions in each list (default 20)")
+    parser.add_argument("--db", type=Path, metavar="FILE",
+                        help="the question log (default: QUESTIONS_DB or .seedbot-index/questions.sqlite3)")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of text")
+
+
+def _unanswered(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) -> int:
+    from .admin_format import format_unanswered_text
+    from .questions_log import QuestionLog, QuestionLogError, Report
+
+    path = args.db if args.db is not None else Settings().questions_db
+    if path is None:
+        raise UsageError("the question log is off (QUESTIONS_DB is empty); give one with --db FILE")
+    if not path.is_file():
+        # Not created by reading: the bot creates it when it logs its first question.
+        report = Report(args.days, 0, 0, [], [])
+        print(f"note: no questions logged yet ({str(path)!r} does not exist; the Discord bot creates it).",
+              file=err)
+    else:
+        try:
+            store = QuestionLog(path)
+            try:
+                report = store.report(args.days, limit=args.limit)
+            finally:
+                store.close()
+        except QuestionLogError as error:
+            raise UsageError(str(error)) from error
+    print(report.to_json() if args.json else format_unanswered_text(report), file=out)
+    return 0
+
+
 Handler = Callable[[argparse.Namespace, TextIO, TextIO, TextIO], int]
-COMMANDS: dict[str, Handler] = {"ask": _ask, "summary": _summary, "sources": _sources}
+COMMANDS: dict[str, Handler] = {"ask": _ask, "summary": _summary, "sources": _sources,
+                                "unanswered": _unanswered}
 
 
 def run_cli(argv: Sequence[str], out: TextIO | None = None, err: TextIO | None = None,

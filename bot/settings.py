@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 __all__ = ["Settings", "Snowflake", "DISCORD_ONLY_SETTINGS"]
@@ -37,6 +37,19 @@ class Settings(BaseSettings):
     log_level:
         ``LOG_LEVEL`` (``DEBUG``, ``INFO``, ``WARNING``, ``ERROR``). Unset: ``INFO`` for the Discord bot;
         ``ERROR`` for terminal commands, which print load warnings themselves.
+    questions_db:
+        The question log, an SQLite file (``QUESTIONS_DB``, default ``.seedbot-index/questions.sqlite3`` in the
+        working folder). Inside ``SEEDS_DIR`` only in a hidden folder (the bot does not log otherwise). Empty or
+        ``off``: no log (``/unanswered`` then says so).
+    questions_retention_days:
+        Days a logged question is kept (``QUESTIONS_RETENTION_DAYS``, default 90, at least 1).
+    question_cooldown:
+        Questions a member may ask per minute (``QUESTION_COOLDOWN``, default 5); more get a short private
+        "wait N seconds" message. 0 turns the limit off.
+    allowed_channel_ids:
+        Channel ids (``ALLOWED_CHANNEL_IDS``, comma-separated). When set, mentions are answered only in these
+        channels (and threads inside them) and in ``ANSWER_CHANNEL_IDS``; elsewhere the bot stays silent.
+        Direct messages and slash commands are not affected. Empty: every channel.
     """
 
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
@@ -69,16 +82,29 @@ class Settings(BaseSettings):
     def _empty_guild_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
 
-    @field_validator("answer_channel_ids", mode="before")
+    @field_validator("answer_channel_ids", "allowed_channel_ids", mode="before")
     @classmethod
-    def _split_ids(cls, value: object) -> object:
+    def _split_ids(cls, value: object, info: ValidationInfo) -> object:
         """Accept ``"123, 456"`` (comma- or space-separated) as well as a list."""
         if isinstance(value, str):
             parts = [p for p in value.replace(",", " ").split() if p]
             try:
                 return frozenset(int(p) for p in parts)
             except ValueError:
-                raise ValueError(f"ANSWER_CHANNEL_IDS must be channel ids separated by commas, got {value!r}")
+                name = (info.field_name or "channel ids").upper()
+                raise ValueError(f"{name} must be channel ids separated by commas, got {value!r}")
+        return value
+
+    questions_db: Path | None = Path(".seedbot-index/questions.sqlite3")
+    questions_retention_days: int = Field(default=90, ge=1, le=36500)
+    question_cooldown: int = Field(default=5, ge=0, le=1000)
+    allowed_channel_ids: Annotated[frozenset[Snowflake], NoDecode] = Field(default_factory=frozenset)
+
+    @field_validator("questions_db", mode="before")
+    @classmethod
+    def _questions_db_off(cls, value: object) -> object:
+        if isinstance(value, str) and value.strip().lower() in {"", "off", "none", "false", "0"}:
+            return None
         return value
 
 

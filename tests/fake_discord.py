@@ -6,7 +6,13 @@
   ACKs, RESUME -> replay of missed events + RESUMED, INVALID_SESSION for an unknown session, close code 4004
   for a bad token and 4014 for a privileged intent the application may not use;
 * the REST routes a bot uses: ``/users/@me``, ``/oauth2/applications/@me``, ``/gateway(/bot)``, command sync,
-  channel messages and typing, interaction callbacks, webhook follow-ups and ``@original`` edits/deletes.
+  channel messages and typing, interaction callbacks, webhook follow-ups and ``@original`` edits/deletes,
+  and opening a direct-message channel (``POST /users/@me/channels``; see :meth:`FakeDiscord.dm_messages`).
+
+Admin and fault helpers: :meth:`FakeDiscord.send_interaction_with_permissions` (a member with other
+permissions, e.g. Manage Server), :meth:`FakeDiscord.add_text_channel` (a channel where the bot is denied a
+permission), :meth:`FakeDiscord.revoke_token` and :meth:`FakeDiscord.refuse_message_content` (the portal
+changed mid-run), and :attr:`FakeDiscord.close_codes` (how each gateway connection ended).
 
 It records every request (:attr:`FakeDiscord.requests`) and every gateway payload the bot sends
 (:attr:`FakeDiscord.gateway_received`), and checks invariants on everything the bot sends: no content over
@@ -296,6 +302,10 @@ class FakeDiscord:
         self.interactions: dict[int, Interaction] = {}
         self.identify_count = 0
         self.resume_count = 0
+        #: Close code of each gateway connection that ended (1000: the bot closed it normally).
+        self.close_codes: list[int | None] = []
+        #: Direct-message channels the bot opened.
+        self.dm_channels: list[dict[str, Any]] = []
         self.base_url = ""
         self.gateway_url = ""
         self._routes: list[
@@ -557,6 +567,59 @@ class FakeDiscord:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(conn.ws.close(code=code, message=b"dropped by test"), 5)
 
+    # -- admin and reliability (issue 11b): permissions, direct messages, revoked credentials ------------
+
+    async def send_interaction_with_permissions(
+        self, name: str, options: Mapping[str, Any] | None = None, *, permissions: int, **kwargs: Any
+    ) -> Interaction:
+        """:meth:`send_interaction` from a member whose permissions in the channel are ``permissions``
+        (e.g. ``MANAGE_GUILD | 2248473465835073``); the default member lacks Manage Server."""
+        original = self.dispatch
+
+        async def dispatch(event: str, data: dict[str, Any]) -> None:
+            if event == "INTERACTION_CREATE":
+                data["member"]["permissions"] = str(permissions)
+            await original(event, data)
+
+        self.dispatch = dispatch  # type: ignore[method-assign]
+        try:
+            return await self.send_interaction(name, options, **kwargs)
+        finally:
+            del self.dispatch
+
+    def add_text_channel(self, name: str, *, bot_denied: int = 0) -> int:
+        """Add a text channel (before :meth:`start`, so GUILD_CREATE lists it) and return its id.
+
+        ``bot_denied``: permission bits denied to the bot's role there, e.g. ``SEND_MESSAGES``.
+        """
+        channel_id = snowflake()
+        channel = self._channel(channel_id, name, len(self.channels))
+        if bot_denied:
+            channel["permission_overwrites"] = [
+                {"id": str(self.bot_role_id), "type": 0, "allow": "0", "deny": str(bot_denied)}
+            ]
+        self.channels[channel_id] = channel
+        return channel_id
+
+    def dm_messages(self) -> list[Recorded]:
+        """Messages the bot sent in direct-message channels it opened (``POST /users/@me/channels``)."""
+        dm_ids = {str(c["id"]) for c in self.dm_channels}
+        return [r for r in self.requests if r.ok and r.route == "POST /channels/{channel_id}/messages"
+                and r.params.get("channel_id") in dm_ids]
+
+    async def revoke_token(self) -> None:
+        """Act as if the token was reset in the portal: the old one fails from now on (RESUME is refused,
+        IDENTIFY closed with 4004, REST 401) and the live connection is dropped."""
+        self.token = "revoked-" + secrets.token_hex(8)
+        await self.drop_connection(4000)
+
+    async def refuse_message_content(self) -> None:
+        """Act as if the Message Content intent was turned off in the portal mid-run: the session is lost,
+        and the next IDENTIFY asking for the intent is closed with 4014."""
+        self.app_flags = 0
+        self._session_id = None
+        await self.drop_connection(4000)
+
     def fail_next(
         self, route: str, status: int = 429, *, retry_after: float = 0.05, times: int = 1, body: Any = None
     ) -> None:
@@ -707,6 +770,7 @@ class FakeDiscord:
         finally:
             conn.live = False
             self._connections.remove(conn)
+            self.close_codes.append(ws.close_code)
         return ws
 
     async def _record_gateway(self, payload: dict[str, Any]) -> None:
@@ -789,6 +853,7 @@ class FakeDiscord:
             ("GET", "/applications/{application_id}/commands", self._get_commands),
             ("GET", "/applications/{application_id}/guilds/{guild_id}/commands", self._get_commands),
             ("POST", "/channels/{channel_id}/typing", self._no_content),
+            ("POST", "/users/@me/channels", self._create_dm),
             ("POST", "/channels/{channel_id}/messages", self._post_message),
             ("PATCH", "/channels/{channel_id}/messages/{message_id}", self._edit_message),
             ("DELETE", "/channels/{channel_id}/messages/{message_id}", self._no_content),
@@ -1033,6 +1098,15 @@ class FakeDiscord:
     ) -> web.Response:
         guild = int(guild_id) if guild_id else None
         return json_response([c for (g, _), c in self.commands.items() if g == guild])
+
+    async def _create_dm(self, request: web.Request, record: Recorded) -> web.Response:
+        recipient = str((record.json or {}).get("recipient_id"))
+        users = {str(u["id"]): u for u in (self.user, self.other_bot)}
+        channel = {"id": str(snowflake()), "type": 1, "last_message_id": None,
+                   "recipients": [users.get(recipient, {"id": recipient, "username": "someone",
+                                                        "discriminator": "0", "avatar": None})]}
+        self.dm_channels.append(channel)
+        return json_response(channel)
 
     async def _no_content(self, request: web.Request, record: Recorded, **params: str) -> web.Response:
         return web.Response(status=204)

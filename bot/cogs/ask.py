@@ -106,7 +106,9 @@ class Ask(commands.Cog):
         question = strip_mentions(message.content, me.id, role_ids)
         if not addressed and not reads_as_question(question):
             return
-        pending = asyncio.ensure_future(self.bot.answer(question))
+        if not await self.bot.admit_message(message):  # stopping, channel not allowed, no Send, cooldown
+            return
+        pending = asyncio.ensure_future(self.bot.answer(question, via="mention" if addressed else "channel"))
         try:
             if not await ready_within(pending, TYPING_AFTER if self.bot.retriever_ready else 0):
                 async with message.channel.typing():

@@ -5,6 +5,10 @@ exception in the ``on_message`` listener) both end here:
 
 * a user mistake (:class:`retrieval.errors.QuestionError`, :class:`retrieval.errors.SummaryError`, or an
   option Discord's checks refuse) gets a short reply with the core's message, ephemeral for slash commands;
+* an interaction that expired before the bot acknowledged it (Discord's 404 with code 10062, "Unknown
+  interaction", or 10015 for a follow-up after the 15-minute token) gets one warning, no traceback and no
+  second try (that one would fail the same way);
+* a 403 in a channel (the bot may not post there) gets one warning, no traceback and no reply;
 * anything else is logged with its traceback (``log.exception``) and the person gets
   :data:`bot.formatting.GENERIC_ERROR`.
 
@@ -28,7 +32,7 @@ from ..formatting import GENERIC_ERROR, SEND_OPTIONS, render_mistake
 if TYPE_CHECKING:
     from ..client import SeedBot
 
-__all__ = ["ANSWER_SENT", "ErrorHandler", "setup"]
+__all__ = ["ANSWER_SENT", "EXPIRED_CODES", "ErrorHandler", "is_expired", "setup"]
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +42,15 @@ USER_MISTAKES = (QuestionError, SummaryError)
 #: Key a cog sets in ``interaction.extras`` once part of the answer is visible, so an error after that
 #: does not delete the "thinking…" message that now holds the answer.
 ANSWER_SENT = "answer_sent"
+
+#: Discord error codes meaning the interaction can no longer be answered: 10062 "Unknown interaction" (not
+#: acknowledged within 3 seconds) and 10015 "Unknown Webhook" (a follow-up after the 15-minute token).
+EXPIRED_CODES = frozenset({10062, 10015})
+
+
+def is_expired(error: BaseException) -> bool:
+    """True when ``error`` is Discord's 404 for an expired interaction (see :data:`EXPIRED_CODES`)."""
+    return isinstance(error, discord.NotFound) and error.code in EXPIRED_CODES
 
 
 class ErrorHandler(commands.Cog):
@@ -68,6 +81,14 @@ class ErrorHandler(commands.Cog):
         original: BaseException = (
             error.original if isinstance(error, app_commands.CommandInvokeError) else error
         )
+        if is_expired(original):
+            name = interaction.command.qualified_name if interaction.command else "an interaction"
+            log.warning(
+                "Could not answer /%s: Discord says the interaction expired (HTTP 404, code %s) before the "
+                "bot acknowledged it; the person sees 'The application did not respond'.",
+                name, getattr(original, "code", "?"),
+            )
+            return
         if isinstance(original, USER_MISTAKES):
             hint = " Use /sources to see them all." if isinstance(original, UnknownDocumentError) else ""
             await self._tell(interaction, render_mistake(f"{original}{hint}"))
@@ -93,8 +114,13 @@ class ErrorHandler(commands.Cog):
         if isinstance(error, USER_MISTAKES) and message is not None:
             await self._reply(message, render_mistake(str(error), in_channel=True))
             return
+        if isinstance(error, discord.Forbidden):  # replying would be refused too: no 403 loop
+            where = f"channel {message.channel.id}" if message is not None else event_method
+            log.warning("Discord refused the bot in %s (HTTP 403, code %s: %s); check its permissions there.",
+                        where, error.code, error.text)
+            return
         log.exception("Unexpected error in %s", event_method)
-        if message is not None and not isinstance(error, discord.Forbidden):
+        if message is not None:
             await self._reply(message, GENERIC_ERROR)
 
     async def _tell(self, interaction: discord.Interaction, text: str) -> None:

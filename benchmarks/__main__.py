@@ -5,7 +5,9 @@ Measures (``--only`` picks some, comma-separated):
 * ``retrieval``: BEIR SciFact nDCG@10 / recall@100 (:mod:`benchmarks.scifact`);
 * ``answers``: SQuAD v1.1 dev, answer in the quoted excerpts (:mod:`benchmarks.squad`);
 * ``summaries``: BBC News Summary ROUGE (:mod:`benchmarks.summary_rouge`);
-* ``speed``: build time, memory, latency, end to end and start-up (:mod:`benchmarks.speed`).
+* ``speed``: build time, memory, latency, end to end and start-up (:mod:`benchmarks.speed`);
+* ``followups``: follow-up questions alone vs with context, on pairs shipped in benchmarks/followup_fixture/
+  (:mod:`benchmarks.followup`; needs no evaluation data).
 
 ``--quick`` runs a reduced version of each (under two minutes on two cores). Every table is printed under a
 line naming the machine; the file starts with the date, the command, the git commit and the machine.
@@ -32,7 +34,9 @@ log = logging.getLogger(__name__)
 DEFAULT_OUT = Path(__file__).resolve().parent / "results" / "latest.md"
 #: BBC articles summarised in ``--quick`` mode (all 2,225 otherwise).
 QUICK_SUMMARIES = 100
-MEASURES = ("retrieval", "answers", "summaries", "speed")
+MEASURES = ("retrieval", "answers", "summaries", "speed", "followups")
+#: Measures that bring their own data (they run without --data).
+NO_DATA = frozenset({"followups"})
 
 Section = Callable[[Path, bool], str]
 
@@ -77,11 +81,18 @@ def _speed(data: Path, quick: bool) -> str:
     return _tables(speed.run(data, quick=quick))
 
 
+def _followups(data: Path, quick: bool) -> str:
+    from . import followup
+
+    return _tables([followup.run()])
+
+
 SECTIONS: dict[str, tuple[str, Section]] = {
     "retrieval": ("Retrieval quality", _retrieval),
     "answers": ("Answer quality", _answers),
     "summaries": ("Summary quality", _summaries),
     "speed": ("Speed and memory", _speed),
+    "followups": ("Follow-up questions", _followups),
 }
 
 
@@ -143,7 +154,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"error: unknown measure(s) {', '.join(unknown)}; choose from {', '.join(MEASURES)}",
                   file=sys.stderr)
             return 2
-    if not args.data.is_dir():
+    if not args.data.is_dir() and not set(chosen) <= NO_DATA:
         print(f"error: the evaluation folder {args.data} does not exist (pass --data DIR)", file=sys.stderr)
         return 2
     parts = [header(argv, args.quick)]

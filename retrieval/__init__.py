@@ -16,6 +16,7 @@ from .errors import (
     UnknownDocumentError,
 )
 from .excerpts import Window, best_window
+from .followup import FollowUp, FollowUpPlan
 from .index import BM25Index, LuceneIdfBM25
 from .passages import Passage, make_passages
 from .quotes import Quote
@@ -41,6 +42,8 @@ __all__ = [
     "Document",
     "ENGLISH_STOP_WORDS",
     "Excerpt",
+    "FollowUp",
+    "FollowUpPlan",
     "LoadResult",
     "LuceneIdfBM25",
     "MAX_QUESTION_CHARS",

@@ -21,6 +21,7 @@ from .analyzer import Analyzer
 from .documents import Document, load_documents
 from .errors import QuestionError, RetrievalError
 from .excerpts import Window, best_window
+from .followup import FollowUp, coverage, document_bonus, plan
 from .index import DEFAULT_B, DEFAULT_K1, BM25Index
 from .passages import Passage, make_passages
 from .quotes import Quote
@@ -312,7 +313,7 @@ class Retriever:
             weights[term] = idf
         return weights
 
-    def ask(self, question: str, top_k: int = DEFAULT_TOP_K) -> Answer:
+    def ask(self, question: str, top_k: int = DEFAULT_TOP_K, *, follow_up: FollowUp | None = None) -> Answer:
         """Answer ``question`` with up to ``top_k`` verbatim excerpts, best first.
 
         Parameters
@@ -321,6 +322,11 @@ class Retriever:
             Free text, 1 to :data:`MAX_QUESTION_CHARS` characters.
         top_k:
             Most excerpts to return, 1 to 10. Excerpts come from different passages and never overlap.
+        follow_up:
+            The conversation before a follow-up question: when the question lacks its own subject, the
+            previous question's terms are carried at a lower weight and the previously quoted document is
+            preferred (see :mod:`retrieval.followup`); an excerpt must still hold one of the question's own
+            terms.
 
         Returns
         -------
@@ -338,7 +344,9 @@ class Retriever:
         started = time.perf_counter()
         if not 1 <= top_k <= MAX_TOP_K:
             raise ValueError(f"top_k must be between 1 and {MAX_TOP_K}, got {top_k}")
-        question_idf = self.question_weights(question)
+        asked = plan(self.analyzer.words(question), self.question_weights(question), follow_up,
+                     self.question_weights)
+        question_idf = asked.weights
         hits = self.index.top_k(list(question_idf), max(10, top_k * CANDIDATES_PER_EXCERPT))
         if not hits:
             return Answer(question, [], None, time.perf_counter() - started)
@@ -349,7 +357,10 @@ class Retriever:
             sents = self.sentences[passage.doc]
             window = best_window(passage.first, passage.last, sents.terms, sents.chars, question_idf)
             if window is not None:
-                ranked.append((window.score + PASSAGE_WEIGHT * score / top_score, window, p, score))
+                if asked.carries and not coverage(asked.own, sents.terms[window.first : window.last + 1]):
+                    continue  # a follow-up is answered by a window holding some of its own words
+                bonus = document_bonus(self.documents[passage.doc].id, asked.preferred_document)
+                ranked.append((window.score + PASSAGE_WEIGHT * score / top_score + bonus, window, p, score))
         ranked.sort(key=lambda r: -r[0])
         excerpts: list[Excerpt] = []
         used: dict[int, list[tuple[int, int]]] = {}

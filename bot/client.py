@@ -16,11 +16,13 @@ from typing import Any
 import discord
 from discord.ext import commands
 
-from retrieval import Answer, Retriever
+from retrieval import Answer, FollowUp, Retriever
 from retrieval.errors import CorpusError
 from retrieval.retriever import DEFAULT_TOP_K
 
 from .cogs import COGS
+from .conversation import Conversations
+from .feedback import FeedbackSink, LoggedFeedback
 
 __all__ = ["MESSAGE_CONTENT_HELP", "RetrieverSource", "SeedBot", "default_intents", "invite_url"]
 
@@ -86,6 +88,9 @@ class SeedBot(commands.Bot):
         Extensions (cogs) loaded in :meth:`setup_hook`; :data:`bot.cogs.COGS` when omitted.
     sync_commands:
         Sync slash commands at start-up (default ``True``).
+    feedback:
+        Where Helpful / Not helpful clicks go (:class:`bot.feedback.FeedbackSink`); default
+        :class:`bot.feedback.LoggedFeedback`, which only logs them.
     **options:
         Passed to :class:`discord.ext.commands.Bot` (e.g. ``guild_ready_timeout``).
     """
@@ -99,6 +104,7 @@ class SeedBot(commands.Bot):
         intents: discord.Intents | None = None,
         extensions: Sequence[str] = COGS,
         sync_commands: bool = True,
+        feedback: FeedbackSink | None = None,
         **options: Any,
     ) -> None:
         options.pop("allowed_mentions", None)  # never configurable: the bot pings no one
@@ -121,6 +127,10 @@ class SeedBot(commands.Bot):
         self._sync_commands = sync_commands
         self._retriever_task: asyncio.Task[Retriever | None] | None = None
         self._closing: asyncio.Task[None] | None = None
+        #: Which question each answer answered (follow-ups, answer buttons).
+        self.conversations = Conversations(self)
+        #: Where feedback clicks are recorded.
+        self.feedback: FeedbackSink = feedback or LoggedFeedback()
 
     # -- start-up ---------------------------------------------------------------------------------------
 
@@ -248,8 +258,12 @@ class SeedBot(commands.Bot):
             raise RuntimeError("the documents could not be loaded") from self.load_error
         return retriever
 
-    async def answer(self, question: str, top_k: int = DEFAULT_TOP_K) -> Answer:
+    async def answer(
+        self, question: str, top_k: int = DEFAULT_TOP_K, *, follow_up: FollowUp | None = None
+    ) -> Answer:
         """Answer ``question`` with :meth:`retrieval.Retriever.ask`, in a worker thread.
+
+        ``follow_up`` is the conversation before a follow-up question (see :mod:`retrieval.followup`).
 
         Raises
         ------
@@ -257,7 +271,9 @@ class SeedBot(commands.Bot):
             The question is empty, too long or has nothing searchable.
         """
         retriever = await self.get_retriever()
-        return await asyncio.to_thread(retriever.ask, question, top_k)
+        if follow_up is None:
+            return await asyncio.to_thread(retriever.ask, question, top_k)
+        return await asyncio.to_thread(retriever.ask, question, top_k, follow_up=follow_up)
 
     def is_answer_channel(self, channel: object) -> bool:
         """True for a channel listed in ``answer_channel_ids``, or a thread inside one."""

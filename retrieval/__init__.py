@@ -1,6 +1,7 @@
 """The retrieval core: documents, passages, analyzer, BM25 index, excerpts, summaries. No Discord imports here."""
 
 from .analyzer import ENGLISH_STOP_WORDS, Analyzer
+from .context import QuoteContext, context_of
 from .documents import Document, LoadResult, load_documents, parse_document
 from .errors import (
     CorpusError,
@@ -18,6 +19,7 @@ from .errors import (
 from .excerpts import Window, best_window
 from .followup import FollowUp, FollowUpPlan
 from .index import BM25Index, LuceneIdfBM25
+from .more import shown_excerpts
 from .passages import Passage, make_passages
 from .quotes import Quote
 from .retriever import DEFAULT_TOP_K, MAX_QUESTION_CHARS, Answer, Excerpt, Retriever
@@ -51,6 +53,7 @@ __all__ = [
     "NothingToSummariseError",
     "Passage",
     "QuestionError",
+    "QuoteContext",
     "Quote",
     "RetrievalError",
     "Retriever",
@@ -64,11 +67,13 @@ __all__ = [
     "UnknownDocumentError",
     "Window",
     "best_window",
+    "context_of",
     "document_choices",
     "load_documents",
     "make_passages",
     "parse_document",
     "resolve_document",
+    "shown_excerpts",
     "sources",
     "split_sentences",
     "summarise",

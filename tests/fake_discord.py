@@ -1020,6 +1020,7 @@ class FakeDiscord:
                 "default_member_permissions": None,
                 "dm_permission": True,
                 "nsfw": False,
+                "description": "",  # what Discord returns for context-menu commands, which send none
                 **command,
             }
             if guild_id:

@@ -17,4 +17,5 @@ COGS: tuple[str, ...] = (
     "bot.cogs.ask",
     "bot.cogs.summary",
     "bot.cogs.sources",
+    "bot.cogs.conversation",
 )

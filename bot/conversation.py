@@ -163,15 +163,21 @@ class Conversations:
         author = getattr(message, "author", None)
         return me is not None and author is not None and author.id == me.id
 
-    def claim_forum_post(self, message: discord.Message) -> bool:
-        """True (once per post) when ``message`` opens a post in a help forum the bot answers in."""
+    def is_forum_post(self, message: discord.Message) -> bool:
+        """True when ``message`` opens a post (it is the first message of a thread) in a help forum the bot
+        answers in (listed in ``ANSWER_CHANNEL_IDS``)."""
         channel = message.channel
-        if not _is_forum_thread(channel) or message.id != channel.id or not self.bot.is_answer_channel(channel):
+        return _is_forum_thread(channel) and message.id == channel.id and self.bot.is_answer_channel(channel)
+
+    def claim_forum_post(self, message: discord.Message) -> bool:
+        """True the first time it is called for a forum post's first message (see :meth:`is_forum_post`), so
+        each post is answered once even when Discord delivers its message again."""
+        if not self.is_forum_post(message):
             return False
-        known, _ = self.memory.thread(channel.id)
+        known, _ = self.memory.thread(message.channel.id)
         if known:
             return False
-        self.memory.mark_thread(channel.id, None)
+        self.memory.mark_thread(message.channel.id, None)
         return True
 
     async def follow_up_for(self, message: discord.Message, depth: int = RECOVER_DEPTH) -> AnswerRecord | None:

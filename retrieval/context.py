@@ -36,8 +36,9 @@ class QuoteContext:
 
     @property
     def starts_document(self) -> bool:
-        """True when nothing of the document's text comes before the first sentence shown."""
-        return not self.sentences or not self.document.text[: self.sentences[0][0]].strip()
+        """True when nothing of the document's body (after any front matter) comes before the first sentence."""
+        start = min(self.document.body_start, self.sentences[0][0]) if self.sentences else 0
+        return not self.sentences or not self.document.text[start : self.sentences[0][0]].strip()
 
     @property
     def ends_document(self) -> bool:

@@ -107,7 +107,9 @@ class Ask(commands.Cog):
         addressed = me in message.mentions or bool(role_ids) or message.guild is None  # mention or DM
         question = strip_mentions(message.content, me.id, role_ids)
         conversations = self.bot.conversations
-        forum_post = conversations.claim_forum_post(message)
+        forum_post = conversations.is_forum_post(message)
+        if forum_post and not conversations.claim_forum_post(message):
+            return  # a help-forum post is answered once
         if forum_post:
             question = forum_question(getattr(message.channel, "name", ""), question)
         elif not addressed and not reads_as_question(question):

@@ -2,10 +2,12 @@
 
 No language model: a follow-up that lacks a subject of its own borrows the previous question's terms at a lower
 weight (:data:`CARRY_WEIGHT`), and the document the previous answer quoted gets a small ranking bonus
-(:data:`DOCUMENT_BONUS`). The no-answer test (:data:`retrieval.retriever.MIN_COVERAGE`) weighs the carried
-terms too, but an excerpt must also hold at least one of the follow-up's own terms (:func:`coverage` above 0),
-so "what about on Windows?" over documents that never mention Windows is "not found" rather than a repeat of
-the previous answer.
+(:data:`DOCUMENT_BONUS`). The excerpt is still a window of sentences holding the follow-up's *own* words (so
+"what about on Linux?" over documents that never mention Linux is "not found" rather than a repeat of the
+previous answer), chosen and ranked by all the words, carried ones included (:func:`follow_up_window`); it answers when either
+share, of its own words or of all, reaches the no-answer threshold (:data:`retrieval.retriever.MIN_COVERAGE`):
+a sentence under the subject's heading need not repeat the subject, and in "what time does it start?" the
+word "time" alone must not sink the answer.
 
 A follow-up lacks its own subject (:func:`needs_context`) when it refers back (a pronoun such as "it" or
 "they", or it starts like "and ...", "what about ...") or has at most :data:`SHORT_FOLLOW_UP` content terms.
@@ -20,6 +22,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from .errors import QuestionError
+from .excerpts import WINDOW_MAX_SENTENCES, Window, best_window
 
 __all__ = [
     "CARRY_WEIGHT",
@@ -32,12 +35,13 @@ __all__ = [
     "document_bonus",
     "follow_up_weights",
     "needs_context",
+    "follow_up_window",
     "plan",
 ]
 
 #: A carried term (from the previous question, absent from the follow-up) weighs this share of its own weight.
-#: 0.5 was the best of 0.25, 0.5 and 1.0 on the pairs of ``python -m benchmarks --only followups`` (answer in the
-#: first excerpt: 0.92, 1.00, 0.85); at 1.0 the old subject outweighs the follow-up's own words.
+#: On the pairs of ``python -m benchmarks --only followups`` (answer in the first excerpt) 0.25 scores 0.92 and
+#: 0.5 and 1.0 both 1.00; 0.5 keeps a follow-up's own words heavier than the subject it borrows.
 CARRY_WEIGHT = 0.5
 #: Added to the ranking score (about 0 to 1.5: the window's matched share plus half the relative BM25 score) of
 #: an excerpt from the document the previous answer quoted first.
@@ -163,7 +167,7 @@ class FollowUpPlan:
     weights:
         Terms that choose and rank excerpts (the question's own, plus carried ones for a follow-up).
     own:
-        The question's own terms: an excerpt of a follow-up must hold at least one (see :func:`coverage`).
+        The question's own terms: an excerpt must hold at least one (see :func:`follow_up_window`).
     preferred_document:
         The document id that gets :data:`DOCUMENT_BONUS`, or ``None``.
     """
@@ -211,3 +215,40 @@ def plan(
     except QuestionError:
         previous = {}
     return FollowUpPlan(follow_up_weights(weights, previous, carry), weights, follow_up.previous_document)
+
+
+
+def follow_up_window(
+    first: int,
+    last: int,
+    sentence_terms: Sequence[frozenset[str]],
+    sentence_chars: Sequence[int],
+    asked: FollowUpPlan,
+) -> Window | None:
+    """The best window of a passage for a follow-up: scored by all its terms, holding some of its own.
+
+    Parameters
+    ----------
+    first, last, sentence_terms, sentence_chars:
+        As :func:`retrieval.excerpts.best_window`.
+    asked:
+        The follow-up's plan (``asked.weights`` score, ``asked.own`` must be present).
+
+    Returns
+    -------
+    Window or None
+        The highest-scoring window (by ``asked.weights``, as :func:`~retrieval.excerpts.best_window` scores
+        it) that holds at least one of ``asked.own``'s terms, with ``matched`` the larger of its share of the
+        own weight and of all the weight (see the module docstring); ``None`` when no window holds one.
+        Ties go to the earlier window.
+    """
+    best: Window | None = None
+    for start in range(first, last + 1):
+        window = best_window(start, min(start + WINDOW_MAX_SENTENCES - 1, last), sentence_terms,
+                             sentence_chars, asked.weights)
+        if window is None or (best is not None and window.score <= best.score):
+            continue
+        own = coverage(asked.own, sentence_terms[window.first : window.last + 1])
+        if own:
+            best = Window(window.first, window.last, window.score, max(own, window.matched))
+    return best

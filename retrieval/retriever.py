@@ -21,7 +21,7 @@ from .analyzer import Analyzer
 from .documents import Document, load_documents
 from .errors import QuestionError, RetrievalError
 from .excerpts import Window, best_window
-from .followup import FollowUp, coverage, document_bonus, plan
+from .followup import FollowUp, document_bonus, follow_up_window, plan
 from .index import DEFAULT_B, DEFAULT_K1, BM25Index
 from .passages import Passage, make_passages
 from .quotes import Quote
@@ -346,8 +346,7 @@ class Retriever:
             raise ValueError(f"top_k must be between 1 and {MAX_TOP_K}, got {top_k}")
         asked = plan(self.analyzer.words(question), self.question_weights(question), follow_up,
                      self.question_weights)
-        question_idf = asked.weights
-        hits = self.index.top_k(list(question_idf), max(10, top_k * CANDIDATES_PER_EXCERPT))
+        hits = self.index.top_k(list(asked.weights), max(10, top_k * CANDIDATES_PER_EXCERPT))
         if not hits:
             return Answer(question, [], None, time.perf_counter() - started)
         top_score = hits[0][1]
@@ -355,10 +354,11 @@ class Retriever:
         for p, score in hits:
             passage = self.passages[p]
             sents = self.sentences[passage.doc]
-            window = best_window(passage.first, passage.last, sents.terms, sents.chars, question_idf)
+            if asked.carries:  # a follow-up: scored with the carried terms too, holding some of its own
+                window = follow_up_window(passage.first, passage.last, sents.terms, sents.chars, asked)
+            else:
+                window = best_window(passage.first, passage.last, sents.terms, sents.chars, asked.weights)
             if window is not None:
-                if asked.carries and not coverage(asked.own, sents.terms[window.first : window.last + 1]):
-                    continue  # a follow-up is answered by a window holding some of its own words
                 bonus = document_bonus(self.documents[passage.doc].id, asked.preferred_document)
                 ranked.append((window.score + PASSAGE_WEIGHT * score / top_score + bonus, window, p, score))
         ranked.sort(key=lambda r: -r[0])

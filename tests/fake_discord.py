@@ -1363,7 +1363,7 @@ class FakeDiscord:
                 self._member_data(self.user, with_user=True),
             ],
             "channels": list(self.channels.values()),
-            "threads": [],
+            "threads": list(self.threads.values()),  # active threads, as Discord lists them
             "stage_instances": [],
             "guild_scheduled_events": [],
             "soundboard_sounds": [],

@@ -17,7 +17,7 @@ one error handler (:mod:`bot.cogs.errors`).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Awaitable, Iterable
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -52,17 +52,33 @@ def _cog(interaction: discord.Interaction) -> Conversation:
     return cog  # type: ignore[no-any-return]
 
 
-async def _guarded(interaction: discord.Interaction, work: Any) -> None:
-    """Run a click's work; an error goes to the bot's one error handler (discord.py would only log it)."""
-    try:
-        await work
-    except Exception as error:  # noqa: BLE001 - handed to the error handler, which logs or explains it
-        from .cogs.errors import report_interaction_error
+class _Click:
+    """What a click on any answer button does: hand it to the conversation cog (:meth:`work`); an error goes
+    to the bot's one error handler (for dynamic items discord.py would only log it)."""
 
-        await report_interaction_error(interaction, error)
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> Any:
+        """Rebuild the button from a click: the template's groups are its constructor's arguments (digits
+        as numbers; see the module docstring for the ``custom_id``s)."""
+        return cls(**{k: int(v) if v.isdigit() else v for k, v in match.groupdict().items()})
+
+    def work(self, cog: Conversation, interaction: discord.Interaction) -> Awaitable[None]:
+        """The cog's handler for this button, called with the click."""
+        raise NotImplementedError
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        """Handle a click."""
+        try:
+            await self.work(_cog(interaction), interaction)
+        except Exception as error:  # noqa: BLE001 - handed to the error handler, which logs or explains it
+            from .cogs.errors import report_interaction_error
+
+            await report_interaction_error(interaction, error)
 
 
-class MoreButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=rf"sb:more:(?P<shown>\d{{1,2}}):{_KEY}"):
+class MoreButton(_Click, discord.ui.DynamicItem[discord.ui.Button[Any]], template=rf"sb:more:(?P<shown>\d{{1,2}}):{_KEY}"):
     """**More**: the next excerpts, as a new message."""
 
     def __init__(self, shown: int, key: str) -> None:
@@ -73,19 +89,13 @@ class MoreButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=rf"sb:
         self.shown = shown
         self.key = key
 
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> MoreButton:
-        """Rebuild the button from a click (see the module docstring for the ``custom_id``)."""
-        return cls(int(match["shown"]), match["key"])
-
-    async def callback(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
+    def work(self, cog: Conversation, interaction: discord.Interaction) -> Awaitable[None]:
         """Send the next excerpts."""
-        await _guarded(interaction, _cog(interaction).more(interaction, self.key, self.shown))
+        return cog.more(interaction, self.key, self.shown)
 
 
 class ContextButton(
+    _Click,
     discord.ui.DynamicItem[discord.ui.Button[Any]],
     template=rf"sb:ctx:(?P<start>\d{{1,2}}):(?P<count>\d{{1,2}}):{_KEY}",
 ):
@@ -100,22 +110,16 @@ class ContextButton(
         self.count = count
         self.key = key
 
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> ContextButton:
-        """Rebuild the button from a click."""
-        return cls(int(match["start"]), int(match["count"]), match["key"])
-
-    async def callback(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
+    def work(self, cog: Conversation, interaction: discord.Interaction) -> Awaitable[None]:
         """Show the context, privately."""
-        await _guarded(interaction, _cog(interaction).context(interaction, self.key, self.start, self.count))
+        return cog.context(interaction, self.key, self.start, self.count)
 
 
-class FeedbackButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=rf"sb:(?P<verdict>yes|no):{_KEY}"):
+class FeedbackButton(_Click, discord.ui.DynamicItem[discord.ui.Button[Any]], template=rf"sb:(?P<helpful>yes|no):{_KEY}"):
     """**Helpful** / **Not helpful**: recorded through the bot's :class:`bot.feedback.FeedbackSink`."""
 
-    def __init__(self, helpful: bool, key: str) -> None:
+    def __init__(self, helpful: bool | str, key: str) -> None:
+        helpful = helpful in (True, "yes")  # "yes" / "no" when rebuilt from a custom_id
         super().__init__(
             discord.ui.Button(
                 label="Helpful" if helpful else "Not helpful",
@@ -127,16 +131,9 @@ class FeedbackButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=rf
         self.helpful = helpful
         self.key = key
 
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> FeedbackButton:
-        """Rebuild the button from a click."""
-        return cls(match["verdict"] == "yes", match["key"])
-
-    async def callback(self, interaction: discord.Interaction) -> None:  # type: ignore[override]
+    def work(self, cog: Conversation, interaction: discord.Interaction) -> Awaitable[None]:
         """Thank the person and record the verdict."""
-        await _guarded(interaction, _cog(interaction).feedback(interaction, self.key, self.helpful))
+        return cog.feedback(interaction, self.key, self.helpful)
 
 
 #: The button classes, for :meth:`discord.Client.add_dynamic_items`.

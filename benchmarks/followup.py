@@ -2,10 +2,10 @@
 
 The set is small and hand-written (``benchmarks/followup_fixture/``: ten short documents and ``pairs.json``,
 14 question pairs): each pair is a first question and a follow-up that lacks its own subject ("and how long
-does it last?"), plus one control pair whose second question has a subject of its own and one follow-up the documents do not
-answer ("what about on Linux?"). The documents are
-written so that a follow-up alone is ambiguous: two documents say how long something lasts, two how to install
-something on Windows, two who requests go to.
+does it last?"), plus one control pair whose second question has a subject of its own and one follow-up the
+documents do not answer ("what about on Linux?"). The documents are written so that a follow-up alone is
+ambiguous: two documents say how long something lasts, two how to install something on Windows, two who
+requests go to.
 
 For every pair the first question is asked for real and its first excerpt's document becomes
 ``previous_document`` (no oracle). Set-ups, side by side:

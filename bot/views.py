@@ -78,7 +78,9 @@ class _Click:
             await report_interaction_error(interaction, error)
 
 
-class MoreButton(_Click, discord.ui.DynamicItem[discord.ui.Button[Any]], template=rf"sb:more:(?P<shown>\d{{1,2}}):{_KEY}"):
+class MoreButton(
+    _Click, discord.ui.DynamicItem[discord.ui.Button[Any]], template=rf"sb:more:(?P<shown>\d{{1,2}}):{_KEY}"
+):
     """**More**: the next excerpts, as a new message."""
 
     def __init__(self, shown: int, key: str) -> None:
@@ -115,7 +117,9 @@ class ContextButton(
         return cog.context(interaction, self.key, self.start, self.count)
 
 
-class FeedbackButton(_Click, discord.ui.DynamicItem[discord.ui.Button[Any]], template=rf"sb:(?P<helpful>yes|no):{_KEY}"):
+class FeedbackButton(
+    _Click, discord.ui.DynamicItem[discord.ui.Button[Any]], template=rf"sb:(?P<helpful>yes|no):{_KEY}"
+):
     """**Helpful** / **Not helpful**: recorded through the bot's :class:`bot.feedback.FeedbackSink`."""
 
     def __init__(self, helpful: bool | str, key: str) -> None:

@@ -1,13 +1,13 @@
 """Follow-up questions: asking "and when does it start?" with the subject of the question before it.
 
-No language model: a follow-up that lacks a subject of its own borrows the previous question's terms at a lower
-weight (:data:`CARRY_WEIGHT`), and the document the previous answer quoted gets a small ranking bonus
+No language model: a follow-up that lacks a subject of its own borrows the previous question's terms at a
+lower weight (:data:`CARRY_WEIGHT`), and the document the previous answer quoted gets a small ranking bonus
 (:data:`DOCUMENT_BONUS`). The excerpt is still a window of sentences holding the follow-up's *own* words (so
 "what about on Linux?" over documents that never mention Linux is "not found" rather than a repeat of the
-previous answer), chosen and ranked by all the words, carried ones included (:func:`follow_up_window`); it answers when either
-share, of its own words or of all, reaches the no-answer threshold (:data:`retrieval.retriever.MIN_COVERAGE`):
-a sentence under the subject's heading need not repeat the subject, and in "what time does it start?" the
-word "time" alone must not sink the answer.
+previous answer), chosen and ranked by all the words, carried ones included (:func:`follow_up_window`); it
+answers when either share, of its own words or of all, reaches the no-answer threshold
+(:data:`retrieval.retriever.MIN_COVERAGE`): a sentence under the subject's heading need not repeat the
+subject, and in "what time does it start?" the word "time" alone must not sink the answer.
 
 A follow-up lacks its own subject (:func:`needs_context`) when it refers back (a pronoun such as "it" or
 "they", or it starts like "and ...", "what about ...") or has at most :data:`SHORT_FOLLOW_UP` content terms.

@@ -518,7 +518,9 @@ class FakeDiscord:
             "guild_id": str(self.guild_id),
             "guild": {"id": str(self.guild_id), "locale": "en-US", "features": []},
             "channel_id": str(channel_id),
-            "channel": self.channels.get(channel_id) or self.threads.get(channel_id) or self._channel(channel_id, "x", 9),
+            "channel": (
+                self.channels.get(channel_id) or self.threads.get(channel_id) or self._channel(channel_id, "x", 9)
+            ),
             "member": self._member_data(user, with_user=True, permissions="2248473465835073"),
             "app_permissions": "2248473465835073",
             "locale": "en-US",
@@ -606,7 +608,9 @@ class FakeDiscord:
         await self.dispatch("THREAD_CREATE", {**thread, "newly_created": True})
         return thread
 
-    async def send_forum_post(self, forum_id: int, title: str, content: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    async def send_forum_post(
+        self, forum_id: int, title: str, content: str
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
         """A person opens a post in forum ``forum_id``: THREAD_CREATE, then the post's first message (whose id
         is the thread's), as Discord sends them. Returns ``(thread, first message)``."""
         thread = await self.create_thread(forum_id, title)
@@ -1475,7 +1479,9 @@ async def running_bot(
         seeds_dir=seeds,
         discord_token=fake.token,
         guild_id=fake.guild_id if guild else None,
-        answer_channel_ids=frozenset({fake.answer_channel_id} if answer_channels else set()) | set(more_answer_channels),
+        answer_channel_ids=(
+            frozenset({fake.answer_channel_id} if answer_channels else set()) | set(more_answer_channels)
+        ),
     )
     bot_options.setdefault("guild_ready_timeout", 0.05)
     task: asyncio.Task[None] | None = None

@@ -93,7 +93,8 @@ def test_buttons_carry_the_question_id_within_discord_limits() -> None:
     ids = [item.custom_id for item in view.children]  # type: ignore[attr-defined]
     assert ids == [f"sb:more:6:{key}", f"sb:ctx:3:3:{key}", f"sb:yes:{key}", f"sb:no:{key}"]
     assert all(len(i) <= 100 for i in ids)
-    assert [item.item.label for item in view.children] == ["More", "Context", "Helpful", "Not helpful"]  # type: ignore[attr-defined]
+    labels = [item.item.label for item in view.children]  # type: ignore[attr-defined]
+    assert labels == ["More", "Context", "Helpful", "Not helpful"]
     assert question_id_of(view.children) == key
     assert answer_view(key, 0, 0, more=True) is None  # not found: no buttons
     last = answer_view(key, MAX_TOP_K - 2, 2, more=True)

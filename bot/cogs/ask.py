@@ -1,13 +1,13 @@
 """Asking: the ``/ask`` slash command, @mentions, answer channels and direct messages.
 
 All paths call :meth:`bot.client.SeedBot.answer` (the retriever's one answer code path), render with
-:func:`bot.formatting.render_answer` and send the answer with its buttons (:mod:`bot.cogs._answers`). A
-reply to one of the bot's answers, or a question in a thread started from one, is a follow-up: asked with the
+:func:`bot.formatting.render_answer` and send the answer with its buttons (:mod:`bot.cogs._answers`). A reply
+to one of the bot's answers, or a question in a thread started from one, is a follow-up: asked with the
 conversation before it (:mod:`bot.conversation`). The first message of a post in a help forum listed in
-``ANSWER_CHANNEL_IDS`` is answered once, its title and text being the question. When an answer is not ready at once (the index is still loading, or the
-question takes a while), ``/ask`` defers ("thinking…") within Discord's 3-second window and follows up
-(:mod:`bot.cogs._respond`, shared with ``/summary`` and ``/sources``), and a mention shows the typing
-indicator.
+``ANSWER_CHANNEL_IDS`` is answered once, its title and text being the question. When an answer is not ready at
+once (the index is still loading, or the question takes a while), ``/ask`` defers ("thinking…") within
+Discord's 3-second window and follows up (:mod:`bot.cogs._respond`, shared with ``/summary`` and
+``/sources``), and a mention shows the typing indicator.
 """
 
 from __future__ import annotations

@@ -4,6 +4,7 @@ help forums, through the real discord.py client connected to the local fake Disc
 from __future__ import annotations
 
 import asyncio
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -293,3 +294,21 @@ async def test_threads_keep_their_subject_after_a_restart(tmp_path: Path) -> Non
         [thread_reply] = await replies_to(fake, in_thread)
     assert "46 pages long" in first_excerpt(post_reply.content)
     assert "published on August 31" in first_excerpt(thread_reply.content)
+
+
+async def test_a_failing_click_gets_the_generic_reply_and_is_logged(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    class Broken:
+        def record_feedback(self, question_id: str, helpful: bool) -> None:
+            raise RuntimeError("feedback store is read-only")
+
+    async with running_bot(tmp_path, DOCUMENTS, feedback=Broken()) as h:
+        _, [answer] = await h.ask("How long is the UN report?")
+        with caplog.at_level(logging.ERROR):
+            click = await h.fake.click(answer.message, "Helpful")
+            [thanks, sorry] = await h.fake.wait_for_messages(interaction=click, count=2)
+    assert thanks.content.startswith("Thanks!")
+    assert sorry.content == "Sorry, an unexpected error occurred." and sorry.ephemeral
+    errors = [r for r in caplog.records if r.levelno == logging.ERROR and r.exc_info]
+    assert len(errors) == 1 and "read-only" in str(errors[0].exc_info[1])

@@ -159,11 +159,13 @@ def run(folder: Path = FIXTURE) -> Table:
             label = f"plain {library}, top passage, {'glued' if glued else 'follow-up alone'}"
             rows.append(_measure(label, _plain(retriever, library, glued), pairs))
     notes = [
-        f"{len(pairs)} hand-written pairs over {len(retriever.documents)} documents in benchmarks/followup_fixture/"
-        " (one control pair whose second question has its own subject; one follow-up the documents do not "
-        "answer).",
-        "first/any: the expected text in the first/any excerpt (libraries: in the top passage); document: the "
-        "first excerpt is from the expected document; ms: median per follow-up (with context: includes asking "
-        "the first question, which the bot does not repeat).",
+        (f"{len(pairs)} hand-written pairs over {len(retriever.documents)} documents in "
+         "benchmarks/followup_fixture/ (one control pair whose second question has its own subject; one "
+         "follow-up the documents do not answer)."),
+        ("first/any: the expected text in the first/any excerpt (libraries: in the top passage); document: the "
+         "first excerpt is from the expected document; ms: median per follow-up (with context: includes asking "
+         "the first question, which the bot does not repeat)."),
+        ("Not held out: CARRY_WEIGHT and the rule that an excerpt holds one of the follow-up's own words were "
+         "chosen on these pairs."),
     ]
     return Table.from_dicts("Follow-up questions: alone vs with the previous question as context", rows, notes)

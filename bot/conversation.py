@@ -244,7 +244,7 @@ class Conversations:
                 return await self.record_of_answer(asked, depth - 1)
             channel = asked.channel
             if _is_forum_thread(channel) and asked.id == channel.id:
-                return forum_question(channel.name, asked.content), None  # type: ignore[union-attr]
+                return forum_question(getattr(channel, "name", "") or "", asked.content), None
             previous = await self.follow_up_for(asked, depth - 1)
             return self._question_text(asked), previous.next_follow_up() if previous else None
         echoed = echoed_question(message.content)
@@ -299,7 +299,7 @@ class Conversations:
         if reference.channel_id != channel.id:
             channel = self.bot.get_channel(reference.channel_id) or channel  # type: ignore[assignment]
         try:
-            return await channel.fetch_message(reference.message_id)  # type: ignore[union-attr]
+            return await channel.fetch_message(reference.message_id)
         except (discord.HTTPException, AttributeError):
             return None
 

@@ -17,8 +17,17 @@ from collections.abc import Sequence
 
 from retrieval import MAX_QUESTION_CHARS, Answer, QuoteContext
 
-from .formatting import ELLIPSIS, MAX_MESSAGE_CHARS, QUOTE_PREFIX, clip, discord_length, escape, pack_messages
-from .formatting import render_answer, source_line
+from .formatting import (
+    ELLIPSIS,
+    MAX_MESSAGE_CHARS,
+    QUOTE_PREFIX,
+    clip,
+    discord_length,
+    escape,
+    pack_messages,
+    render_answer,
+    source_line,
+)
 
 __all__ = [
     "ASKED_IN_REPLY",

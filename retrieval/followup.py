@@ -34,8 +34,8 @@ __all__ = [
     "coverage",
     "document_bonus",
     "follow_up_weights",
-    "needs_context",
     "follow_up_window",
+    "needs_context",
     "plan",
 ]
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fake_discord import EPHEMERAL, BotHarness, FakeDiscord, Interaction, Recorded, running_bot
+from fake_discord import EPHEMERAL, FakeDiscord, Interaction, Recorded, running_bot
 
 from bot.feedback import question_id
 
@@ -161,7 +161,7 @@ async def test_every_button_still_works_after_a_restart(tmp_path: Path) -> None:
     fake = FakeDiscord()
     async with running_bot(tmp_path, DOCUMENTS, fake=fake) as h:
         _, [slash] = await h.ask("lighthouse keeper lamp oil")
-        question, [mentioned] = await h.mention("When does the deploy window open?")
+        _, [mentioned] = await h.mention("When does the deploy window open?")
     sink = Sink()
     async with running_bot(tmp_path, DOCUMENTS, fake=fake, feedback=sink) as h:  # a new bot, nothing in memory
         await acknowledged(fake, await fake.click(slash.message, "More"))
@@ -194,7 +194,7 @@ async def test_a_click_on_an_answer_that_cannot_be_recovered_is_told_so(tmp_path
 async def test_a_reply_to_an_answer_is_a_follow_up(tmp_path: Path) -> None:
     async with running_bot(tmp_path, DOCUMENTS) as h:
         _, [answer] = await h.mention("When does the deploy window open?")
-        alone, [alone_reply] = await h.mention("and how long does it last?")
+        _, [alone_reply] = await h.mention("and how long does it last?")
         follow = await h.fake.send_message("and how long does it last?", reference=answer.message)
         [reply] = await replies_to(h.fake, follow)
     assert "lasts two hours" not in first_excerpt(alone_reply.content)  # alone, the question has no subject
@@ -253,7 +253,7 @@ async def test_ask_about_a_message_without_words_is_a_private_mistake(tmp_path: 
 async def test_a_forum_post_is_answered_once_in_its_thread(tmp_path: Path) -> None:
     fake = FakeDiscord()
     forum = fake.add_channel("help", type=15)
-    async with running_bot(tmp_path, DOCUMENTS, fake=fake, more_answer_channels=[forum]) as h:
+    async with running_bot(tmp_path, DOCUMENTS, fake=fake, more_answer_channels=[forum]):
         thread, post = await fake.send_forum_post(forum, "The UN report", "When was it published?")
         [answer] = await replies_to(fake, post)
         await fake.dispatch("MESSAGE_CREATE", post)  # Discord delivers the post's first message again

@@ -8,8 +8,7 @@ from bot.conversation import AnswerRecord, ConversationMemory
 from bot.feedback import QUESTION_ID_CHARS, FeedbackSink, LoggedFeedback, question_id
 from bot.formatting import MAX_MESSAGE_CHARS, discord_length, render_answer
 from bot.views import answer_view, question_id_of
-from bot.views_format import (NO_MORE, echoed_question, forum_question, render_context, render_more,
-                              unescape)
+from bot.views_format import NO_MORE, echoed_question, forum_question, render_context, render_more, unescape
 from retrieval import MAX_QUESTION_CHARS, Answer, Document, Excerpt, FollowUp, QuoteContext
 from retrieval.retriever import MAX_TOP_K
 

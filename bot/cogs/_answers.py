@@ -24,7 +24,7 @@ from ._respond import send_contents
 if TYPE_CHECKING:
     from ..client import SeedBot
 
-__all__ = ["record_of", "reply_with_contents", "reply_with_answer", "respond_with_answer"]
+__all__ = ["record_of", "reply_with_answer", "reply_with_contents", "respond_with_answer"]
 
 
 def _view(record: AnswerRecord, answer: Answer) -> discord.ui.View | None:
@@ -45,10 +45,12 @@ async def reply_with_contents(
     reference = message.to_reference(fail_if_not_exists=False)
     sent: list[discord.Message] = []
     for index, content in enumerate(contents):
-        if index == 0:
-            extra = {"view": view} if view is not None else {}
+        if index == 0 and view is not None:
             sent.append(await message.channel.send(
-                content, reference=reference, mention_author=False, **SEND_OPTIONS, **extra))
+                content, reference=reference, mention_author=False, view=view, **SEND_OPTIONS))
+        elif index == 0:
+            sent.append(await message.channel.send(
+                content, reference=reference, mention_author=False, **SEND_OPTIONS))
         else:
             sent.append(await message.channel.send(content, **SEND_OPTIONS))
     return sent

@@ -26,8 +26,15 @@ from retrieval.retriever import DEFAULT_TOP_K, MAX_TOP_K
 from ..conversation import AnswerRecord
 from ..formatting import SEND_OPTIONS
 from ..views import BUTTONS, CONVERSATION_COG, answer_view
-from ..views_format import (ASKED_IN_REPLY, CANNOT_CONTINUE, NO_MORE, THANKS_HELPFUL, THANKS_NOT_HELPFUL,
-                            render_context, render_more)
+from ..views_format import (
+    ASKED_IN_REPLY,
+    CANNOT_CONTINUE,
+    NO_MORE,
+    THANKS_HELPFUL,
+    THANKS_NOT_HELPFUL,
+    render_context,
+    render_more,
+)
 from ._answers import record_of, reply_with_answer, reply_with_contents, respond_with_answer
 from ._respond import ACK_AFTER, result_or_defer, send_contents
 from .ask import strip_mentions

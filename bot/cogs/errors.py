@@ -92,7 +92,8 @@ class ErrorHandler(commands.Cog):
         if isinstance(error, USER_MISTAKES):
             await self._tell(interaction, render_mistake(str(error)))
             return
-        custom_id = (interaction.data or {}).get("custom_id", "?")
+        data: dict[str, Any] = dict(interaction.data or {})
+        custom_id = data.get("custom_id", "?")
         log.exception("Unexpected error in a click on %s", custom_id, exc_info=error)
         await self._tell(interaction, GENERIC_ERROR)
 

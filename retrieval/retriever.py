@@ -20,8 +20,8 @@ import wordfreq
 from .analyzer import Analyzer
 from .documents import Document, load_documents
 from .errors import QuestionError, RetrievalError
-from .excerpts import Window, best_window
-from .followup import FollowUp, document_bonus, follow_up_window, plan
+from .excerpts import WINDOW_MAX_SENTENCES, Window, best_window
+from .followup import FollowUp, document_bonus, keep_window, plan
 from .index import DEFAULT_B, DEFAULT_K1, BM25Index
 from .passages import Passage, make_passages
 from .quotes import Quote
@@ -354,8 +354,11 @@ class Retriever:
         for p, score in hits:
             passage = self.passages[p]
             sents = self.sentences[passage.doc]
-            if asked.carries:  # a follow-up: scored with the carried terms too, holding some of its own
-                window = follow_up_window(passage.first, passage.last, sents.terms, sents.chars, asked)
+            if asked.carries:  # a follow-up: the best window (carried terms count) holding some of its own
+                starts = (best_window(i, min(i + WINDOW_MAX_SENTENCES - 1, passage.last), sents.terms,
+                                      sents.chars, asked.weights) for i in range(passage.first, passage.last + 1))
+                kept = [w for w in (keep_window(c, sents.terms, asked) for c in starts if c) if w]
+                window = max(kept, key=lambda w: w.score, default=None)  # the first of the best
             else:
                 window = best_window(passage.first, passage.last, sents.terms, sents.chars, asked.weights)
             if window is not None:

@@ -4,7 +4,7 @@ No language model: a follow-up that lacks a subject of its own borrows the previ
 lower weight (:data:`CARRY_WEIGHT`), and the document the previous answer quoted gets a small ranking bonus
 (:data:`DOCUMENT_BONUS`). The excerpt is still a window of sentences holding the follow-up's *own* words (so
 "what about on Linux?" over documents that never mention Linux is "not found" rather than a repeat of the
-previous answer), chosen and ranked by all the words, carried ones included (:func:`follow_up_window`); it
+previous answer), chosen and ranked by all the words, carried ones included (:func:`keep_window`); it
 answers when either share, of its own words or of all, reaches the no-answer threshold
 (:data:`retrieval.retriever.MIN_COVERAGE`): a sentence under the subject's heading need not repeat the
 subject, and in "what time does it start?" the word "time" alone must not sink the answer.
@@ -19,10 +19,10 @@ Everything here is pure: the retriever calls :func:`plan` from :meth:`retrieval.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .errors import QuestionError
-from .excerpts import WINDOW_MAX_SENTENCES, Window, best_window
+from .excerpts import Window
 
 __all__ = [
     "CARRY_WEIGHT",
@@ -34,7 +34,7 @@ __all__ = [
     "coverage",
     "document_bonus",
     "follow_up_weights",
-    "follow_up_window",
+    "keep_window",
     "needs_context",
     "plan",
 ]
@@ -167,7 +167,7 @@ class FollowUpPlan:
     weights:
         Terms that choose and rank excerpts (the question's own, plus carried ones for a follow-up).
     own:
-        The question's own terms: an excerpt must hold at least one (see :func:`follow_up_window`).
+        The question's own terms: an excerpt must hold at least one (see :func:`keep_window`).
     preferred_document:
         The document id that gets :data:`DOCUMENT_BONUS`, or ``None``.
     """
@@ -218,37 +218,28 @@ def plan(
 
 
 
-def follow_up_window(
-    first: int,
-    last: int,
-    sentence_terms: Sequence[frozenset[str]],
-    sentence_chars: Sequence[int],
-    asked: FollowUpPlan,
-) -> Window | None:
-    """The best window of a passage for a follow-up: scored by all its terms, holding some of its own.
+
+def keep_window(window: Window, sentence_terms: Sequence[frozenset[str]], asked: FollowUpPlan) -> Window | None:
+    """A candidate window of a follow-up, if it holds some of the follow-up's own words.
 
     Parameters
     ----------
-    first, last, sentence_terms, sentence_chars:
-        As :func:`retrieval.excerpts.best_window`.
+    window:
+        A window scored with ``asked.weights`` (carried terms included), e.g. one of the windows the retriever
+        considers in a passage.
+    sentence_terms:
+        The term sets of the window's document's sentences.
     asked:
-        The follow-up's plan (``asked.weights`` score, ``asked.own`` must be present).
+        The follow-up's plan.
 
     Returns
     -------
     Window or None
-        The highest-scoring window (by ``asked.weights``, as :func:`~retrieval.excerpts.best_window` scores
-        it) that holds at least one of ``asked.own``'s terms, with ``matched`` the larger of its share of the
-        own weight and of all the weight (see the module docstring); ``None`` when no window holds one.
-        Ties go to the earlier window.
+        ``None`` when the window holds none of ``asked.own``'s terms; otherwise the same window (all its other
+        fields kept) with ``matched`` the larger of its share of the own weight and its share of all the weight
+        (see the module docstring).
     """
-    best: Window | None = None
-    for start in range(first, last + 1):
-        window = best_window(start, min(start + WINDOW_MAX_SENTENCES - 1, last), sentence_terms,
-                             sentence_chars, asked.weights)
-        if window is None or (best is not None and window.score <= best.score):
-            continue
-        own = coverage(asked.own, sentence_terms[window.first : window.last + 1])
-        if own:
-            best = Window(window.first, window.last, window.score, max(own, window.matched))
-    return best
+    own = coverage(asked.own, sentence_terms[window.first : window.last + 1])
+    if not own:
+        return None
+    return replace(window, matched=max(own, window.matched))

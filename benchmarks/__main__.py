@@ -10,6 +10,8 @@ Measures (``--only`` picks some, comma-separated):
 * ``trecqa``: TrecQA raw-dev, the same over shuffled candidate sentences (:mod:`benchmarks.trecqa`);
 * ``community``: community-dev, first excerpt right by kind, as of 2025-02-12 (:mod:`benchmarks.community`);
 * ``newsquiz``: a dated "this week" quiz over 200 Reuters-21578 articles (:mod:`benchmarks.newsquiz`).
+* ``followups``: follow-up questions alone vs with context, on pairs shipped in benchmarks/followup_fixture/
+  (:mod:`benchmarks.followup`; needs no evaluation data).
 
 ``--quick`` runs a reduced version of each (under two minutes on two cores). Every table is printed under a
 line naming the machine; the file starts with the date, the command, the git commit and the machine.
@@ -36,7 +38,9 @@ log = logging.getLogger(__name__)
 DEFAULT_OUT = Path(__file__).resolve().parent / "results" / "latest.md"
 #: BBC articles summarised in ``--quick`` mode (all 2,225 otherwise).
 QUICK_SUMMARIES = 100
-MEASURES = ("retrieval", "answers", "summaries", "speed", "wikiqa", "trecqa", "community", "newsquiz")
+MEASURES = ("retrieval", "answers", "summaries", "speed", "wikiqa", "trecqa", "community", "newsquiz", "followups")
+#: Measures that bring their own data (they run without --data).
+NO_DATA = frozenset({"followups"})
 
 Section = Callable[[Path, bool], str]
 
@@ -105,6 +109,12 @@ def _newsquiz(data: Path, quick: bool) -> str:
     return _tables(newsquiz.run(data, quick=quick))
 
 
+def _followups(data: Path, quick: bool) -> str:
+    from . import followup
+
+    return _tables([followup.run()])
+
+
 SECTIONS: dict[str, tuple[str, Section]] = {
     "retrieval": ("Retrieval quality", _retrieval),
     "answers": ("Answer quality", _answers),
@@ -114,6 +124,7 @@ SECTIONS: dict[str, tuple[str, Section]] = {
     "trecqa": ("Answer quality: TrecQA raw-dev", _trecqa),
     "community": ("Answer quality: community-dev", _community),
     "newsquiz": ("Answer quality: dated news quiz", _newsquiz),
+    "followups": ("Follow-up questions", _followups),
 }
 
 
@@ -175,7 +186,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"error: unknown measure(s) {', '.join(unknown)}; choose from {', '.join(MEASURES)}",
                   file=sys.stderr)
             return 2
-    if not args.data.is_dir():
+    if not args.data.is_dir() and not set(chosen) <= NO_DATA:
         print(f"error: the evaluation folder {args.data} does not exist (pass --data DIR)", file=sys.stderr)
         return 2
     parts = [header(argv, args.quick)]

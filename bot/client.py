@@ -17,11 +17,13 @@ from typing import Any
 import discord
 from discord.ext import commands
 
-from retrieval import Answer, Retriever
+from retrieval import Answer, FollowUp, Retriever
 from retrieval.errors import CorpusError, QuestionError
 from retrieval.retriever import DEFAULT_TOP_K
 
 from .cogs import COGS
+from .conversation import Conversations
+from .feedback import FeedbackSink, LoggedFeedback, QuestionLogFeedback, question_id
 from .limits import Cooldown, MessageGate, QuestionTree
 from .questions_log import QuestionLog, QuestionLogError
 from .shutdown import DRAIN_SECONDS, drain
@@ -130,6 +132,10 @@ class SeedBot(commands.Bot):
         answer channels; elsewhere the bot stays silent. Direct messages and slash commands are unaffected.
     seeds_dir:
         The documents folder, for ``/status`` (newest file change); optional.
+    feedback:
+        Where Helpful / Not helpful clicks go (:class:`bot.feedback.FeedbackSink`); default
+        :class:`bot.feedback.LoggedFeedback`, which only logs them.
+        When not given and a question log is open, clicks go to the log.
     **options:
         Passed to :class:`discord.ext.commands.Bot` (e.g. ``guild_ready_timeout``).
     """
@@ -147,6 +153,7 @@ class SeedBot(commands.Bot):
         cooldown: int | Cooldown = 0,
         allowed_channel_ids: Iterable[int] = (),
         seeds_dir: Any = None,
+        feedback: FeedbackSink | None = None,
         **options: Any,
     ) -> None:
         options.pop("allowed_mentions", None)  # never configurable: the bot pings no one
@@ -195,6 +202,11 @@ class SeedBot(commands.Bot):
         #: cancels it so the gateway closes with 1000.
         self.runner: asyncio.Future[None] | None = None
         self._log_failed = False
+        #: Which question each answer answered (follow-ups, answer buttons).
+        self.conversations = Conversations(self)
+        #: Where feedback clicks are recorded.
+        self.feedback: FeedbackSink = feedback or LoggedFeedback()
+        self._feedback_given = feedback is not None
 
     # -- start-up ---------------------------------------------------------------------------------------
 
@@ -252,11 +264,13 @@ class SeedBot(commands.Bot):
         source = self._question_log_source
         if source is None or isinstance(source, QuestionLog):
             self.question_log = source
-            return
-        try:
-            self.question_log = await asyncio.to_thread(source)
-        except QuestionLogError as error:
-            log.warning("Not logging questions: %s", error)
+        else:
+            try:
+                self.question_log = await asyncio.to_thread(source)
+            except QuestionLogError as error:
+                log.warning("Not logging questions: %s", error)
+        if self.question_log is not None and not self._feedback_given:
+            self.feedback = QuestionLogFeedback(self.question_log)
 
     def _check_message_content(self) -> None:
         """Drop the Message Content intent when the application may not use it, and say so."""
@@ -349,23 +363,27 @@ class SeedBot(commands.Bot):
         return retriever
 
     async def answer(
-        self, question: str, top_k: int = DEFAULT_TOP_K, *, via: str = "ask", record: bool = True
+        self, question: str, top_k: int = DEFAULT_TOP_K, *, follow_up: FollowUp | None = None, via: str = "ask",
+        record: bool = True,
     ) -> Answer:
         """Answer ``question`` with :meth:`retrieval.Retriever.ask`, in a worker thread, and log it.
 
         ``via`` says where it was asked (``"ask"``, ``"mention"``, ...) for the question log; ``record=False``
         answers without logging (e.g. "More" on an answer already logged).
 
+        ``follow_up`` is the conversation before a follow-up question (see :mod:`retrieval.followup`).
+
         Raises
         ------
         retrieval.errors.QuestionError
             The question is empty, too long or has nothing searchable.
         """
-        answer, _ = await self.answer_with_id(question, top_k, via=via, record=record)
+        answer, _ = await self.answer_with_id(question, top_k, follow_up=follow_up, via=via, record=record)
         return answer
 
     async def answer_with_id(
-        self, question: str, top_k: int = DEFAULT_TOP_K, *, via: str = "ask", record: bool = True
+        self, question: str, top_k: int = DEFAULT_TOP_K, *, follow_up: FollowUp | None = None, via: str = "ask",
+        record: bool = True,
     ) -> tuple[Answer, int | None]:
         """:meth:`answer`, also returning the question's row id in the question log.
 
@@ -375,9 +393,14 @@ class SeedBot(commands.Bot):
             The answer, and the id to pass to :meth:`record_feedback` (``None`` when not logged).
         """
         retriever = await self.get_retriever()
-        answer = await asyncio.to_thread(retriever.ask, question, top_k)
-        question_id = await self.record_question(answer, via=via) if record else None
-        return answer, question_id
+        if follow_up is None:
+            answer = await asyncio.to_thread(retriever.ask, question, top_k)
+        else:
+            answer = await asyncio.to_thread(retriever.ask, question, top_k, follow_up=follow_up)
+        row = await self.record_question(answer, via=via) if record else None
+        if row is not None and isinstance(self.feedback, QuestionLogFeedback):
+            self.feedback.remember(question_id(question, follow_up), row)
+        return answer, row
 
     async def record_question(self, answer: Answer, *, via: str = "ask") -> int | None:
         """Log ``answer``'s question, whether it was answered and its best document, off the event loop.

@@ -6,6 +6,7 @@ No Discord imports here.
 from .analyzer import ENGLISH_STOP_WORDS, Analyzer
 from .catalog import DateRange, Source, document_choices, parse_date, resolve_document, sources
 from .dates import DateHeader, DateReading, read_date, read_date_header
+from .context import QuoteContext, context_of
 from .documents import Document, LoadResult, load_documents, parse_document
 from .errors import (
     CorpusError,
@@ -24,7 +25,10 @@ from .answer_types import has_answer_type
 from .excerpts import Concept, Window, best_window, windows
 from .question import AnswerType, QuestionPlan, clean_question, read_question
 from .ranking import FEATURES, WEIGHTS
+from .excerpts import Window, best_window
+from .followup import FollowUp, FollowUpPlan
 from .index import BM25Index, LuceneIdfBM25
+from .more import shown_excerpts
 from .passages import Passage, make_passages
 from .quotes import Quote
 from .retriever import DEFAULT_TOP_K, MAX_QUESTION_CHARS, Answer, Excerpt, Retriever
@@ -53,6 +57,8 @@ __all__ = [
     "Document",
     "ENGLISH_STOP_WORDS",
     "Excerpt",
+    "FollowUp",
+    "FollowUpPlan",
     "LoadResult",
     "LuceneIdfBM25",
     "MAX_QUESTION_CHARS",
@@ -60,6 +66,7 @@ __all__ = [
     "NothingToSummariseError",
     "Passage",
     "QuestionError",
+    "QuoteContext",
     "Quote",
     "RetrievalError",
     "Retriever",
@@ -73,6 +80,7 @@ __all__ = [
     "UnknownDocumentError",
     "Window",
     "best_window",
+    "context_of",
     "document_choices",
     "load_documents",
     "make_passages",
@@ -81,6 +89,7 @@ __all__ = [
     "read_date",
     "read_date_header",
     "resolve_document",
+    "shown_excerpts",
     "sources",
     "split_sentences",
     "summarise",

@@ -122,6 +122,8 @@ class QuestionPlan:
     text:
         The cleaned question, the part to search for: period words, recency words ("now", "latest") and
         words that name the answer type ("what *time*") removed.
+    raw:
+        The question exactly as typed.
     searched:
         The same with the period's words kept (for documents without dates, where a period filters nothing).
     cleaned:
@@ -142,6 +144,7 @@ class QuestionPlan:
     """
 
     text: str
+    raw: str
     searched: str
     cleaned: str
     answer_types: tuple[AnswerType, ...]
@@ -271,6 +274,7 @@ def read_question(text: str, as_of: dt.date) -> QuestionPlan:
     return QuestionPlan(
         text=" ".join(rest.split()),
         searched=" ".join(searched.split()),
+        raw=text,
         cleaned=cleaned,
         answer_types=_answer_types(cleaned),
         unit=unit.group(1).lower() if (unit := _UNIT.search(cleaned)) else None,

@@ -26,6 +26,8 @@ from .documents import Document, load_documents
 from .errors import QuestionError, RetrievalError
 from .answer_types import counts, future_dates, has_answer_type
 from .excerpts import Concept, Window, coverage, windows
+from .followup import FollowUp, FollowUpPlan, document_bonus, keep_window
+from .followup import plan as follow_up_plan
 from .index import DEFAULT_B, DEFAULT_K1, BM25Index
 from .passages import Passage, make_passages
 from .question import FRAME_WORDS, AnswerType, QuestionPlan, read_question
@@ -49,9 +51,6 @@ DEFAULT_TOP_K = 3
 MAX_TOP_K = 10
 #: Passages, per requested excerpt, whose sentences compete to be quoted.
 CANDIDATES_PER_EXCERPT = 4
-#: Weight of the passage's BM25 score (relative to the best passage) next to the window's own term share.
-PASSAGE_WEIGHT = 0.5
-
 #: The no-answer threshold. An excerpt's ``coverage`` is the share of the question's weight found in it:
 #: each distinct question term weighs its idf, and a term that no passage contains weighs what
 #: :meth:`Retriever.question_weights` gives it. An answer needs at least this share in its best excerpt,
@@ -351,7 +350,8 @@ class Retriever:
         # A period's words ("March 2024") are a filter, not search terms, where documents have dates to
         # filter by; over undated documents they stay search terms.
         text = plan.text if plan.period is None or self._dated() else plan.searched
-        pairs = self.question_terms(text or plan.cleaned)
+        # Only markup or emoji ("🙂", "<@123>") is a question with no words, not an empty one.
+        pairs = self.question_terms(text or plan.cleaned or ("." if plan.raw.strip() else ""))
         content = [(t, w) for t, w in pairs if w not in FRAME_WORDS] or pairs
         names = _capitalised_words(plan.text)
         vocabulary = self.index.vocabulary
@@ -381,7 +381,8 @@ class Retriever:
             concepts.append(Concept(term, idf, ((term, 1.0), *variants)))
         return concepts
 
-    def ask(self, question: str, top_k: int = DEFAULT_TOP_K, *, as_of: dt.date | None = None) -> Answer:
+    def ask(self, question: str, top_k: int = DEFAULT_TOP_K, *, as_of: dt.date | None = None,
+            follow_up: FollowUp | None = None) -> Answer:
         """Answer ``question`` with up to ``top_k`` verbatim excerpts, best first.
 
         Parameters
@@ -393,6 +394,11 @@ class Retriever:
         as_of:
             The day the question is asked ("latest", "next", "this week" count from it); default the
             retriever's :attr:`clock`.
+        follow_up:
+            The conversation before a follow-up question: when the question lacks its own subject, the
+            previous question's terms are carried at a lower weight and the previously quoted document is
+            preferred (see :mod:`retrieval.followup`); an excerpt must still hold one of the question's own
+            terms.
 
         Returns
         -------
@@ -412,10 +418,18 @@ class Retriever:
             raise ValueError(f"top_k must be between 1 and {MAX_TOP_K}, got {top_k}")
         plan = read_question(question, as_of or self.clock())
         concepts = self.concepts(plan)
+        asked: FollowUpPlan | None = None
+        if follow_up is not None:
+            own = {c.term: c.weight for c in concepts}
+            asked = follow_up_plan(self.analyzer.words(plan.cleaned), own, follow_up, self.question_weights)
+            if asked.carries:  # the previous question's subject, at a lower weight
+                concepts = concepts + [Concept(t, w, ((t, 1.0),)) for t, w in asked.weights.items() if t not in own]
+            elif asked.preferred_document is None:
+                asked = None  # a question with a subject of its own is asked as it stands
         hits = self._candidates(concepts, plan, max(CANDIDATES, top_k * CANDIDATES_PER_EXCERPT))
         if not hits:
             return Answer(question, [], None, time.perf_counter() - started)
-        ranked = self._rank(hits, concepts, plan)
+        ranked = self._rank(hits, concepts, plan, asked=asked)
         excerpts: list[Excerpt] = []
         used: dict[int, list[tuple[int, int]]] = {}
         if any(self._answers(window, plan) for _, window, _, _ in ranked):
@@ -463,12 +477,15 @@ class Retriever:
         return hits
 
     def _rank(self, hits: Sequence[tuple[int, float]], concepts: Sequence[Concept], plan: QuestionPlan,
-              rows: list[list[float]] | None = None) -> list[tuple[float, Window, int, float]]:
+              rows: list[list[float]] | None = None, asked: FollowUpPlan | None = None
+              ) -> list[tuple[float, Window, int, float]]:
         """Score every window of every candidate passage (:mod:`.ranking`); best first, ties in BM25 order.
 
         A window found in two overlapping passages counts once, with the better passage. ``rows``, when
         given, receives each returned window's feature vector, in the returned order, with the date terms as
-        one more column (for training: ``benchmarks.train_ranker``).
+        one more column (for training: ``benchmarks.train_ranker``). ``asked``: a follow-up's plan
+        (:mod:`retrieval.followup`): a window must hold one of its own terms, and the previously quoted
+        document is preferred.
         """
         top_score = hits[0][1]
         total = sum(c.weight for c in concepts) or 1.0
@@ -493,6 +510,12 @@ class Retriever:
                     continue
                 seen.add(key)
                 extra = dated
+                if asked is not None:
+                    kept = keep_window(window, sents.terms, asked)
+                    if kept is None:
+                        continue  # a follow-up's quote holds one of its own words
+                    window = kept
+                    extra += PREFERRED_WEIGHT * document_bonus(document.id, asked.preferred_document) / DATE_SCALE
                 if plan.upcoming and _mentions_future(document, sents.spans, window, plan.as_of):
                     extra += UPCOMING_WEIGHT
                 found.append((window, p, score, extra, 0.0))
@@ -553,6 +576,9 @@ CANDIDATES = 24
 #: Date terms (:func:`_date_score`, :data:`UPCOMING_WEIGHT`) are multiplied by this: the learned weights'
 #: scale, which the training sets (undated) cannot set.
 DATE_SCALE = 6.0
+#: A follow-up prefers the document the previous answer quoted: :func:`retrieval.followup.document_bonus`
+#: times this, in ranking-score units (the learned passage weight is 2).
+PREFERRED_WEIGHT = 15.0
 #: Weight of a document title's (and file name's) share of the question's weight.
 TITLE_WEIGHT = 0.15
 #: Largest boost a document's date earns for "latest" / "now" questions (newest candidate document).

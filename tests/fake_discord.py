@@ -300,6 +300,10 @@ class FakeDiscord:
         #: Slash commands as last synced: ``{(guild_id or None, name): command}``.
         self.commands: dict[tuple[int | None, str], dict[str, Any]] = {}
         self.interactions: dict[int, Interaction] = {}
+        #: Threads (and forum posts) by id, as Discord's channel objects (see :meth:`create_thread`).
+        self.threads: dict[int, dict[str, Any]] = {}
+        #: Every message that exists (sent by a person or by the bot), by id: ``GET`` on a message reads it.
+        self.messages: dict[str, dict[str, Any]] = {}
         self.identify_count = 0
         self.resume_count = 0
         #: Close code of each gateway connection that ended (1000: the bot closed it normally).
@@ -418,6 +422,7 @@ class FakeDiscord:
                 "guild_id": reference.get("guild_id"),
             }
             message["referenced_message"] = reference
+        self.messages[message["id"]] = message
         return message
 
     async def send_message(
@@ -523,7 +528,9 @@ class FakeDiscord:
             "guild_id": str(self.guild_id),
             "guild": {"id": str(self.guild_id), "locale": "en-US", "features": []},
             "channel_id": str(channel_id),
-            "channel": self.channels.get(channel_id, self._channel(channel_id, "x", 9)),
+            "channel": (
+                self.channels.get(channel_id) or self.threads.get(channel_id) or self._channel(channel_id, "x", 9)
+            ),
             "member": self._member_data(user, with_user=True, permissions="2248473465835073"),
             "app_permissions": "2248473465835073",
             "locale": "en-US",
@@ -557,7 +564,85 @@ class FakeDiscord:
         data: dict[str, Any] = {"custom_id": custom_id, "component_type": component_type}
         if values is not None:
             data["values"] = list(values)
-        return await self.send_interaction("", type=3, data=data, message=message)
+        return await self.send_interaction(
+            "", type=3, data=data, message=message, channel_id=int(message["channel_id"])
+        )
+
+    async def click(self, message: dict[str, Any], label: str) -> Interaction:
+        """Click the button labelled ``label`` on ``message`` (a message payload), as Discord sends it."""
+        for row in message.get("components") or []:
+            for button in row.get("components") or []:
+                if button.get("label") == label and "custom_id" in button:
+                    return await self.send_component(button["custom_id"], message)
+        raise AssertionError(f"no button {label!r} on the message; components: {message.get('components')!r}")
+
+    def add_channel(self, name: str, type: int = 0) -> int:
+        """Add a guild channel (``type`` 0 text, 15 forum) before the bot connects; return its id."""
+        channel_id = snowflake()
+        channel = self._channel(channel_id, name, len(self.channels))
+        channel["type"] = type
+        if type == 15:
+            channel.update({"available_tags": [], "default_reaction_emoji": None, "default_sort_order": None,
+                            "default_forum_layout": 0, "default_thread_rate_limit_per_user": 0})
+        self.channels[channel_id] = channel
+        return channel_id
+
+    async def create_thread(
+        self, parent_id: int, name: str, *, thread_id: int | None = None, owner: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """A person creates a public thread in channel ``parent_id`` (dispatches THREAD_CREATE).
+
+        ``thread_id``: the message the thread starts from (Discord gives the thread that message's id); a new
+        id when omitted. Returns the thread's channel object.
+        """
+        thread_id = thread_id or snowflake()
+        owner = owner or self.user
+        thread = {
+            "id": str(thread_id),
+            "guild_id": str(self.guild_id),
+            "parent_id": str(parent_id),
+            "owner_id": owner["id"],
+            "name": name,
+            "type": 11,
+            "last_message_id": None,
+            "rate_limit_per_user": 0,
+            "message_count": 0,
+            "member_count": 1,
+            "total_message_sent": 0,
+            "flags": 0,
+            "applied_tags": [],
+            "thread_metadata": {"archived": False, "auto_archive_duration": 1440,
+                                "archive_timestamp": _now(), "locked": False},
+        }
+        self.threads[thread_id] = thread
+        await self.dispatch("THREAD_CREATE", {**thread, "newly_created": True})
+        return thread
+
+    async def send_forum_post(
+        self, forum_id: int, title: str, content: str
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """A person opens a post in forum ``forum_id``: THREAD_CREATE, then the post's first message (whose id
+        is the thread's), as Discord sends them. Returns ``(thread, first message)``."""
+        thread = await self.create_thread(forum_id, title)
+        message = self.message_payload(content, channel_id=int(thread["id"]))
+        message["id"] = thread["id"]
+        self.messages[message["id"]] = message
+        await self.dispatch("MESSAGE_CREATE", message)
+        return thread, message
+
+    async def send_message_command(self, name: str, target: dict[str, Any]) -> Interaction:
+        """A person uses the message context-menu command ``name`` on ``target`` (a message payload)."""
+        command = self.commands.get((self.guild_id, name)) or self.commands.get((None, name))
+        data: dict[str, Any] = {
+            "id": command["id"] if command else str(snowflake()),
+            "name": name,
+            "type": 3,
+            "target_id": target["id"],
+            "resolved": {"messages": {target["id"]: target}},
+        }
+        if command is not None and command.get("guild_id"):
+            data["guild_id"] = command["guild_id"]
+        return await self.send_interaction(name, data=data, channel_id=int(target["channel_id"]))
 
     async def drop_connection(self, code: int = 4000) -> None:
         """Close the live gateway connection(s) from the server side; the bot should reconnect and RESUME."""
@@ -857,6 +942,7 @@ class FakeDiscord:
             ("POST", "/channels/{channel_id}/messages", self._post_message),
             ("PATCH", "/channels/{channel_id}/messages/{message_id}", self._edit_message),
             ("DELETE", "/channels/{channel_id}/messages/{message_id}", self._no_content),
+            ("GET", "/channels/{channel_id}/messages/{message_id}", self._get_message),
             ("POST", "/interactions/{interaction_id}/{token}/callback", self._callback),
             ("POST", "/webhooks/{application_id}/{token}", self._followup),
             ("GET", "/webhooks/{application_id}/{token}/messages/{message_id}", self._get_webhook_message),
@@ -1015,13 +1101,14 @@ class FakeDiscord:
             "flags": int(payload.get("flags") or 0),
             "components": payload.get("components") or [],
         }
-        if int(channel_id) in self.channels:
+        if int(channel_id) in self.channels or int(channel_id) in self.threads:
             message["guild_id"] = str(self.guild_id)
         reference = payload.get("message_reference")
         if reference:
             message["type"] = 19
             message["message_reference"] = {k: v for k, v in reference.items() if k != "fail_if_not_exists"}
         message.update(extra)
+        self.messages[message["id"]] = message
         return message
 
     # route handlers: (request, record, **params) -> response
@@ -1085,6 +1172,7 @@ class FakeDiscord:
                 "default_member_permissions": None,
                 "dm_permission": True,
                 "nsfw": False,
+                "description": "",  # what Discord returns for context-menu commands, which send none
                 **command,
             }
             if guild_id:
@@ -1118,6 +1206,18 @@ class FakeDiscord:
             return failure
         record.message = self._message(payload, channel_id)
         return json_response(record.message)
+
+    async def _get_message(
+        self, request: web.Request, record: Recorded, channel_id: str, message_id: str
+    ) -> web.Response:
+        message = self.messages.get(message_id)
+        if message is None or message["channel_id"] != channel_id:
+            return json_response({"message": "Unknown Message", "code": 10008}, 404)
+        result = dict(message)
+        reference = message.get("message_reference")
+        if reference and "referenced_message" not in result:  # Discord includes the message replied to
+            result["referenced_message"] = self.messages.get(str(reference.get("message_id")))
+        return json_response(result)
 
     async def _edit_message(
         self, request: web.Request, record: Recorded, channel_id: str, message_id: str
@@ -1341,7 +1441,7 @@ class FakeDiscord:
                 self._member_data(self.user, with_user=True),
             ],
             "channels": list(self.channels.values()),
-            "threads": [],
+            "threads": list(self.threads.values()),  # active threads, as Discord lists them
             "stage_instances": [],
             "guild_scheduled_events": [],
             "soundboard_sounds": [],
@@ -1406,6 +1506,7 @@ async def running_bot(
     extensions: Sequence[str] | None = None,
     fake: FakeDiscord | None = None,
     ready_timeout: float = 10.0,
+    more_answer_channels: Iterable[int] = (),
     **bot_options: Any,
 ) -> AsyncIterator[BotHarness]:
     """Start a :class:`FakeDiscord` and a real :class:`~bot.client.SeedBot` connected to it.
@@ -1425,7 +1526,11 @@ async def running_bot(
     extensions:
         Cogs to load instead of :data:`bot.cogs.COGS` (e.g. ``COGS + ("tests.my_cog",)``).
     fake:
-        A configured, not yet started :class:`FakeDiscord` (e.g. ``FakeDiscord(app_flags=0)``).
+        A configured, not yet started :class:`FakeDiscord` (e.g. ``FakeDiscord(app_flags=0)``). A fake that
+        already ran a bot may be passed again: it keeps its messages, so a new bot instance can be tested on
+        what the previous one sent (a restart).
+    more_answer_channels:
+        More answer channel ids (e.g. a forum added with :meth:`FakeDiscord.add_channel`).
     **bot_options:
         Passed to :class:`~bot.client.SeedBot` (e.g. ``intents=...``).
 
@@ -1448,7 +1553,9 @@ async def running_bot(
         seeds_dir=seeds,
         discord_token=fake.token,
         guild_id=fake.guild_id if guild else None,
-        answer_channel_ids=frozenset({fake.answer_channel_id}) if answer_channels else frozenset(),
+        answer_channel_ids=(
+            frozenset({fake.answer_channel_id} if answer_channels else set()) | set(more_answer_channels)
+        ),
     )
     bot_options.setdefault("guild_ready_timeout", 0.05)
     task: asyncio.Task[None] | None = None

@@ -18,4 +18,5 @@ COGS: tuple[str, ...] = (
     "bot.cogs.summary",
     "bot.cogs.sources",
     "bot.cogs.admin",
+    "bot.cogs.conversation",
 )

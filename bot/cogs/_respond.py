@@ -9,7 +9,7 @@ as follow-ups once the interaction has one) and marks the interaction as answere
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Sequence
+from collections.abc import Awaitable, Mapping, Sequence
 from typing import Any, TypeVar
 
 import discord
@@ -54,7 +54,9 @@ async def ready_within(task: asyncio.Future[Any], seconds: float) -> bool:
     return task.done()
 
 
-async def result_or_defer(interaction: discord.Interaction, awaitable: Awaitable[T], *, ready: bool) -> T:
+async def result_or_defer(
+    interaction: discord.Interaction, awaitable: Awaitable[T], *, ready: bool, ephemeral: bool = False
+) -> T:
     """The result of ``awaitable``, deferring ``interaction`` ("thinking…") when it takes a while.
 
     Parameters
@@ -66,6 +68,8 @@ async def result_or_defer(interaction: discord.Interaction, awaitable: Awaitable
     ready : bool
         Whether the documents are loaded: then the work may take up to :data:`ACK_AFTER` seconds before the
         interaction is deferred; otherwise it is deferred at once unless the work is already done.
+    ephemeral : bool
+        Defer privately (the reply will be visible only to the person who used the command or clicked).
 
     Returns
     -------
@@ -81,13 +85,16 @@ async def result_or_defer(interaction: discord.Interaction, awaitable: Awaitable
     pending = asyncio.ensure_future(awaitable)
     try:
         if not await ready_within(pending, ACK_AFTER if ready else 0):
-            await interaction.response.defer(thinking=True)
+            await interaction.response.defer(thinking=True, ephemeral=ephemeral)
         return await pending
     finally:
         discard(pending)
 
 
-async def send_contents(interaction: discord.Interaction, contents: Sequence[str], **options: Any) -> None:
+async def send_contents(
+    interaction: discord.Interaction, contents: Sequence[str], *, first: Mapping[str, Any] | None = None,
+    **options: Any,
+) -> list[int]:
     """Send ``contents`` in order: the first as the interaction's response, the rest as follow-ups.
 
     Once the interaction has a response (deferred, or the first content), every content is a follow-up.
@@ -100,12 +107,26 @@ async def send_contents(interaction: discord.Interaction, contents: Sequence[str
         The slash command being answered.
     contents : Sequence[str]
         Message contents, in order.
+    first : Mapping, optional
+        More keyword arguments for the first message only (e.g. ``{"view": ...}``: buttons under an answer).
     **options : Any
         More keyword arguments for every ``send_message`` / ``followup.send``.
+
+    Returns
+    -------
+    list[int]
+        The ids of the messages sent, where Discord said them (a response replacing "thinking…" may not).
     """
-    for content in contents:
+    ids: list[int] = []
+    for index, content in enumerate(contents):
+        extra = dict(first or {}) if index == 0 else {}
         if interaction.response.is_done():
-            await interaction.followup.send(content, **SEND_OPTIONS, **options)
+            sent: Any = await interaction.followup.send(content, **SEND_OPTIONS, **options, **extra)
+            message_id = getattr(sent, "id", None)
         else:
-            await interaction.response.send_message(content, **SEND_OPTIONS, **options)
+            callback = await interaction.response.send_message(content, **SEND_OPTIONS, **options, **extra)
+            message_id = getattr(callback, "message_id", None)
+        if message_id is not None:
+            ids.append(message_id)
         interaction.extras[ANSWER_SENT] = True
+    return ids

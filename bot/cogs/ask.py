@@ -1,10 +1,13 @@
 """Asking: the ``/ask`` slash command, @mentions, answer channels and direct messages.
 
-All paths call :meth:`bot.client.SeedBot.answer` (the retriever's one answer code path) and render with
-:func:`bot.formatting.render_answer`. When an answer is not ready at once (the index is still loading, or the
-question takes a while), ``/ask`` defers ("thinking…") within Discord's 3-second window and follows up
-(:mod:`bot.cogs._respond`, shared with ``/summary`` and ``/sources``), and a mention shows the typing
-indicator.
+All paths call :meth:`bot.client.SeedBot.answer` (the retriever's one answer code path), render with
+:func:`bot.formatting.render_answer` and send the answer with its buttons (:mod:`bot.cogs._answers`). A reply
+to one of the bot's answers, or a question in a thread started from one, is a follow-up: asked with the
+conversation before it (:mod:`bot.conversation`). The first message of a post in a help forum listed in
+``ANSWER_CHANNEL_IDS`` is answered once, its title and text being the question. When an answer is not ready at
+once (the index is still loading, or the question takes a while), ``/ask`` defers ("thinking…") within
+Discord's 3-second window and follows up (:mod:`bot.cogs._respond`, shared with ``/summary`` and
+``/sources``), and a mention shows the typing indicator.
 """
 
 from __future__ import annotations
@@ -20,8 +23,9 @@ from discord.ext import commands
 from retrieval import MAX_QUESTION_CHARS
 from retrieval.errors import QuestionError
 
-from ..formatting import SEND_OPTIONS, render_answer
-from ._respond import ACK_AFTER, discard, ready_within, result_or_defer, send_contents
+from ..views_format import forum_question
+from ._answers import record_of, reply_with_answer, respond_with_answer
+from ._respond import ACK_AFTER, discard, ready_within, result_or_defer
 
 if TYPE_CHECKING:
     from ..client import SeedBot
@@ -84,7 +88,7 @@ class Ask(commands.Cog):
             Your question about the documents, e.g. "How long is the UN report?"
         """
         answer = await result_or_defer(interaction, self.bot.answer(question), ready=self.bot.retriever_ready)
-        await send_contents(interaction, render_answer(answer, echo_question=True))
+        await respond_with_answer(self.bot, interaction, answer, record_of(question, None, answer))
 
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
@@ -101,14 +105,23 @@ class Ask(commands.Cog):
             role.id for role in message.role_mentions if role.tags is not None and role.tags.bot_id == me.id
         )
         addressed = me in message.mentions or bool(role_ids) or message.guild is None  # mention or DM
-        if not addressed and not self.bot.is_answer_channel(message.channel):
-            return
         question = strip_mentions(message.content, me.id, role_ids)
-        if not addressed and not reads_as_question(question):
+        conversations = self.bot.conversations
+        forum_post = conversations.is_forum_post(message)
+        if forum_post and not conversations.claim_forum_post(message):
+            return  # a help-forum post is answered once
+        if forum_post:
+            question = forum_question(getattr(message.channel, "name", ""), question)
+        elif not addressed and not reads_as_question(question):
+            return
+        previous = None if forum_post else await conversations.follow_up_for(message)
+        if not (addressed or forum_post or previous is not None or self.bot.is_answer_channel(message.channel)):
             return
         if not await self.bot.admit_message(message):  # stopping, channel not allowed, no Send, cooldown
             return
-        pending = asyncio.ensure_future(self.bot.answer(question, via="mention" if addressed else "channel"))
+        follow_up = previous.next_follow_up() if previous is not None else None
+        via = "forum" if forum_post else "follow-up" if follow_up else "mention" if addressed else "channel"
+        pending = asyncio.ensure_future(self.bot.answer(question, follow_up=follow_up, via=via))
         try:
             if not await ready_within(pending, TYPING_AFTER if self.bot.retriever_ready else 0):
                 async with message.channel.typing():
@@ -121,12 +134,8 @@ class Ask(commands.Cog):
             raise
         finally:
             discard(pending)
-        reference = message.to_reference(fail_if_not_exists=False)
-        for index, content in enumerate(render_answer(answer)):
-            if index == 0:
-                await message.channel.send(content, reference=reference, mention_author=False, **SEND_OPTIONS)
-            else:
-                await message.channel.send(content, **SEND_OPTIONS)
+        await reply_with_answer(self.bot, message, answer, record_of(question, follow_up, answer),
+                                thread_id=message.channel.id if forum_post else None)
 
 
 async def setup(bot: SeedBot) -> None:

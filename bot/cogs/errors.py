@@ -1,7 +1,8 @@
 """The bot's one error handler.
 
-Slash commands (the app-command tree's ``on_error``) and event listeners (the client's ``on_error``, e.g. an
-exception in the ``on_message`` listener) both end here:
+Slash commands (the app-command tree's ``on_error``), event listeners (the client's ``on_error``, e.g. an
+exception in the ``on_message`` listener) and button clicks (:func:`report_interaction_error`, called by the
+answer buttons of :mod:`bot.views`) all end here:
 
 * a user mistake (:class:`retrieval.errors.QuestionError`, :class:`retrieval.errors.SummaryError`, or an
   option Discord's checks refuse) gets a short reply with the core's message, ephemeral for slash commands;
@@ -32,7 +33,7 @@ from ..formatting import GENERIC_ERROR, SEND_OPTIONS, render_mistake
 if TYPE_CHECKING:
     from ..client import SeedBot
 
-__all__ = ["ANSWER_SENT", "EXPIRED_CODES", "ErrorHandler", "is_expired", "setup"]
+__all__ = ["ANSWER_SENT", "EXPIRED_CODES", "ErrorHandler", "is_expired", "report_interaction_error", "setup"]
 
 log = logging.getLogger(__name__)
 
@@ -107,6 +108,16 @@ class ErrorHandler(commands.Cog):
         log.exception("Unexpected error in /%s", command, exc_info=original)
         await self._tell(interaction, GENERIC_ERROR)
 
+    async def on_component_error(self, interaction: discord.Interaction, error: BaseException, /) -> None:
+        """Handle an error raised while handling a button click (a component interaction)."""
+        if isinstance(error, USER_MISTAKES):
+            await self._tell(interaction, render_mistake(str(error)))
+            return
+        data: dict[str, Any] = dict(interaction.data or {})
+        custom_id = data.get("custom_id", "?")
+        log.exception("Unexpected error in a click on %s", custom_id, exc_info=error)
+        await self._tell(interaction, GENERIC_ERROR)
+
     async def on_event_error(self, event_method: str, /, *args: Any, **kwargs: Any) -> None:
         """Handle an error raised by an event listener (discord.py calls it inside the ``except`` block)."""
         error = sys.exc_info()[1]
@@ -159,6 +170,15 @@ class ErrorHandler(commands.Cog):
             log.warning(
                 "Could not reply in channel %s: HTTP %s %s", message.channel.id, failure.status, failure.text
             )
+
+
+async def report_interaction_error(interaction: discord.Interaction, error: BaseException) -> None:
+    """Hand an error raised by a button click to the bot's :class:`ErrorHandler` (logged if it is not loaded)."""
+    handler = interaction.client.get_cog("ErrorHandler")  # type: ignore[attr-defined]
+    if isinstance(handler, ErrorHandler):
+        await handler.on_component_error(interaction, error)
+    else:
+        log.error("Unexpected error in a click", exc_info=error)
 
 
 async def setup(bot: SeedBot) -> None:

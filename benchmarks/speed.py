@@ -158,7 +158,7 @@ def reply_formatter() -> tuple[Callable[[Any], Any], Callable[[str], Any], str]:
 
 
 def _build_end_to_end(texts: list[str], spans_file: Path | None) -> tuple[Query, dict[str, Any]]:
-    import retrieval.retriever as retriever_module
+    import retrieval.indexing as retriever_module
     from retrieval import Document, Retriever
     from retrieval.errors import QuestionError
 

@@ -16,7 +16,11 @@ from .errors import (
     UnknownDocumentError,
 )
 from .excerpts import Window, best_window
-from .index import BM25Index, LuceneIdfBM25
+from .corpus import DocumentSentences, Snapshot
+from .index import BM25Index, LuceneIdfBM25, Postings
+from .indexing import FileResult
+from .segments import AnalyzedDocument, FileStat, Segment, SegmentError
+from .store import IndexStore, UpdateReport
 from .passages import Passage, make_passages
 from .quotes import Quote
 from .retriever import DEFAULT_TOP_K, MAX_QUESTION_CHARS, Answer, Excerpt, Retriever
@@ -69,4 +73,14 @@ __all__ = [
     "sources",
     "split_sentences",
     "summarise",
+    "AnalyzedDocument",
+    "DocumentSentences",
+    "FileResult",
+    "FileStat",
+    "IndexStore",
+    "Postings",
+    "Segment",
+    "SegmentError",
+    "Snapshot",
+    "UpdateReport",
 ]

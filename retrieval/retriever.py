@@ -7,8 +7,8 @@ terminal, the Discord bot and the benchmarks all call :meth:`Retriever.ask`.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
-import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -18,19 +18,19 @@ from typing import Any
 import wordfreq
 
 from .analyzer import Analyzer
+from .corpus import DocumentSentences, Snapshot, excerpt_terms
 from .documents import Document, load_documents
 from .errors import QuestionError, RetrievalError
 from .excerpts import Window, best_window
 from .index import DEFAULT_B, DEFAULT_K1, BM25Index
-from .passages import Passage, make_passages
+from .indexing import Progress, analyze_document
+from .passages import Passage
 from .quotes import Quote
-from .sentences import split_sentences
+from .segments import build_segment
 
 __all__ = ["Retriever", "Answer", "Excerpt", "MAX_QUESTION_CHARS", "DEFAULT_TOP_K", "MIN_COVERAGE"]
 
 log = logging.getLogger(__name__)
-
-_HEADING = re.compile(r"#{1,6}[ \t]+\S.*")
 
 #: Longest question accepted, in characters. Longer input is almost always a pasted document.
 MAX_QUESTION_CHARS = 1000
@@ -161,37 +161,9 @@ class Answer:
         return data
 
 
-def _excerpt_terms(text: str, spans: Sequence[tuple[int, int]], term_lists: Sequence[list[str]]) -> list[frozenset[str]]:
-    """Per-sentence term sets for excerpt choice.
-
-    A Markdown heading is a title, not an answer: it is never quoted alone. Its terms count for the first
-    sentence below it that has words of its own instead, so "Where is the moon base?" quotes the first
-    sentence under ``# Moon base``.
-    """
-    sets = [frozenset(t) for t in term_lists]
-    for i, (s, e) in enumerate(spans):
-        if text.startswith("#", s) and _HEADING.fullmatch(text, s, e):
-            below = next((j for j in range(i + 1, len(sets)) if _is_prose(text, spans[j], term_lists[j])), None)
-            if below is not None:  # the first prose sentence below (not a rule, image, link or code line)
-                sets[below] = sets[below] | sets[i]
-            sets[i] = frozenset()
-    return sets
-
-
-_NOT_PROSE_START = ("![", "[", "```", "~~~", "<", "|", "#")
-
-
-def _is_prose(text: str, span: tuple[int, int], terms: Sequence[str]) -> bool:
-    """Whether a sentence reads as prose: it has index terms and does not start like Markdown markup (an
-    image, a link, a code fence, HTML, a table row or a heading)."""
-    return bool(terms) and not text.startswith(_NOT_PROSE_START, span[0])
-
-
-@dataclass
-class _DocumentSentences:
-    spans: list[tuple[int, int]]
-    terms: list[frozenset[str]]
-    chars: list[int]
+#: Kept under their old names for callers of this module (they live in :mod:`retrieval.corpus` now).
+_excerpt_terms = excerpt_terms
+_DocumentSentences = DocumentSentences
 
 
 @dataclass
@@ -211,18 +183,30 @@ class Retriever:
         Problems found while loading (one line per file), for front ends to show.
     """
 
-    documents: list[Document]
-    passages: list[Passage]
+    documents: Sequence[Document]
+    passages: Sequence[Passage]
     index: BM25Index
     analyzer: Analyzer
-    sentences: list[_DocumentSentences]
+    sentences: Sequence[DocumentSentences]
     warnings: list[str] = field(default_factory=list)
     min_coverage: float = MIN_COVERAGE
+    #: When the index was last brought in step with the documents (UTC); ``None`` when built in memory.
+    updated_at: dt.datetime | None = None
 
     @classmethod
     def from_folder(cls, folder: str | Path, analyzer: Analyzer | None = None, k1: float = DEFAULT_K1,
-                    b: float = DEFAULT_B) -> Retriever:
+                    b: float = DEFAULT_B, *, index_dir: str | Path | None = None,
+                    progress: Progress | None = None) -> Retriever:
         """Load ``folder`` (see :func:`retrieval.documents.load_documents`) and index it.
+
+        Parameters
+        ----------
+        index_dir:
+            Where the saved index lives (see :class:`retrieval.store.IndexStore`): only the files that
+            changed since it was saved are read again, and the index there is brought up to date. ``None``:
+            index everything in memory, save nothing.
+        progress:
+            Called as files are indexed (saved index only), see :data:`retrieval.indexing.Progress`.
 
         Raises
         ------
@@ -230,12 +214,24 @@ class Retriever:
             As :func:`~retrieval.documents.load_documents`.
         """
         started = time.perf_counter()
+        if index_dir is not None:
+            from .store import IndexStore
+
+            store = IndexStore(index_dir, folder, analyzer=analyzer, k1=k1, b=b)
+            return store.retriever(progress=progress)
         loaded = load_documents(folder)
         retriever = cls.from_documents(loaded.documents, analyzer=analyzer, k1=k1, b=b)
         retriever.warnings = loaded.warnings
         log.info("Indexed %d documents (%d passages) from %s in %.2f s", len(retriever.documents),
                  len(retriever.passages), folder, time.perf_counter() - started)
         return retriever
+
+    @classmethod
+    def from_snapshot(cls, snapshot: Snapshot, warnings: Sequence[str] = (),
+                      updated_at: dt.datetime | None = None) -> Retriever:
+        """A retriever over ``snapshot`` (see :mod:`retrieval.corpus`)."""
+        return cls(snapshot.documents, snapshot.passages, snapshot.index, snapshot.analyzer, snapshot.sentences,
+                   list(warnings), updated_at=updated_at)
 
     @classmethod
     def from_documents(cls, documents: Sequence[Document], analyzer: Analyzer | None = None,
@@ -248,21 +244,12 @@ class Retriever:
             ``documents`` is empty or none of them has a sentence.
         """
         analyzer = analyzer or Analyzer()
-        sentences: list[_DocumentSentences] = []
-        passages: list[Passage] = []
-        corpus: list[list[str]] = []
-        for d, document in enumerate(documents):
-            spans = split_sentences(document.text, document.body_start)
-            term_lists = [analyzer(document.text[s:e]) for s, e in spans]
-            words = [len(document.text[s:e].split()) for s, e in spans]
-            sentences.append(_DocumentSentences(spans, _excerpt_terms(document.text, spans, term_lists),
-                                                [e - s for s, e in spans]))
-            for passage in make_passages(d, spans, words):
-                passages.append(passage)
-                corpus.append([t for i in range(passage.first, passage.last + 1) for t in term_lists[i]])
-        if not passages:
+        analyzed = [analyze_document(document, analyzer) for document in documents]
+        if not any(len(a.lengths) for a in analyzed):
             raise ValueError("none of the documents has any text to index")
-        return cls(list(documents), passages, BM25Index(corpus, k1=k1, b=b), analyzer, sentences)
+        segment = build_segment(analyzed, texts=False)
+        del analyzed
+        return cls.from_snapshot(Snapshot([segment], [[]], analyzer, k1, b, documents=documents))
 
     def question_terms(self, question: str) -> list[tuple[str, str]]:
         """Validate ``question`` and analyze it into ``(term, word)`` pairs (see :meth:`Analyzer.term_words`).

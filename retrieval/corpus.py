@@ -1,0 +1,319 @@
+"""A snapshot of the indexed documents: what :class:`retrieval.Retriever` reads, built over segments.
+
+:class:`Snapshot` joins one or more :class:`~retrieval.segments.Segment` objects, minus their deleted
+documents (tombstones), into the containers answers read: ``documents[i]``, ``passages[p]``,
+``sentences[doc]`` (``spans``, ``terms``, ``chars``) and a :class:`~retrieval.index.BM25Index` whose
+passage numbers are ``passages``' positions. A snapshot never changes; an update builds a new one and the
+front end swaps it in, so an answer in flight finishes on the snapshot it started with.
+
+Only what answering needs is on the heap: passage offsets, lengths and per-document numbers. Document text
+is decoded from the (memory-mapped) segment when a document is read, and a sentence's terms are analyzed
+the first time an excerpt needs them (both cached, bounded).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar, overload
+
+import numpy as np
+import numpy.typing as npt
+
+from .analyzer import Analyzer
+from .documents import Document
+from .index import BM25Index, Postings
+from .passages import Passage
+from .segments import Segment
+
+__all__ = ["DocumentSentences", "Snapshot", "excerpt_terms"]
+
+_HEADING = re.compile(r"#{1,6}[ \t]+\S.*")
+_NOT_PROSE_START = ("![", "[", "```", "~~~", "<", "|", "#")
+#: Documents whose decoded text, and whose sentence tables, stay cached.
+DOCUMENT_CACHE = 2048
+SENTENCE_CACHE = 20_000
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class _LRU(Generic[K, V]):
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.items: OrderedDict[K, V] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: K) -> V | None:
+        with self.lock:
+            value = self.items.get(key)
+            if value is not None:
+                self.items.move_to_end(key)
+            return value
+
+    def put(self, key: K, value: V) -> V:
+        with self.lock:
+            self.items[key] = value
+            if len(self.items) > self.size:
+                self.items.popitem(last=False)
+            return value
+
+
+def _is_prose(text: str, span: tuple[int, int], terms: Sequence[str]) -> bool:
+    """Whether a sentence reads as prose: it has index terms and does not start like Markdown markup (an
+    image, a link, a code fence, HTML, a table row or a heading)."""
+    return bool(terms) and not text.startswith(_NOT_PROSE_START, span[0])
+
+
+def _is_heading(text: str, span: tuple[int, int]) -> bool:
+    s, e = span
+    return text.startswith("#", s) and _HEADING.fullmatch(text, s, e) is not None
+
+
+def excerpt_terms(text: str, spans: Sequence[tuple[int, int]], term_lists: Sequence[list[str]]) -> list[frozenset[str]]:
+    """Per-sentence term sets for excerpt choice.
+
+    A Markdown heading is a title, not an answer: it is never quoted alone. Its terms count for the first
+    sentence below it that has words of its own instead, so "Where is the moon base?" quotes the first
+    sentence under ``# Moon base``.
+    """
+    sets = [frozenset(t) for t in term_lists]
+    for i, span in enumerate(spans):
+        if _is_heading(text, span):
+            below = next((j for j in range(i + 1, len(sets)) if _is_prose(text, spans[j], term_lists[j])), None)
+            if below is not None:  # the first prose sentence below (not a rule, image, link or code line)
+                sets[below] = sets[below] | sets[i]
+            sets[i] = frozenset()
+    return sets
+
+
+class _LazyTerms(Sequence[frozenset[str]]):
+    """``excerpt_terms`` of one document, each sentence analyzed on first use (same sets, tested)."""
+
+    def __init__(self, text: str, spans: list[tuple[int, int]], analyzer: Analyzer) -> None:
+        self._text, self._spans, self._analyzer = text, spans, analyzer
+        self._own: list[list[str] | None] = [None] * len(spans)
+        self._sets: list[frozenset[str] | None] = [None] * len(spans)
+
+    def _terms(self, i: int) -> list[str]:
+        own = self._own[i]
+        if own is None:
+            s, e = self._spans[i]
+            own = self._own[i] = self._analyzer(self._text[s:e])
+        return own
+
+    def __len__(self) -> int:
+        return len(self._spans)
+
+    @overload
+    def __getitem__(self, i: int) -> frozenset[str]: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[frozenset[str]]: ...
+
+    def __getitem__(self, i: int | slice) -> Any:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self._spans)
+        found = self._sets[i]
+        if found is not None:
+            return found
+        text, spans = self._text, self._spans
+        if _is_heading(text, spans[i]):
+            found = frozenset()
+        else:
+            found = frozenset(self._terms(i))
+            if _is_prose(text, spans[i], self._terms(i)):
+                # Headings right above (only non-prose sentences between) lend this sentence their terms.
+                j = i - 1
+                while j >= 0 and not _is_prose(text, spans[j], self._terms(j)):
+                    if _is_heading(text, spans[j]):
+                        found = found | frozenset(self._terms(j))
+                    j -= 1
+        self._sets[i] = found
+        return found
+
+    def __iter__(self) -> Iterator[frozenset[str]]:
+        return (self[i] for i in range(len(self)))
+
+
+@dataclass
+class DocumentSentences:
+    """One document's sentences: ``spans`` (character offsets), ``terms`` (term set per sentence, heading
+    terms moved to the first prose sentence below) and ``chars`` (length of each, in characters)."""
+
+    spans: list[tuple[int, int]]
+    terms: Sequence[frozenset[str]]
+    chars: list[int]
+
+
+class _Documents(Sequence[Document]):
+    def __init__(self, snapshot: Snapshot) -> None:
+        self._snapshot = snapshot
+        self._cache: _LRU[int, Document] = _LRU(DOCUMENT_CACHE)
+
+    def __len__(self) -> int:
+        return len(self._snapshot.doc_seg)
+
+    @overload
+    def __getitem__(self, i: int) -> Document: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[Document]: ...
+
+    def __getitem__(self, i: int | slice) -> Any:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        found = self._cache.get(i)
+        if found is None:
+            snap = self._snapshot
+            found = self._cache.put(i, snap.segments[snap.doc_seg[i]].document(int(snap.doc_loc[i])))
+        return found
+
+    def __iter__(self) -> Iterator[Document]:
+        snap = self._snapshot
+        for i, (s, d) in enumerate(zip(snap.doc_seg.tolist(), snap.doc_loc.tolist())):
+            found = self._cache.get(i)
+            yield found if found is not None else snap.segments[s].document(d)
+
+
+class _Passages(Sequence[Passage]):
+    def __init__(self, doc: npt.NDArray[np.int64], info: npt.NDArray[np.int64]) -> None:
+        self._doc, self._info = doc, info
+
+    def __len__(self) -> int:
+        return len(self._doc)
+
+    @overload
+    def __getitem__(self, p: int) -> Passage: ...
+    @overload
+    def __getitem__(self, p: slice) -> list[Passage]: ...
+
+    def __getitem__(self, p: int | slice) -> Any:
+        if isinstance(p, slice):
+            return [self[j] for j in range(*p.indices(len(self)))]
+        first, last, start, end = self._info[p].tolist()
+        return Passage(int(self._doc[p]), first, last, start, end)
+
+    def __iter__(self) -> Iterator[Passage]:
+        for d, (first, last, start, end) in zip(self._doc.tolist(), self._info.tolist()):
+            yield Passage(d, first, last, start, end)
+
+
+class _Sentences(Sequence[DocumentSentences]):
+    def __init__(self, snapshot: Snapshot) -> None:
+        self._snapshot = snapshot
+        self._cache: _LRU[int, DocumentSentences] = _LRU(SENTENCE_CACHE)
+
+    def __len__(self) -> int:
+        return len(self._snapshot.doc_seg)
+
+    @overload
+    def __getitem__(self, d: int) -> DocumentSentences: ...
+    @overload
+    def __getitem__(self, d: slice) -> list[DocumentSentences]: ...
+
+    def __getitem__(self, d: int | slice) -> Any:
+        if isinstance(d, slice):
+            return [self[j] for j in range(*d.indices(len(self)))]
+        if d < 0:
+            d += len(self)
+        found = self._cache.get(d)
+        if found is None:
+            snap = self._snapshot
+            spans = snap.segments[snap.doc_seg[d]].spans(int(snap.doc_loc[d]))
+            text = snap.documents[d].text
+            found = self._cache.put(d, DocumentSentences(spans, _LazyTerms(text, spans, snap.analyzer),
+                                                         [e - s for s, e in spans]))
+        return found
+
+    def __iter__(self) -> Iterator[DocumentSentences]:
+        return (self[d] for d in range(len(self)))
+
+
+class Snapshot:
+    """The live documents of some segments, numbered for answering.
+
+    Parameters
+    ----------
+    segments:
+        The segments.
+    deleted:
+        Per segment, the segment-local numbers of its deleted documents.
+    analyzer, k1, b:
+        As the index was built with.
+    documents:
+        The documents themselves, for a snapshot built in memory from a single segment (their order);
+        otherwise documents are read from the segments, ordered by id.
+
+    Attributes
+    ----------
+    documents, passages, sentences, index:
+        What :class:`retrieval.Retriever` exposes under the same names.
+    doc_seg, doc_loc:
+        For each document number: its segment and its number there.
+    """
+
+    def __init__(self, segments: Sequence[Segment], deleted: Sequence[Sequence[int]], analyzer: Analyzer,
+                 k1: float, b: float, documents: Sequence[Document] | None = None) -> None:
+        self.segments = list(segments)
+        self.analyzer = analyzer
+        live: list[npt.NDArray[np.int64]] = []
+        for seg, dead in zip(self.segments, deleted):
+            alive = np.ones(seg.n_docs, dtype=bool)
+            alive[np.asarray(list(dead), dtype=np.int64)] = False
+            live.append(np.flatnonzero(alive))
+        identity = len(self.segments) == 1 and len(live[0]) == self.segments[0].n_docs
+        seg_of = np.concatenate([np.full(len(x), s, dtype=np.int32) for s, x in enumerate(live)]) if live \
+            else np.zeros(0, dtype=np.int32)
+        loc_of = np.concatenate(live) if live else np.zeros(0, dtype=np.int64)
+        if documents is None and not identity:
+            ids: list[str] = []
+            for seg, docs in zip(self.segments, live):
+                all_ids = seg.ids.all()
+                ids.extend(all_ids[d] for d in docs.tolist())
+            order = np.asarray(sorted(range(len(ids)), key=ids.__getitem__), dtype=np.int64)
+            seg_of, loc_of = seg_of[order], loc_of[order]
+        self.doc_seg, self.doc_loc = seg_of, loc_of
+        n_docs = len(seg_of)
+        counts = np.zeros(n_docs, dtype=np.int64)
+        for s, seg in enumerate(self.segments):
+            mine = np.flatnonzero(seg_of == s)
+            off = np.asarray(seg.arrays["pass_off"])
+            counts[mine] = off[loc_of[mine] + 1] - off[loc_of[mine]]
+        base = np.zeros(n_docs + 1, dtype=np.int64)
+        np.cumsum(counts, out=base[1:])
+        total = int(base[-1])
+        p_doc = np.repeat(np.arange(n_docs, dtype=np.int64), counts)
+        info = np.zeros((total, 4), dtype=np.int64)
+        lengths = np.zeros(total, dtype=np.float64)
+        parts: list[tuple[Postings, npt.NDArray[np.int64] | None]] = []
+        for s, seg in enumerate(self.segments):
+            a = seg.arrays
+            mine = np.flatnonzero(seg_of == s)
+            if identity:
+                info[:] = a["passages"]
+                lengths[:] = a["plen"]
+                mapping = None
+            else:
+                cnt = counts[mine]
+                start_local = np.asarray(a["pass_off"])[loc_of[mine]]
+                within = np.arange(int(cnt.sum()), dtype=np.int64) - np.repeat(np.cumsum(cnt) - cnt, cnt)
+                local = np.repeat(start_local, cnt) + within
+                glob = np.repeat(base[mine], cnt) + within
+                mapping = np.full(seg.n_passages, -1, dtype=np.int64)
+                mapping[local] = glob
+                info[glob] = np.asarray(a["passages"])[local]
+                lengths[glob] = np.asarray(a["plen"])[local]
+            parts.append((Postings(seg.vocab.all(), np.asarray(a["post_off"]), a["post_pid"], a["post_tf"]),
+                          mapping))
+        self.passages: Sequence[Passage] = _Passages(p_doc, info)
+        self.documents: Sequence[Document] = list(documents) if documents is not None else _Documents(self)
+        self.sentences: Sequence[DocumentSentences] = _Sentences(self)
+        self.index = BM25Index.from_parts(parts, lengths, k1=k1, b=b)

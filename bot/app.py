@@ -39,13 +39,19 @@ def build_bot(settings: Settings, retriever: RetrieverSource | None = None, **op
     settings:
         ``seeds_dir``, ``guild_id`` and ``answer_channel_ids`` are used; the token is not (see :func:`serve`).
     retriever:
-        A retriever or loader (see :data:`bot.client.RetrieverSource`); default: build the index of
-        ``settings.seeds_dir`` in a worker thread at start-up.
+        A retriever or loader (see :data:`bot.client.RetrieverSource`); default: open the saved index of
+        ``settings.seeds_dir`` in ``settings.index_dir`` (brought up to date, with progress log lines) in a
+        worker thread at start-up, and follow the folder (:class:`bot.watch.FolderWatch`) once loaded.
     **options:
         Passed to :class:`~bot.client.SeedBot`.
     """
     if retriever is None:
-        retriever = functools.partial(Retriever.from_folder, settings.seeds_dir)
+        from .progress import LogProgress
+        from .watch import FolderWatch
+
+        retriever = functools.partial(Retriever.from_folder, settings.seeds_dir, index_dir=settings.index_dir,
+                                      progress=LogProgress())
+        options.setdefault("watch", FolderWatch(settings.seeds_dir, retriever))
     return SeedBot(
         retriever, answer_channel_ids=settings.answer_channel_ids, guild_id=settings.guild_id, **options
     )

@@ -8,6 +8,7 @@ pings anyone: ``allowed_mentions`` is :meth:`discord.AllowedMentions.none` for e
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import inspect
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Sequence
@@ -86,6 +87,9 @@ class SeedBot(commands.Bot):
         Extensions (cogs) loaded in :meth:`setup_hook`; :data:`bot.cogs.COGS` when omitted.
     sync_commands:
         Sync slash commands at start-up (default ``True``).
+    watch:
+        Started once the retriever is loaded, as a task that runs until the bot closes: it follows the
+        documents folder and calls :meth:`swap_retriever` with each new snapshot (see :mod:`bot.watch`).
     **options:
         Passed to :class:`discord.ext.commands.Bot` (e.g. ``guild_ready_timeout``).
     """
@@ -99,6 +103,7 @@ class SeedBot(commands.Bot):
         intents: discord.Intents | None = None,
         extensions: Sequence[str] = COGS,
         sync_commands: bool = True,
+        watch: Callable[[SeedBot], Awaitable[None]] | None = None,
         **options: Any,
     ) -> None:
         options.pop("allowed_mentions", None)  # never configurable: the bot pings no one
@@ -120,6 +125,9 @@ class SeedBot(commands.Bot):
         self._extensions_to_load = tuple(extensions)
         self._sync_commands = sync_commands
         self._retriever_task: asyncio.Task[Retriever | None] | None = None
+        self._current: Retriever | None = None
+        self._watch = watch
+        self._watch_task: asyncio.Task[None] | None = None
         self._closing: asyncio.Task[None] | None = None
 
     # -- start-up ---------------------------------------------------------------------------------------
@@ -162,7 +170,22 @@ class SeedBot(commands.Bot):
         for warning in retriever.warnings:
             log.warning("%s", warning)
         log.info("Ready to answer from %d documents.", len(retriever.documents))
+        self._current = retriever
+        if self._watch is not None:
+            self._watch_task = asyncio.create_task(self._watch(self), name="seedbot-watch-documents")
         return retriever
+
+    def swap_retriever(self, retriever: Retriever) -> None:
+        """Answer from ``retriever`` from now on; an answer in flight finishes on the one it started with."""
+        self._current = retriever
+
+    async def close(self) -> None:
+        """Stop following the documents folder, then close the connection to Discord."""
+        if self._watch_task is not None and not self._watch_task.done():
+            self._watch_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._watch_task
+        await super().close()
 
     def _check_message_content(self) -> None:
         """Drop the Message Content intent when the application may not use it, and say so."""
@@ -241,6 +264,8 @@ class SeedBot(commands.Bot):
             Called before :meth:`setup_hook`, or loading failed (the cause is chained, already logged, and
             the bot is closing).
         """
+        if self._current is not None:
+            return self._current
         if self._retriever_task is None:
             raise RuntimeError("the bot has not been set up yet")
         retriever = await asyncio.shield(self._retriever_task)

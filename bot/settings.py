@@ -80,3 +80,11 @@ class Settings(BaseSettings):
             except ValueError:
                 raise ValueError(f"ANSWER_CHANNEL_IDS must be channel ids separated by commas, got {value!r}")
         return value
+
+    #: Where the saved index lives (see retrieval/store.py); empty: keep the index in memory only.
+    index_dir: Path | None = Path(".seedbot-index")
+
+    @field_validator("index_dir", mode="before")
+    @classmethod
+    def _empty_index_dir_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value

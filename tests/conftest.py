@@ -11,6 +11,7 @@ import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import pytest
 import pytest_asyncio
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,3 +26,9 @@ async def discord_bot(tmp_path: Path) -> AsyncIterator[BotHarness]:
     """A running bot on a fake Discord, with the sample documents and an answer channel configured."""
     async with running_bot(tmp_path) as harness:
         yield harness
+
+
+@pytest.fixture(autouse=True)
+def _index_dir_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test keeps its saved index (INDEX_DIR) in its own temporary folder, never in the repository."""
+    monkeypatch.setenv("INDEX_DIR", str(tmp_path / "saved-index"))

@@ -47,7 +47,7 @@ from .corpus import Snapshot
 from .documents import document_files
 from .errors import NoDocumentsError, SeedsFolderNotFound
 from .index import DEFAULT_B, DEFAULT_K1
-from .indexing import FileResult, Progress, analyze_files, digest, file_stat
+from .indexing import FileResult, Progress, analyze_files, digest
 from .segments import Segment, SegmentError, build_segment, fsync_folder, merge_segments, open_segment, \
     write_segment
 
@@ -283,8 +283,10 @@ class IndexStore:
         scanned_ns = time.time_ns()
         files = document_files(self.seeds)
         indexed: dict[str, tuple[int, int]] = {}  # live id -> (segment, local number)
+        stats: list[tuple[list[int], list[int]]] = []
         for s, seg in enumerate(state.segments):
             dead = state.deleted[s]
+            stats.append((seg.arrays["size"].tolist(), seg.arrays["mtime"].tolist()))
             for d, doc_id in enumerate(seg.ids.all()):
                 if d not in dead:
                     indexed[doc_id] = (s, d)
@@ -295,21 +297,23 @@ class IndexStore:
         for path, doc_id in files:
             seen.add(doc_id)
             try:
-                size, mtime = file_stat(path)
+                st = os.stat(path)
             except OSError:
                 todo.append((path, doc_id))
                 continue
+            size, mtime = st.st_size, st.st_mtime_ns
             where = indexed.get(doc_id)
             if where is not None:
-                seg = state.segments[where[0]]
-                saved = seg.stat(where[1])
-                known = state.touched.get(doc_id, [saved.size, saved.mtime])
+                sizes, mtimes = stats[where[0]]
+                known = state.touched.get(doc_id) or [sizes[where[1]], mtimes[where[1]]]
                 racy = mtime >= state.scanned_ns - RACY_NS  # modified about when it was last read
-                if [size, mtime] == list(known) and not (racy and not _same_bytes(path, saved.digest)):
+                if [size, mtime] == list(known) and not (
+                        racy and not _same_bytes(path, state.segments[where[0]].stat(where[1]).digest)):
                     if doc_id in state.touched:
                         touched[doc_id] = list(known)
                     report.unchanged += 1
                     continue
+                saved = state.segments[where[0]].stat(where[1])
                 if size == saved.size and _same_bytes(path, saved.digest):
                     touched[doc_id] = [size, mtime]
                     report.unchanged += 1

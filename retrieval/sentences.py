@@ -1,8 +1,11 @@
-"""Sentence splitting with exact character offsets, by syntok (segtok v2).
+"""Sentence splitting with exact character offsets, by sentencex (Wikimedia's rule-based segmenter).
 
-syntok keeps each token's offset into the input, so a sentence is the slice from its first token to the end
-of its last token: quoting ``text[start:end]`` reproduces the sentence exactly as written. It handles
-abbreviations (U.S., Sec., Dr.), quotes and URLs.
+sentencex returns each sentence's start and end offsets into the input, so quoting ``text[start:end]``
+reproduces the sentence exactly as written. It handles abbreviations (U.S., Sec., Dr.), quotes and URLs,
+and keeps a paragraph break (a blank line) as a boundary. It replaced syntok, which spent about 80% of the
+build time: on 1,500 Reuters articles (1.3 M characters) sentencex takes 0.05 s against syntok's 4.3 s,
+and on the cases that matter it splits as well or better ("in Sec. 4 of" stays one sentence, "the U.S. He
+moved" becomes two; see tests/test_sentences.py and ``python -m benchmarks.splitters``).
 
 Two rules on top of syntok keep every sentence quotable (both on by default, each can be turned off):
 
@@ -17,7 +20,7 @@ from __future__ import annotations
 
 import re
 
-import syntok.segmenter as segmenter
+import sentencex
 
 __all__ = ["split_sentences", "MAX_SENTENCE_CHARS"]
 
@@ -112,20 +115,15 @@ def split_sentences(
     """
     end = len(text) if end is None else end
     region = text[start:end]
-    starts: list[int] = []
-    for paragraph in segmenter.analyze(region):
-        for sentence in paragraph:
-            if sentence:
-                starts.append(sentence[0].offset)
-    # A sentence runs from its first token to the next sentence's first token, trailing white space
-    # removed. Using token starts only (not token values) keeps offsets exact even where syntok rewrites a
-    # token's value, e.g. a word hyphenated across a line break.
     spans: list[tuple[int, int]] = []
-    for i, s in enumerate(starts):
-        e = starts[i + 1] if i + 1 < len(starts) else len(region)
-        piece = region[s:e].rstrip()
+    for found in sentencex.get_sentence_boundaries("en", region):
+        s, e = found["start_index"], found["end_index"]
+        piece = region[s:e]
+        stripped = piece.lstrip()
+        s += len(piece) - len(stripped)
+        piece = stripped.rstrip()
         if not piece:
-            continue
+            continue  # a paragraph break
         s, e = start + s, start + s + len(piece)
         for hs, he in _split_headings(text, s, e) if headings else [(s, e)]:
             if max_chars is not None and he - hs > max_chars:

@@ -5,7 +5,9 @@ Measures (``--only`` picks some, comma-separated):
 * ``retrieval``: BEIR SciFact nDCG@10 / recall@100 (:mod:`benchmarks.scifact`);
 * ``answers``: SQuAD v1.1 dev, answer in the quoted excerpts (:mod:`benchmarks.squad`);
 * ``summaries``: BBC News Summary ROUGE (:mod:`benchmarks.summary_rouge`);
-* ``speed``: build time, memory, latency, end to end and start-up (:mod:`benchmarks.speed`).
+* ``speed``: build time, memory, latency, end to end and start-up (:mod:`benchmarks.speed`);
+* ``persistence``: the saved index: first build, restart, one edited file, 1M passages with bm25s and
+  tantivy (:mod:`benchmarks.persistence`).
 
 ``--quick`` runs a reduced version of each (under two minutes on two cores). Every table is printed under a
 line naming the machine; the file starts with the date, the command, the git commit and the machine.
@@ -32,7 +34,7 @@ log = logging.getLogger(__name__)
 DEFAULT_OUT = Path(__file__).resolve().parent / "results" / "latest.md"
 #: BBC articles summarised in ``--quick`` mode (all 2,225 otherwise).
 QUICK_SUMMARIES = 100
-MEASURES = ("retrieval", "answers", "summaries", "speed")
+MEASURES = ("retrieval", "answers", "summaries", "speed", "persistence")
 
 Section = Callable[[Path, bool], str]
 
@@ -77,11 +79,18 @@ def _speed(data: Path, quick: bool) -> str:
     return _tables(speed.run(data, quick=quick))
 
 
+def _persistence(data: Path, quick: bool) -> str:
+    from . import persistence
+
+    return _tables(persistence.run(data, quick=quick))
+
+
 SECTIONS: dict[str, tuple[str, Section]] = {
     "retrieval": ("Retrieval quality", _retrieval),
     "answers": ("Answer quality", _answers),
     "summaries": ("Summary quality", _summaries),
     "speed": ("Speed and memory", _speed),
+    "persistence": ("Saved index: start-up, updates and scale", _persistence),
 }
 
 

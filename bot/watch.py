@@ -75,7 +75,7 @@ class FolderWatch:
                 return
             except asyncio.CancelledError:
                 raise
-            except Exception as error:  # noqa: BLE001 - e.g. the inotify watch limit: fall back to polling
+            except Exception as error:
                 if polling:
                     log.exception("Following %s failed; changes are applied at the next start", self.folder)
                     return
@@ -101,7 +101,7 @@ class FolderWatch:
                 retriever = await asyncio.to_thread(self.reload)
             except asyncio.CancelledError:
                 raise
-            except Exception:  # noqa: BLE001 - a failed update must not stop the bot; the old index answers
+            except Exception:
                 log.exception("Updating the index after %d change(s) in %s failed; still answering from the "
                               "previous index", len(changes), root)
                 continue

@@ -1,6 +1,7 @@
 """The retrieval core: documents, passages, analyzer, BM25 index, excerpts, summaries. No Discord imports here."""
 
 from .analyzer import ENGLISH_STOP_WORDS, Analyzer
+from .corpus import DocumentSentences, Snapshot
 from .documents import Document, LoadResult, load_documents, parse_document
 from .errors import (
     CorpusError,
@@ -16,15 +17,14 @@ from .errors import (
     UnknownDocumentError,
 )
 from .excerpts import Window, best_window
-from .corpus import DocumentSentences, Snapshot
 from .index import BM25Index, LuceneIdfBM25, Postings
 from .indexing import FileResult
-from .segments import AnalyzedDocument, FileStat, Segment, SegmentError
-from .store import IndexStore, UpdateReport
 from .passages import Passage, make_passages
 from .quotes import Quote
 from .retriever import DEFAULT_TOP_K, MAX_QUESTION_CHARS, Answer, Excerpt, Retriever
+from .segments import AnalyzedDocument, FileStat, Segment, SegmentError
 from .sentences import split_sentences
+from .store import IndexStore, UpdateReport
 from .summary import (
     Source,
     Summary,
@@ -36,26 +36,35 @@ from .summary import (
 )
 
 __all__ = [
+    "DEFAULT_TOP_K",
+    "ENGLISH_STOP_WORDS",
+    "MAX_QUESTION_CHARS",
+    "AnalyzedDocument",
     "Analyzer",
     "Answer",
     "BM25Index",
     "CorpusError",
-    "DEFAULT_TOP_K",
     "DateRangeError",
     "Document",
-    "ENGLISH_STOP_WORDS",
+    "DocumentSentences",
     "Excerpt",
+    "FileResult",
+    "FileStat",
+    "IndexStore",
     "LoadResult",
     "LuceneIdfBM25",
-    "MAX_QUESTION_CHARS",
     "NoDocumentsError",
     "NothingToSummariseError",
     "Passage",
+    "Postings",
     "QuestionError",
     "Quote",
     "RetrievalError",
     "Retriever",
     "SeedsFolderNotFound",
+    "Segment",
+    "SegmentError",
+    "Snapshot",
     "Source",
     "Summary",
     "SummaryError",
@@ -63,6 +72,7 @@ __all__ = [
     "SummarySentence",
     "TopicError",
     "UnknownDocumentError",
+    "UpdateReport",
     "Window",
     "best_window",
     "document_choices",
@@ -73,14 +83,4 @@ __all__ = [
     "sources",
     "split_sentences",
     "summarise",
-    "AnalyzedDocument",
-    "DocumentSentences",
-    "FileResult",
-    "FileStat",
-    "IndexStore",
-    "Postings",
-    "Segment",
-    "SegmentError",
-    "Snapshot",
-    "UpdateReport",
 ]

@@ -32,8 +32,15 @@ import yaml
 
 from .errors import NoDocumentsError, SeedsFolderNotFound
 
-__all__ = ["Document", "LoadResult", "load_documents", "parse_document", "read_document", "document_files",
-           "DOCUMENT_SUFFIXES"]
+__all__ = [
+    "DOCUMENT_SUFFIXES",
+    "Document",
+    "LoadResult",
+    "document_files",
+    "load_documents",
+    "parse_document",
+    "read_document",
+]
 
 log = logging.getLogger(__name__)
 

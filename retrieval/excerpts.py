@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-__all__ = ["Window", "best_window", "WINDOW_MAX_SENTENCES"]
+__all__ = ["WINDOW_MAX_SENTENCES", "Window", "best_window"]
 
 #: An excerpt quotes at most this many consecutive sentences.
 WINDOW_MAX_SENTENCES = 3

@@ -33,7 +33,7 @@ import numpy as np
 import numpy.typing as npt
 from rank_bm25 import BM25Okapi
 
-__all__ = ["LuceneIdfBM25", "BM25Index", "Postings", "DEFAULT_K1", "DEFAULT_B"]
+__all__ = ["DEFAULT_B", "DEFAULT_K1", "BM25Index", "LuceneIdfBM25", "Postings"]
 
 #: BM25 parameters. k1 = 1.5 is rank-bm25's default; b = 0.9 (length normalisation a little
 #: stronger than the usual 0.75) was the best of a 4 x 5 grid on BEIR SciFact (nDCG@10 69.35 against 68.53

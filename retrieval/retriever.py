@@ -28,7 +28,7 @@ from .passages import Passage
 from .quotes import Quote
 from .segments import build_segment
 
-__all__ = ["Retriever", "Answer", "Excerpt", "MAX_QUESTION_CHARS", "DEFAULT_TOP_K", "MIN_COVERAGE"]
+__all__ = ["DEFAULT_TOP_K", "MAX_QUESTION_CHARS", "MIN_COVERAGE", "Answer", "Excerpt", "Retriever"]
 
 log = logging.getLogger(__name__)
 

@@ -22,7 +22,7 @@ import re
 
 import sentencex
 
-__all__ = ["split_sentences", "MAX_SENTENCE_CHARS"]
+__all__ = ["MAX_SENTENCE_CHARS", "split_sentences"]
 
 #: Longest sentence kept whole, in characters. Real prose sentences are far shorter (SQuAD's longest
 #: are about 700); longer runs are cut as described above, so that one excerpt stays a readable size.

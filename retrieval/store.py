@@ -37,7 +37,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 from filelock import FileLock, Timeout
 
 from . import passages as passages_module
@@ -47,11 +46,19 @@ from .corpus import Snapshot
 from .documents import document_files
 from .errors import NoDocumentsError, SeedsFolderNotFound
 from .index import DEFAULT_B, DEFAULT_K1
-from .indexing import FileResult, Progress, analyze_files, digest
-from .segments import Segment, SegmentError, build_segment, fsync_folder, merge_segments, open_segment, \
-    write_segment
+from .indexing import Progress, analyze_files, digest
+from .segments import (
+    AnalyzedDocument,
+    Segment,
+    SegmentError,
+    build_segment,
+    fsync_folder,
+    merge_segments,
+    open_segment,
+    write_segment,
+)
 
-__all__ = ["FORMAT", "FORMAT_VERSION", "DEFAULT_INDEX_DIR", "IndexStore", "UpdateReport", "index_location"]
+__all__ = ["DEFAULT_INDEX_DIR", "FORMAT", "FORMAT_VERSION", "IndexStore", "UpdateReport", "index_location"]
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +72,8 @@ MANIFEST = "manifest.json"
 MAX_SEGMENTS = 8
 #: A segment with more than this share of its documents deleted is rewritten.
 MAX_DELETED_SHARE = 0.3
+#: Passages analyzed before they are turned into a segment (bounds the heap while building).
+BATCH_PASSAGES = 200_000
 #: Seconds to wait for another process's update before giving up on the saved index.
 LOCK_TIMEOUT = 600.0
 #: A file modified less than this before the last update looked at it may have changed again within the
@@ -333,10 +342,25 @@ class IndexStore:
         for doc_id in gone:
             s, d = indexed[doc_id]
             deleted[s].add(d)
-        results: list[FileResult] = list(analyze_files(todo, self.analyzer, progress)) if todo else []
         warnings = {k: v for k, v in state.warnings.items() if k in seen}
-        fresh = []
-        for result in results:
+        segments = list(state.segments)
+        generation = state.generation
+        fresh: list[AnalyzedDocument] = []
+        batch = 0
+
+        def flush() -> None:
+            # A batch of analyzed documents becomes a segment at once, so the heap never holds the term
+            # lists of more than BATCH_PASSAGES passages.
+            nonlocal generation, batch
+            if fresh:
+                generation += 1
+                fresh.sort(key=lambda a: a.document.id)
+                segments.append(build_segment(fresh, name=self._new_name(generation)))
+                deleted.append(set())
+                fresh.clear()
+                batch = 0
+
+        for result in analyze_files(todo, self.analyzer, progress) if todo else ():
             where = indexed.get(result.doc_id)
             if where is not None:
                 deleted[where[0]].add(where[1])
@@ -346,17 +370,13 @@ class IndexStore:
                 skipped[result.doc_id] = [stat.size if stat else -1, stat.mtime if stat else -1, result.warnings]
             else:
                 fresh.append(result.analyzed)
+                batch += len(result.analyzed.lengths)
+                report.passages += len(result.analyzed.lengths)
                 if result.warnings:
                     warnings[result.doc_id] = result.warnings
-        report.passages = sum(len(a.lengths) for a in fresh)
-        segments = list(state.segments)
-        generation = state.generation
-        if fresh:
-            generation += 1
-            fresh.sort(key=lambda a: a.document.id)
-            segments.append(build_segment(fresh, name=self._new_name(generation)))
-            deleted.append(set())
-        del fresh, results
+                if batch >= BATCH_PASSAGES:
+                    flush()
+        flush()
         if not any(seg.n_docs - len(dead) for seg, dead in zip(segments, deleted)):
             found = f" ({len(files)} file(s) could not be used)" if files else ""
             raise NoDocumentsError(f"No documents to answer from in {str(self.seeds)!r}{found}: add .txt or .md "

@@ -88,7 +88,7 @@ def _folder(tmp_path: Path) -> Path:
 def test_an_unchanged_folder_reads_no_file_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     seeds = _folder(tmp_path)
     first = Retriever.from_folder(seeds, index_dir=tmp_path / "index")
-    import retrieval.store as store
+    from retrieval import store
 
     def fail(*args: object, **kwargs: object) -> None:
         raise AssertionError("an unchanged file was read again")
@@ -160,3 +160,17 @@ def test_many_updates_keep_few_segments(tmp_path: Path) -> None:
     segments = [p for p in index.iterdir() if p.name.startswith("seg-")]
     assert 1 <= len(segments) <= 8
     assert_equals_fresh(Retriever.from_folder(seeds, index_dir=index), seeds)
+
+
+def test_a_build_in_several_batches_equals_one_in_a_single_batch(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from retrieval import store
+
+    seeds = _folder(tmp_path)
+    for i in range(5):
+        (seeds / f"note{i}.txt").write_text(f"Note {i} mentions the river storm and the tax number {i}.",
+                                            encoding="utf-8")
+    monkeypatch.setattr(store, "BATCH_PASSAGES", 2)  # a segment every two passages: the heap stays small
+    saved = Retriever.from_folder(seeds, index_dir=tmp_path / "index")
+    assert len([p for p in (tmp_path / "index").iterdir() if p.name.startswith("seg-")]) > 1
+    assert_equals_fresh(saved, seeds)

@@ -42,9 +42,10 @@ class TerminalProgress:
             bar = self._bar = tqdm(total=total, unit="file", desc="Indexing", file=self.stream, delay=DELAY_S,
                                    leave=False, dynamic_ncols=True)
         assert isinstance(bar, tqdm)
-        bar.n = done
         bar.set_postfix_str(f"{passages:,} passages", refresh=False)
-        bar.update(0)
+        bar.update(done - bar.n)
+        if done == total:
+            bar.refresh()
 
     def close(self) -> None:
         """Remove the bar."""

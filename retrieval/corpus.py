@@ -150,18 +150,23 @@ class DocumentSentences:
     chars: list[int]
 
 
-class _Documents(Sequence[Document]):
-    def __init__(self, snapshot: Snapshot) -> None:
+class _PerDocument(Sequence[V]):
+    """A sequence with one item per document of a snapshot, each built on first use and cached (LRU)."""
+
+    def __init__(self, snapshot: Snapshot, cache: int) -> None:
         self._snapshot = snapshot
-        self._cache: _LRU[int, Document] = _LRU(DOCUMENT_CACHE)
+        self._cache: _LRU[int, V] = _LRU(cache)
 
     def __len__(self) -> int:
         return len(self._snapshot.doc_seg)
 
+    def _build(self, i: int) -> V:
+        raise NotImplementedError
+
     @overload
-    def __getitem__(self, i: int) -> Document: ...
+    def __getitem__(self, i: int) -> V: ...
     @overload
-    def __getitem__(self, i: slice) -> list[Document]: ...
+    def __getitem__(self, i: slice) -> list[V]: ...
 
     def __getitem__(self, i: int | slice) -> Any:
         if isinstance(i, slice):
@@ -171,12 +176,18 @@ class _Documents(Sequence[Document]):
         if not 0 <= i < len(self):
             raise IndexError(i)
         found = self._cache.get(i)
-        if found is None:
-            snap = self._snapshot
-            found = self._cache.put(i, snap.segments[snap.doc_seg[i]].document(int(snap.doc_loc[i])))
-        return found
+        return found if found is not None else self._cache.put(i, self._build(i))
 
-    def __iter__(self) -> Iterator[Document]:
+    def __iter__(self) -> Iterator[V]:
+        return (self[i] for i in range(len(self)))
+
+
+class _Documents(_PerDocument[Document]):
+    def _build(self, i: int) -> Document:
+        snap = self._snapshot
+        return snap.segments[snap.doc_seg[i]].document(int(snap.doc_loc[i]))
+
+    def __iter__(self) -> Iterator[Document]:  # a full listing does not evict what answers use
         snap = self._snapshot
         for i, (s, d) in enumerate(zip(snap.doc_seg.tolist(), snap.doc_loc.tolist())):
             found = self._cache.get(i)
@@ -206,35 +217,12 @@ class _Passages(Sequence[Passage]):
             yield Passage(d, first, last, start, end)
 
 
-class _Sentences(Sequence[DocumentSentences]):
-    def __init__(self, snapshot: Snapshot) -> None:
-        self._snapshot = snapshot
-        self._cache: _LRU[int, DocumentSentences] = _LRU(SENTENCE_CACHE)
-
-    def __len__(self) -> int:
-        return len(self._snapshot.doc_seg)
-
-    @overload
-    def __getitem__(self, d: int) -> DocumentSentences: ...
-    @overload
-    def __getitem__(self, d: slice) -> list[DocumentSentences]: ...
-
-    def __getitem__(self, d: int | slice) -> Any:
-        if isinstance(d, slice):
-            return [self[j] for j in range(*d.indices(len(self)))]
-        if d < 0:
-            d += len(self)
-        found = self._cache.get(d)
-        if found is None:
-            snap = self._snapshot
-            spans = snap.segments[snap.doc_seg[d]].spans(int(snap.doc_loc[d]))
-            text = snap.documents[d].text
-            found = self._cache.put(d, DocumentSentences(spans, _LazyTerms(text, spans, snap.analyzer),
-                                                         [e - s for s, e in spans]))
-        return found
-
-    def __iter__(self) -> Iterator[DocumentSentences]:
-        return (self[d] for d in range(len(self)))
+class _Sentences(_PerDocument[DocumentSentences]):
+    def _build(self, d: int) -> DocumentSentences:
+        snap = self._snapshot
+        spans = snap.segments[snap.doc_seg[d]].spans(int(snap.doc_loc[d]))
+        return DocumentSentences(spans, _LazyTerms(snap.documents[d].text, spans, snap.analyzer),
+                                 [e - s for s, e in spans])
 
 
 class Snapshot:
@@ -314,6 +302,6 @@ class Snapshot:
             parts.append((Postings(seg.vocab.all(), np.asarray(a["post_off"]), a["post_pid"], a["post_tf"]),
                           mapping))
         self.passages: Sequence[Passage] = _Passages(p_doc, info)
-        self.documents: Sequence[Document] = list(documents) if documents is not None else _Documents(self)
-        self.sentences: Sequence[DocumentSentences] = _Sentences(self)
+        self.documents: Sequence[Document] = list(documents) if documents is not None else _Documents(self, DOCUMENT_CACHE)
+        self.sentences: Sequence[DocumentSentences] = _Sentences(self, SENTENCE_CACHE)
         self.index = BM25Index.from_parts(parts, lengths, k1=k1, b=b)

@@ -153,7 +153,7 @@ def load_retriever(seeds: Path | None, err: TextIO, quiet: bool = False) -> Retr
     folder = seeds if seeds is not None else settings.seeds_dir
     progress = TerminalProgress(err, quiet=quiet)
     try:
-        retriever = _from_folder(folder, settings.index_dir, progress)
+        retriever = Retriever.from_folder(folder, index_dir=settings.index_dir, progress=progress)
     except CorpusError as error:
         raise UsageError(str(error)) from error
     finally:
@@ -161,18 +161,6 @@ def load_retriever(seeds: Path | None, err: TextIO, quiet: bool = False) -> Retr
     for warning in retriever.warnings:
         print(f"warning: {warning}", file=err)
     return retriever
-
-
-def _from_folder(folder: Path, index_dir: Path | None, progress: TerminalProgress) -> Retriever:
-    if index_dir is None:
-        return Retriever.from_folder(folder)
-    try:
-        return Retriever.from_folder(folder, index_dir=index_dir, progress=progress)
-    except OSError as error:  # a read-only or full disk: answer anyway, from memory
-        log.warning("Cannot use the saved index in %s (%s); indexing in memory.", index_dir, error)
-        print(f"warning: cannot use the saved index in {index_dir} ({error.strerror or error}); "
-              "indexing in memory.", file=sys.stderr)
-        return Retriever.from_folder(folder)
 
 
 def _questions(source: str, stdin: TextIO) -> Iterable[str]:

@@ -11,9 +11,10 @@ import hashlib
 import logging
 import os
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
+from itertools import islice
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,8 +33,9 @@ log = logging.getLogger(__name__)
 #: Files below which a pool of processes costs more (start-up, imports) than it saves.
 POOL_MIN_FILES = 200
 POOL_MIN_BYTES = 4_000_000
-#: Files per task sent to a worker.
+#: Files per task sent to a worker, and tasks per worker in flight at once.
 CHUNK = 64
+IN_FLIGHT = 3
 
 #: ``progress(files_done, files_total, passages_done)``, called as files are indexed.
 Progress = Callable[[int, int, int], None]
@@ -165,16 +167,41 @@ def analyze_files(files: Sequence[tuple[Path, str]], analyzer: Analyzer,
         for path, doc_id in files:
             yield report(_index_file(path, doc_id, analyzer))
         return
+    from concurrent.futures.process import BrokenProcessPool
+
+    given = 0  # results yielded so far: after a broken pool, the rest is indexed here
+    try:
+        for result in _pooled(files, n_workers):
+            given += 1
+            yield report(result)
+    except BrokenProcessPool as error:
+        log.warning("The indexing processes stopped (%s); indexing the remaining files in this process.", error)
+        for path, doc_id in files[given:]:
+            yield report(_index_file(path, doc_id, analyzer))
+
+
+def _pooled(files: Sequence[tuple[Path, str]], n_workers: int) -> Iterator[FileResult]:
+    """:func:`_index_file` over ``files`` on ``n_workers`` processes, in order."""
     import multiprocessing
 
+    total = len(files)
     chunk = max(1, min(CHUNK, total // (n_workers * 4) or 1))
     chunks = [[(str(p), d) for p, d in files[i:i + chunk]] for i in range(0, total, chunk)]
     started = time.perf_counter()
     context = multiprocessing.get_context("spawn")  # never fork a process that runs threads (the bot)
     with ProcessPoolExecutor(n_workers, mp_context=context, initializer=_init_worker) as pool:
-        for results in pool.map(_index_chunk, chunks):
+        # A bounded window of chunks in flight, results in order: finished results never pile up on the
+        # heap while this process is busy turning a batch into a segment.
+        pending: deque[Future[list[FileResult]]] = deque()
+        queued = iter(chunks)
+        for chunk_ in islice(queued, IN_FLIGHT * n_workers):
+            pending.append(pool.submit(_index_chunk, chunk_))
+        while pending:
+            results = pending.popleft().result()
+            for chunk_ in islice(queued, 1):
+                pending.append(pool.submit(_index_chunk, chunk_))
             for result in results:
                 for warning in result.warnings:
                     log.warning("%s", warning)
-                yield report(result)
+                yield result
     log.debug("Indexed %d files on %d processes in %.2f s", total, n_workers, time.perf_counter() - started)

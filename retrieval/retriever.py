@@ -207,6 +207,8 @@ class Retriever:
             index everything in memory, save nothing.
         progress:
             Called as files are indexed (saved index only), see :data:`retrieval.indexing.Progress`.
+            When ``index_dir`` cannot be used (not writable, locked for too long) a warning is logged and
+            the index is built in memory.
 
         Raises
         ------
@@ -217,8 +219,11 @@ class Retriever:
         if index_dir is not None:
             from .store import IndexStore
 
-            store = IndexStore(index_dir, folder, analyzer=analyzer, k1=k1, b=b)
-            return store.retriever(progress=progress)
+            try:
+                return IndexStore(index_dir, folder, analyzer=analyzer, k1=k1, b=b).retriever(progress=progress)
+            except OSError as error:  # a read-only or full disk, a lock never released: answer anyway
+                log.warning("Cannot use the saved index in %s (%s); indexing in memory.", index_dir,
+                            error.strerror or error)
         loaded = load_documents(folder)
         retriever = cls.from_documents(loaded.documents, analyzer=analyzer, k1=k1, b=b)
         retriever.warnings = loaded.warnings

@@ -115,16 +115,22 @@ def split_sentences(
     """
     end = len(text) if end is None else end
     region = text[start:end]
-    spans: list[tuple[int, int]] = []
+    pieces: list[tuple[int, int]] = []
     for found in sentencex.get_sentence_boundaries("en", region):
         s, e = found["start_index"], found["end_index"]
-        piece = region[s:e]
-        stripped = piece.lstrip()
-        s += len(piece) - len(stripped)
-        piece = stripped.rstrip()
-        if not piece:
+        while s < e and region[s].isspace():
+            s += 1
+        while e > s and region[e - 1].isspace():
+            e -= 1
+        if s == e:
             continue  # a paragraph break
-        s, e = start + s, start + s + len(piece)
+        if pieces and pieces[-1][1] == s and not any(ch.isalnum() for ch in region[pieces[-1][0]:s]):
+            # Only punctuation, glued to what follows: the "!" of a Markdown image "![alt](src)".
+            s = pieces.pop()[0]
+        pieces.append((s, e))
+    spans: list[tuple[int, int]] = []
+    for s, e in pieces:
+        s, e = start + s, start + e
         for hs, he in _split_headings(text, s, e) if headings else [(s, e)]:
             if max_chars is not None and he - hs > max_chars:
                 spans.extend(_cut_long(text, hs, he, max_chars))

@@ -20,6 +20,7 @@ def sentences(text: str) -> list[str]:
     ("See https://example.com/a.b?c=d.e for details. The next one starts here.",
      ["See https://example.com/a.b?c=d.e for details.", "The next one starts here."]),
     ("No full stop here\n\nA new paragraph. And more.", ["No full stop here", "A new paragraph.", "And more."]),
+    ("![a dome](dome.png)\n\nThe base sits in a crater.", ["![a dome](dome.png)", "The base sits in a crater."]),
 ])
 def test_sentences_split_where_a_reader_would(text: str, expected: list[str]) -> None:
     assert sentences(text) == expected

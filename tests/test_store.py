@@ -174,3 +174,28 @@ def test_a_build_in_several_batches_equals_one_in_a_single_batch(tmp_path: Path,
     saved = Retriever.from_folder(seeds, index_dir=tmp_path / "index")
     assert len([p for p in (tmp_path / "index").iterdir() if p.name.startswith("seg-")]) > 1
     assert_equals_fresh(saved, seeds)
+
+
+def test_sentence_terms_analyzed_on_demand_equal_the_whole_document_rule() -> None:
+    from retrieval import Document
+    from retrieval.corpus import excerpt_terms
+    from retrieval.sentences import split_sentences
+
+    text = ("# Moon base\n\n## Where\n\n![a dome](dome.png)\n\nThe base sits in a crater. It has domes.\n\n"
+            "# Garden\n\n---\n\nTomatoes grow there.\n\n# Empty heading at the end\n")
+    retriever = Retriever.from_documents([Document("moon.md", text, "Moon base", None)])
+    spans = split_sentences(text)
+    eager = excerpt_terms(text, spans, [analyze(text[s:e]) for s, e in spans])
+    lazy = retriever.sentences[0].terms
+    assert [lazy[i] for i in reversed(range(len(spans)))] == list(reversed(eager))  # any access order
+    assert "moon" in lazy[3] and not lazy[0]
+
+
+def test_an_unwritable_index_dir_still_answers_from_memory(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    seeds = _folder(tmp_path)
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger="retrieval"):
+        retriever = Retriever.from_folder(seeds, index_dir=blocker / "index")
+    assert retriever.ask("When did the moon base open?").answered
+    assert "Cannot use the saved index" in caplog.text

@@ -116,7 +116,10 @@ def settings_fingerprint(analyzer: Analyzer, k1: float, b: float, seeds_dir: Pat
         "b": b,
         "passage sizes": [passages_module.MIN_WORDS, passages_module.TARGET_WORDS, passages_module.MAX_WORDS],
         "sentence splitter": source(sentences_module),
-        "document loader": source(documents_module),
+        "document loader": hashlib.sha256("".join(
+            [source(documents_module)] + [hashlib.sha256(f.read_bytes()).hexdigest()
+                                          for f in sorted((Path(__file__).parent / "formats").glob("*.py"))]
+        ).encode()).hexdigest()[:16],  # retrieval/formats/ (PDF, HTML, DOCX readers) when present
         "documents folder": str(seeds_dir),
     }
 

@@ -12,6 +12,8 @@ Measures (``--only`` picks some, comma-separated):
 * ``newsquiz``: a dated "this week" quiz over 200 Reuters-21578 articles (:mod:`benchmarks.newsquiz`).
 * ``followups``: follow-up questions alone vs with context, on pairs shipped in benchmarks/followup_fixture/
   (:mod:`benchmarks.followup`; needs no evaluation data).
+* ``persistence``: the saved index: first build, restart, one edited file, 1M passages with bm25s and
+  tantivy (:mod:`benchmarks.persistence`).
 
 ``--quick`` runs a reduced version of each (under two minutes on two cores). Every table is printed under a
 line naming the machine; the file starts with the date, the command, the git commit and the machine.
@@ -38,7 +40,8 @@ log = logging.getLogger(__name__)
 DEFAULT_OUT = Path(__file__).resolve().parent / "results" / "latest.md"
 #: BBC articles summarised in ``--quick`` mode (all 2,225 otherwise).
 QUICK_SUMMARIES = 100
-MEASURES = ("retrieval", "answers", "summaries", "speed", "wikiqa", "trecqa", "community", "newsquiz", "followups")
+MEASURES = ("retrieval", "answers", "summaries", "speed", "wikiqa", "trecqa", "community", "newsquiz", "followups",
+            "persistence")
 #: Measures that bring their own data (they run without --data).
 NO_DATA = frozenset({"followups"})
 
@@ -115,6 +118,12 @@ def _followups(data: Path, quick: bool) -> str:
     return _tables([followup.run()])
 
 
+def _persistence(data: Path, quick: bool) -> str:
+    from . import persistence
+
+    return _tables(persistence.run(data, quick=quick))
+
+
 SECTIONS: dict[str, tuple[str, Section]] = {
     "retrieval": ("Retrieval quality", _retrieval),
     "answers": ("Answer quality", _answers),
@@ -125,6 +134,7 @@ SECTIONS: dict[str, tuple[str, Section]] = {
     "community": ("Answer quality: community-dev", _community),
     "newsquiz": ("Answer quality: dated news quiz", _newsquiz),
     "followups": ("Follow-up questions", _followups),
+    "persistence": ("Saved index: start-up, updates and scale", _persistence),
 }
 
 

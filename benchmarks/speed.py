@@ -16,7 +16,7 @@ Configurations, each in a fresh process (so its peak resident set size is its ow
 * ``bm25s``: default settings; a query is ``retrieve(bm25s.tokenize([question]), k=10)``.
 * ``seedbot end to end``: :class:`retrieval.Retriever` over the passages (one document each); a query is
   ``Retriever.ask`` then formatting the reply text, everything but the network. Sentence splitting is
-  replaced by the passages' known sentence offsets (syntok would add the time shown in its column).
+  replaced by the passages' known sentence offsets (splitting would add the time shown in its column).
 
 Build time runs from the passage texts in memory to an index ready to answer (tokenising included). Latency:
 10 warm-up questions, then 200 timed ones, one at a time (Reuters headlines, lower-cased). A configuration
@@ -158,7 +158,7 @@ def reply_formatter() -> tuple[Callable[[Any], Any], Callable[[str], Any], str]:
 
 
 def _build_end_to_end(texts: list[str], spans_file: Path | None) -> tuple[Query, dict[str, Any]]:
-    import retrieval.retriever as retriever_module
+    import retrieval.indexing as retriever_module
     from retrieval import Document, Retriever
     from retrieval.errors import QuestionError
 
@@ -385,7 +385,7 @@ def prepare(documents: Sequence[Any], folder: Path, sizes: Sequence[int], questi
     -------
     dict
         ``describe`` (size → how the passages were made), ``words`` (size → word count), ``split_rate``
-        (syntok words per second on these articles), ``real``, ``articles``, ``example`` (a question).
+        (sentence splitter words per second on these articles), ``real``, ``articles``, ``example`` (a question).
     """
     from retrieval.sentences import split_sentences
 
@@ -511,12 +511,12 @@ def speed_tables(results: Sequence[ChildResult], meta: dict[str, Any]) -> list[T
         "BM25 candidates, sentence windows, no-answer check) and formatting; the network is not included. "
         "'answered': share of questions not declined.",
         "Build: Retriever.from_documents with one document per passage, sentence splitting replaced by the "
-        "passages' known sentence offsets; 'syntok split (s)' is what splitting them would add, at the "
+        "passages' known sentence offsets; 'split (s)' is what splitting them would add, at the "
         + (f"{split_rate:,.0f} words/s measured on the Reuters articles in this run." if split_rate else
            "rate measured in this run."),
     ]
     e2e = Table("End to end: question to formatted reply",
-                ["passages", "build (s)", "syntok split (s)", "peak RSS (MB)", "ready RSS (MB)", "p50 (ms)",
+                ["passages", "build (s)", "split (s)", "peak RSS (MB)", "ready RSS (MB)", "p50 (ms)",
                  "p99 (ms)", "answered", "questions", "note"], e2e_rows, e2e_notes)
     return [speed, e2e]
 

@@ -11,7 +11,7 @@ How the data is read
   the product leaves title lines out of every summary on its own (a line that stands alone and does not end
   like a sentence is a heading, see ``retrieval/summary.py``), and the baselines get the article's sentences
   without the title.
-* Every method chooses among the same sentences: the product's own splitting (syntok, via
+* Every method chooses among the same sentences: the product's own splitting (sentencex, via
   :class:`retrieval.Retriever`). sumy gets them through its document model, with its English stop words and
   Snowball stemmer, and NLTK's Treebank word tokenizer (sumy's default word tokenizer, which needs no data
   download; sumy's Punkt sentence splitter is not used).

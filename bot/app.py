@@ -78,13 +78,19 @@ def build_bot(settings: Settings, retriever: RetrieverSource | None = None, **op
         ``seeds_dir``, ``guild_id``, ``answer_channel_ids``, ``allowed_channel_ids``, ``question_cooldown``,
         ``questions_db`` and ``questions_retention_days`` are used; the token is not (see :func:`serve`).
     retriever:
-        A retriever or loader (see :data:`bot.client.RetrieverSource`); default: build the index of
-        ``settings.seeds_dir`` in a worker thread at start-up.
+        A retriever or loader (see :data:`bot.client.RetrieverSource`); default: open the saved index of
+        ``settings.seeds_dir`` in ``settings.index_dir`` (brought up to date, with progress log lines) in a
+        worker thread at start-up, and follow the folder (:class:`bot.watch.FolderWatch`) once loaded.
     **options:
         Passed to :class:`~bot.client.SeedBot`.
     """
     if retriever is None:
-        retriever = functools.partial(Retriever.from_folder, settings.seeds_dir)
+        from .progress import LogProgress
+        from .watch import FolderWatch
+
+        retriever = functools.partial(Retriever.from_folder, settings.seeds_dir, index_dir=settings.index_dir,
+                                      progress=LogProgress())
+        options.setdefault("watch", FolderWatch(settings.seeds_dir, retriever))
     if settings.questions_db is not None and "question_log" not in options:
         problem = _log_path_problem(settings)
         if problem is not None:

@@ -30,6 +30,7 @@ from retrieval.retriever import DEFAULT_TOP_K, MAX_TOP_K
 from retrieval.summary import DIGEST_DOCUMENTS, MAX_SENTENCES, MIN_SENTENCES, Summary, summarise
 
 from .formatting import NOT_FOUND, page_label
+from .progress import TerminalProgress
 from .settings import Settings
 
 __all__ = [
@@ -125,6 +126,8 @@ def _common(parser: argparse.ArgumentParser, default: bool = False) -> None:
                         help="documents folder (default: SEEDS_DIR or seeds/)")
     parser.add_argument("--json", action="store_true", default=False if default else argparse.SUPPRESS,
                         help="print JSON instead of text")
+    parser.add_argument("--quiet", action="store_true", default=False if default else argparse.SUPPRESS,
+                        help="no progress bar while indexing")
 
 
 def _quote(text: str) -> str:
@@ -150,19 +153,27 @@ def format_answer_text(answer: Answer) -> str:
     return "\n\n".join(blocks)
 
 
-def load_retriever(seeds: Path | None, err: TextIO, settings: Settings | None = None) -> Retriever:
+def load_retriever(seeds: Path | None, err: TextIO, settings: Settings | None = None, quiet: bool = False
+                   ) -> Retriever:
     """Build the retriever for ``seeds`` (or the ``SEEDS_DIR`` setting), printing load warnings to ``err``.
+
+    The index is the saved one in ``INDEX_DIR`` (brought up to date first, with a progress bar on a
+    terminal unless ``quiet``); when ``INDEX_DIR`` is empty, or cannot be written, it is built in memory.
 
     Raises
     ------
     UsageError
         The folder is missing or holds no loadable document.
     """
-    folder = seeds if seeds is not None else (settings or Settings()).seeds_dir
+    settings = settings or Settings()
+    folder = seeds if seeds is not None else settings.seeds_dir
+    progress = TerminalProgress(err, quiet=quiet)
     try:
-        retriever = Retriever.from_folder(folder)
+        retriever = Retriever.from_folder(folder, index_dir=settings.index_dir, progress=progress)
     except CorpusError as error:
         raise UsageError(str(error)) from error
+    finally:
+        progress.close()
     for warning in retriever.warnings:
         print(f"warning: {warning}", file=err)
     return retriever
@@ -193,7 +204,7 @@ def _ask(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) -> i
     if args.question is not None and not args.question.strip():
         raise UsageError("the question is empty")
     batch = _questions(args.batch, stdin) if args.batch is not None else None
-    retriever = load_retriever(args.seeds, err, args.settings)
+    retriever = load_retriever(args.seeds, err, args.settings, args.quiet)
     if batch is None:
         try:
             answer = retriever.ask(args.question, top_k=args.top_k)
@@ -267,7 +278,7 @@ def format_sources_text(listed: Sequence[Source]) -> str:
 
 
 def _summary(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) -> int:
-    retriever = load_retriever(args.seeds, err, args.settings)
+    retriever = load_retriever(args.seeds, err, args.settings, args.quiet)
     try:
         summary = summarise(retriever, document=args.document, topic=args.topic, since=args.since,
                             until=args.until, sentences=args.sentences)
@@ -293,11 +304,14 @@ def _summary(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) 
 
 
 def _sources(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) -> int:
-    listed = sources(load_retriever(args.seeds, err, args.settings))
+    retriever = load_retriever(args.seeds, err, args.settings, args.quiet)
+    listed = sources(retriever)
     if args.json:
         print(json.dumps({"sources": [s.to_dict() for s in listed]}, ensure_ascii=False), file=out)
     else:
         print(format_sources_text(listed), file=out)
+        if retriever.updated_at is not None:
+            print(f"\nIndex updated {retriever.updated_at:%Y-%m-%d %H:%M} UTC.", file=out)
     return 0
 
 

@@ -8,6 +8,7 @@ pings anyone: ``allowed_mentions`` is :meth:`discord.AllowedMentions.none` for e
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import inspect
 import logging
 import time
@@ -136,6 +137,9 @@ class SeedBot(commands.Bot):
         Where Helpful / Not helpful clicks go (:class:`bot.feedback.FeedbackSink`); default
         :class:`bot.feedback.LoggedFeedback`, which only logs them.
         When not given and a question log is open, clicks go to the log.
+    watch:
+        Started once the retriever is loaded, as a task that runs until the bot closes: it follows the
+        documents folder and calls :meth:`swap_retriever` with each new snapshot (see :mod:`bot.watch`).
     **options:
         Passed to :class:`discord.ext.commands.Bot` (e.g. ``guild_ready_timeout``).
     """
@@ -154,6 +158,7 @@ class SeedBot(commands.Bot):
         allowed_channel_ids: Iterable[int] = (),
         seeds_dir: Any = None,
         feedback: FeedbackSink | None = None,
+        watch: Callable[[SeedBot], Awaitable[None]] | None = None,
         **options: Any,
     ) -> None:
         options.pop("allowed_mentions", None)  # never configurable: the bot pings no one
@@ -179,6 +184,9 @@ class SeedBot(commands.Bot):
         #: Seconds :meth:`setup_hook` waits for the retriever (loaded and warmed up) before the gateway
         #: connects, so that on a small folder the first questions find everything ready.
         self.startup_wait = STARTUP_WAIT
+        self._current: Retriever | None = None
+        self._watch = watch
+        self._watch_task: asyncio.Task[None] | None = None
         self._closing: asyncio.Task[None] | None = None
         self.allowed_channel_ids: frozenset[int] = frozenset(allowed_channel_ids)
         self.cooldown = cooldown if isinstance(cooldown, Cooldown) else Cooldown(cooldown)
@@ -258,6 +266,9 @@ class SeedBot(commands.Bot):
             log.warning("Warming up the retriever failed: %s: %s", type(error).__name__, error)
         self.index_updated_at = time.time()
         log.info("Ready to answer from %d documents.", len(retriever.documents))
+        self._current = retriever
+        if self._watch is not None:
+            self._watch_task = asyncio.create_task(self._watch(self), name="seedbot-watch-documents")
         return retriever
 
     async def _open_question_log(self) -> None:
@@ -271,6 +282,22 @@ class SeedBot(commands.Bot):
                 log.warning("Not logging questions: %s", error)
         if self.question_log is not None and not self._feedback_given:
             self.feedback = QuestionLogFeedback(self.question_log)
+
+    def swap_retriever(self, retriever: Retriever) -> None:
+        """Answer from ``retriever`` from now on; an answer in flight finishes on the one it started with."""
+        self._current = retriever
+
+    async def close(self) -> None:
+        """Stop following the documents folder, close the gateway (code 1000) and the HTTP session, then the question log."""
+        if self._watch_task is not None and not self._watch_task.done():
+            self._watch_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._watch_task
+        await super().close()
+        store = self.question_log
+        if store is not None:
+            self.question_log = None
+            store.close()
 
     def _check_message_content(self) -> None:
         """Drop the Message Content intent when the application may not use it, and say so."""
@@ -355,6 +382,8 @@ class SeedBot(commands.Bot):
             Called before :meth:`setup_hook`, or loading failed (the cause is chained, already logged, and
             the bot is closing).
         """
+        if self._current is not None:
+            return self._current
         if self._retriever_task is None:
             raise RuntimeError("the bot has not been set up yet")
         retriever = await asyncio.shield(self._retriever_task)
@@ -479,14 +508,6 @@ class SeedBot(commands.Bot):
             runner.cancel()
         else:
             self._closing = asyncio.get_running_loop().create_task(self.close())
-
-    async def close(self) -> None:
-        """Close the gateway (code 1000) and the HTTP session, then the question log."""
-        await super().close()
-        store = self.question_log
-        if store is not None:
-            self.question_log = None
-            store.close()
 
     def is_answer_channel(self, channel: object) -> bool:
         """True for a channel listed in ``answer_channel_ids``, or a thread inside one."""

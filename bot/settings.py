@@ -95,6 +95,13 @@ class Settings(BaseSettings):
                 raise ValueError(f"{name} must be channel ids separated by commas, got {value!r}")
         return value
 
+    #: Where the saved index lives (see retrieval/store.py); empty: keep the index in memory only.
+    index_dir: Path | None = Path(".seedbot-index")
+
+    @field_validator("index_dir", mode="before")
+    @classmethod
+    def _empty_index_dir_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
     questions_db: Path | None = Path(".seedbot-index/questions.sqlite3")
     questions_retention_days: int = Field(default=90, ge=1, le=36500)
     question_cooldown: int = Field(default=5, ge=0, le=1000)

@@ -15,6 +15,7 @@ mention-like tags show literally), and every content is at most :data:`bot.forma
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 from retrieval import Document
@@ -113,7 +114,7 @@ def _entry(source: Source) -> str:
 
 
 def render_source_pages(listed: Sequence[Source], per_page: int = SOURCES_PER_PAGE,
-                        limit: int = MAX_MESSAGE_CHARS) -> list[str]:
+                        limit: int = MAX_MESSAGE_CHARS, updated_at: dt.datetime | None = None) -> list[str]:
     """Render the document list as pages, newest first.
 
     Parameters
@@ -124,6 +125,8 @@ def render_source_pages(listed: Sequence[Source], per_page: int = SOURCES_PER_PA
         Most documents on a page (at least 1).
     limit:
         Longest page, in UTF-16 units (Discord: 2,000).
+    updated_at:
+        When the index was last updated (UTC): the heading says so.
 
     Returns
     -------
@@ -133,7 +136,7 @@ def render_source_pages(listed: Sequence[Source], per_page: int = SOURCES_PER_PA
         when the next entry would not fit, so long titles never push a page over ``limit``.
     """
     entries = [_entry(s) for s in listed]
-    budget = limit - _PAGE_HEADING_ROOM
+    budget = limit - _PAGE_HEADING_ROOM - (40 if updated_at is not None else 0)
     pages: list[list[str]] = []
     current: list[str] = []
     for entry in entries:
@@ -145,6 +148,8 @@ def render_source_pages(listed: Sequence[Source], per_page: int = SOURCES_PER_PA
     if current or not pages:
         pages.append(current)
     noun = f"**{len(listed):,} document{'s' if len(listed) != 1 else ''}**, newest first"
+    if updated_at is not None:
+        noun += f" · index updated {updated_at.astimezone(dt.timezone.utc):%Y-%m-%d %H:%M} UTC"
     if len(pages) == 1:
         return ["\n".join([noun, *pages[0]])]
     return ["\n".join([f"{noun} · page {i}/{len(pages)}", *page]) for i, page in enumerate(pages, 1)]

@@ -7,6 +7,7 @@ from .analyzer import ENGLISH_STOP_WORDS, Analyzer
 from .catalog import DateRange, Source, document_choices, parse_date, resolve_document, sources
 from .dates import DateHeader, DateReading, read_date, read_date_header
 from .context import QuoteContext, context_of
+from .corpus import DocumentSentences, Snapshot
 from .documents import Document, LoadResult, load_documents, parse_document
 from .errors import (
     CorpusError,
@@ -29,68 +30,82 @@ from .excerpts import Window, best_window
 from .followup import FollowUp, FollowUpPlan
 from .index import BM25Index, LuceneIdfBM25
 from .more import shown_excerpts
+from .index import Postings
+from .indexing import FileResult
 from .passages import Passage, make_passages
 from .quotes import Quote
 from .retriever import DEFAULT_TOP_K, MAX_QUESTION_CHARS, Answer, Excerpt, Retriever
+from .segments import AnalyzedDocument, FileStat, Segment, SegmentError
 from .sentences import split_sentences
 from .summary import Summary, SummarySentence, summarise
+from .store import IndexStore, UpdateReport
 
 __all__ = [
+    "AnalyzedDocument",
     "Analyzer",
-    "AnswerType",
-    "Concept",
-    "FEATURES",
-    "QuestionPlan",
-    "WEIGHTS",
-    "clean_question",
-    "has_answer_type",
-    "read_question",
-    "windows",
     "Answer",
+    "AnswerType",
+    "best_window",
     "BM25Index",
+    "clean_question",
+    "Concept",
+    "context_of",
     "CorpusError",
-    "DEFAULT_TOP_K",
-    "DateRange",
     "DateHeader",
+    "DateRange",
     "DateRangeError",
     "DateReading",
+    "DEFAULT_TOP_K",
     "Document",
+    "document_choices",
+    "DocumentSentences",
     "ENGLISH_STOP_WORDS",
     "Excerpt",
+    "FEATURES",
+    "FileResult",
+    "FileStat",
     "FollowUp",
     "FollowUpPlan",
+    "has_answer_type",
+    "IndexStore",
+    "load_documents",
     "LoadResult",
     "LuceneIdfBM25",
+    "make_passages",
     "MAX_QUESTION_CHARS",
     "NoDocumentsError",
     "NothingToSummariseError",
+    "parse_date",
+    "parse_document",
     "Passage",
+    "Postings",
     "QuestionError",
-    "QuoteContext",
+    "QuestionPlan",
     "Quote",
+    "QuoteContext",
+    "read_date",
+    "read_date_header",
+    "read_question",
+    "resolve_document",
     "RetrievalError",
     "Retriever",
     "SeedsFolderNotFound",
+    "Segment",
+    "SegmentError",
+    "shown_excerpts",
+    "Snapshot",
     "Source",
+    "sources",
+    "split_sentences",
+    "summarise",
     "Summary",
     "SummaryError",
     "SummaryLengthError",
     "SummarySentence",
     "TopicError",
     "UnknownDocumentError",
+    "UpdateReport",
+    "WEIGHTS",
     "Window",
-    "best_window",
-    "context_of",
-    "document_choices",
-    "load_documents",
-    "make_passages",
-    "parse_date",
-    "parse_document",
-    "read_date",
-    "read_date_header",
-    "resolve_document",
-    "shown_excerpts",
-    "sources",
-    "split_sentences",
-    "summarise",
+    "windows",
 ]

@@ -23,21 +23,13 @@ from functools import lru_cache
 
 import Stemmer
 
-__all__ = ["Analyzer", "ENGLISH_STOP_WORDS"]
+__all__ = ["ENGLISH_STOP_WORDS", "Analyzer"]
 
 #: English stop words: the NLTK English list (Bird, Klein & Loper 2009), plus the contraction stems that
 #: our apostrophe handling leaves behind ("don", "t", "ll"). Kept as data here so indexing does not need
 #: NLTK's corpus download at run time.
 ENGLISH_STOP_WORDS: frozenset[str] = frozenset(
-    """
-    a about above after again against ain all am an and any are aren as at be because been before being below
-    between both but by can couldn d did didn do does doesn doing don down during each few for from further had
-    hadn has hasn have haven having he her here hers herself him himself his how i if in into is isn it its
-    itself just ll m ma me mightn more most mustn my myself needn no nor not now o of off on once only or other
-    our ours ourselves out over own re s same shan she should shouldn so some such t than that the their theirs
-    them themselves then there these they this those through to too under until up ve very was wasn we were
-    weren what when where which while who whom why will with won wouldn y you your yours yourself yourselves
-    """.split()
+    ["a", "about", "above", "after", "again", "against", "ain", "all", "am", "an", "and", "any", "are", "aren", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "couldn", "d", "did", "didn", "do", "does", "doesn", "doing", "don", "down", "during", "each", "few", "for", "from", "further", "had", "hadn", "has", "hasn", "have", "haven", "having", "he", "her", "here", "hers", "herself", "him", "himself", "his", "how", "i", "if", "in", "into", "is", "isn", "it", "its", "itself", "just", "ll", "m", "ma", "me", "mightn", "more", "most", "mustn", "my", "myself", "needn", "no", "nor", "not", "now", "o", "of", "off", "on", "once", "only", "or", "other", "our", "ours", "ourselves", "out", "over", "own", "re", "s", "same", "shan", "she", "should", "shouldn", "so", "some", "such", "t", "than", "that", "the", "their", "theirs", "them", "themselves", "then", "there", "these", "they", "this", "those", "through", "to", "too", "under", "until", "up", "ve", "very", "was", "wasn", "we", "were", "weren", "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "won", "wouldn", "y", "you", "your", "yours", "yourself", "yourselves"]
 )
 
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'", "`": "'"})

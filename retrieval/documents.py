@@ -26,8 +26,15 @@ from .formats import docx, html, pdf
 from .formats.encoding import decode
 from .formats.text import parse_text
 
-__all__ = ["Document", "LoadResult", "load_documents", "parse_document", "read_document", "document_files",
-           "DOCUMENT_SUFFIXES"]
+__all__ = [
+    "DOCUMENT_SUFFIXES",
+    "Document",
+    "LoadResult",
+    "document_files",
+    "load_documents",
+    "parse_document",
+    "read_document",
+]
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-__all__ = ["Passage", "make_passages", "MIN_WORDS", "TARGET_WORDS", "MAX_WORDS"]
+__all__ = ["MAX_WORDS", "MIN_WORDS", "TARGET_WORDS", "Passage", "make_passages"]
 
 MIN_WORDS = 60
 TARGET_WORDS = 120

@@ -22,6 +22,7 @@ import numpy as np
 import wordfreq
 
 from .analyzer import Analyzer
+from .corpus import DocumentSentences, Snapshot, excerpt_terms
 from .documents import Document, load_documents
 from .errors import QuestionError, RetrievalError
 from .answer_types import counts, future_dates, has_answer_type
@@ -29,19 +30,18 @@ from .excerpts import Concept, Window, coverage, windows
 from .followup import FollowUp, FollowUpPlan, document_bonus, keep_window
 from .followup import plan as follow_up_plan
 from .index import DEFAULT_B, DEFAULT_K1, BM25Index
-from .passages import Passage, make_passages
+from .indexing import Progress, analyze_document
+from .passages import Passage
 from .question import FRAME_WORDS, AnswerType, QuestionPlan, read_question
 from .quotes import Quote
 from .ranking import FEATURES, WEIGHTS, feature_vector, score_matrix
+from .segments import build_segment
 from .semantic import similarities
-from .sentences import split_sentences
 from .variants import term_variants
 
-__all__ = ["Retriever", "Answer", "Excerpt", "MAX_QUESTION_CHARS", "DEFAULT_TOP_K", "MIN_COVERAGE"]
+__all__ = ["DEFAULT_TOP_K", "MAX_QUESTION_CHARS", "MIN_COVERAGE", "Answer", "Excerpt", "Retriever"]
 
 log = logging.getLogger(__name__)
-
-_HEADING = re.compile(r"#{1,6}[ \t]+\S.*")
 
 #: Longest question accepted, in characters. Longer input is almost always a pasted document.
 MAX_QUESTION_CHARS = 1000
@@ -169,58 +169,9 @@ class Answer:
         return data
 
 
-def _excerpt_terms(text: str, spans: Sequence[tuple[int, int]], term_lists: Sequence[list[str]]
-                   ) -> tuple[list[frozenset[str]], list[frozenset[str]]]:
-    """Per-sentence term sets for excerpt choice, and the terms of each sentence's section heading.
-
-    A heading is a title, not an answer: it is never quoted (its term set is empty). That is a Markdown
-    heading, or a plain title line (one short line with no closing punctuation, on a line of its own:
-    "2. Release rhythm"). Its terms are the *section* of every sentence below it, up to the next heading,
-    so "Where is the moon base?" can quote a sentence under ``# Moon base`` that never says "moon base".
-    """
-    sets = [frozenset(t) for t in term_lists]
-    sections: list[frozenset[str]] = []
-    current: frozenset[str] = frozenset()
-    for i, (s, e) in enumerate(spans):
-        if _is_heading(text, s, e):
-            current = sets[i]
-            sets[i] = frozenset()
-        sections.append(current if sets[i] and _is_prose(text, (s, e), term_lists[i]) else frozenset())
-    return sets, sections
-
-
-#: Longest plain title line, in characters.
-_TITLE_CHARS = 80
-
-
-def _is_heading(text: str, s: int, e: int) -> bool:
-    """Whether sentence ``text[s:e]`` is a Markdown heading or a plain title line standing on its own line."""
-    if text.startswith("#", s) and _HEADING.fullmatch(text, s, e):
-        return True
-    if e - s > _TITLE_CHARS or not any(ch.isalpha() for ch in text[s:e]) or "\n" in text[s:e] or text[e - 1] in ".!?:;,\"')]" or text.startswith(_LIST_MARKS, s):
-        return False
-    rest = text[e : e + 3].lstrip(" \t")
-    return rest.startswith(("\n", "\r\n")) and (s == 0 or text[s - 1] == "\n")
-
-
-_LIST_MARKS = ("- ", "* ", "+ ", "• ", "|", ">")
-
-
-_NOT_PROSE_START = ("![", "[", "```", "~~~", "<", "|", "#")
-
-
-def _is_prose(text: str, span: tuple[int, int], terms: Sequence[str]) -> bool:
-    """Whether a sentence reads as prose: it has index terms and does not start like Markdown markup (an
-    image, a link, a code fence, HTML, a table row or a heading)."""
-    return bool(terms) and not text.startswith(_NOT_PROSE_START, span[0])
-
-
-@dataclass
-class _DocumentSentences:
-    spans: list[tuple[int, int]]
-    terms: list[frozenset[str]]
-    sections: list[frozenset[str]]
-    chars: list[int]
+#: Kept under their old names for callers of this module (they live in :mod:`retrieval.corpus` now).
+_excerpt_terms = excerpt_terms
+_DocumentSentences = DocumentSentences
 
 
 @dataclass
@@ -240,21 +191,35 @@ class Retriever:
         Problems found while loading (one line per file), for front ends to show.
     """
 
-    documents: list[Document]
-    passages: list[Passage]
+    documents: Sequence[Document]
+    passages: Sequence[Passage]
     index: BM25Index
     analyzer: Analyzer
-    sentences: list[_DocumentSentences]
+    sentences: Sequence[DocumentSentences]
     warnings: list[str] = field(default_factory=list)
     min_coverage: float = MIN_COVERAGE
     clock: Callable[[], dt.date] = dt.date.today
     _titles: dict[int, frozenset[str]] = field(default_factory=dict, repr=False)
     _any_dated: bool | None = field(default=None, repr=False)
+    #: When the index was last brought in step with the documents (UTC); ``None`` when built in memory.
+    updated_at: dt.datetime | None = None
 
     @classmethod
     def from_folder(cls, folder: str | Path, analyzer: Analyzer | None = None, k1: float = DEFAULT_K1,
-                    b: float = DEFAULT_B) -> Retriever:
+                    b: float = DEFAULT_B, *, index_dir: str | Path | None = None,
+                    progress: Progress | None = None) -> Retriever:
         """Load ``folder`` (see :func:`retrieval.documents.load_documents`) and index it.
+
+        Parameters
+        ----------
+        index_dir:
+            Where the saved index lives (see :class:`retrieval.store.IndexStore`): only the files that
+            changed since it was saved are read again, and the index there is brought up to date. ``None``:
+            index everything in memory, save nothing.
+        progress:
+            Called as files are indexed (saved index only), see :data:`retrieval.indexing.Progress`.
+            When ``index_dir`` cannot be used (not writable, locked for too long) a warning is logged and
+            the index is built in memory.
 
         Raises
         ------
@@ -262,12 +227,27 @@ class Retriever:
             As :func:`~retrieval.documents.load_documents`.
         """
         started = time.perf_counter()
+        if index_dir is not None:
+            from .store import IndexStore
+
+            try:
+                return IndexStore(index_dir, folder, analyzer=analyzer, k1=k1, b=b).retriever(progress=progress)
+            except OSError as error:  # a read-only or full disk, a lock never released: answer anyway
+                log.warning("Cannot use the saved index in %s (%s); indexing in memory.", index_dir,
+                            error.strerror or error)
         loaded = load_documents(folder)
         retriever = cls.from_documents(loaded.documents, analyzer=analyzer, k1=k1, b=b)
         retriever.warnings = loaded.warnings
         log.info("Indexed %d documents (%d passages) from %s in %.2f s", len(retriever.documents),
                  len(retriever.passages), folder, time.perf_counter() - started)
         return retriever
+
+    @classmethod
+    def from_snapshot(cls, snapshot: Snapshot, warnings: Sequence[str] = (),
+                      updated_at: dt.datetime | None = None) -> Retriever:
+        """A retriever over ``snapshot`` (see :mod:`retrieval.corpus`)."""
+        return cls(snapshot.documents, snapshot.passages, snapshot.index, snapshot.analyzer, snapshot.sentences,
+                   list(warnings), updated_at=updated_at)
 
     @classmethod
     def from_documents(cls, documents: Sequence[Document], analyzer: Analyzer | None = None,
@@ -280,24 +260,12 @@ class Retriever:
             ``documents`` is empty or none of them has a sentence.
         """
         analyzer = analyzer or Analyzer()
-        sentences: list[_DocumentSentences] = []
-        passages: list[Passage] = []
-        corpus: list[list[str]] = []
-        for d, document in enumerate(documents):
-            # Only the quotable regions: never a code block (issue 10).
-            spans = [span for start, end in document.quotable_regions()
-                     for span in split_sentences(document.text, start, end)]
-            term_lists = [analyzer(document.text[s:e]) for s, e in spans]
-            words = [len(document.text[s:e].split()) for s, e in spans]
-            own, sections = _excerpt_terms(document.text, spans, term_lists)
-            sentences.append(_DocumentSentences(spans, own, sections,
-                                                [e - s for s, e in spans]))
-            for passage in make_passages(d, spans, words):
-                passages.append(passage)
-                corpus.append([t for i in range(passage.first, passage.last + 1) for t in term_lists[i]])
-        if not passages:
+        analyzed = [analyze_document(document, analyzer) for document in documents]
+        if not any(len(a.lengths) for a in analyzed):
             raise ValueError("none of the documents has any text to index")
-        return cls(list(documents), passages, BM25Index(corpus, k1=k1, b=b), analyzer, sentences)
+        segment = build_segment(analyzed, texts=False)
+        del analyzed
+        return cls.from_snapshot(Snapshot([segment], [[]], analyzer, k1, b, documents=documents))
 
     def question_terms(self, question: str) -> list[tuple[str, str]]:
         """Validate ``question`` and analyze it into ``(term, word)`` pairs (see :meth:`Analyzer.term_words`).

@@ -32,3 +32,9 @@ async def discord_bot(tmp_path: Path) -> AsyncIterator[BotHarness]:
 def _question_log_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every bot a test starts logs questions under its own ``tmp_path``, never in the working folder."""
     monkeypatch.setenv("QUESTIONS_DB", str(tmp_path / "index" / "questions.sqlite3"))
+
+
+@pytest.fixture(autouse=True)
+def _index_dir_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test keeps its saved index (INDEX_DIR) in its own temporary folder, never in the repository."""
+    monkeypatch.setenv("INDEX_DIR", str(tmp_path / "saved-index"))

@@ -115,7 +115,8 @@ class Sources(commands.Cog):
 
     async def _pages(self) -> list[str]:
         retriever = await self.bot.get_retriever()
-        return await asyncio.to_thread(lambda: render_source_pages(sources(retriever)))
+        return await asyncio.to_thread(lambda: render_source_pages(sources(retriever),
+                                                                   updated_at=retriever.updated_at))
 
 
 async def setup(bot: SeedBot) -> None:

@@ -1,0 +1,341 @@
+"""A snapshot of the indexed documents: what :class:`retrieval.Retriever` reads, built over segments.
+
+:class:`Snapshot` joins one or more :class:`~retrieval.segments.Segment` objects, minus their deleted
+documents (tombstones), into the containers answers read: ``documents[i]``, ``passages[p]``,
+``sentences[doc]`` (``spans``, ``terms``, ``chars``) and a :class:`~retrieval.index.BM25Index` whose
+passage numbers are ``passages``' positions. A snapshot never changes; an update builds a new one and the
+front end swaps it in, so an answer in flight finishes on the snapshot it started with.
+
+Only what answering needs is on the heap: passage offsets, lengths and per-document numbers. Document text
+is decoded from the (memory-mapped) segment when a document is read, and a sentence's terms are analyzed
+the first time an excerpt needs them (both cached, bounded).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar, overload
+
+import numpy as np
+import numpy.typing as npt
+
+from .analyzer import Analyzer
+from .documents import Document
+from .index import BM25Index, Postings
+from .passages import Passage
+from .segments import Segment
+
+__all__ = ["DocumentSentences", "Snapshot", "excerpt_terms"]
+
+_HEADING = re.compile(r"#{1,6}[ \t]+\S.*")
+_NOT_PROSE_START = ("![", "[", "```", "~~~", "<", "|", "#")
+#: Documents whose decoded text, and whose sentence tables, stay cached.
+DOCUMENT_CACHE = 2048
+SENTENCE_CACHE = 20_000
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class _LRU(Generic[K, V]):
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.items: OrderedDict[K, V] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: K) -> V | None:
+        with self.lock:
+            value = self.items.get(key)
+            if value is not None:
+                self.items.move_to_end(key)
+            return value
+
+    def put(self, key: K, value: V) -> V:
+        with self.lock:
+            self.items[key] = value
+            if len(self.items) > self.size:
+                self.items.popitem(last=False)
+            return value
+
+
+def _is_prose(text: str, span: tuple[int, int], terms: Sequence[str]) -> bool:
+    """Whether a sentence reads as prose: it has index terms and does not start like Markdown markup (an
+    image, a link, a code fence, HTML, a table row or a heading)."""
+    return bool(terms) and not text.startswith(_NOT_PROSE_START, span[0])
+
+
+#: Longest plain title line, in characters.
+_TITLE_CHARS = 80
+_LIST_MARKS = ("- ", "* ", "+ ", "• ", "|", ">")
+
+
+def _is_heading(text: str, span: tuple[int, int]) -> bool:
+    """Whether sentence ``text[s:e]`` is a Markdown heading, or a plain title line: one short line with
+    letters and no closing punctuation, standing on a line of its own ("2. Release rhythm")."""
+    s, e = span
+    if text.startswith("#", s) and _HEADING.fullmatch(text, s, e) is not None:
+        return True
+    if e - s > _TITLE_CHARS or e <= s or "\n" in text[s:e] or text[e - 1] in ".!?:;,\"')]":
+        return False
+    if text.startswith(_LIST_MARKS, s) or not any(ch.isalpha() for ch in text[s:e]):
+        return False
+    return text[e : e + 3].lstrip(" \t").startswith(("\n", "\r\n")) and (s == 0 or text[s - 1] == "\n")
+
+
+def _headings_above(text: str, spans: Sequence[tuple[int, int]]) -> list[int]:
+    """For each sentence, the index of the nearest heading above it (``-1``: none); ``-2`` for a heading."""
+    found: list[int] = []
+    current = -1
+    for i, span in enumerate(spans):
+        if _is_heading(text, span):
+            current = i
+            found.append(-2)
+        else:
+            found.append(current)
+    return found
+
+
+def excerpt_terms(text: str, spans: Sequence[tuple[int, int]], term_lists: Sequence[list[str]]
+                  ) -> tuple[list[frozenset[str]], list[frozenset[str]]]:
+    """Per-sentence term sets for excerpt choice, and the terms of each sentence's section heading.
+
+    A heading is a title, not an answer: it is never quoted (its term set is empty). Its terms are the
+    *section* of every prose sentence below it, up to the next heading (not of an image, link, code or rule
+    line), so "Where is the moon base?" can quote a sentence under ``# Moon base`` that never says "moon
+    base". :class:`DocumentSentences` gives the same sets lazily.
+    """
+    above = _headings_above(text, spans)
+    sets = [frozenset() if above[i] == -2 else frozenset(t) for i, t in enumerate(term_lists)]
+    sections = [frozenset(term_lists[h]) if h >= 0 and _is_prose(text, spans[i], term_lists[i]) else frozenset()
+                for i, h in enumerate(above)]
+    return sets, sections
+
+
+class _LazyTerms(Sequence[frozenset[str]]):
+    """:func:`excerpt_terms` of one document, each sentence analyzed on first use (same sets, tested):
+    ``sections=False`` gives the sentences' own term sets, ``sections=True`` their section headings' terms."""
+
+    def __init__(self, text: str, spans: list[tuple[int, int]], analyzer: Analyzer,
+                 shared: dict[int, list[str]] | None = None, above: list[int] | None = None,
+                 sections: bool = False) -> None:
+        self._text, self._spans, self._analyzer = text, spans, analyzer
+        self._own = {} if shared is None else shared
+        self._above = _headings_above(text, spans) if above is None else above
+        self._sections = sections
+        self._sets: list[frozenset[str] | None] = [None] * len(spans)
+
+    def _terms(self, i: int) -> list[str]:
+        own = self._own.get(i)
+        if own is None:
+            s, e = self._spans[i]
+            own = self._own[i] = self._analyzer(self._text[s:e])
+        return own
+
+    def __len__(self) -> int:
+        return len(self._spans)
+
+    @overload
+    def __getitem__(self, i: int) -> frozenset[str]: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[frozenset[str]]: ...
+
+    def __getitem__(self, i: int | slice) -> Any:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self._spans)
+        found = self._sets[i]
+        if found is not None:
+            return found
+        h = self._above[i]
+        if not self._sections:
+            found = frozenset() if h == -2 else frozenset(self._terms(i))
+        elif h >= 0 and _is_prose(self._text, self._spans[i], self._terms(i)):
+            found = frozenset(self._terms(h))
+        else:
+            found = frozenset()
+        self._sets[i] = found
+        return found
+
+    def __iter__(self) -> Iterator[frozenset[str]]:
+        return (self[i] for i in range(len(self)))
+
+
+@dataclass
+class DocumentSentences:
+    """One document's sentences: ``spans`` (character offsets), ``terms`` (each sentence's own term set;
+    empty for a heading), ``sections`` (the terms of the heading above each prose sentence) and
+    ``chars`` (length of each, in characters). See :func:`excerpt_terms`."""
+
+    spans: list[tuple[int, int]]
+    terms: Sequence[frozenset[str]]
+    chars: list[int]
+    sections: Sequence[frozenset[str]] = ()
+
+    @classmethod
+    def lazy(cls, text: str, spans: list[tuple[int, int]], analyzer: Analyzer) -> DocumentSentences:
+        """Sentences whose term sets are analyzed on first use."""
+        shared: dict[int, list[str]] = {}
+        above = _headings_above(text, spans)
+        return cls(spans, _LazyTerms(text, spans, analyzer, shared, above),
+                   [e - s for s, e in spans], _LazyTerms(text, spans, analyzer, shared, above, sections=True))
+
+
+class _PerDocument(Sequence[V]):
+    """A sequence with one item per document of a snapshot, each built on first use and cached (LRU)."""
+
+    def __init__(self, snapshot: Snapshot, cache: int) -> None:
+        self._snapshot = snapshot
+        self._cache: _LRU[int, V] = _LRU(cache)
+
+    def __len__(self) -> int:
+        return len(self._snapshot.doc_seg)
+
+    def _build(self, i: int) -> V:
+        raise NotImplementedError
+
+    @overload
+    def __getitem__(self, i: int) -> V: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[V]: ...
+
+    def __getitem__(self, i: int | slice) -> Any:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        found = self._cache.get(i)
+        return found if found is not None else self._cache.put(i, self._build(i))
+
+    def __iter__(self) -> Iterator[V]:
+        return (self[i] for i in range(len(self)))
+
+
+class _Documents(_PerDocument[Document]):
+    def _build(self, i: int) -> Document:
+        snap = self._snapshot
+        return snap.segments[snap.doc_seg[i]].document(int(snap.doc_loc[i]))
+
+    def __iter__(self) -> Iterator[Document]:  # a full listing does not evict what answers use
+        snap = self._snapshot
+        for i, (s, d) in enumerate(zip(snap.doc_seg.tolist(), snap.doc_loc.tolist())):
+            found = self._cache.get(i)
+            yield found if found is not None else snap.segments[s].document(d)
+
+
+class _Passages(Sequence[Passage]):
+    def __init__(self, doc: npt.NDArray[np.int64], info: npt.NDArray[np.int64]) -> None:
+        self._doc, self._info = doc, info
+
+    def __len__(self) -> int:
+        return len(self._doc)
+
+    @overload
+    def __getitem__(self, p: int) -> Passage: ...
+    @overload
+    def __getitem__(self, p: slice) -> list[Passage]: ...
+
+    def __getitem__(self, p: int | slice) -> Any:
+        if isinstance(p, slice):
+            return [self[j] for j in range(*p.indices(len(self)))]
+        first, last, start, end = self._info[p].tolist()
+        return Passage(int(self._doc[p]), first, last, start, end)
+
+    def __iter__(self) -> Iterator[Passage]:
+        for d, (first, last, start, end) in zip(self._doc.tolist(), self._info.tolist()):
+            yield Passage(d, first, last, start, end)
+
+
+class _Sentences(_PerDocument[DocumentSentences]):
+    def _build(self, d: int) -> DocumentSentences:
+        snap = self._snapshot
+        spans = snap.segments[snap.doc_seg[d]].spans(int(snap.doc_loc[d]))
+        return DocumentSentences.lazy(snap.documents[d].text, spans, snap.analyzer)
+
+
+class Snapshot:
+    """The live documents of some segments, numbered for answering.
+
+    Parameters
+    ----------
+    segments:
+        The segments.
+    deleted:
+        Per segment, the segment-local numbers of its deleted documents.
+    analyzer, k1, b:
+        As the index was built with.
+    documents:
+        The documents themselves, for a snapshot built in memory from a single segment (their order);
+        otherwise documents are read from the segments, ordered by id.
+
+    Attributes
+    ----------
+    documents, passages, sentences, index:
+        What :class:`retrieval.Retriever` exposes under the same names.
+    doc_seg, doc_loc:
+        For each document number: its segment and its number there.
+    """
+
+    def __init__(self, segments: Sequence[Segment], deleted: Sequence[Sequence[int]], analyzer: Analyzer,
+                 k1: float, b: float, documents: Sequence[Document] | None = None) -> None:
+        self.segments = list(segments)
+        self.analyzer = analyzer
+        live: list[npt.NDArray[np.int64]] = []
+        for seg, dead in zip(self.segments, deleted):
+            alive = np.ones(seg.n_docs, dtype=bool)
+            alive[np.asarray(list(dead), dtype=np.int64)] = False
+            live.append(np.flatnonzero(alive))
+        identity = len(self.segments) == 1 and len(live[0]) == self.segments[0].n_docs
+        seg_of = np.concatenate([np.full(len(x), s, dtype=np.int32) for s, x in enumerate(live)]) if live \
+            else np.zeros(0, dtype=np.int32)
+        loc_of = np.concatenate(live) if live else np.zeros(0, dtype=np.int64)
+        if documents is None and not identity:
+            ids: list[str] = []
+            for seg, docs in zip(self.segments, live):
+                all_ids = seg.ids.all()
+                ids.extend(all_ids[d] for d in docs.tolist())
+            order = np.asarray(sorted(range(len(ids)), key=ids.__getitem__), dtype=np.int64)
+            seg_of, loc_of = seg_of[order], loc_of[order]
+        self.doc_seg, self.doc_loc = seg_of, loc_of
+        n_docs = len(seg_of)
+        counts = np.zeros(n_docs, dtype=np.int64)
+        for s, seg in enumerate(self.segments):
+            mine = np.flatnonzero(seg_of == s)
+            off = np.asarray(seg.arrays["pass_off"])
+            counts[mine] = off[loc_of[mine] + 1] - off[loc_of[mine]]
+        base = np.zeros(n_docs + 1, dtype=np.int64)
+        np.cumsum(counts, out=base[1:])
+        total = int(base[-1])
+        p_doc = np.repeat(np.arange(n_docs, dtype=np.int64), counts)
+        info = np.zeros((total, 4), dtype=np.int64)
+        lengths = np.zeros(total, dtype=np.float64)
+        parts: list[tuple[Postings, npt.NDArray[np.int64] | None]] = []
+        for s, seg in enumerate(self.segments):
+            a = seg.arrays
+            mine = np.flatnonzero(seg_of == s)
+            if identity:
+                info[:] = a["passages"]
+                lengths[:] = a["plen"]
+                mapping = None
+            else:
+                cnt = counts[mine]
+                start_local = np.asarray(a["pass_off"])[loc_of[mine]]
+                within = np.arange(int(cnt.sum()), dtype=np.int64) - np.repeat(np.cumsum(cnt) - cnt, cnt)
+                local = np.repeat(start_local, cnt) + within
+                glob = np.repeat(base[mine], cnt) + within
+                mapping = np.full(seg.n_passages, -1, dtype=np.int64)
+                mapping[local] = glob
+                info[glob] = np.asarray(a["passages"])[local]
+                lengths[glob] = np.asarray(a["plen"])[local]
+            parts.append((Postings(seg.vocab.all(), np.asarray(a["post_off"]), a["post_pid"], a["post_tf"]),
+                          mapping))
+        self.passages: Sequence[Passage] = _Passages(p_doc, info)
+        self.documents: Sequence[Document] = list(documents) if documents is not None else _Documents(self, DOCUMENT_CACHE)
+        self.sentences: Sequence[DocumentSentences] = _Sentences(self, SENTENCE_CACHE)
+        self.index = BM25Index.from_parts(parts, lengths, k1=k1, b=b)

@@ -1,0 +1,402 @@
+"""Segments: immutable batches of indexed documents, as flat numpy arrays (Lucene's unit of indexing).
+
+A :class:`Segment` holds, for a few documents: their metadata and text, their sentence offsets, their
+passages (sentence range, character range, length in terms) and the postings of its passages (for each
+term, sorted: the passages holding it and the raw term frequency). Nothing in it depends on the other
+segments: BM25 weights are computed at query time from the statistics of every live passage
+(:class:`retrieval.index.BM25Index`), so adding a segment or deleting documents never rewrites one.
+
+On disk a segment is a folder of ``.npy`` files that :func:`open_segment` memory-maps (no pickle: each
+array is plain numbers, strings are UTF-8 bytes plus offsets). :func:`build_segment` makes one from
+analyzed documents; :func:`merge_segments` rewrites the live documents of several into one, without
+splitting or analyzing anything again.
+
+Array schema (``n`` documents, ``S`` sentences, ``P`` passages, ``V`` terms, ``T`` postings)::
+
+    ids, titles, encodings, texts   string columns: <name>_blob uint8, <name>_off int64 (n + 1)
+    extras                          string column (n): JSON {"pages": [...], "code": [[start, end], ...]}
+    date int32 (n)                  proleptic Gregorian ordinal, 0 when undated
+    body_start int64 (n)            character offset
+    size, mtime int64 (n)           file size in bytes, modification time in ns (0 when not from a file)
+    digest uint8 (n, 16)            BLAKE2b-128 of the file's bytes
+    sent_off int64 (n + 1)          document d's sentences are spans[sent_off[d]:sent_off[d + 1]]
+    spans int64 (S, 2)              (start, end) character offsets into the document's text
+    pass_off int64 (n + 1)          document d's passages are passages[pass_off[d]:pass_off[d + 1]]
+    passages int64 (P, 4)           first, last sentence (document-local, inclusive), start, end character
+    plen int32 (P)                  passage length in terms (BM25 |p|)
+    vocab string column (V)         terms, sorted
+    post_off int64 (V + 1)          term t's postings are post_pid/post_tf[post_off[t]:post_off[t + 1]]
+    post_pid int32 (T)              segment-local passage number, increasing within a term
+    post_tf int32 (T)               raw term frequency
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from array import array
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from .documents import Document
+
+__all__ = ["AnalyzedDocument", "FileStat", "Segment", "SegmentError", "build_segment", "merge_segments",
+           "open_segment", "write_segment"]
+
+_STRINGS = ("ids", "titles", "encodings", "texts", "extras", "vocab")
+_ARRAYS = ("date", "body_start", "size", "mtime", "digest", "sent_off", "spans", "pass_off", "passages", "plen",
+           "post_off", "post_pid", "post_tf")
+FILES: tuple[str, ...] = tuple(f"{s}_{part}" for s in _STRINGS for part in ("blob", "off")) + _ARRAYS
+
+
+class SegmentError(Exception):
+    """A segment on disk is missing, truncated or inconsistent."""
+
+
+@dataclass(frozen=True)
+class FileStat:
+    """What identifies a file's version: ``size`` in bytes, ``mtime`` in ns and the BLAKE2b-128 ``digest``."""
+
+    size: int
+    mtime: int
+    digest: bytes
+
+
+@dataclass
+class AnalyzedDocument:
+    """One document, split and analyzed, ready to go into a segment.
+
+    Attributes
+    ----------
+    document:
+        The document.
+    stat:
+        Its file's version, or ``None`` for a document not read from a file.
+    spans:
+        Sentence ``(start, end)`` offsets, shape ``(S, 2)`` int64.
+    passages:
+        ``(first, last, start, end)`` per passage, shape ``(P, 4)`` int64.
+    lengths:
+        Terms per passage, shape ``(P,)``.
+    terms, tfs, distinct:
+        Postings in passage order: passage ``i`` holds the next ``distinct[i]`` entries of ``terms`` (the
+        term) and ``tfs`` (its raw frequency).
+    """
+
+    document: Document
+    stat: FileStat | None
+    spans: npt.NDArray[np.int64]
+    passages: npt.NDArray[np.int64]
+    lengths: list[int]
+    terms: list[str]
+    tfs: list[int]
+    distinct: list[int]
+
+
+class Strings:
+    """A column of strings stored as UTF-8 bytes plus byte offsets; ``column[i]`` decodes one."""
+
+    def __init__(self, blob: npt.NDArray[np.uint8], off: npt.NDArray[np.int64]) -> None:
+        self.blob, self.off = blob, off
+
+    def __len__(self) -> int:
+        return len(self.off) - 1
+
+    def __getitem__(self, i: int) -> str:
+        a, b = int(self.off[i]), int(self.off[i + 1])
+        return bytes(self.blob[a:b]).decode("utf-8", "surrogatepass")
+
+    def all(self) -> list[str]:
+        """Every string, decoded."""
+        raw = bytes(self.blob)
+        off = self.off.tolist()
+        return [raw[off[i]:off[i + 1]].decode("utf-8", "surrogatepass") for i in range(len(off) - 1)]
+
+    @staticmethod
+    def pack(values: Sequence[str]) -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.int64]]:
+        """``(blob, off)`` for ``values``."""
+        encoded = [v.encode("utf-8", "surrogatepass") for v in values]
+        off = np.zeros(len(encoded) + 1, dtype=np.int64)
+        if encoded:
+            np.cumsum([len(e) for e in encoded], out=off[1:])
+        return np.frombuffer(b"".join(encoded), dtype=np.uint8).copy(), off
+
+
+class Segment:
+    """An immutable batch of indexed documents (see the module docstring for the arrays).
+
+    Attributes
+    ----------
+    name:
+        Folder name on disk (``""`` for a segment only in memory).
+    arrays:
+        The arrays by name; memory-mapped when opened from disk.
+    n_docs, n_passages:
+        Sizes.
+    """
+
+    def __init__(self, name: str, arrays: dict[str, Any]) -> None:
+        self.name = name
+        self.arrays = arrays
+        self.ids = Strings(arrays["ids_blob"], arrays["ids_off"])
+        self.titles = Strings(arrays["titles_blob"], arrays["titles_off"])
+        self.encodings = Strings(arrays["encodings_blob"], arrays["encodings_off"])
+        self.texts = Strings(arrays["texts_blob"], arrays["texts_off"])
+        self.extras = Strings(arrays["extras_blob"], arrays["extras_off"])
+        self.vocab = Strings(arrays["vocab_blob"], arrays["vocab_off"])
+        self.n_docs = len(arrays["date"])
+        self.n_passages = len(arrays["plen"])
+        self._terms: dict[str, int] | None = None
+        self._check()
+
+    def _check(self) -> None:
+        a = self.arrays
+        n, p, v = self.n_docs, self.n_passages, len(self.vocab)
+        expected = {"ids_off": n + 1, "titles_off": n + 1, "encodings_off": n + 1, "texts_off": n + 1,
+                    "extras_off": n + 1,
+                    "body_start": n, "size": n, "mtime": n, "digest": n, "sent_off": n + 1, "pass_off": n + 1,
+                    "post_off": v + 1}
+        for key, length in expected.items():
+            if len(a[key]) != length:
+                raise SegmentError(f"{self.name}: {key} has {len(a[key])} entries, expected {length}")
+        checks = [
+            (a["pass_off"], p), (a["sent_off"], len(a["spans"])), (a["post_off"], len(a["post_pid"])),
+            (a["ids_off"], len(a["ids_blob"])), (a["texts_off"], len(a["texts_blob"])),
+            (a["vocab_off"], len(a["vocab_blob"])), (a["titles_off"], len(a["titles_blob"])),
+        ]
+        for off, length in checks:
+            if len(off) and (int(off[0]) != 0 or int(off[-1]) != length):
+                raise SegmentError(f"{self.name}: offsets do not match the data they index")
+        if len(a["post_tf"]) != len(a["post_pid"]) or len(a["passages"]) != p:
+            raise SegmentError(f"{self.name}: postings or passages are inconsistent")
+
+    @property
+    def terms(self) -> dict[str, int]:
+        """Term to segment-local term number (built on first use)."""
+        if self._terms is None:
+            self._terms = {t: i for i, t in enumerate(self.vocab.all())}
+        return self._terms
+
+    def document(self, d: int) -> Document:
+        """Document ``d`` of this segment, with its text decoded."""
+        a = self.arrays
+        ordinal = int(a["date"][d])
+        extras = json.loads(self.extras[d] or "{}")
+        return Document(id=self.ids[d], text=self.texts[d], title=self.titles[d],
+                        date=dt.date.fromordinal(ordinal) if ordinal else None,
+                        body_start=int(a["body_start"][d]), encoding=self.encodings[d],
+                        pages=tuple(extras.get("pages", ())),
+                        code=tuple((int(x), int(y)) for x, y in extras.get("code", ())))
+
+    def stat(self, d: int) -> FileStat:
+        """The file version document ``d`` was indexed from."""
+        a = self.arrays
+        return FileStat(int(a["size"][d]), int(a["mtime"][d]), bytes(a["digest"][d]))
+
+    def spans(self, d: int) -> list[tuple[int, int]]:
+        """Sentence offsets of document ``d``."""
+        s, e = self.arrays["sent_off"][d], self.arrays["sent_off"][d + 1]
+        return [(int(x), int(y)) for x, y in self.arrays["spans"][s:e].tolist()]
+
+
+def build_segment(documents: Sequence[AnalyzedDocument], name: str = "", texts: bool = True) -> Segment:
+    """A segment (in memory) holding ``documents`` in the given order.
+
+    Parameters
+    ----------
+    documents:
+        Analyzed documents.
+    name:
+        Recorded as :attr:`Segment.name`.
+    texts:
+        Store the documents' text (needed on disk; an in-memory retriever keeps its own documents).
+    """
+    vocab: dict[str, int] = {}
+    tids = array("i")
+    pids = array("i")
+    tfs = array("i")
+    pid = 0
+    for item in documents:
+        setdefault = vocab.setdefault
+        tids.extend([setdefault(t, len(vocab)) for t in item.terms])
+        tfs.extend(item.tfs)
+        for count in item.distinct:
+            pids.extend([pid] * count)
+            pid += 1
+    terms = sorted(vocab)
+    rank = np.empty(len(terms), dtype=np.int32)
+    rank[np.fromiter((vocab[t] for t in terms), dtype=np.int64, count=len(terms))] = np.arange(len(terms),
+                                                                                                dtype=np.int32)
+    tid = rank[np.frombuffer(tids, dtype=np.int32)] if len(tids) else np.zeros(0, dtype=np.int32)
+    order = np.argsort(tid, kind="stable")  # postings were added in passage order: stable keeps it
+    post_pid = np.frombuffer(pids, dtype=np.int32)[order] if len(pids) else np.zeros(0, dtype=np.int32)
+    post_tf = np.frombuffer(tfs, dtype=np.int32)[order] if len(tfs) else np.zeros(0, dtype=np.int32)
+    post_off = np.zeros(len(terms) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(tid, minlength=len(terms)), out=post_off[1:])
+    del tids, pids, tfs, order
+    docs = [item.document for item in documents]
+    stats = [item.stat or FileStat(0, 0, bytes(16)) for item in documents]
+    arrays: dict[str, Any] = {}
+    for key, values in (("ids", [d.id for d in docs]), ("titles", [d.title for d in docs]),
+                        ("encodings", [d.encoding for d in docs]), ("extras", [_extras(d) for d in docs]),
+                        ("texts", [d.text for d in docs] if texts else [""] * len(docs)), ("vocab", terms)):
+        arrays[f"{key}_blob"], arrays[f"{key}_off"] = Strings.pack(values)
+    arrays["date"] = np.array([d.date.toordinal() if d.date else 0 for d in docs], dtype=np.int32)
+    arrays["body_start"] = np.array([d.body_start for d in docs], dtype=np.int64)
+    arrays["size"] = np.array([s.size for s in stats], dtype=np.int64)
+    arrays["mtime"] = np.array([s.mtime for s in stats], dtype=np.int64)
+    arrays["digest"] = np.frombuffer(b"".join(s.digest for s in stats), dtype=np.uint8).reshape(-1, 16).copy()
+    arrays["sent_off"] = _offsets([len(item.spans) for item in documents])
+    arrays["spans"] = _stack([item.spans for item in documents], 2)
+    arrays["pass_off"] = _offsets([len(item.passages) for item in documents])
+    arrays["passages"] = _stack([item.passages for item in documents], 4)
+    arrays["plen"] = np.array([n for item in documents for n in item.lengths], dtype=np.int32)
+    arrays["post_off"], arrays["post_pid"], arrays["post_tf"] = post_off, post_pid, post_tf
+    return Segment(name, arrays)
+
+
+def _extras(document: Document) -> str:
+    """A document's page starts and code blocks as JSON (empty for a document with neither)."""
+    if not document.pages and not document.code:
+        return ""
+    return json.dumps({"pages": list(document.pages), "code": [list(c) for c in document.code]})
+
+
+def _offsets(counts: Sequence[int]) -> npt.NDArray[np.int64]:
+    off = np.zeros(len(counts) + 1, dtype=np.int64)
+    if len(counts):
+        np.cumsum(counts, out=off[1:])
+    return off
+
+
+def _stack(parts: Sequence[npt.NDArray[np.int64]], width: int) -> npt.NDArray[np.int64]:
+    parts = [p for p in parts if len(p)]
+    return np.concatenate(parts).astype(np.int64) if parts else np.zeros((0, width), dtype=np.int64)
+
+
+def merge_segments(segments: Sequence[Segment], picks: Sequence[tuple[int, int]], name: str) -> Segment:
+    """One segment holding some documents of several segments, in the given order, without analyzing
+    anything again.
+
+    Parameters
+    ----------
+    segments:
+        The segments to take documents from.
+    picks:
+        ``(segment number in segments, local document number)`` per document of the new segment, in order.
+    name:
+        The new segment's name.
+    """
+    arrays: dict[str, Any] = {}
+    for key in ("ids", "titles", "encodings", "texts", "extras"):
+        blobs, lengths = [], []
+        for s, d in picks:
+            off, blob = segments[s].arrays[f"{key}_off"], segments[s].arrays[f"{key}_blob"]
+            a, b = int(off[d]), int(off[d + 1])
+            blobs.append(np.asarray(blob[a:b]))
+            lengths.append(b - a)
+        arrays[f"{key}_blob"] = np.concatenate(blobs) if blobs else np.zeros(0, dtype=np.uint8)
+        arrays[f"{key}_off"] = _offsets(lengths)
+    for key in ("date", "body_start", "size", "mtime", "digest"):
+        arrays[key] = np.stack([np.asarray(segments[s].arrays[key][d]) for s, d in picks]) if picks \
+            else np.zeros((0, 16) if key == "digest" else 0, dtype=segments[0].arrays[key].dtype)
+    spans, passages, plen, sent_counts, pass_counts = [], [], [], [], []
+    maps = [np.full(seg.n_passages, -1, dtype=np.int64) for seg in segments]  # old passage -> new, or -1
+    base = 0
+    for s, d in picks:
+        a = segments[s].arrays
+        s0, s1 = int(a["sent_off"][d]), int(a["sent_off"][d + 1])
+        p0, p1 = int(a["pass_off"][d]), int(a["pass_off"][d + 1])
+        spans.append(np.asarray(a["spans"][s0:s1]))
+        passages.append(np.asarray(a["passages"][p0:p1]))
+        plen.append(np.asarray(a["plen"][p0:p1]))
+        sent_counts.append(s1 - s0)
+        pass_counts.append(p1 - p0)
+        maps[s][p0:p1] = np.arange(base, base + p1 - p0)
+        base += p1 - p0
+    arrays["sent_off"], arrays["pass_off"] = _offsets(sent_counts), _offsets(pass_counts)
+    arrays["spans"] = _stack(spans, 2)
+    arrays["passages"] = _stack(passages, 4)
+    arrays["plen"] = np.concatenate(plen).astype(np.int32) if plen else np.zeros(0, dtype=np.int32)
+    vocabularies = [seg.vocab.all() for seg in segments]
+    terms = sorted(set().union(*vocabularies)) if vocabularies else []
+    number = {t: i for i, t in enumerate(terms)}
+    all_tid, all_pid, all_tf = [], [], []
+    for seg, words, mapping in zip(segments, vocabularies, maps):
+        a = seg.arrays
+        local_to_new = np.fromiter((number[t] for t in words), dtype=np.int32, count=len(words))
+        tid = np.repeat(local_to_new, np.diff(np.asarray(a["post_off"])))
+        pid = mapping[np.asarray(a["post_pid"])]
+        keep = pid >= 0
+        all_tid.append(tid[keep])
+        all_pid.append(pid[keep].astype(np.int32))
+        all_tf.append(np.asarray(a["post_tf"])[keep])
+    tid = np.concatenate(all_tid) if all_tid else np.zeros(0, dtype=np.int32)
+    pid = np.concatenate(all_pid) if all_pid else np.zeros(0, dtype=np.int32)
+    tf = np.concatenate(all_tf) if all_tf else np.zeros(0, dtype=np.int32)
+    order = np.lexsort((pid, tid))
+    counts = np.bincount(tid, minlength=len(terms))
+    used = counts > 0  # a term whose passages were all deleted leaves the vocabulary
+    arrays["vocab_blob"], arrays["vocab_off"] = Strings.pack([t for t, u in zip(terms, used.tolist()) if u])
+    arrays["post_off"] = _offsets(counts[used].tolist())
+    arrays["post_pid"], arrays["post_tf"] = pid[order], tf[order].astype(np.int32)
+    return Segment(name, arrays)
+
+
+def write_segment(segment: Segment, folder: Path) -> None:
+    """Write ``segment``'s arrays into the new folder ``folder`` (each file fsynced, then the folder).
+
+    Raises
+    ------
+    OSError
+        The folder exists already or cannot be written.
+    """
+    folder.mkdir()
+    for key in FILES:
+        path = folder / f"{key}.npy"
+        with open(path, "wb") as handle:
+            np.save(handle, np.ascontiguousarray(segment.arrays[key]), allow_pickle=False)
+            handle.flush()
+            os.fsync(handle.fileno())
+    fsync_folder(folder)
+
+
+def open_segment(folder: Path) -> Segment:
+    """Memory-map the segment in ``folder``.
+
+    Raises
+    ------
+    SegmentError
+        A file is missing, truncated or of the wrong shape (the cause is chained).
+    """
+    arrays: dict[str, Any] = {}
+    try:
+        for key in FILES:
+            path = folder / f"{key}.npy"
+            if path.stat().st_size <= 128:  # header only: an empty array cannot be memory-mapped
+                arrays[key] = np.load(path, allow_pickle=False)
+            else:
+                arrays[key] = np.load(path, mmap_mode="r", allow_pickle=False)
+    except (OSError, ValueError, EOFError) as error:
+        raise SegmentError(f"{folder.name}: {error}") from error
+    return Segment(folder.name, arrays)
+
+
+def fsync_folder(folder: Path) -> None:
+    """fsync a folder, so a rename or a new file inside it survives a crash (no-op where unsupported)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

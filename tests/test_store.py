@@ -1,0 +1,204 @@
+"""The saved index: after any sequence of additions, edits and deletions it scores exactly as rank-bm25 built
+fresh over the current passages, and it survives damage, setting changes and relocation."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from retrieval import Analyzer, LuceneIdfBM25, Retriever
+from retrieval.store import IndexStore
+
+WORDS = ["moon", "base", "report", "garden", "dome", "river", "tax", "vote", "storm", "bridge", "cat", "seed"]
+analyze = Analyzer()
+
+
+def _text(words: list[str]) -> str:
+    sentences = [" ".join(words[i:i + 5]).capitalize() + "." for i in range(0, len(words), 5)]
+    return " ".join(sentences) or "Empty."
+
+
+def _reference(seeds: Path) -> tuple[Retriever, list[list[str]]]:
+    fresh = Retriever.from_folder(seeds)
+    corpus = []
+    for p in fresh.passages:
+        text = fresh.documents[p.doc].text
+        spans = fresh.sentences[p.doc].spans
+        corpus.append([t for i in range(p.first, p.last + 1) for t in analyze(text[spans[i][0]:spans[i][1]])])
+    return fresh, corpus
+
+
+def assert_equals_fresh(saved: Retriever, seeds: Path) -> None:
+    fresh, corpus = _reference(seeds)
+    assert [d.id for d in saved.documents] == [d.id for d in fresh.documents]
+    assert [d.text for d in saved.documents] == [d.text for d in fresh.documents]
+    assert list(saved.passages) == list(fresh.passages)
+    reference = LuceneIdfBM25(corpus, k1=saved.index.k1, b=saved.index.b)
+    for query in (["moon"], ["report", "tax", "tax"], WORDS[:6], ["unknown", "seed"]):
+        terms = analyze(" ".join(query))
+        np.testing.assert_allclose(saved.index.scores(terms), reference.get_scores(terms), rtol=1e-9, atol=1e-12)
+        assert saved.index.top_k(terms, 5) == fresh.index.top_k(terms, 5)
+    assert sorted(saved.index.vocabulary) == sorted(fresh.index.vocabulary)
+
+
+operation = st.tuples(st.sampled_from(["add", "edit", "delete", "touch"]), st.integers(0, 5),
+                      st.lists(st.sampled_from(WORDS), min_size=0, max_size=30))
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(start=st.lists(st.lists(st.sampled_from(WORDS), min_size=1, max_size=40), min_size=1, max_size=5),
+       changes=st.lists(st.lists(operation, min_size=1, max_size=3), min_size=1, max_size=5))
+def test_scores_after_any_changes_equal_a_fresh_rank_bm25(tmp_path_factory: pytest.TempPathFactory,
+                                                          start: list[list[str]],
+                                                          changes: list[list[tuple[str, int, list[str]]]]) -> None:
+    root = tmp_path_factory.mktemp("store")
+    seeds, index = root / "seeds", root / "index"
+    seeds.mkdir()
+    for i, words in enumerate(start):
+        (seeds / f"doc{i}.txt").write_text(_text(words), encoding="utf-8")
+    assert_equals_fresh(Retriever.from_folder(seeds, index_dir=index), seeds)
+    for batch in changes:  # several changes between two updates, like a burst of saves
+        for kind, n, words in batch:
+            path = seeds / f"doc{n}.txt"
+            if kind == "add" or (kind == "edit" and path.exists()):
+                path.write_text(_text(words + [WORDS[n]]), encoding="utf-8")
+            elif kind == "delete" and len(list(seeds.iterdir())) > 1:
+                path.unlink(missing_ok=True)
+            elif kind == "touch" and path.exists():
+                os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
+        assert_equals_fresh(Retriever.from_folder(seeds, index_dir=index), seeds)
+
+
+def _folder(tmp_path: Path) -> Path:
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "moon.md").write_text("# Moon base\n\nThe moon base opened in 2031 with three domes.\n", encoding="utf-8")
+    (seeds / "tax.txt").write_text("date 2022-01-05\nThe new tax applies to bridges and rivers.\n", encoding="utf-8")
+    return seeds
+
+
+def test_an_unchanged_folder_reads_no_file_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    seeds = _folder(tmp_path)
+    first = Retriever.from_folder(seeds, index_dir=tmp_path / "index")
+    from retrieval import store
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise AssertionError("an unchanged file was read again")
+
+    monkeypatch.setattr(store, "analyze_files", fail)
+    monkeypatch.setattr(store, "RACY_NS", -10**18)  # the files were just written: trust their times anyway
+    again = Retriever.from_folder(seeds, index_dir=tmp_path / "index")
+    assert again.ask("When did the moon base open?").excerpts[0].text == first.ask("When did the moon base open?").excerpts[0].text
+    assert again.updated_at == first.updated_at
+
+
+@pytest.mark.parametrize("damage", ["manifest garbage", "truncated array", "missing segment", "foreign json",
+                                    "old format"])
+def test_a_damaged_index_is_rebuilt_with_one_warning(tmp_path: Path, caplog: pytest.LogCaptureFixture,
+                                                     damage: str) -> None:
+    seeds, index = _folder(tmp_path), tmp_path / "index"
+    Retriever.from_folder(seeds, index_dir=index)
+    manifest = index / "manifest.json"
+    [segment] = [p for p in index.iterdir() if p.name.startswith("seg-")]
+    if damage == "manifest garbage":
+        manifest.write_bytes(b"\x00{not json")
+    elif damage == "truncated array":
+        target = segment / "post_pid.npy"
+        target.write_bytes(target.read_bytes()[:140])
+    elif damage == "missing segment":
+        shutil.rmtree(segment)
+    elif damage == "foreign json":
+        manifest.write_text('{"hello": "world"}', encoding="utf-8")
+    else:
+        data = json.loads(manifest.read_text(encoding="utf-8"))
+        data["version"] = 0
+        manifest.write_text(json.dumps(data), encoding="utf-8")
+    with caplog.at_level(logging.INFO, logger="retrieval"):
+        rebuilt = Retriever.from_folder(seeds, index_dir=index)
+    warnings = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(warnings) == 1 and "Rebuilding the index" in warnings[0].getMessage()
+    assert_equals_fresh(rebuilt, seeds)
+
+
+def test_a_settings_change_rebuilds_with_one_line_saying_why(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    seeds, index = _folder(tmp_path), tmp_path / "index"
+    Retriever.from_folder(seeds, index_dir=index)
+    with caplog.at_level(logging.INFO, logger="retrieval"):
+        rebuilt = Retriever.from_folder(seeds, index_dir=index, k1=1.2)
+    lines = [r.getMessage() for r in caplog.records if "Rebuilding" in r.getMessage()]
+    assert len(lines) == 1 and "k1" in lines[0]
+    assert rebuilt.index.k1 == 1.2
+    with caplog.at_level(logging.INFO, logger="retrieval"):
+        Retriever.from_folder(seeds, index_dir=index, analyzer=Analyzer(stop_words=()), k1=1.2)
+    assert any("analyzer" in r.getMessage() and "stop words" in r.getMessage() for r in caplog.records)
+
+
+def test_an_index_dir_inside_the_documents_folder_is_moved_out(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    seeds = _folder(tmp_path)
+    with caplog.at_level(logging.WARNING, logger="retrieval"):
+        store = IndexStore(seeds / "index", seeds)
+    assert seeds not in store.root.parents and store.root != seeds
+    assert "inside the documents folder" in caplog.text
+    retriever = store.retriever()
+    assert {d.id for d in retriever.documents} == {"moon.md", "tax.txt"}
+    assert not (seeds / "index").exists()
+
+
+def test_many_updates_keep_few_segments(tmp_path: Path) -> None:
+    seeds, index = _folder(tmp_path), tmp_path / "index"
+    for i in range(12):
+        (seeds / f"note{i}.txt").write_text(f"Note {i} mentions the river storm number {i}.", encoding="utf-8")
+        Retriever.from_folder(seeds, index_dir=index)
+    segments = [p for p in index.iterdir() if p.name.startswith("seg-")]
+    assert 1 <= len(segments) <= 8
+    assert_equals_fresh(Retriever.from_folder(seeds, index_dir=index), seeds)
+
+
+def test_a_build_in_several_batches_equals_one_in_a_single_batch(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from retrieval import store
+
+    seeds = _folder(tmp_path)
+    for i in range(5):
+        (seeds / f"note{i}.txt").write_text(f"Note {i} mentions the river storm and the tax number {i}.",
+                                            encoding="utf-8")
+    monkeypatch.setattr(store, "BATCH_PASSAGES", 2)  # a segment every two passages: the heap stays small
+    saved = Retriever.from_folder(seeds, index_dir=tmp_path / "index")
+    assert len([p for p in (tmp_path / "index").iterdir() if p.name.startswith("seg-")]) > 1
+    assert_equals_fresh(saved, seeds)
+
+
+def test_sentence_terms_analyzed_on_demand_equal_the_whole_document_rule() -> None:
+    from retrieval import Document
+    from retrieval.corpus import excerpt_terms
+    from retrieval.sentences import split_sentences
+
+    text = ("# Moon base\n\n## Where\n\n![a dome](dome.png)\n\nThe base sits in a crater. It has domes.\n\n"
+            "# Garden\n\n---\n\nTomatoes grow there.\n\n# Empty heading at the end\n")
+    retriever = Retriever.from_documents([Document("moon.md", text, "Moon base", None)])
+    spans = split_sentences(text)
+    eager, sections = excerpt_terms(text, spans, [analyze(text[s:e]) for s, e in spans])
+    lazy = retriever.sentences[0].terms
+    lazy_sections = retriever.sentences[0].sections
+    assert [lazy[i] for i in reversed(range(len(spans)))] == list(reversed(eager))  # any access order
+    assert [lazy_sections[i] for i in reversed(range(len(spans)))] == list(reversed(sections))
+    tomatoes = next(i for i, (s, e) in enumerate(spans) if text[s:e].startswith("Tomatoes"))
+    assert not lazy[0] and "tomato" in lazy[tomatoes] and "garden" in lazy_sections[tomatoes]
+
+
+def test_an_unwritable_index_dir_still_answers_from_memory(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    seeds = _folder(tmp_path)
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger="retrieval"):
+        retriever = Retriever.from_folder(seeds, index_dir=blocker / "index")
+    assert retriever.ask("When did the moon base open?").answered
+    assert "Cannot use the saved index" in caplog.text

@@ -101,6 +101,9 @@ def build_bot(settings: Settings, retriever: RetrieverSource | None = None, **op
     options.setdefault("cooldown", settings.question_cooldown)
     options.setdefault("allowed_channel_ids", settings.allowed_channel_ids)
     options.setdefault("seeds_dir", settings.seeds_dir)
+    if settings.as_of is not None:
+        as_of = settings.as_of
+        options.setdefault("today", lambda: as_of)
     return SeedBot(
         retriever, answer_channel_ids=settings.answer_channel_ids, guild_id=settings.guild_id, **options
     )

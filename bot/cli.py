@@ -8,6 +8,7 @@ convention), with the message on standard error.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import contextlib
 import json
 import logging
@@ -80,6 +81,14 @@ def _whole_number(low: int, high: int) -> Callable[[str], int]:
     return parse
 
 
+def _day(value: str) -> dt.date:
+    """A ``YYYY-MM-DD`` option value (argparse type)."""
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date; write it as YYYY-MM-DD") from None
+
+
 def build_parser(prog: str = "python -m bot") -> argparse.ArgumentParser:
     """The argparse parser for ``python -m bot`` (or ``seedbot``: ``prog``), with one sub-parser per command.
 
@@ -98,6 +107,9 @@ def build_parser(prog: str = "python -m bot") -> argparse.ArgumentParser:
     ask.add_argument("question", nargs="?", help="the question, in quotes")
     ask.add_argument("--batch", metavar="FILE", help="answer one question per line of FILE ('-' for stdin)")
     _common(ask)
+    ask.add_argument("--as-of", type=_day, metavar="YYYY-MM-DD",
+                     help="ask as of this day: 'latest', 'next' and 'this week' count from it "
+                     "(default: AS_OF, else today)")
     ask.add_argument("--top-k", type=_whole_number(1, MAX_TOP_K), default=DEFAULT_TOP_K, metavar="K",
                      help=f"most excerpts to quote, 1 to {MAX_TOP_K} (default {DEFAULT_TOP_K})")
     summary = commands.add_parser(
@@ -205,9 +217,10 @@ def _ask(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) -> i
         raise UsageError("the question is empty")
     batch = _questions(args.batch, stdin) if args.batch is not None else None
     retriever = load_retriever(args.seeds, err, args.settings, args.quiet)
+    as_of = args.as_of or (args.settings.as_of if args.settings is not None else None)
     if batch is None:
         try:
-            answer = retriever.ask(args.question, top_k=args.top_k)
+            answer = retriever.ask(args.question, top_k=args.top_k, as_of=as_of)
         except QuestionError as error:
             raise UsageError(str(error)) from error
         print(json.dumps(answer.to_dict(), ensure_ascii=False) if args.json else format_answer_text(answer),
@@ -219,7 +232,7 @@ def _ask(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) -> i
         if not question:
             continue
         try:
-            answer = retriever.ask(question, top_k=args.top_k)
+            answer = retriever.ask(question, top_k=args.top_k, as_of=as_of)
         except QuestionError as error:
             if args.json:
                 print(json.dumps({"question": question, "error": str(error)}, ensure_ascii=False), file=out)

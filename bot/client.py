@@ -7,6 +7,8 @@ pings anyone: ``allowed_mentions`` is :meth:`discord.AllowedMentions.none` for e
 
 from __future__ import annotations
 
+import datetime as dt
+
 import asyncio
 import contextlib
 import inspect
@@ -137,6 +139,9 @@ class SeedBot(commands.Bot):
         Where Helpful / Not helpful clicks go (:class:`bot.feedback.FeedbackSink`); default
         :class:`bot.feedback.LoggedFeedback`, which only logs them.
         When not given and a question log is open, clicks go to the log.
+    today:
+        The clock questions are asked by ("latest", "next", "this week"); default the retriever's own
+        (today's date). Set from the ``AS_OF`` setting to reproduce answers.
     watch:
         Started once the retriever is loaded, as a task that runs until the bot closes: it follows the
         documents folder and calls :meth:`swap_retriever` with each new snapshot (see :mod:`bot.watch`).
@@ -159,6 +164,7 @@ class SeedBot(commands.Bot):
         seeds_dir: Any = None,
         feedback: FeedbackSink | None = None,
         watch: Callable[[SeedBot], Awaitable[None]] | None = None,
+        today: Callable[[], dt.date] | None = None,
         **options: Any,
     ) -> None:
         options.pop("allowed_mentions", None)  # never configurable: the bot pings no one
@@ -185,6 +191,7 @@ class SeedBot(commands.Bot):
         #: connects, so that on a small folder the first questions find everything ready.
         self.startup_wait = STARTUP_WAIT
         self._current: Retriever | None = None
+        self.today = today
         self._watch = watch
         self._watch_task: asyncio.Task[None] | None = None
         self._closing: asyncio.Task[None] | None = None
@@ -266,7 +273,7 @@ class SeedBot(commands.Bot):
             log.warning("Warming up the retriever failed: %s: %s", type(error).__name__, error)
         self.index_updated_at = time.time()
         log.info("Ready to answer from %d documents.", len(retriever.documents))
-        self._current = retriever
+        self._use(retriever)
         if self._watch is not None:
             self._watch_task = asyncio.create_task(self._watch(self), name="seedbot-watch-documents")
         return retriever
@@ -285,6 +292,11 @@ class SeedBot(commands.Bot):
 
     def swap_retriever(self, retriever: Retriever) -> None:
         """Answer from ``retriever`` from now on; an answer in flight finishes on the one it started with."""
+        self._use(retriever)
+
+    def _use(self, retriever: Retriever) -> None:
+        if self.today is not None:
+            retriever.clock = self.today
         self._current = retriever
 
     async def close(self) -> None:

@@ -6,6 +6,8 @@ Every setting is listed, with its meaning, in ``.env.example``. The token is a `
 
 from __future__ import annotations
 
+import datetime as dt
+
 from pathlib import Path
 from typing import Annotated
 
@@ -102,10 +104,20 @@ class Settings(BaseSettings):
     @classmethod
     def _empty_index_dir_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
     questions_db: Path | None = Path(".seedbot-index/questions.sqlite3")
     questions_retention_days: int = Field(default=90, ge=1, le=36500)
     question_cooldown: int = Field(default=5, ge=0, le=1000)
     allowed_channel_ids: Annotated[frozenset[Snowflake], NoDecode] = Field(default_factory=frozenset)
+
+    #: The day questions are asked "as of" (``AS_OF``, YYYY-MM-DD): "latest", "next" and "this week" count
+    #: from it. Unset: today's date, from the clock. Set it to reproduce answers.
+    as_of: dt.date | None = None
+
+    @field_validator("as_of", mode="before")
+    @classmethod
+    def _empty_as_of_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("questions_db", mode="before")
     @classmethod
@@ -117,4 +129,6 @@ class Settings(BaseSettings):
 
 #: Settings only the Discord bot uses: an invalid one is a warning, not an error, for terminal commands
 #: (``python -m bot ask`` with ``GUILD_ID=abc`` still answers). Add new Discord-only fields here.
-DISCORD_ONLY_SETTINGS: frozenset[str] = frozenset({"discord_token", "guild_id", "answer_channel_ids"})
+DISCORD_ONLY_SETTINGS: frozenset[str] = frozenset({"discord_token", "guild_id", "answer_channel_ids",
+                                                  "allowed_channel_ids", "question_cooldown",
+                                                  "questions_retention_days", "questions_db"})

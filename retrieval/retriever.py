@@ -343,6 +343,8 @@ class Retriever:
                 share = (COMMON_ZIPF - zipf) / (COMMON_ZIPF - RARE_ZIPF)
                 if word in names:
                     share = max(share, NAME_SHARE)
+                if _CODE_LIKE.fullmatch(word):
+                    share = min(share, CODE_LIKE_SHARE)  # "k8s", "x86": an abbreviation, not the subject
                 if len(word) == 1:
                     share = 0.0  # a stray letter ("h" of a question cut short) says nothing
                 idf = self.index.max_idf * min(1.0, max(MIN_UNKNOWN_SHARE, share))
@@ -565,6 +567,9 @@ MIN_EXCERPT_COVERAGE = 0.25
 UNTYPED_COVERAGE = 0.7
 #: A word at least this common in English (wordfreq Zipf scale) is never taken for a typo.
 TYPO_ZIPF = 2.5
+#: An unknown token mixing letters and digits ("k8s", "i18n") weighs at most this share of the largest idf.
+CODE_LIKE_SHARE = 0.2
+_CODE_LIKE = re.compile(r"(?=.*\d)(?=.*[a-z])[a-z0-9]+")
 #: An unknown capitalised word in a question ("Tokyo") weighs at least this share of the largest idf.
 NAME_SHARE = 0.9
 

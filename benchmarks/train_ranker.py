@@ -27,9 +27,9 @@ import numpy.typing as npt
 from scipy.optimize import minimize
 
 from retrieval import Retriever, ranking
-from retrieval.retriever import DATE_SCALE
 from retrieval.errors import QuestionError
 from retrieval.question import read_question
+from retrieval.retriever import DATE_SCALE
 
 from .data import load_community, load_trecqa, load_wikiqa, load_wikiqa_train
 from .sentence_qa import Page, PageQuestion, holds, write_pages

@@ -8,8 +8,8 @@ convention), with the message on standard error.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import contextlib
+import datetime as dt
 import json
 import logging
 import sys

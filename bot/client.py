@@ -7,10 +7,9 @@ pings anyone: ``allowed_mentions`` is :meth:`discord.AllowedMentions.none` for e
 
 from __future__ import annotations
 
-import datetime as dt
-
 import asyncio
 import contextlib
+import datetime as dt
 import inspect
 import logging
 import time

@@ -23,10 +23,9 @@ from .errors import (
     UnknownDocumentError,
 )
 from .answer_types import has_answer_type
-from .excerpts import Concept, Window, best_window, windows
+from .excerpts import Concept, Window, windows
 from .question import AnswerType, QuestionPlan, clean_question, read_question
 from .ranking import FEATURES, WEIGHTS
-from .excerpts import Window, best_window
 from .followup import FollowUp, FollowUpPlan
 from .index import BM25Index, LuceneIdfBM25
 from .more import shown_excerpts
@@ -45,7 +44,6 @@ __all__ = [
     "Analyzer",
     "Answer",
     "AnswerType",
-    "best_window",
     "BM25Index",
     "clean_question",
     "Concept",

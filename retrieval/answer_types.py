@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from .question import AnswerType
 
-__all__ = ["has_answer_type", "future_dates", "counts"]
+__all__ = ["counts", "future_dates", "has_answer_type"]
 
 _MONTH = "|".join(
     sorted([m for m in calendar.month_name if m] + [m for m in calendar.month_abbr if m] + ["Sept"], key=len,

@@ -14,13 +14,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-__all__ = ["Concept", "Window", "best_window", "windows", "coverage", "WINDOW_MAX_SENTENCES"]
+__all__ = ["WINDOW_MAX_SENTENCES", "Concept", "Window", "coverage", "windows"]
 
 #: An excerpt quotes at most this many consecutive sentences.
 WINDOW_MAX_SENTENCES = 3
 #: Each extra sentence in a window must add at least this share of the question's weight (or the answer type).
 EXTRA_SENTENCE_GAIN = 0.12
-#: Characters after which a window's score starts to shrink (see :func:`best_window`).
+#: Characters after which a window's score starts to shrink (see :func:`windows`).
 SOFT_LENGTH = 300
 #: Score lost per :data:`SOFT_LENGTH` characters beyond :data:`SOFT_LENGTH`.
 LENGTH_PENALTY = 0.15
@@ -79,25 +79,6 @@ class Window:
     type_share: float = 0.0
     lead: float = 0.0
     chars: int = 0
-
-
-def best_window(
-    first: int,
-    last: int,
-    sentence_terms: Sequence[frozenset[str]],
-    sentence_chars: Sequence[int],
-    concepts: Sequence[Concept],
-    typed: Callable[[int], frozenset[object]] | None = None,
-    quotable: Callable[[int], bool] | None = None,
-    wanted: int = 1,
-) -> Window | None:
-    """The best of :func:`windows` (the first of the best when tied), or ``None`` when there is none."""
-    found = windows(first, last, sentence_terms, sentence_chars, concepts, typed, quotable, wanted)
-    best: Window | None = None
-    for window in found:
-        if best is None or window.score > best.score:
-            best = window
-    return best
 
 
 def windows(

@@ -26,7 +26,7 @@ import enum
 import re
 from dataclasses import dataclass
 
-__all__ = ["AnswerType", "QuestionPlan", "read_question", "clean_question", "FRAME_WORDS"]
+__all__ = ["FRAME_WORDS", "AnswerType", "QuestionPlan", "clean_question", "read_question"]
 
 
 class AnswerType(enum.Enum):
@@ -48,16 +48,7 @@ class AnswerType(enum.Enum):
 #: Words that frame a question rather than name its subject, dropped from search terms (the analyzer's
 #: English stop words are dropped as well). Casefolded, unstemmed.
 FRAME_WORDS: frozenset[str] = frozenset(
-    """
-    many much long often whats what's whos who's wheres where's whens hows
-    can could would should may might must shall will
-    anyone anybody someone somebody anything something
-    tell know please pls plz thanks thank thx hey hi hello hiya yo halp help guys folks
-    lol idk tbh btw imo ok okay like good best
-    hmm um uh
-    get got gets getting
-    really actually
-    """.split()
+    ["many", "much", "long", "often", "whats", "what's", "whos", "who's", "wheres", "where's", "whens", "hows", "can", "could", "would", "should", "may", "might", "must", "shall", "will", "anyone", "anybody", "someone", "somebody", "anything", "something", "tell", "know", "please", "pls", "plz", "thanks", "thank", "thx", "hey", "hi", "hello", "hiya", "yo", "halp", "help", "guys", "folks", "lol", "idk", "tbh", "btw", "imo", "ok", "okay", "like", "good", "best", "hmm", "um", "uh", "get", "got", "gets", "getting", "really", "actually"]
 )
 
 #: Words that ask for the newest information.

@@ -22,10 +22,10 @@ import numpy as np
 import wordfreq
 
 from .analyzer import Analyzer
+from .answer_types import counts, future_dates, has_answer_type
 from .corpus import DocumentSentences, Snapshot, excerpt_terms
 from .documents import Document, load_documents
 from .errors import QuestionError, RetrievalError
-from .answer_types import counts, future_dates, has_answer_type
 from .excerpts import Concept, Window, coverage, windows
 from .followup import FollowUp, FollowUpPlan, document_bonus, keep_window
 from .followup import plan as follow_up_plan
@@ -549,8 +549,6 @@ DATE_SCALE = 6.0
 #: A follow-up prefers the document the previous answer quoted: :func:`retrieval.followup.document_bonus`
 #: times this, in ranking-score units (the learned passage weight is 2).
 PREFERRED_WEIGHT = 15.0
-#: Weight of a document title's (and file name's) share of the question's weight.
-TITLE_WEIGHT = 0.15
 #: Largest boost a document's date earns for "latest" / "now" questions (newest candidate document).
 RECENCY_WEIGHT = 0.35
 #: The same when the question says nothing of time: newer documents win near-ties.

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["similarities", "warm_up", "available"]
+__all__ = ["available", "similarities", "warm_up"]
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +49,7 @@ def _load() -> tuple[npt.NDArray[np.float32], Any] | None:
             tokenizer.no_padding()
             tokenizer.no_truncation()
             _model = (np.ascontiguousarray(table, dtype=np.float32), tokenizer)
-        except Exception:  # noqa: BLE001 - a missing or broken model costs the feature, never the answer
+        except Exception:
             log.warning("The word-embedding model could not be loaded; answers use BM25 features only.",
                         exc_info=True)
             _failed = True

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Container
 
-__all__ = ["term_variants", "VARIANT_FACTOR", "TYPO_FACTOR"]
+__all__ = ["TYPO_FACTOR", "VARIANT_FACTOR", "term_variants"]
 
 #: Share of a question term's weight that a spelling variant or a derivation earns.
 VARIANT_FACTOR = 0.85

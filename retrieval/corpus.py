@@ -13,6 +13,7 @@ the first time an excerpt needs them (both cached, bounded).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import threading
 from collections import OrderedDict
@@ -339,3 +340,14 @@ class Snapshot:
         self.documents: Sequence[Document] = list(documents) if documents is not None else _Documents(self, DOCUMENT_CACHE)
         self.sentences: Sequence[DocumentSentences] = _Sentences(self, SENTENCE_CACHE)
         self.index = BM25Index.from_parts(parts, lengths, k1=k1, b=b)
+        self._dates: list[dt.date | None] | None = None
+
+    def dates(self) -> list[dt.date | None]:
+        """Every document's date, in document order (read from the segments' arrays, no text decoded)."""
+        if self._dates is None:
+            found: list[dt.date | None] = []
+            for seg, loc in zip(self.doc_seg.tolist(), self.doc_loc.tolist()):
+                ordinal = int(self.segments[seg].arrays["date"][loc])
+                found.append(dt.date.fromordinal(ordinal) if ordinal else None)
+            self._dates = found
+        return self._dates

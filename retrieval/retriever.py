@@ -201,6 +201,9 @@ class Retriever:
     clock: Callable[[], dt.date] = dt.date.today
     _titles: dict[int, frozenset[str]] = field(default_factory=dict, repr=False)
     _any_dated: bool | None = field(default=None, repr=False)
+    #: Every document's date without reading the documents (a snapshot's :meth:`~.corpus.Snapshot.dates`).
+    date_source: Callable[[], list[dt.date | None]] | None = field(default=None, repr=False)
+    _dates: list[dt.date | None] | None = field(default=None, repr=False)
     #: When the index was last brought in step with the documents (UTC); ``None`` when built in memory.
     updated_at: dt.datetime | None = None
 
@@ -247,7 +250,7 @@ class Retriever:
                       updated_at: dt.datetime | None = None) -> Retriever:
         """A retriever over ``snapshot`` (see :mod:`retrieval.corpus`)."""
         return cls(snapshot.documents, snapshot.passages, snapshot.index, snapshot.analyzer, snapshot.sentences,
-                   list(warnings), updated_at=updated_at)
+                   list(warnings), updated_at=updated_at, date_source=snapshot.dates)
 
     @classmethod
     def from_documents(cls, documents: Sequence[Document], analyzer: Analyzer | None = None,
@@ -436,11 +439,11 @@ class Retriever:
         hits = self.index.top_k(query, k)
         if plan.period is not None and hits:
             first, last = plan.period
-            in_period = {d for d, doc in enumerate(self.documents) if doc.date and first <= doc.date <= last}
+            in_period = {d for d, date in enumerate(self._document_dates()) if date and first <= date <= last}
             if in_period:
                 scores = self.index.scores(query)
-                extra = [(p, float(scores[p])) for p in range(len(self.passages))
-                         if self.passages[p].doc in in_period and scores[p] > 0]
+                extra = [(p, float(scores[p])) for p in np.flatnonzero(scores > 0).tolist()
+                         if self.passages[p].doc in in_period]
                 extra.sort(key=lambda h: (-h[1], h[0]))
                 known = {p for p, _ in hits}
                 hits = hits + [h for h in extra[:k] if h[0] not in known]
@@ -529,8 +532,14 @@ class Retriever:
     def _dated(self) -> bool:
         """Whether any document has a date."""
         if self._any_dated is None:
-            self._any_dated = any(d.date is not None for d in self.documents)
+            self._any_dated = any(d is not None for d in self._document_dates())
         return self._any_dated
+
+    def _document_dates(self) -> list[dt.date | None]:
+        """Every document's date, in document order (cached)."""
+        if self._dates is None:
+            self._dates = self.date_source() if self.date_source else [d.date for d in self.documents]
+        return self._dates
 
     def _title_terms(self, doc: int) -> frozenset[str]:
         cached = self._titles.get(doc)

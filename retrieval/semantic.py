@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -66,15 +67,35 @@ def warm_up() -> None:
     _load()
 
 
+_id_cache: OrderedDict[str, tuple[int, ...]] = OrderedDict()
+_ID_CACHE = 50_000
+
+
+def _token_ids(tokenizer: Any, text: str) -> tuple[int, ...]:
+    """Token ids of ``text``, cached (LRU): the same excerpts come back question after question. One text at
+    a time: ``encode_batch`` hands a dozen short texts to a thread pool, which costs more than it saves."""
+    with _lock:
+        found = _id_cache.get(text)
+        if found is not None:
+            _id_cache.move_to_end(text)
+            return found
+    ids = tuple(tokenizer.encode(text, add_special_tokens=False).ids)
+    with _lock:
+        _id_cache[text] = ids
+        if len(_id_cache) > _ID_CACHE:
+            _id_cache.popitem(last=False)
+    return ids
+
+
 def _embed(texts: Sequence[str]) -> npt.NDArray[np.float32]:
     model = _load()
     assert model is not None
     table, tokenizer = model
     vectors = np.zeros((len(texts), table.shape[1]), dtype=np.float32)
-    for i, encoding in enumerate(tokenizer.encode_batch(list(texts), add_special_tokens=False)):
-        ids = encoding.ids
+    for i, text in enumerate(texts):
+        ids = _token_ids(tokenizer, text)
         if ids:
-            vectors[i] = table[ids].mean(axis=0)
+            vectors[i] = table[list(ids)].mean(axis=0)
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     return vectors / np.where(norms == 0, 1.0, norms)
 

@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import wordfreq
 
 from .analyzer import Analyzer
 from .answer_types import counts, future_dates, has_answer_type
@@ -336,13 +335,13 @@ class Retriever:
             idf = self.index.term_idf(term)
             # A typo is corrected only in a word that is neither in the index nor ordinary English nor a
             # name: "instal", "pasword"; never "Tesla" or "tokyo", whose absence is the point.
-            typos = word not in names and wordfreq.zipf_frequency(word, "en") < TYPO_ZIPF
+            typos = idf is None and word not in names and _zipf(word) < TYPO_ZIPF
             variants = term_variants(term, word, vocabulary, stem, lambda t: -(self.index.term_idf(t) or 0.0),
                                      known=idf is not None, typos=typos, compounds=word not in names)
             if idf is None and variants:
                 idf = max(self.index.term_idf(t) or 0.0 for t, _ in variants)
             if idf is None:
-                zipf = wordfreq.zipf_frequency(word, "en")
+                zipf = _zipf(word)
                 share = (COMMON_ZIPF - zipf) / (COMMON_ZIPF - RARE_ZIPF)
                 if word in names:
                     share = max(share, NAME_SHARE)
@@ -583,6 +582,15 @@ NAME_SHARE = 0.9
 
 #: Answer types that often stand in the sentence after the one that names the subject.
 _FOLLOWED: frozenset[object] = frozenset({AnswerType.REASON, AnswerType.INSTRUCTION})
+
+
+def _zipf(word: str) -> float:
+    """How common ``word`` is in English, on wordfreq's Zipf scale (Speer 2022). wordfreq is imported on
+    first use: its import takes a few tenths of a second, and a question whose words are all in the index
+    never needs it."""
+    import wordfreq
+
+    return float(wordfreq.zipf_frequency(word, "en"))
 
 
 def _capitalised_words(text: str) -> frozenset[str]:

@@ -461,8 +461,7 @@ class Retriever:
         """
         top_score = hits[0][1]
         total = sum(c.weight for c in concepts) or 1.0
-        dates = sorted({self.documents[self.passages[p].doc].date for p, _ in hits} - {None})
-        found: list[tuple[Window, int, float, float, float]] = []
+        found: list[tuple[Window, int, float, float, dt.date | None]] = []
         seen: set[tuple[int, int, int]] = set()
         texts: list[str] = []
         features: list[list[float]] = []
@@ -473,7 +472,6 @@ class Retriever:
             typed = self._typed(document, sents.spans, plan) if plan.answer_types else None
             quotable = _quotable(sents.terms)
             title = coverage(concepts, self._title_terms(passage.doc)) / total
-            dated = _date_score(document.date, dates, plan)
             lead = next((i for i, t in enumerate(sents.terms) if t), 0)
             for window in windows(passage.first, passage.last, sents.terms, sents.chars, concepts, typed, quotable,
                                   wanted=len(plan.answer_types), followed=_FOLLOWED, sections=sents.sections):
@@ -481,7 +479,7 @@ class Retriever:
                 if key in seen:
                     continue
                 seen.add(key)
-                extra = dated
+                extra = 0.0
                 if asked is not None:
                     kept = keep_window(window, sents.terms, asked)
                     if kept is None:
@@ -490,12 +488,17 @@ class Retriever:
                     extra += PREFERRED_WEIGHT * document_bonus(document.id, asked.preferred_document) / DATE_SCALE
                 if plan.upcoming and _mentions_future(document, sents.spans, window, plan.as_of):
                     extra += UPCOMING_WEIGHT
-                found.append((window, p, score, extra, 0.0))
+                found.append((window, p, score, extra, document.date))
                 texts.append(document.text[sents.spans[window.first][0]:sents.spans[window.last][1]])
                 features.append(feature_vector(window, score / top_score, title, 0.0, window.first == lead,
                                                bool(plan.answer_types)))
         if not found:
             return []
+        # Dates rank the documents that answer about as well as the best one: "newer wins" among documents
+        # that state the same thing, not over a newer document that merely shares a word.
+        best = max(f[0].matched for f in found)
+        dates = sorted({f[4] for f in found if f[4] is not None and f[0].matched >= DATE_PEERS * best})
+        found = [(w, p, sc, extra + _date_score(date, dates, plan), date) for w, p, sc, extra, date in found]
         # Embedding similarity is the costliest feature: only the best SEMANTIC_CANDIDATES windows by the
         # other features get it, and they are ranked above the rest.
         dates_column = DATE_SCALE * np.array([f[3] for f in found])
@@ -554,6 +557,9 @@ CANDIDATES = 24
 #: Date terms (:func:`_date_score`, :data:`UPCOMING_WEIGHT`) are multiplied by this: the learned weights'
 #: scale, which the training sets (undated) cannot set.
 DATE_SCALE = 6.0
+#: A document's date ranks it among the documents whose windows cover at least this share of the best
+#: window's coverage (see :meth:`Retriever._rank`).
+DATE_PEERS = 0.75
 #: A follow-up prefers the document the previous answer quoted: :func:`retrieval.followup.document_bonus`
 #: times this, in ranking-score units (the learned passage weight is 2).
 PREFERRED_WEIGHT = 15.0

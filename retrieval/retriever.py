@@ -52,12 +52,13 @@ MAX_TOP_K = 10
 CANDIDATES_PER_EXCERPT = 4
 #: The no-answer threshold. An excerpt's ``coverage`` is the share of the question's weight found in it:
 #: each distinct question term weighs its idf, and a term that no passage contains weighs what
-#: :meth:`Retriever.question_weights` gives it. An answer needs at least this share in its best excerpt,
-#: and every further excerpt too: below it, the words that make the question specific are missing, so
-#: quoting would be quoting noise. Calibrated on SQuAD v1.1 dev (``python -m benchmarks.squad``, which
-#: measures 0.40, 0.45 and 0.50): with the first 24 articles indexed, 0.45 answers about 94% of the questions
-#: about those articles and declines about 80% of the questions about the other 24; 0.50 trades a few
-#: points of the first for the second, 0.40 the other way. The figures are in README.md.
+#: :meth:`Retriever.concepts` gives it. The question is answered when some candidate excerpt holds at least
+#: this share (and :data:`UNTYPED_COVERAGE` when the question expects an answer type the excerpt lacks):
+#: below it, the words that make the question specific are missing, so quoting would be quoting noise.
+#: Then the excerpts are quoted in ranking order, each holding at least :data:`MIN_EXCERPT_COVERAGE`.
+#: Calibrated on SQuAD v1.1 dev (``python -m benchmarks.squad`` measures 0.40, 0.45 and 0.50): with the
+#: first 24 articles indexed, 0.45 answers 92.7% of the questions about those articles and declines 80.3%
+#: of the questions about the other 24 (benchmarks/README.md).
 MIN_COVERAGE = 0.45
 #: Unknown question words: a word with an English Zipf frequency (wordfreq; Speer 2022) at or above
 #: ``COMMON_ZIPF`` is ordinary vocabulary ("say", "year") that the documents merely phrase differently, and

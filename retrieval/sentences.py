@@ -7,7 +7,7 @@ build time: on 1,500 Reuters articles (1.3 M characters) sentencex takes 0.05 s 
 and on the cases that matter it splits as well or better ("in Sec. 4 of" stays one sentence, "the U.S. He
 moved" becomes two; see tests/test_sentences.py and ``python -m benchmarks.splitters``).
 
-Two rules on top of syntok keep every sentence quotable (both on by default, each can be turned off):
+Rules on top of sentencex keep every sentence quotable (both on by default, each can be turned off):
 
 * a Markdown heading line (``# Title``) is a sentence of its own, never glued to the text below it, and so
   is a plain title line (short, no closing punctuation, alone on its line, the text going on below it);

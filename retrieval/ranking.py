@@ -42,8 +42,13 @@ WEIGHTS: npt.NDArray[np.float64] = np.array(
 
 
 def feature_vector(window: Window, passage_share: float, title_share: float, semantic: float, first: bool,
-                   expects_type: bool) -> list[float]:
-    """The :data:`FEATURES` of one window, in order (see there for each one's range)."""
+                   expects_type: bool, headed: bool = True) -> list[float]:
+    """The :data:`FEATURES` of one window, in order (see there for each one's range).
+
+    ``headed``: the document opens with a heading. Only then do ``first`` and ``position`` count: a page
+    that names its subject in a heading tends to define it in its first sentence (WikiQA's summaries, a
+    FAQ entry); a bare paragraph or a shuffled set of sentences does not.
+    """
     return [
         window.matched,
         window.lead,
@@ -52,8 +57,8 @@ def feature_vector(window: Window, passage_share: float, title_share: float, sem
         passage_share,
         title_share,
         semantic,
-        1.0 if first else 0.0,
-        math.log1p(window.first),
+        1.0 if first and headed else 0.0,
+        math.log1p(window.first) if headed else 0.0,
         float(window.last - window.first),
         window.chars / 300.0,
     ]

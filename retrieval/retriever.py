@@ -474,6 +474,7 @@ class Retriever:
             quotable = _quotable(sents.terms)
             title = coverage(concepts, self._title_terms(passage.doc)) / total
             lead = next((i for i, t in enumerate(sents.terms) if t), 0)
+            headed = lead > 0  # the document opens with a heading (its term set is empty)
             for window in windows(passage.first, passage.last, sents.terms, sents.chars, concepts, typed, quotable,
                                   wanted=len(plan.answer_types), followed=_FOLLOWED, sections=sents.sections):
                 key = (passage.doc, window.first, window.last)
@@ -492,7 +493,7 @@ class Retriever:
                 found.append((window, p, score, extra, document.date))
                 texts.append(document.text[sents.spans[window.first][0]:sents.spans[window.last][1]])
                 features.append(feature_vector(window, score / top_score, title, 0.0, window.first == lead,
-                                               bool(plan.answer_types)))
+                                               bool(plan.answer_types), headed))
         if not found:
             return []
         # Dates rank the documents that answer about as well as the best one: "newer wins" among documents

@@ -293,7 +293,8 @@ class IndexStore:
                 else:
                     log.warning("Rebuilding the index in %s: %s.", self.root, problem)
         scanned_ns = time.time_ns()
-        files = document_files(self.seeds)
+        folder_warnings: list[str] = []  # unreadable folders, dangling links, link loops
+        files = document_files(self.seeds, folder_warnings)
         indexed: dict[str, tuple[int, int]] = {}  # live id -> (segment, local number)
         stats: list[tuple[list[int], list[int]]] = []
         for s, seg in enumerate(state.segments):
@@ -393,8 +394,8 @@ class IndexStore:
             self._commit(segments, deleted, generation, updated, skipped, warnings, touched, scanned_ns)
         report.seconds = time.perf_counter() - started
         snapshot = Snapshot(segments, [sorted(d) for d in deleted], self.analyzer, self.k1, self.b)
-        lines = [line for doc_id in sorted(set(warnings) | set(skipped))
-                 for line in (warnings.get(doc_id) or skipped[doc_id][2])]
+        lines = folder_warnings + [line for doc_id in sorted(set(warnings) | set(skipped))
+                                   for line in (warnings.get(doc_id) or skipped[doc_id][2])]
         when = dt.datetime.fromisoformat(updated) if updated else dt.datetime.now(dt.timezone.utc)
         return snapshot, lines, when, report
 

@@ -202,3 +202,12 @@ def test_an_unwritable_index_dir_still_answers_from_memory(tmp_path: Path, caplo
         retriever = Retriever.from_folder(seeds, index_dir=blocker / "index")
     assert retriever.ask("When did the moon base open?").answered
     assert "Cannot use the saved index" in caplog.text
+
+
+def test_folder_warnings_reach_the_user_through_the_saved_index(tmp_path: Path) -> None:
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "note.txt").write_text("The moon base opened in 2031.", encoding="utf-8")
+    (seeds / "gone.md").symlink_to(tmp_path / "nowhere.md")
+    retriever = Retriever.from_folder(seeds, index_dir=tmp_path / "index")
+    assert any("gone.md" in w and "does not exist" in w for w in retriever.warnings)

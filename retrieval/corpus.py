@@ -87,12 +87,21 @@ def _is_heading(text: str, span: tuple[int, int]) -> bool:
     return text[e : e + 3].lstrip(" \t").startswith(("\n", "\r\n")) and (s == 0 or text[s - 1] == "\n")
 
 
+def _is_opening_title(text: str, span: tuple[int, int]) -> bool:
+    """Whether a document's first sentence is a title written as a short sentence on a line of its own,
+    with a blank line after it ("Server maintenance notice." over the notice itself)."""
+    s, e = span
+    if e - s > 60 or "\n" in text[s:e] or len(text[s:e].split()) > 6 or (s > 0 and text[s - 1] != "\n"):
+        return False
+    return text[e:e + 4].replace(" ", "").replace("\t", "").replace("\r", "").startswith("\n\n")
+
+
 def _headings_above(text: str, spans: Sequence[tuple[int, int]]) -> list[int]:
     """For each sentence, the index of the nearest heading above it (``-1``: none); ``-2`` for a heading."""
     found: list[int] = []
     current = -1
     for i, span in enumerate(spans):
-        if _is_heading(text, span):
+        if _is_heading(text, span) or (i == 0 and _is_opening_title(text, span)):
             current = i
             found.append(-2)
         else:

@@ -211,3 +211,14 @@ def test_folder_warnings_reach_the_user_through_the_saved_index(tmp_path: Path) 
     (seeds / "gone.md").symlink_to(tmp_path / "nowhere.md")
     retriever = Retriever.from_folder(seeds, index_dir=tmp_path / "index")
     assert any("gone.md" in w and "does not exist" in w for w in retriever.warnings)
+
+
+def test_a_short_opening_line_is_a_title_never_quoted_alone(tmp_path: Path) -> None:
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "maintenance.txt").write_text(
+        "Server maintenance notice.\n\nThe forum is offline for maintenance every first Sunday of the month.\n",
+        encoding="utf-8")
+    (seeds / "other.txt").write_text("Cows graze in the field behind the barn.\n", encoding="utf-8")
+    answer = Retriever.from_folder(seeds, index_dir=tmp_path / "index").ask("When is the server maintenance?")
+    assert answer.excerpts[0].text.startswith("The forum is offline")

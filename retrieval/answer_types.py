@@ -13,7 +13,7 @@ import calendar
 import re
 from collections.abc import Callable
 
-from .question import AnswerType
+from .question import MONTHS, AnswerType
 
 __all__ = ["counts", "future_dates", "has_answer_type"]
 
@@ -160,9 +160,6 @@ _DAY_MONTH_YEAR = re.compile(
     rf"\b({_MONTH})\.? (\d{{1,2}})(?:st|nd|rd|th)?,? ((?:19|20)\d{{2}})?|\b((?:19|20)\d{{2}})-(\d{{2}})-(\d{{2}})\b",
     re.IGNORECASE,
 )
-_MONTH_NUMBER = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
-_MONTH_NUMBER.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
-_MONTH_NUMBER["sept"] = 9
 
 
 def future_dates(text: str, default_year: int | None) -> list[tuple[int, int, int]]:
@@ -176,10 +173,10 @@ def future_dates(text: str, default_year: int | None) -> list[tuple[int, int, in
         if m.group(9):
             year, month, day = int(m.group(7)), int(m.group(8)), int(m.group(9))
         elif m.group(2):
-            day, month = int(m.group(1)), _MONTH_NUMBER[m.group(2).lower()]
+            day, month = int(m.group(1)), MONTHS[m.group(2).lower()]
             year = int(m.group(3)) if m.group(3) else (default_year or 0)
         else:
-            month, day = _MONTH_NUMBER[m.group(4).lower()], int(m.group(5))
+            month, day = MONTHS[m.group(4).lower()], int(m.group(5))
             year = int(m.group(6)) if m.group(6) else (default_year or 0)
         if year and 1 <= month <= 12 and 1 <= day <= 31:
             found.append((year, month, day))

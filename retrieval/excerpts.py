@@ -118,7 +118,7 @@ def windows(
         Answer types that often come in the sentence *after* the one naming the subject (a reason, an
         instruction): a window may grow by one sentence that holds one of them even when the first does.
     sections:
-        The terms of each sentence's section heading (see :func:`retrieval.retriever._excerpt_terms`):
+        The terms of each sentence's section heading (see :func:`retrieval.corpus.excerpt_terms`):
         they count towards the window's coverage, not its ``lead``.
 
     Returns

@@ -65,10 +65,11 @@ _UPCOMING_WORDS = re.compile(r"\b(next|upcoming|coming up|soon)\b", re.IGNORECAS
 #: "still 8420", "still v1.4", "still 2 GB": a value the asker expects may be out of date.
 _STILL_VALUE = re.compile(r"(?<=\bstill )v?\d[\d.,]*(?: ?[A-Za-z]{1,3}\b)?", re.IGNORECASE)
 
-_MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
-_MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
-_MONTHS["sept"] = 9
-_MONTH_NAMES = "|".join(sorted(_MONTHS, key=len, reverse=True))
+#: English month names and abbreviations, lower-cased, to month numbers (shared with :mod:`.answer_types`).
+MONTHS: dict[str, int] = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
+MONTHS["sept"] = 9
+_MONTH_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
 _MONTH_YEAR = re.compile(
     rf"\b(?:(?:back )?in |during |at the |of |from )?(?:(\d{{1,2}})(?:st|nd|rd|th)? )?({_MONTH_NAMES})\.?"
     rf"(?: (\d{{1,2}})(?:st|nd|rd|th)?,?)? (\d{{4}})\b",
@@ -214,7 +215,7 @@ def _period(text: str, as_of: dt.date) -> tuple[tuple[dt.date, dt.date] | None, 
     match = _MONTH_YEAR.search(text)
     if match:
         day = match.group(1) or match.group(3)
-        month, year = _MONTHS[match.group(2).lower()], int(match.group(4))
+        month, year = MONTHS[match.group(2).lower()], int(match.group(4))
         if 1900 <= year <= 2200:
             return _month_period(year, month, int(day) if day else None), text[: match.start()] + " " + text[match.end():]
     match = _ISO_DATE.search(text)

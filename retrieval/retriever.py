@@ -22,7 +22,7 @@ import numpy as np
 
 from .analyzer import Analyzer
 from .answer_types import counts, future_dates, has_answer_type
-from .corpus import DocumentSentences, Snapshot, excerpt_terms
+from .corpus import DocumentSentences, Snapshot
 from .documents import Document, load_documents
 from .errors import QuestionError, RetrievalError
 from .excerpts import Concept, Window, coverage, windows
@@ -169,9 +169,6 @@ class Answer:
         return data
 
 
-#: Kept under their old names for callers of this module (they live in :mod:`retrieval.corpus` now).
-_excerpt_terms = excerpt_terms
-_DocumentSentences = DocumentSentences
 
 
 @dataclass
@@ -463,6 +460,7 @@ class Retriever:
         top_score = hits[0][1]
         total = sum(c.weight for c in concepts) or 1.0
         found: list[tuple[Window, int, float, float, dt.date | None]] = []
+        find_types = self._type_finder(plan) if plan.answer_types else None
         seen: set[tuple[int, int, int]] = set()
         texts: list[str] = []
         features: list[list[float]] = []
@@ -470,7 +468,7 @@ class Retriever:
             passage = self.passages[p]
             document = self.documents[passage.doc]
             sents = self.sentences[passage.doc]
-            typed = self._typed(document, sents.spans, plan) if plan.answer_types else None
+            typed = find_types(passage.doc, document, sents.spans) if find_types else None
             quotable = _quotable(sents.terms)
             title = coverage(concepts, self._title_terms(passage.doc)) / total
             lead = next((i for i, t in enumerate(sents.terms) if t), 0)
@@ -516,22 +514,28 @@ class Retriever:
             rows.extend(features[i] + [found[i][3]] for i in order)
         return [(float(values[i]), found[i][0], found[i][1], found[i][2]) for i in order]
 
-    def _typed(self, document: Document, spans: Sequence[tuple[int, int]], plan: QuestionPlan
-               ) -> Callable[[int], frozenset[object]]:
-        """``typed(i)``: the question's answer types that sentence ``i`` of ``document`` holds (cached)."""
-        cache: dict[int, frozenset[object]] = {}
+    def _type_finder(self, plan: QuestionPlan
+                     ) -> Callable[[int, Document, Sequence[tuple[int, int]]], Callable[[int], frozenset[object]]]:
+        """For one question: ``finder(doc, document, spans)`` gives ``typed(i)``, the question's answer types
+        that sentence ``i`` of that document holds. One cache per question, shared by overlapping passages."""
+        cache: dict[tuple[int, int], frozenset[object]] = {}
         asked = frozenset(re.findall(r"[^\W_]+", plan.cleaned.lower()))
         unit = self.analyzer.stem_word(plan.unit) if plan.unit else None
 
-        def typed(i: int) -> frozenset[object]:
-            if i not in cache:
-                s, e = spans[i]
-                text = document.text[s:e]
-                cache[i] = frozenset(kind for kind in plan.answer_types if has_answer_type(text, kind, asked)
-                                     and (unit is None or kind is not AnswerType.NUMBER or counts(text, unit, self.analyzer)))
-            return cache[i]
+        def finder(doc: int, document: Document, spans: Sequence[tuple[int, int]]) -> Callable[[int], frozenset[object]]:
+            def typed(i: int) -> frozenset[object]:
+                found = cache.get((doc, i))
+                if found is None:
+                    s, e = spans[i]
+                    text = document.text[s:e]
+                    found = cache[(doc, i)] = frozenset(
+                        kind for kind in plan.answer_types if has_answer_type(text, kind, asked)
+                        and (unit is None or kind is not AnswerType.NUMBER or counts(text, unit, self.analyzer)))
+                return found
 
-        return typed
+            return typed
+
+        return finder
 
     def _dated(self) -> bool:
         """Whether any document has a date."""

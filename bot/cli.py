@@ -19,9 +19,10 @@ from pathlib import Path
 from typing import TextIO
 
 from retrieval import Answer, Retriever
-from retrieval.catalog import Source, sources
+from retrieval.catalog import Source, parse_date, sources
 from retrieval.errors import (
     CorpusError,
+    DateRangeError,
     NothingToSummariseError,
     QuestionError,
     SummaryError,
@@ -81,12 +82,13 @@ def _whole_number(low: int, high: int) -> Callable[[str], int]:
     return parse
 
 
-def _day(value: str) -> dt.date:
-    """A ``YYYY-MM-DD`` option value (argparse type)."""
+def _day(value: str) -> dt.date | None:
+    """A ``YYYY-MM-DD`` option value (argparse type), read as ``--since``/``--until`` are
+    (:func:`retrieval.catalog.parse_date`)."""
     try:
-        return dt.date.fromisoformat(value.strip())
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a date; write it as YYYY-MM-DD") from None
+        return parse_date(value, "--as-of")
+    except DateRangeError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def build_parser(prog: str = "python -m bot") -> argparse.ArgumentParser:

@@ -61,11 +61,11 @@ def collect(pages: Sequence[Page], questions: Sequence[PageQuestion]
                 concepts = retriever.concepts(plan)
             except QuestionError:
                 continue
-            hits = retriever._candidates(concepts, plan, CANDIDATES)
+            hits, documents = retriever._candidates(concepts, plan, CANDIDATES)
             if not hits:
                 continue
             rows: list[list[float]] = []
-            ranked = retriever._rank(hits, concepts, plan, rows)
+            ranked = retriever._rank(hits, concepts, plan, rows, documents=documents)
             labels = []
             for _, window, p, _ in ranked:
                 doc = retriever.passages[p].doc
@@ -89,9 +89,9 @@ def collect_community(data_dir: Path) -> list[tuple[npt.NDArray[np.float64], npt
             continue
         plan = read_question(question.text, COMMUNITY_AS_OF)
         concepts = retriever.concepts(plan)
-        hits = retriever._candidates(concepts, plan, CANDIDATES)
+        hits, documents = retriever._candidates(concepts, plan, CANDIDATES)
         rows: list[list[float]] = []
-        ranked = retriever._rank(hits, concepts, plan, rows) if hits else []
+        ranked = retriever._rank(hits, concepts, plan, rows, documents=documents) if hits else []
         labels = []
         for _, window, p, _ in ranked:
             doc = retriever.passages[p].doc

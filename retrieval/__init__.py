@@ -25,7 +25,7 @@ from .errors import (
 from .answer_types import has_answer_type
 from .excerpts import Concept, Window, windows
 from .question import AnswerType, QuestionPlan, clean_question, read_question
-from .ranking import FEATURES, WEIGHTS
+from .ranking import FEATURES, WEIGHTS, DocumentLengths
 from .followup import FollowUp, FollowUpPlan
 from .index import BM25Index, LuceneIdfBM25
 from .more import shown_excerpts
@@ -56,6 +56,7 @@ __all__ = [
     "DEFAULT_TOP_K",
     "Document",
     "document_choices",
+    "DocumentLengths",
     "DocumentSentences",
     "ENGLISH_STOP_WORDS",
     "Excerpt",

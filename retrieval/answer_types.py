@@ -32,11 +32,11 @@ _UNITS = r"(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|yea
 
 _PATTERNS: dict[AnswerType, re.Pattern[str]] = {
     AnswerType.DATE: re.compile(
-        rf"\b(?:{_MONTH})\.? \d{{1,2}}\b|\b\d{{1,2}}(?:st|nd|rd|th)? (?:of )?(?:{_MONTH})\b|"
-        rf"\b(?:{_MONTH}),? (?:19|20)\d{{2}}\b|\b(?:19|20)\d{{2}}-\d{{1,2}}-\d{{1,2}}\b|\b\d{{1,2}}/\d{{1,2}}/\d{{2,4}}\b|"
-        rf"\b(?:{_WEEKDAY_FULL})s?\b|\b(?:in|since|until|by|from|before|after|during|of) (?:(?:early|late|mid) )?(?:19|20)\d{{2}}\b|"
+        rf"\b(?i:{_MONTH})\.? \d{{1,2}}\b|\b\d{{1,2}}(?:st|nd|rd|th)? (?:of )?(?i:{_MONTH})\b|"
+        rf"\b(?i:{_MONTH}),? (?:1\d|20)\d{{2}}\b|\b(?:19|20)\d{{2}}-\d{{1,2}}-\d{{1,2}}\b|\b\d{{1,2}}/\d{{1,2}}/\d{{2,4}}\b|"
+        rf"\b(?:{_WEEKDAY_FULL})s?\b|\b(?:in|since|until|by|from|before|after|during|of) (?:(?:early|late|mid) )?(?:1\d|20)\d{{2}}\b|"
         rf"\b(?:[Yy]esterday|[Tt]omorrow|[Tt]onight|next (?:week|month|year)|last (?:week|month|year)|"
-        rf"(?:early|late|mid)[- ](?:{_MONTH_FULL}|\d{{4}}))\b|\bQ[1-4]\b|\b(?:{_MONTH_FULL})\b|\b(?:19|20)\d{{2}}\b",
+        rf"(?:early|late|mid)[- ](?:{_MONTH_FULL}|\d{{4}}))\b|\bQ[1-4]\b|\b(?:{_MONTH_FULL})\b|\b(?:1[5-9]|20)\d{{2}}\b(?!,\d)",
     ),
     AnswerType.TIME: re.compile(
         r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,2} ?(?:am|pm|a\.m\.|p\.m\.)|\b(?:UTC|GMT|CET|CEST|EST|PST|noon|midnight)\b|"

@@ -246,6 +246,11 @@ class _Passages(Sequence[Passage]):
     def __len__(self) -> int:
         return len(self._doc)
 
+    @property
+    def docs(self) -> npt.NDArray[np.int64]:
+        """The document of each passage, shape ``(passages,)``, non-decreasing."""
+        return self._doc
+
     @overload
     def __getitem__(self, p: int) -> Passage: ...
     @overload

@@ -276,3 +276,33 @@ class BM25Index:
         hits = np.unique(hits)
         order = hits[np.lexsort((hits, -scores[hits]))][:k]
         return [(int(i), float(scores[i])) for i in order]
+
+    def term_frequencies(self, term: str) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+        """Every live passage holding ``term`` and how many times it does.
+
+        Returns
+        -------
+        tuple[numpy.ndarray, numpy.ndarray]
+            ``(passages, counts)``: index passage numbers (int64, in no particular order) and raw term
+            frequencies (float64), same shape; both empty for a term no live passage holds.
+        """
+        found: list[tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]] = []
+        if term in self.vocabulary:
+            for postings, mapping in self._parts:
+                t = postings.terms.get(term)
+                if t is None:
+                    continue
+                a, b = int(postings.off[t]), int(postings.off[t + 1])
+                pids = np.asarray(postings.pid[a:b], dtype=np.int64)
+                tf = np.asarray(postings.tf[a:b], dtype=np.float64)
+                if mapping is not None:
+                    pids = mapping[pids]
+                    alive = pids >= 0
+                    pids, tf = pids[alive], tf[alive]
+                found.append((pids, tf))
+        if not found:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
+        if len(found) == 1:
+            return found[0]
+        return np.concatenate([p for p, _ in found]), np.concatenate([f for _, f in found])
+

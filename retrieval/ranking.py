@@ -17,8 +17,9 @@ import numpy as np
 import numpy.typing as npt
 
 from .excerpts import Window
+from .index import BM25Index
 
-__all__ = ["FEATURES", "WEIGHTS", "feature_vector", "score_matrix"]
+__all__ = ["FEATURES", "WEIGHTS", "DocumentLengths", "document_scores", "feature_vector", "score_matrix"]
 
 #: Feature names, in vector order.
 FEATURES: tuple[str, ...] = (
@@ -33,16 +34,17 @@ FEATURES: tuple[str, ...] = (
     "position",      # log(1 + index of its first sentence in the document)
     "sentences",     # sentences in the window minus one (0..2)
     "length",        # characters / 300
+    "document",      # BM25 mass of its document among the best passages, over the best document's (0..1)
 )
 
 #: Learned weights, one per feature (see the module docstring; refit with ``benchmarks.train_ranker``).
 WEIGHTS: npt.NDArray[np.float64] = np.array(
-    [1.0, 2.0, 2.0, 0.0, 2.0, 1.5, 3.0, 0.5, -0.3, 0.0, -0.3], dtype=np.float64
+    [1.0, 2.0, 2.0, 0.0, 2.0, 1.5, 3.0, 0.5, -0.3, 0.0, -0.3, 3.0], dtype=np.float64
 )
 
 
 def feature_vector(window: Window, passage_share: float, title_share: float, semantic: float, first: bool,
-                   expects_type: bool, headed: bool = True) -> list[float]:
+                   expects_type: bool, headed: bool = True, document_share: float = 1.0) -> list[float]:
     """The :data:`FEATURES` of one window, in order (see there for each one's range).
 
     ``headed``: the document opens with a heading. Only then do ``first`` and ``position`` count: a page
@@ -61,6 +63,7 @@ def feature_vector(window: Window, passage_share: float, title_share: float, sem
         math.log1p(window.first) if headed else 0.0,
         float(window.last - window.first),
         window.chars / 300.0,
+        document_share,
     ]
 
 
@@ -70,3 +73,69 @@ def score_matrix(rows: Sequence[Sequence[float]], weights: npt.NDArray[np.float6
     if not rows:
         return np.zeros(0, dtype=np.float64)
     return np.asarray(rows, dtype=np.float64) @ (WEIGHTS if weights is None else weights)
+
+
+class DocumentLengths:
+    """Per-document statistics of an index whose passages are numbered document by document.
+
+    Parameters
+    ----------
+    passage_docs:
+        The document of each passage, shape ``(passages,)``, non-decreasing (a document's passages are
+        consecutive).
+    passage_lengths:
+        Terms per passage, shape ``(passages,)``.
+
+    Attributes
+    ----------
+    docs:
+        ``passage_docs`` itself.
+    lengths:
+        Terms per document (the sum over its passages; a sentence two passages share counts twice, for
+        every document alike), float64, shape ``(documents,)``.
+    avgdl:
+        Their mean over the documents that have passages.
+    """
+
+    def __init__(self, passage_docs: npt.NDArray[np.int64], passage_lengths: npt.NDArray[np.float64]) -> None:
+        self.docs = np.asarray(passage_docs, dtype=np.int64)
+        n_docs = int(self.docs[-1]) + 1 if len(self.docs) else 0
+        self.lengths = np.bincount(self.docs, weights=passage_lengths, minlength=n_docs).astype(np.float64)
+        having = np.bincount(self.docs, minlength=n_docs) > 0
+        self.avgdl = float(self.lengths[having].mean()) if having.any() else 1.0
+
+
+def document_scores(index: BM25Index, stats: DocumentLengths, terms: Sequence[str], candidates: Sequence[int]
+                    ) -> dict[int, float]:
+    """Okapi BM25 of whole documents (Robertson & Zaragoza 2009, with the index's ``k1``, ``b`` and passage
+    idf), for the ``candidates`` only: a document's term frequency is the sum over its passages.
+
+    Parameters
+    ----------
+    terms:
+        Distinct index terms of the question.
+    candidates:
+        Document numbers to score.
+
+    Returns
+    -------
+    dict[int, float]
+        Candidate document to its score (>= 0).
+    """
+    cands = np.asarray(sorted(set(candidates)), dtype=np.int64)
+    scores = np.zeros(len(cands), dtype=np.float64)
+    if not len(cands):
+        return {}
+    slot = np.full(len(stats.lengths), -1, dtype=np.int64)
+    slot[cands] = np.arange(len(cands))
+    norm = index.k1 * (1.0 - index.b + index.b * stats.lengths[cands] / stats.avgdl)
+    for term in terms:
+        idf = index.term_idf(term)
+        if idf is None:
+            continue
+        pids, tf = index.term_frequencies(term)
+        where = slot[stats.docs[pids]]
+        keep = where >= 0
+        freq = np.bincount(where[keep], weights=tf[keep], minlength=len(cands))
+        scores += idf * freq * (index.k1 + 1.0) / (freq + norm)
+    return dict(zip(cands.tolist(), scores.tolist()))

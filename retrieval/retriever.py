@@ -33,7 +33,7 @@ from .indexing import Progress, analyze_document
 from .passages import Passage
 from .question import FRAME_WORDS, AnswerType, QuestionPlan, read_question
 from .quotes import Quote
-from .ranking import FEATURES, WEIGHTS, feature_vector, score_matrix
+from .ranking import FEATURES, WEIGHTS, DocumentLengths, document_scores, feature_vector, score_matrix
 from .segments import build_segment
 from .semantic import similarities
 from .variants import term_variants
@@ -201,6 +201,7 @@ class Retriever:
     #: Every document's date without reading the documents (a snapshot's :meth:`~.corpus.Snapshot.dates`).
     date_source: Callable[[], list[dt.date | None]] | None = field(default=None, repr=False)
     _dates: list[dt.date | None] | None = field(default=None, repr=False)
+    _doc_lengths: DocumentLengths | None = field(default=None, repr=False)
     #: When the index was last brought in step with the documents (UTC); ``None`` when built in memory.
     updated_at: dt.datetime | None = None
 
@@ -396,10 +397,10 @@ class Retriever:
                 concepts = concepts + [Concept(t, w, ((t, 1.0),)) for t, w in asked.weights.items() if t not in own]
             elif asked.preferred_document is None:
                 asked = None  # a question with a subject of its own is asked as it stands
-        hits = self._candidates(concepts, plan, max(CANDIDATES, top_k * CANDIDATES_PER_EXCERPT))
+        hits, documents = self._candidates(concepts, plan, max(CANDIDATES, top_k * CANDIDATES_PER_EXCERPT))
         if not hits:
             return Answer(question, [], None, time.perf_counter() - started)
-        ranked = self._rank(hits, concepts, plan, asked=asked)
+        ranked = self._rank(hits, concepts, plan, asked=asked, documents=documents)
         excerpts: list[Excerpt] = []
         used: dict[int, list[tuple[int, int]]] = {}
         if any(self._answers(window, plan) for _, window, _, _ in ranked):
@@ -429,11 +430,17 @@ class Retriever:
             return False
         return window.typed or not plan.answer_types or window.matched >= UNTYPED_COVERAGE
 
-    def _candidates(self, concepts: Sequence[Concept], plan: QuestionPlan, k: int) -> list[tuple[int, float]]:
+    def _candidates(self, concepts: Sequence[Concept], plan: QuestionPlan, k: int
+                    ) -> tuple[list[tuple[int, float]], dict[int, float]]:
         """The ``k`` best passages by BM25 over every form of every concept; with a named period, also the
-        best passages of the documents of that time."""
+        best passages of the documents of that time. Second: each document's share of the BM25 mass of the
+        best :data:`DOCUMENT_POOL` passages (document number to its whole-document BM25,
+        :func:`.ranking.document_scores`)."""
         query = [term for c in concepts for term, _ in c.forms]
-        hits = self.index.top_k(query, k)
+        pool = self.index.top_k(query, max(k, DOCUMENT_POOL))
+        candidates = [self.passages[p].doc for p, _ in pool]
+        documents = document_scores(self.index, self._document_lengths(), list(dict.fromkeys(query)), candidates)
+        hits = pool[:k]
         if plan.period is not None and hits:
             first, last = plan.period
             in_period = {d for d, date in enumerate(self._document_dates()) if date and first <= date <= last}
@@ -444,20 +451,26 @@ class Retriever:
                 extra.sort(key=lambda h: (-h[1], h[0]))
                 known = {p for p, _ in hits}
                 hits = hits + [h for h in extra[:k] if h[0] not in known]
-        return hits
+        return hits, documents
 
     def _rank(self, hits: Sequence[tuple[int, float]], concepts: Sequence[Concept], plan: QuestionPlan,
-              rows: list[list[float]] | None = None, asked: FollowUpPlan | None = None
-              ) -> list[tuple[float, Window, int, float]]:
+              rows: list[list[float]] | None = None, asked: FollowUpPlan | None = None,
+              documents: dict[int, float] | None = None) -> list[tuple[float, Window, int, float]]:
         """Score every window of every candidate passage (:mod:`.ranking`); best first, ties in BM25 order.
 
         A window found in two overlapping passages counts once, with the better passage. ``rows``, when
         given, receives each returned window's feature vector, in the returned order, with the date terms as
         one more column (for training: ``benchmarks.train_ranker``). ``asked``: a follow-up's plan
         (:mod:`retrieval.followup`): a window must hold one of its own terms, and the previously quoted
-        document is preferred.
+        document is preferred. ``documents``: each candidate document's BM25 mass (:meth:`_candidates`),
+        for the ``document`` feature; default the sums over ``hits``.
         """
         top_score = hits[0][1]
+        if documents is None:
+            documents = {}
+            for p, score in hits:
+                documents[self.passages[p].doc] = documents.get(self.passages[p].doc, 0.0) + score
+        top_document = max(documents.values(), default=0.0) or 1.0
         total = sum(c.weight for c in concepts) or 1.0
         found: list[tuple[Window, int, float, float, dt.date | None]] = []
         find_types = self._type_finder(plan) if plan.answer_types else None
@@ -470,9 +483,9 @@ class Retriever:
             sents = self.sentences[passage.doc]
             typed = find_types(passage.doc, document, sents.spans) if find_types else None
             quotable = _quotable(sents.terms)
-            title = coverage(concepts, self._title_terms(passage.doc)) / total
             lead = next((i for i, t in enumerate(sents.terms) if t), 0)
             headed = lead > 0  # the document opens with a heading (its term set is empty)
+            title = coverage(concepts, self._title_terms(passage.doc, headed)) / total
             for window in windows(passage.first, passage.last, sents.terms, sents.chars, concepts, typed, quotable,
                                   wanted=len(plan.answer_types), followed=_FOLLOWED, sections=sents.sections):
                 key = (passage.doc, window.first, window.last)
@@ -491,7 +504,8 @@ class Retriever:
                 found.append((window, p, score, extra, document.date))
                 texts.append(document.text[sents.spans[window.first][0]:sents.spans[window.last][1]])
                 features.append(feature_vector(window, score / top_score, title, 0.0, window.first == lead,
-                                               bool(plan.answer_types), headed))
+                                               bool(plan.answer_types), headed,
+                                               documents.get(passage.doc, score) / top_document))
         if not found:
             return []
         # Dates rank the documents that answer about as well as the best one: "newer wins" among documents
@@ -549,17 +563,36 @@ class Retriever:
             self._dates = self.date_source() if self.date_source else [d.date for d in self.documents]
         return self._dates
 
-    def _title_terms(self, doc: int) -> frozenset[str]:
+    def _document_lengths(self) -> DocumentLengths:
+        """Per-document lengths for :func:`.ranking.document_scores` (computed once)."""
+        if self._doc_lengths is None:
+            docs = getattr(self.passages, "docs", None)
+            if docs is None:
+                docs = np.fromiter((p.doc for p in self.passages), dtype=np.int64, count=len(self.passages))
+            self._doc_lengths = DocumentLengths(docs, np.asarray(self.index.bm25.doc_len, dtype=np.float64))
+        return self._doc_lengths
+
+    def _title_terms(self, doc: int, headed: bool) -> frozenset[str]:
+        """Terms of the document's title and file name. A document without a title of its own (no metadata
+        title, no opening heading) is titled by its first sentence, which is body text: then only the file
+        name counts, or the first sentence would weigh twice for every excerpt of the document."""
         cached = self._titles.get(doc)
         if cached is None:
             document = self.documents[doc]
-            cached = frozenset(self.analyzer(document.title + " " + document.id.replace("-", " ")))
+            title = document.title
+            if not headed and " ".join(title.rstrip("…").split()) in " ".join(document.body[:len(title) + 400].split()):
+                title = ""
+            cached = frozenset(self.analyzer(title + " " + document.id.replace("-", " ")))
             self._titles[doc] = cached
         return cached
 
 
 #: Passages fetched by BM25 whose windows compete, at the least.
 CANDIDATES = 24
+#: Passages whose BM25 scores, summed per document, give the ``document`` feature: how much of the
+#: question's evidence a document holds overall, beyond its best passage (the document-then-passage order
+#: of classic QA pipelines).
+DOCUMENT_POOL = 100
 #: Date terms (:func:`_date_score`, :data:`UPCOMING_WEIGHT`) are multiplied by this: the learned weights'
 #: scale, which the training sets (undated) cannot set.
 DATE_SCALE = 6.0

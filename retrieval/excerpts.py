@@ -42,11 +42,15 @@ class Concept:
         Its weight (> 0): the idf of the term, or of its best variant, or the unknown-word weight.
     forms:
         ``(term, factor)`` pairs that count as the concept, the word's own term first with factor 1.
+    absent_name:
+        The word is a name (capitalised inside the question) that no passage contains in any form: the
+        documents do not talk about it.
     """
 
     term: str
     weight: float
     forms: tuple[tuple[str, float], ...]
+    absent_name: bool = False
 
 
 def coverage(concepts: Sequence[Concept], terms: frozenset[str] | set[str]) -> float:
@@ -68,7 +72,8 @@ class Window:
     ``matched`` is the share (0 to 1) of the question's weight covered; ``typed`` whether the window holds
     the expected answer type; ``type_share`` the share of the expected types it holds (0 to 1); ``lead`` the
     share of the weight its first sentence covers alone; ``chars`` its length; ``score`` combines covered
-    share and types, less the length penalty.
+    share and types, less the length penalty; ``context`` the share covered by the window together with its
+    document's title (set by the retriever; 0 until then).
     """
 
     first: int
@@ -79,6 +84,7 @@ class Window:
     type_share: float = 0.0
     lead: float = 0.0
     chars: int = 0
+    context: float = 0.0
 
 
 def windows(
@@ -92,6 +98,7 @@ def windows(
     wanted: int = 1,
     followed: frozenset[object] = frozenset(),
     sections: Sequence[frozenset[str]] | None = None,
+    joins: Callable[[int], bool] | None = None,
 ) -> list[Window]:
     """For each sentence in ``first..last`` that may start a quote, its best window of 1 to
     :data:`WINDOW_MAX_SENTENCES` consecutive sentences.
@@ -120,6 +127,9 @@ def windows(
     sections:
         The terms of each sentence's section heading (see :func:`retrieval.corpus.excerpt_terms`):
         they count towards the window's coverage, not its ``lead``.
+    joins:
+        ``joins(j)``: whether sentence ``j`` may continue a quote of sentence ``j - 1`` (not when a code
+        block stands between them, which a quote would otherwise include); default always.
 
     Returns
     -------
@@ -146,8 +156,8 @@ def windows(
         types: frozenset[object] = frozenset()
         for j in range(i, min(i + WINDOW_MAX_SENTENCES, last + 1)):
             if j > i:
-                if quotable is not None and not quotable(j):
-                    break  # never run a quote across a heading
+                if quotable is not None and not quotable(j) or joins is not None and not joins(j):
+                    break  # never run a quote across a heading or a code block
                 covered |= sentence_terms[j]
             matched = coverage(concepts, covered) / total
             held = typed(j) if typed is not None else frozenset()

@@ -170,7 +170,8 @@ _TYPE_RULES: tuple[tuple[re.Pattern[str], AnswerType], ...] = tuple(
         (r"\bwhy\b|\bwhat(?:'s| is| was) the (?:reason|point|cause)\b|\bhow come\b|\bwhat causes\b",
          AnswerType.REASON),
         (r"\bhow (?:do|can|should|would|could) (?:i|we|you|one)\b|\bhow to\b|\bwhat (?:do|should|can) (?:i|we)\b|"
-         r"\bwhat should\b|\bhow (?:do|does) (?:i|one|you)\b|\bsteps? to\b|\bis there a way\b|\bhow\b.*\?$",
+         r"\bwhat should\b|\bhow (?:do|does) (?:i|one|you)\b|\bsteps? to\b|\bis there a way\b|"
+         r"\bhow\b(?! (?:did|was|were|had)\b).*\?$",
          AnswerType.INSTRUCTION),
     )
 )
@@ -181,13 +182,18 @@ _TYPE_NOUN = re.compile(r"\b((?:at )?(?:what|which)) (?:time|year|date|day|month
 
 
 def _answer_types(text: str) -> tuple[AnswerType, ...]:
-    """The expected answer types: the first rule that matches, plus the other wh-words of a two-part
+    """The expected answer types: the rule whose match starts first, plus the other wh-words of a two-part
     question ("when and where", "who ... and when")."""
     found: list[AnswerType] = []
-    for pattern, kind in _TYPE_RULES:
-        if pattern.search(text):
-            found.append(kind)
-            break
+    # The leftmost question word decides ("Why can't it connect when I type ...?" wants a reason, not a
+    # date); at the same place, the first rule (the more specific one: "how much ... cost" before "how much").
+    first: tuple[int, int, AnswerType] | None = None
+    for rank, (pattern, kind) in enumerate(_TYPE_RULES):
+        match = pattern.search(text)
+        if match and (first is None or (match.start(), rank) < first[:2]):
+            first = (match.start(), rank, kind)
+    if first is not None:
+        found.append(first[2])
     for word, kind in _SECOND_PARTS:
         if kind not in found and re.search(rf"\b(?:and|or|,) {word}\b", text, re.IGNORECASE):
             found.append(kind)

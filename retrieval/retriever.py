@@ -14,7 +14,7 @@ import math
 import re
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -323,6 +323,7 @@ class Retriever:
         pairs = self.question_terms(text or plan.cleaned or ("." if plan.raw.strip() else ""))
         content = [(t, w) for t, w in pairs if w not in FRAME_WORDS] or pairs
         names = _capitalised_words(plan.text)
+        proper = _proper_names(plan.text) & names
         vocabulary = self.index.vocabulary
         stem = self.analyzer.stem_word
         concepts: list[Concept] = []
@@ -349,7 +350,10 @@ class Retriever:
                 if len(word) == 1:
                     share = 0.0  # a stray letter ("h" of a question cut short) says nothing
                 idf = self.index.max_idf * min(1.0, max(MIN_UNKNOWN_SHARE, share))
-            concepts.append(Concept(term, idf, ((term, 1.0), *variants)))
+                absent = word in proper
+            else:
+                absent = False
+            concepts.append(Concept(term, idf, ((term, 1.0), *variants), absent))
         return concepts
 
     def ask(self, question: str, top_k: int = DEFAULT_TOP_K, *, as_of: dt.date | None = None,
@@ -400,6 +404,8 @@ class Retriever:
         hits, documents = self._candidates(concepts, plan, max(CANDIDATES, top_k * CANDIDATES_PER_EXCERPT))
         if not hits:
             return Answer(question, [], None, time.perf_counter() - started)
+        if any(c.absent_name for c in concepts):  # "a meetup in Tokyo?" where no document names Tokyo
+            return Answer(question, [], self.documents[self.passages[hits[0][0]].doc], time.perf_counter() - started)
         ranked = self._rank(hits, concepts, plan, asked=asked, documents=documents)
         excerpts: list[Excerpt] = []
         used: dict[int, list[tuple[int, int]]] = {}
@@ -426,9 +432,12 @@ class Retriever:
         :attr:`min_coverage` of the question's weight, and when the question expects an answer type and
         the window holds none, :data:`UNTYPED_COVERAGE` ("How many stars ...?" is not answered by a
         sentence without a number in it)."""
-        if window.matched < self.min_coverage:
+        matched = window.matched
+        if window.context > matched and matched >= CONTEXT_FLOOR:
+            matched = window.context  # the title names what the excerpt leaves implicit
+        if matched < self.min_coverage:
             return False
-        return window.typed or not plan.answer_types or window.matched >= UNTYPED_COVERAGE
+        return window.typed or not plan.answer_types or matched >= UNTYPED_COVERAGE
 
     def _candidates(self, concepts: Sequence[Concept], plan: QuestionPlan, k: int
                     ) -> tuple[list[tuple[int, float]], dict[int, float]]:
@@ -485,13 +494,20 @@ class Retriever:
             quotable = _quotable(sents.terms)
             lead = next((i for i, t in enumerate(sents.terms) if t), 0)
             headed = lead > 0  # the document opens with a heading (its term set is empty)
-            title = coverage(concepts, self._title_terms(passage.doc, headed)) / total
+            title_terms = self._title_terms(passage.doc, headed)
+            title = coverage(concepts, title_terms) / total
             for window in windows(passage.first, passage.last, sents.terms, sents.chars, concepts, typed, quotable,
-                                  wanted=len(plan.answer_types), followed=_FOLLOWED, sections=sents.sections):
+                                  wanted=len(plan.answer_types), followed=_FOLLOWED, sections=sents.sections,
+                                  joins=_joins(document, sents.spans)):
                 key = (passage.doc, window.first, window.last)
                 if key in seen:
                     continue
                 seen.add(key)
+                if title > 0:
+                    held = set(title_terms)
+                    for i in range(window.first, window.last + 1):
+                        held |= sents.terms[i] | sents.sections[i]
+                    window = replace(window, context=coverage(concepts, held) / total)
                 extra = 0.0
                 if asked is not None:
                     kept = keep_window(window, sents.terms, asked)
@@ -612,6 +628,10 @@ PERIOD_WEIGHT = 0.6
 UPCOMING_WEIGHT = 0.25
 #: Windows (best by the other features) that get the embedding-similarity feature (:mod:`.semantic`).
 SEMANTIC_CANDIDATES = 12
+#: An excerpt's document title counts towards the no-answer threshold only when the excerpt itself holds
+#: at least this share of the question's weight ("Which languages were added in the October 2023 release?"
+#: quotes "New languages: Catalan, ..." from the release notes titled by the release).
+CONTEXT_FLOOR = 0.2
 #: Once some excerpt answers, a further one (or a better-ranked one) needs at least this share of the weight.
 MIN_EXCERPT_COVERAGE = 0.25
 #: When a question expects an answer type, an excerpt without one needs at least this share of its weight.
@@ -641,7 +661,30 @@ def _zipf(word: str) -> float:
 def _capitalised_words(text: str) -> frozenset[str]:
     """Lower-cased words written with a capital inside a question (not its first word): likely names."""
     words = re.findall(r"[^\W_]+", text)
+    if sum(1 for w in words if w[:1].isupper()) * 2 > len(words):
+        return frozenset()  # Title Case or shouting: capitals say nothing about names
     return frozenset(w.lower() for w in words[1:] if w[:1].isupper() and not w.isupper() or len(w) > 1 and w.isupper())
+
+
+def _joins(document: Document, spans: Sequence[tuple[int, int]]) -> Callable[[int], bool] | None:
+    """``joins(j)`` for :func:`~retrieval.excerpts.windows`: no code block between sentences ``j - 1`` and
+    ``j``; ``None`` for a document without code."""
+    if not document.code:
+        return None
+    starts = [a for a, _ in document.code]
+
+    def joins(j: int) -> bool:
+        k = bisect.bisect_left(starts, spans[j - 1][1])
+        return k >= len(starts) or starts[k] >= spans[j][0]
+
+    return joins
+
+
+def _proper_names(text: str) -> frozenset[str]:
+    """Lower-cased words written Capitalised (not all capitals, at least three letters) inside a question:
+    "Tokyo", not "PC" or "Docker's" first word."""
+    words = re.findall(r"[^\W\d_]+", text)
+    return frozenset(w.lower() for w in words[1:] if len(w) > 2 and w[0].isupper() and w[1:].islower())
 
 
 def _quotable(terms: Sequence[frozenset[str]]) -> Callable[[int], bool]:

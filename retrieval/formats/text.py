@@ -11,7 +11,7 @@ The document's text is the file's whole decoded text; what may be quoted starts 
   ``title:`` and ``date:``. Front matter that is not closed, is not valid YAML, is a YAML list, or sits in a
   ``.txt`` file is hidden with a warning, so front-matter syntax is never a title nor a quote. A file that
   merely starts with a horizontal rule (``---`` then prose) keeps all its text;
-* fenced code blocks (```` ``` ```` or ``~~~``, found by markdown-it-py's CommonMark parser) are recorded in
+* code blocks (fenced with ```` ``` ```` or ``~~~``, or indented, found by markdown-it-py's CommonMark parser) are recorded in
   :attr:`~retrieval.document.Document.code`: never quoted.
 
 Titles: front-matter ``title``, else the first Markdown heading, else the first sentence (about 80 characters).
@@ -161,15 +161,20 @@ def _metadata_date(value: object, name: str, warnings: list[str]) -> dt.date | N
     return None
 
 
+#: A line indented as code after a blank line: maybe an indented code block (the parser decides).
+_INDENTED = re.compile(r"(?:\r?\n|\r)[ \t]*(?:\r?\n|\r)(?: {4}|\t)[ \t]*\S")
+
+
 def code_blocks(text: str, start: int = 0) -> tuple[tuple[int, int], ...]:
-    """Offsets of the fenced code blocks in ``text[start:]``, fence lines included (markdown-it-py).
+    """Offsets of the code blocks in ``text[start:]``: fenced ones, fence lines included, and indented ones
+    (four spaces or a tab after a blank line), as markdown-it-py's CommonMark parser finds them.
 
     Returns
     -------
     tuple[tuple[int, int], ...]
         ``(start, end)`` offsets into ``text``, in order. An unclosed fence runs to the end, as CommonMark says.
     """
-    if "```" not in text[start:] and "~~~" not in text[start:]:
+    if "```" not in text[start:] and "~~~" not in text[start:] and not _INDENTED.search(text, start):
         return ()
     from markdown_it import MarkdownIt  # only for files with a fence
 
@@ -180,7 +185,7 @@ def code_blocks(text: str, start: int = 0) -> tuple[tuple[int, int], ...]:
         line_starts.append(len(body))
     blocks = []
     for token in MarkdownIt("commonmark").parse(body):
-        if token.type == "fence" and token.map:
+        if token.type in ("fence", "code_block") and token.map:
             first, last = token.map
             blocks.append((start + line_starts[first], start + line_starts[min(last, len(line_starts) - 1)]))
     return tuple(blocks)

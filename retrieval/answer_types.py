@@ -73,7 +73,9 @@ _PATTERNS: dict[AnswerType, re.Pattern[str]] = {
     AnswerType.PERSON: re.compile(
         r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?: [A-Z][a-z'-]+)+\b|\b(?:Mr|Ms|Mrs|Dr|Prof)\.? [A-Z]|(?<!\w)@[\w.-]+|"
         r"\b(?:team|maintainers?|moderators?|admins?|organi[sz]er|founder|author|manager|lead|sponsor|"
-        r"company|foundation|he|she)\b|\b[A-Z][a-z]+ (?:is|was|will|has|and) ",
+        r"company|foundation|he|she)\b|\b[A-Z][a-z]+ (?:is|was|will|has|and) |"
+        r"^\W*(?!(?:The|A|An|This|That|These|Our|Your|Each|Every|In|On|At|For|From|After|Before|If|When)\b)"
+        r"[A-Z][a-z]+ [A-Z][a-z'-]+(?=,| [a-z])",  # a name that opens the sentence: "Ines Carvalho, who ..."
     ),
     AnswerType.INSTRUCTION: re.compile(
         r"`[^`]+`|^\W*(?:(?:after|if|when|once|before|to|for|in)\b[^.;:!?]{0,100}?,\s+)?(?:Run|Set|Use|Open|Go to|Click|Select|Type|Enter|Install|Add|Remove|Delete|Enable|Disable|"

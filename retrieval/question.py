@@ -152,7 +152,9 @@ _TYPE_RULES: tuple[tuple[re.Pattern[str], AnswerType], ...] = tuple(
     for pattern, kind in (
         (r"\bwhat time\b|\bwhat hour\b|\bat what time\b", AnswerType.TIME),
         (r"\bhow long\b", AnswerType.DURATION),
-        (r"\bhow often\b|\bhow frequently\b|\bhow regularly\b", AnswerType.FREQUENCY),
+        (r"\bhow often\b|\bhow frequently\b|\bhow regularly\b|"
+         r"\bwhen (?:do|are)\b(?=.*\b(?:happen|held|take place|meet)\b)",
+         AnswerType.FREQUENCY),  # "When do the calls happen?" asks for the schedule
         (r"\bhow much\b.*\b(cost|costs|price|pay|charge|charged|fee|fees|money|spend|spent)\b|"
          r"\bwhat(?:'s| is| does)? (?:the )?(?:price|cost|fee)\b", AnswerType.MONEY),
         (r"\bhow (?:many|much|big|large|old|far|fast|high|tall|deep)\b|\bwhat (?:percentage|number|size)\b",

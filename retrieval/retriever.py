@@ -527,8 +527,17 @@ class Retriever:
         # Dates rank the documents that answer about as well as the best one: "newer wins" among documents
         # that state the same thing, not over a newer document that merely shares a word.
         best = max(f[0].matched for f in found)
-        dates = sorted({f[4] for f in found if f[4] is not None and f[0].matched >= DATE_PEERS * best})
-        found = [(w, p, sc, extra + _date_score(date, dates, plan), date) for w, p, sc, extra, date in found]
+        peers = RECENCY_PEERS if plan.recency or plan.upcoming else DATE_PEERS
+        dated = [f for f in found if f[4] is not None and f[0].matched >= peers * best]
+        if plan.answer_types and any(f[0].typed for f in dated):
+            dated = [f for f in dated if f[0].typed]  # newest among those that hold an answer
+        dates = sorted({f[4] for f in dated})
+        if plan.recency or plan.upcoming:  # only an answer among the peers is boosted for being newest
+            chosen = {id(f[0]) for f in dated}
+            found = [(w, p, sc, extra + (_date_score(date, dates, plan) if id(w) in chosen else 0.0), date)
+                     for w, p, sc, extra, date in found]
+        else:
+            found = [(w, p, sc, extra + _date_score(date, dates, plan), date) for w, p, sc, extra, date in found]
         # Embedding similarity is the costliest feature: only the best SEMANTIC_CANDIDATES windows by the
         # other features get it, and they are ranked above the rest.
         dates_column = DATE_SCALE * np.array([f[3] for f in found])
@@ -615,11 +624,14 @@ DATE_SCALE = 6.0
 #: A document's date ranks it among the documents whose windows cover at least this share of the best
 #: window's coverage (see :meth:`Retriever._rank`).
 DATE_PEERS = 0.75
+#: The same for a question that asks for the newest state ("now", "these days", "next"): a newer document
+#: often says it in fewer of the question's words ("Shorter sessions" over "Login sessions now expire").
+RECENCY_PEERS = 0.4
 #: A follow-up prefers the document the previous answer quoted: :func:`retrieval.followup.document_bonus`
 #: times this, in ranking-score units (the learned passage weight is 2).
 PREFERRED_WEIGHT = 15.0
 #: Largest boost a document's date earns for "latest" / "now" questions (newest candidate document).
-RECENCY_WEIGHT = 0.35
+RECENCY_WEIGHT = 0.5
 #: The same when the question says nothing of time: newer documents win near-ties.
 DEFAULT_RECENCY_WEIGHT = 0.04
 #: Boost for a document of the period a question names; one from before it gets less, fading with distance.
@@ -705,7 +717,7 @@ def _date_score(date: dt.date | None, dates: Sequence[dt.date], plan: QuestionPl
     weight = RECENCY_WEIGHT if plan.recency or plan.upcoming else DEFAULT_RECENCY_WEIGHT
     if date is None or len(dates) < 2:
         return weight * 0.3 if dates and date is None else 0.0
-    rank = bisect.bisect_left(dates, date) / (len(dates) - 1)
+    rank = min(1.0, bisect.bisect_left(dates, date) / (len(dates) - 1))
     return weight * rank
 
 

@@ -84,6 +84,11 @@ _PATTERNS: dict[AnswerType, re.Pattern[str]] = {
         r"\b(?:you can|you need to|you should|you must|you have to|make sure|to do (?:this|so)|by running|run)\b",
         re.IGNORECASE | re.MULTILINE,
     ),
+    AnswerType.DECISION: re.compile(
+        r"\b(?:decision|decided|decides|agreed|agreement|resolved|resolution|concluded|approved|rejected|"
+        r"postponed|deferred|settled|voted|vote|in favou?r|against|not yet|go ahead|consensus|outcome)\b",
+        re.IGNORECASE,
+    ),
     AnswerType.REASON: re.compile(
         r"\b(?:because|since|so that|due to|owing to|as a result|in order to|caused by|the reason|reasons? (?:is|was|are)|"
         r"therefore|which means|otherwise|to avoid|to prevent|clash(?:es|ed)? with|conflicts? with|collides? with|"

@@ -658,7 +658,7 @@ NAME_SHARE = 0.9
 
 
 #: Answer types that often stand in the sentence after the one that names the subject.
-_FOLLOWED: frozenset[object] = frozenset({AnswerType.REASON, AnswerType.INSTRUCTION})
+_FOLLOWED: frozenset[object] = frozenset({AnswerType.REASON, AnswerType.INSTRUCTION, AnswerType.DECISION})
 
 
 def _zipf(word: str) -> float:

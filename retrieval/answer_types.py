@@ -142,7 +142,7 @@ _COUNT = re.compile(rf"(?:\d[\d,.]*|\b(?:{_NUMBER_WORDS}|a few|many|no))\s+((?:[
                     re.IGNORECASE)
 
 
-def counts(text: str, unit: str, analyzer: Callable[[str], list[str]]) -> bool:
+def counts(text: str, unit: str, analyzer: Callable[[str], list[str]], strict: bool = False) -> bool:
     """Whether ``text`` gives a number of ``unit`` (an index term): "38 people", "nine days", "12 new
     languages" for *how many people / days / languages*. Up to two words may stand between number and unit.
 
@@ -154,12 +154,15 @@ def counts(text: str, unit: str, analyzer: Callable[[str], list[str]]) -> bool:
         The counted word's index term (the analyzer's stem of the word after "how many").
     analyzer:
         The analyzer, to compare the counted word in ``text`` with ``unit``.
+    strict:
+        Only a number of ``unit`` counts. Otherwise, when ``text`` does not name ``unit`` at all, any
+        number will do (the document may count "members" where the question says "people").
     """
     for match in _COUNT.finditer(text):
         words = analyzer((match.group(1) or "") + " " + match.group(2))
         if unit in words:
             return True
-    return unit not in analyzer(text)  # the unit is not named near any number: any number will do
+    return not strict and unit not in analyzer(text)  # the unit is not named near any number: any will do
 
 
 _DAY_MONTH_YEAR = re.compile(

@@ -560,6 +560,12 @@ class Retriever:
         cache: dict[tuple[int, int], frozenset[object]] = {}
         asked = frozenset(re.findall(r"[^\W_]+", plan.cleaned.lower()))
         unit = self.analyzer.stem_word(plan.unit) if plan.unit else None
+        # Documents that name the counted thing ("people") must count it ("80 people"): there a bare
+        # number ("v2.2", "last year") is not the answer. Elsewhere any number will do.
+        naming: set[int] = set()
+        if unit is not None:
+            pids, _ = self.index.term_frequencies(unit)
+            naming = {self.passages[p].doc for p in np.unique(pids).tolist()} if len(pids) < 5000 else set()
 
         def finder(doc: int, document: Document, spans: Sequence[tuple[int, int]]) -> Callable[[int], frozenset[object]]:
             def typed(i: int) -> frozenset[object]:
@@ -569,7 +575,8 @@ class Retriever:
                     text = document.text[s:e]
                     found = cache[(doc, i)] = frozenset(
                         kind for kind in plan.answer_types if has_answer_type(text, kind, asked)
-                        and (unit is None or kind is not AnswerType.NUMBER or counts(text, unit, self.analyzer)))
+                        and (unit is None or kind is not AnswerType.NUMBER
+                             or counts(text, unit, self.analyzer, strict=doc in naming)))
                 return found
 
             return typed

@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from .question import MONTHS, AnswerType
 
-__all__ = ["counts", "future_dates", "has_answer_type"]
+__all__ = ["counts", "future_dates", "has_answer_type", "labelled"]
 
 _MONTH = "|".join(
     sorted([m for m in calendar.month_name if m] + [m for m in calendar.month_abbr if m] + ["Sept"], key=len,
@@ -191,3 +191,25 @@ def future_dates(text: str, default_year: int | None) -> list[tuple[int, int, in
         if year and 1 <= month <= 12 and 1 <= day <= 31:
             found.append((year, month, day))
     return found
+
+
+#: Field labels that announce a value of each type on a key-value line ("- **Time:** 14:00 to 19:00").
+_LABELS: dict[AnswerType, str] = {
+    AnswerType.DATE: r"dates?|when|day|deadline|released?|published",
+    AnswerType.TIME: r"times?|when|starts?|doors|schedule|hours",
+    AnswerType.DURATION: r"duration|length|how long",
+    AnswerType.FREQUENCY: r"schedule|frequency|how often|cadence",
+    AnswerType.NUMBER: r"capacity|count|number|size|attendance|seats|limit",
+    AnswerType.MONEY: r"price|prices|cost|costs|fee|fees|entry|tickets?|budget",
+    AnswerType.VERSION: r"versions?|release|requires?|requirements",
+    AnswerType.PLACE: r"venue|where|location|place|address|room|url|link|channel|getting there",
+    AnswerType.PERSON: r"who|contact|organi[sz]ers?|hosts?|speakers?|owners?|maintainers?|chair|lead",
+}
+_LABEL_LINE = {kind: re.compile(rf"^\W*(?:[-*+]\s+)?(?:\*\*|__)?(?:{words})(?:\*\*|__)?\s*:", re.IGNORECASE)
+               for kind, words in _LABELS.items()}
+
+
+def labelled(text: str, kinds: tuple[AnswerType, ...]) -> bool:
+    """Whether ``text`` opens with a field label for one of ``kinds``: ``**Time:**``, ``Venue:``,
+    ``- Date:`` (a key-value line of an event page, a release note, an FAQ)."""
+    return any(kind in _LABEL_LINE and _LABEL_LINE[kind].match(text) is not None for kind in kinds)

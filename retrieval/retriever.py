@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from .analyzer import Analyzer
-from .answer_types import counts, future_dates, has_answer_type
+from .answer_types import counts, future_dates, has_answer_type, labelled
 from .corpus import DocumentSentences, Snapshot
 from .documents import Document, load_documents
 from .errors import QuestionError, RetrievalError
@@ -506,7 +506,9 @@ class Retriever:
             title_terms = self._title_terms(passage.doc, headed)
             title = coverage(concepts, title_terms) / total
             for window in windows(passage.first, passage.last, sents.terms, sents.chars, concepts, typed, quotable,
-                                  wanted=len(plan.answer_types), followed=_FOLLOWED, sections=sents.sections,
+                                  wanted=len(plan.answer_types), followed=_FOLLOWED,
+                                  sections=_Titled(sents.sections, sents.terms, title_terms) if title > 0 and TITLE_SECTION
+                                  else sents.sections,
                                   joins=_joins(document, sents.spans)):
                 key = (passage.doc, window.first, window.last)
                 if key in seen:
@@ -524,6 +526,9 @@ class Retriever:
                         continue  # a follow-up's quote holds one of its own words
                     window = kept
                     extra += PREFERRED_WEIGHT * document_bonus(document.id, asked.preferred_document) / DATE_SCALE
+                if plan.answer_types and labelled(document.text[sents.spans[window.first][0]:sents.spans[window.first][1]],
+                                                  plan.answer_types):
+                    extra += LABEL_WEIGHT  # "- **Time:** 14:00" for "What time ...?"
                 if plan.upcoming and _mentions_future(document, sents.spans, window, plan.as_of):
                     extra += UPCOMING_WEIGHT
                 found.append((window, p, score, extra, document.date))
@@ -628,6 +633,7 @@ class Retriever:
         return cached
 
 
+TITLE_SECTION = 1
 #: Passages fetched by BM25 whose windows compete, at the least.
 CANDIDATES = 24
 #: Passages whose BM25 scores, summed per document, give the ``document`` feature: how much of the
@@ -652,6 +658,8 @@ RECENCY_WEIGHT = 0.5
 DEFAULT_RECENCY_WEIGHT = 0.04
 #: Boost for a document of the period a question names; one from before it gets less, fading with distance.
 PERIOD_WEIGHT = 0.6
+#: Boost for an excerpt that opens with a field label of the expected answer type ("Time:", "Venue:").
+LABEL_WEIGHT = 0.4
 #: Boost for an excerpt that mentions a date after today, for "next" / "upcoming" questions.
 UPCOMING_WEIGHT = 0.25
 #: Windows (best by the other features) that get the embedding-similarity feature (:mod:`.semantic`).
@@ -713,6 +721,21 @@ def _proper_names(text: str) -> frozenset[str]:
     "Tokyo", not "PC" or "Docker's" first word."""
     words = re.findall(r"[^\W\d_]+", text)
     return frozenset(w.lower() for w in words[1:] if len(w) > 2 and w[0].isupper() and w[1:].islower())
+
+
+class _Titled(Sequence[frozenset[str]]):
+    """Section terms with the document's title terms added for every prose sentence: the title is the
+    outermost heading ("- **Time:** 14:00 to 19:00" on the page titled "Larkspur Meetup Lisbon 2025")."""
+
+    def __init__(self, sections: Sequence[frozenset[str]], terms: Sequence[frozenset[str]],
+                 title: frozenset[str]) -> None:
+        self._sections, self._terms, self._title = sections, terms, title
+
+    def __len__(self) -> int:
+        return len(self._sections)
+
+    def __getitem__(self, i: Any) -> Any:
+        return self._sections[i] | self._title if self._terms[i] else self._sections[i]
 
 
 def _quotable(terms: Sequence[frozenset[str]]) -> Callable[[int], bool]:

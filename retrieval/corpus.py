@@ -80,7 +80,12 @@ def _is_heading(text: str, span: tuple[int, int]) -> bool:
     s, e = span
     if text.startswith("#", s) and _HEADING.fullmatch(text, s, e) is not None:
         return True
-    if e - s > _TITLE_CHARS or e <= s or "\n" in text[s:e] or text[e - 1] in ".!?:;,\"')]":
+    if e - s > _TITLE_CHARS or e <= s or "\n" in text[s:e]:
+        return False
+    end = e - 1
+    while end > s and text[end] in "\"'”’)]":  # 'Uploads fail with "413 Too Large"' is a title line
+        end -= 1
+    if text[end] in ".!?:;,\"')]":
         return False
     if text.startswith(_LIST_MARKS, s) or not any(ch.isalpha() for ch in text[s:e]):
         return False

@@ -492,6 +492,7 @@ class Retriever:
         total = sum(c.weight for c in concepts) or 1.0
         found: list[tuple[Window, int, float, float, dt.date | None]] = []
         find_types = self._type_finder(plan) if plan.answer_types else None
+        versions = {c.term for c in concepts if _VERSION_TERM.fullmatch(c.term)}
         seen: set[tuple[int, int, int]] = set()
         texts: list[str] = []
         features: list[list[float]] = []
@@ -526,6 +527,8 @@ class Retriever:
                         continue  # a follow-up's quote holds one of its own words
                     window = kept
                     extra += PREFERRED_WEIGHT * document_bonus(document.id, asked.preferred_document) / DATE_SCALE
+                if versions and versions & title_terms:
+                    extra += VERSION_WEIGHT  # "In v1.6, ...": the release notes of v1.6
                 if plan.answer_types and labelled(document.text[sents.spans[window.first][0]:sents.spans[window.first][1]],
                                                   plan.answer_types):
                     extra += LABEL_WEIGHT  # "- **Time:** 14:00" for "What time ...?"
@@ -658,6 +661,9 @@ RECENCY_WEIGHT = 0.5
 DEFAULT_RECENCY_WEIGHT = 0.04
 #: Boost for a document of the period a question names; one from before it gets less, fading with distance.
 PERIOD_WEIGHT = 0.6
+#: Boost for an excerpt of a document whose title or file name holds a version the question names.
+VERSION_WEIGHT = 0.3
+_VERSION_TERM = re.compile(r"v?\d+\.\d+(?:\.\d+)*")
 #: Boost for an excerpt that opens with a field label of the expected answer type ("Time:", "Venue:").
 LABEL_WEIGHT = 0.4
 #: Boost for an excerpt that mentions a date after today, for "next" / "upcoming" questions.

@@ -99,6 +99,7 @@ def windows(
     followed: frozenset[object] = frozenset(),
     sections: Sequence[frozenset[str]] | None = None,
     joins: Callable[[int], bool] | None = None,
+    filler: Callable[[int], bool] | None = None,
 ) -> list[Window]:
     """For each sentence in ``first..last`` that may start a quote, its best window of 1 to
     :data:`WINDOW_MAX_SENTENCES` consecutive sentences.
@@ -130,6 +131,9 @@ def windows(
     joins:
         ``joins(j)``: whether sentence ``j`` may continue a quote of sentence ``j - 1`` (not when a code
         block stands between them, which a quote would otherwise include); default always.
+    filler:
+        ``filler(j)``: sentence ``j`` holds no index term but is prose, not a heading ("What now?" after
+        "I forgot the admin password."): a quote may run through it to the next sentence, never end on it.
 
     Returns
     -------
@@ -156,8 +160,13 @@ def windows(
         types: frozenset[object] = frozenset()
         for j in range(i, min(i + WINDOW_MAX_SENTENCES, last + 1)):
             if j > i:
-                if quotable is not None and not quotable(j) or joins is not None and not joins(j):
-                    break  # never run a quote across a heading or a code block
+                if joins is not None and not joins(j):
+                    break  # never run a quote across a code block
+                if filler is not None and filler(j) and j < last:
+                    chars += sentence_chars[j]
+                    continue  # through "What now?" to the answer after it
+                if quotable is not None and not quotable(j):
+                    break  # never run a quote across a heading
                 covered |= sentence_terms[j]
             matched = coverage(concepts, covered) / total
             held = typed(j) if typed is not None else frozenset()

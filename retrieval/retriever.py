@@ -510,7 +510,7 @@ class Retriever:
                                   wanted=len(plan.answer_types), followed=_FOLLOWED,
                                   sections=_Titled(sents.sections, sents.terms, title_terms) if title > 0 and TITLE_SECTION
                                   else sents.sections,
-                                  joins=_joins(document, sents.spans)):
+                                  joins=_joins(document, sents.spans), filler=_filler(document, sents)):
                 key = (passage.doc, window.first, window.last)
                 if key in seen:
                     continue
@@ -742,6 +742,20 @@ class _Titled(Sequence[frozenset[str]]):
 
     def __getitem__(self, i: Any) -> Any:
         return self._sections[i] | self._title if self._terms[i] else self._sections[i]
+
+
+def _filler(document: Document, sents: DocumentSentences) -> Callable[[int], bool]:
+    """``filler(j)`` for :func:`~retrieval.excerpts.windows`: a sentence with no index term that ends like
+    a sentence ("What now?**"), so it is prose, not a heading."""
+
+    def filler(j: int) -> bool:
+        if sents.terms[j]:
+            return False
+        s, e = sents.spans[j]
+        text = document.text[s:e].rstrip(" *_\"')]")
+        return bool(text) and text[-1] in ".?!" and not text.lstrip().startswith("#")
+
+    return filler
 
 
 def _quotable(terms: Sequence[frozenset[str]]) -> Callable[[int], bool]:

@@ -28,7 +28,7 @@ TYPO_FACTOR = 0.75
 
 _SUFFIXES = ("er", "or", "ership", "ing", "ion", "ation", "ment")
 _LETTERS = "abcdefghijklmnopqrstuvwxyz0123456789"
-_SPELLING = (("ise", "ize"), ("isa", "iza"), ("yse", "yze"), ("our", "or"), ("tre", "ter"), ("ogue", "og"),
+_SPELLING = (("ise", "ize"), ("ising", "izing"), ("isa", "iza"), ("yse", "yze"), ("our", "or"), ("tre", "ter"), ("ogue", "og"),
 )
 
 

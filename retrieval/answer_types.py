@@ -141,7 +141,7 @@ def _matches(pattern: re.Pattern[str], text: str, asked: frozenset[str]) -> bool
     return False
 
 
-_COUNT = re.compile(rf"(?:\d[\d,.]*|\b(?:{_NUMBER_WORDS}|a few|many|no))\s+((?:[\w-]+\s+){{0,2}})([\w-]+)",
+_COUNT = re.compile(rf"(?:\d[\d,.]*|\b(?:{_NUMBER_WORDS}|a few|many|no))(?=\s+((?:[\w-]+\s+){{0,2}})([\w-]+))",
                     re.IGNORECASE)
 
 
@@ -161,13 +161,22 @@ def counts(text: str, unit: str, analyzer: Callable[[str], list[str]], strict: b
         Only a number of ``unit`` counts. Otherwise, when ``text`` does not name ``unit`` at all, any
         number will do (the document may count "members" where the question says "people").
     """
-    for match in _COUNT.finditer(text):
+    for match in _COUNT.finditer(text):  # a lookahead: "8 June had 38 people" tries "8" and "38"
         words = analyzer((match.group(1) or "") + " " + match.group(2))
         if unit in words:
             return True
-    return not strict and unit not in analyzer(text)  # the unit is not named near any number: any will do
+    if strict or unit in analyzer(text):
+        return False
+    # The unit is not named near any number: any number will do, except one that is part of a date, a
+    # time, a year or a version ("8 June 2024", "17:00", "v2.2" count nothing).
+    rest = _NOT_COUNTS.sub(" ", text)
+    return _PATTERNS[AnswerType.NUMBER].search(rest) is not None
 
 
+_NOT_COUNTS = re.compile(
+    rf"\b\d{{1,2}}(?:st|nd|rd|th)? (?:of )?(?i:{_MONTH})\b|\b(?i:{_MONTH})\.? \d{{1,2}}\b|\b(?:1[5-9]|20)\d{{2}}\b|"
+    r"\b\d{1,2}[:.]\d{2}\b|\bv?\d+(?:\.\d+)+\b|\b(?:version|v) ?\d+\b|#\d+"
+)
 _DAY_MONTH_YEAR = re.compile(
     rf"\b(\d{{1,2}})(?:st|nd|rd|th)? (?:of )?({_MONTH})\.?,? ((?:19|20)\d{{2}})?|"
     rf"\b({_MONTH})\.? (\d{{1,2}})(?:st|nd|rd|th)?,? ((?:19|20)\d{{2}})?|\b((?:19|20)\d{{2}})-(\d{{2}})-(\d{{2}})\b",

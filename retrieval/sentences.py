@@ -39,6 +39,8 @@ _TITLE_LINE = re.compile(
 )
 #: Closing emphasis, quotes or brackets at the start of a piece, when a sentence ended just inside them.
 _CLOSING = re.compile(r"[*_`\"'”’)\]]+(?=\s|$)")
+#: A list or section number standing alone ("2."), as sentencex cuts it off a numbered heading.
+_LIST_NUMBER = re.compile(r"\d{1,3}[.)]")
 #: Most words in a title line.
 _TITLE_WORDS = 10
 
@@ -138,6 +140,9 @@ def split_sentences(
             continue  # a paragraph break
         if pieces and pieces[-1][1] == s and not any(ch.isalnum() for ch in region[pieces[-1][0]:s]):
             # Only punctuation, glued to what follows: the "!" of a Markdown image "![alt](src)".
+            s = pieces.pop()[0]
+        if pieces and _LIST_NUMBER.fullmatch(region, *pieces[-1]) and "\n" not in region[pieces[-1][1]:s]:
+            # "2. Berlin meetup recap": a numbered heading's number is not a sentence of its own.
             s = pieces.pop()[0]
         closing = _CLOSING.match(region, s, e)
         if pieces and closing and pieces[-1][1] == s:

@@ -175,7 +175,7 @@ def counts(text: str, unit: str, analyzer: Callable[[str], list[str]], strict: b
 
 _NOT_COUNTS = re.compile(
     rf"\b\d{{1,2}}(?:st|nd|rd|th)? (?:of )?(?i:{_MONTH})\b|\b(?i:{_MONTH})\.? \d{{1,2}}\b|\b(?:1[5-9]|20)\d{{2}}\b|"
-    r"\b\d{1,2}[:.]\d{2}\b|\bv?\d+(?:\.\d+)+\b|\b(?:version|v) ?\d+\b|#\d+"
+    r"\b\d{1,2}[:.]\d{2}\b|\bv?\d+(?:\.(?:\d+|x))+\b|\b(?:version|v) ?\d+\b|#\d+|`[^`]*`"
 )
 _DAY_MONTH_YEAR = re.compile(
     rf"\b(\d{{1,2}})(?:st|nd|rd|th)? (?:of )?({_MONTH})\.?,? ((?:19|20)\d{{2}})?|"

@@ -30,10 +30,11 @@ from .index import BM25Index, Postings
 from .passages import Passage
 from .segments import Segment
 
-__all__ = ["DocumentSentences", "Snapshot", "excerpt_terms"]
+__all__ = ["NOT_PROSE_START", "DocumentSentences", "Snapshot", "excerpt_terms"]
 
 _HEADING = re.compile(r"#{1,6}[ \t]+\S.*")
-_NOT_PROSE_START = ("![", "[", "```", "~~~", "<", "|", "#")
+#: How a line that is not prose starts: an image, a link, a code fence, HTML, a table row, a heading.
+NOT_PROSE_START = ("![", "[", "```", "~~~", "<", "|", "#")
 #: Documents whose decoded text, and whose sentence tables, stay cached.
 DOCUMENT_CACHE = 2048
 SENTENCE_CACHE = 20_000
@@ -66,7 +67,7 @@ class _LRU(Generic[K, V]):
 def _is_prose(text: str, span: tuple[int, int], terms: Sequence[str]) -> bool:
     """Whether a sentence reads as prose: it has index terms and does not start like Markdown markup (an
     image, a link, a code fence, HTML, a table row or a heading)."""
-    return bool(terms) and not text.startswith(_NOT_PROSE_START, span[0])
+    return bool(terms) and not text.startswith(NOT_PROSE_START, span[0])
 
 
 #: Longest plain title line, in characters.
@@ -83,7 +84,7 @@ def _is_heading(text: str, span: tuple[int, int]) -> bool:
     if e - s > _TITLE_CHARS or e <= s or "\n" in text[s:e]:
         return False
     end = e - 1
-    while end > s and text[end] in "\"'”’)]":  # 'Uploads fail with "413 Too Large"' is a title line
+    while end > s and text[end] in "\"”":  # 'Uploads fail with "413 Too Large"' is a title line
         end -= 1
     if text[end] in ".!?:;,\"')]":
         return False

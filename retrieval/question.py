@@ -210,7 +210,25 @@ def _answer_types(text: str) -> tuple[AnswerType, ...]:
 _SECOND_PARTS = (("when", AnswerType.DATE), ("where", AnswerType.PLACE), ("who", AnswerType.PERSON),
                  ("why", AnswerType.REASON), ("how much", AnswerType.NUMBER), ("how many", AnswerType.NUMBER),
                  ("what time", AnswerType.TIME), ("how long", AnswerType.DURATION))
-_UNIT = re.compile(r"\bhow (?:many|much) ([a-z][\w-]*)", re.IGNORECASE)
+_UNIT = re.compile(r"\bhow (?:many|much) ([a-z][\w-]*(?: [a-z][\w-]*){0,2})", re.IGNORECASE)
+#: Words that end the counted noun phrase after "how many" ("how many GitHub stars does ...").
+_UNIT_END = frozenset("do does did are is was were can could will would should have has had in on at of for to "
+                      "per a an the there i we you they it".split())
+
+
+def _counted(cleaned: str) -> str | None:
+    """The counted thing of a "how many" question: the last word of the noun phrase after it ("stars" in
+    "How many GitHub stars does it have?"), lower-cased; ``None`` without "how many/much"."""
+    match = _UNIT.search(cleaned)
+    if match is None:
+        return None
+    words = match.group(1).split()
+    counted = words[0]
+    for word in words[1:]:  # "GitHub stars", "new languages": a plural after it is the head noun
+        if word.lower() in _UNIT_END or not (word.lower().endswith("s") and len(word) > 3):
+            break
+        counted = word
+    return counted.lower()
 
 
 def _month_period(year: int, month: int, day: int | None) -> tuple[dt.date, dt.date]:
@@ -282,7 +300,7 @@ def read_question(text: str, as_of: dt.date) -> QuestionPlan:
         raw=text,
         cleaned=cleaned,
         answer_types=_answer_types(cleaned),
-        unit=unit.group(1).lower() if (unit := _UNIT.search(cleaned)) else None,
+        unit=_counted(cleaned),
         recency=bool(_RECENCY.search(cleaned)),
         upcoming=bool(_UPCOMING.search(cleaned)),
         period=period,

@@ -22,7 +22,7 @@ import numpy as np
 
 from .analyzer import Analyzer
 from .answer_types import counts, future_dates, has_answer_type, labelled
-from .corpus import DocumentSentences, Snapshot
+from .corpus import NOT_PROSE_START, DocumentSentences, Snapshot
 from .documents import Document, load_documents
 from .errors import QuestionError, RetrievalError
 from .excerpts import Concept, Window, coverage, windows
@@ -330,6 +330,7 @@ class Retriever:
         content = [(t, w) for t, w in pairs if w not in FRAME_WORDS] or pairs
         names = _capitalised_words(plan.text)
         proper = _proper_names(plan.text) & names
+        unit = plan.unit.lower() if plan.unit else None
         vocabulary = self.index.vocabulary
         stem = self.analyzer.stem_word
         concepts: list[Concept] = []
@@ -354,14 +355,13 @@ class Retriever:
                 if _CODE_LIKE.fullmatch(word):
                     share = min(share, CODE_LIKE_SHARE)  # "k8s", "x86": an abbreviation, not the subject
                 if len(word) == 1:
-                    share = 0.0  # a stray letter ("h" of a question cut short) says nothing
+                    continue  # a stray letter ("h" of a question cut short) says nothing
                 idf = self.index.max_idf * min(1.0, max(MIN_UNKNOWN_SHARE, share))
                 absent = word in proper
             else:
                 absent = False
-                if COMMON_DISCOUNT > 0 and word not in names:
-                    zipf = _zipf(word)
-                    idf *= 1.0 - COMMON_DISCOUNT * min(1.0, max(0.0, (zipf - PLAIN_ZIPF) / (COMMON_ZIPF - PLAIN_ZIPF)))
+            if word not in names and word != unit:  # names and the counted thing are the question's focus
+                idf *= 1.0 - COMMON_DISCOUNT * min(1.0, max(0.0, (_zipf(word) - PLAIN_ZIPF) / (COMMON_ZIPF - PLAIN_ZIPF)))
             concepts.append(Concept(term, idf, ((term, 1.0), *variants), absent))
         return concepts
 
@@ -421,8 +421,8 @@ class Retriever:
         if any(self._answers(window, plan) for _, window, _, _ in ranked):
             for _, window, p, score in ranked:
                 doc = self.passages[p].doc
-                if window.matched < MIN_EXCERPT_COVERAGE:
-                    continue  # a weak excerpt is noise, even after a good one
+                if window.matched < MIN_EXCERPT_COVERAGE or excerpts and window.lead <= 0:
+                    continue  # a weak excerpt is noise, even after a good one; so is one only its title ties in
                 if any(window.first <= last and first <= window.last for first, last in used.get(doc, [])):
                     continue  # overlapping windows: never quote the same sentence twice
                 used.setdefault(doc, []).append((window.first, window.last))
@@ -508,8 +508,7 @@ class Retriever:
             title = coverage(concepts, title_terms) / total
             for window in windows(passage.first, passage.last, sents.terms, sents.chars, concepts, typed, quotable,
                                   wanted=len(plan.answer_types), followed=_FOLLOWED,
-                                  sections=_Titled(sents.sections, sents.terms, title_terms) if title > 0 and TITLE_SECTION
-                                  else sents.sections,
+                                  sections=_Titled(sents, document.text, title_terms) if title > 0 else sents.sections,
                                   joins=_joins(document, sents.spans), filler=_filler(document, sents)):
                 key = (passage.doc, window.first, window.last)
                 if key in seen:
@@ -636,7 +635,6 @@ class Retriever:
         return cached
 
 
-TITLE_SECTION = 1
 #: Passages fetched by BM25 whose windows compete, at the least.
 CANDIDATES = 24
 #: Passages whose BM25 scores, summed per document, give the ``document`` feature: how much of the
@@ -733,15 +731,17 @@ class _Titled(Sequence[frozenset[str]]):
     """Section terms with the document's title terms added for every prose sentence: the title is the
     outermost heading ("- **Time:** 14:00 to 19:00" on the page titled "Larkspur Meetup Lisbon 2025")."""
 
-    def __init__(self, sections: Sequence[frozenset[str]], terms: Sequence[frozenset[str]],
-                 title: frozenset[str]) -> None:
-        self._sections, self._terms, self._title = sections, terms, title
+    def __init__(self, sents: DocumentSentences, text: str, title: frozenset[str]) -> None:
+        self._sents, self._text, self._title = sents, text, title
 
     def __len__(self) -> int:
-        return len(self._sections)
+        return len(self._sents.sections)
 
     def __getitem__(self, i: Any) -> Any:
-        return self._sections[i] | self._title if self._terms[i] else self._sections[i]
+        section = self._sents.sections[i]
+        if not self._sents.terms[i] or self._text.startswith(NOT_PROSE_START, self._sents.spans[i][0]):
+            return section  # a heading, an image, a link, a table row: not under the title
+        return section | self._title
 
 
 def _filler(document: Document, sents: DocumentSentences) -> Callable[[int], bool]:

@@ -93,6 +93,7 @@ _PATTERNS: dict[AnswerType, re.Pattern[str]] = {
         r"\bsince(?! (?:v?\d|then|last|early|late|mid|the (?:start|beginning|first|last)|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|"
         r"oct|nov|dec)[a-z]*\b|(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*day\b|yesterday|\w+ (?:19|20)\d\d))|"
         r"\b(?:because|so that|due to|means that|this means|pointed out|explain(?:s|ed)? that|argued that|is why|"
+        r"needs?|requires?|do(?:es)? not (?:have|support)|doesn't (?:have|support)|don't (?:have|support)|"
         r"that's why|owing to|as a result|in order to|caused by|the reason|reasons? (?:is|was|are)|"
         r"therefore|which means|otherwise|to avoid|to prevent|clash(?:es|ed)? with|conflicts? with|collides? with|"
         r"confus(?:es|ed|ing)|thanks to|was (?:too|not)|were (?:too|not)|doubles|comes? from|happens when|if you)\b",

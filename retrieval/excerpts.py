@@ -171,8 +171,13 @@ def windows(
             matched = coverage(concepts, covered) / total
             held = typed(j) if typed is not None else frozenset()
             more = held - types
-            follows = j == i + 1 and bool(held & followed)  # the reason or the steps come after the subject
+            follows = i < j <= i + 2 and bool(held & followed)  # the reason or the steps come after the subject
             if j > i and matched - previous < EXTRA_SENTENCE_GAIN and not more and not follows:
+                if j == i + 1 and j < min(last, i + WINDOW_MAX_SENTENCES - 1) and typed is not None \
+                        and typed(j + 1) & followed and (joins is None or joins(j + 1)) \
+                        and (quotable is None or quotable(j + 1)):
+                    chars += sentence_chars[j]
+                    continue  # through one sentence to the decision or the reason right after it
                 break  # a sentence that adds little evidence only makes the quote longer
             types |= more
             chars += sentence_chars[j]

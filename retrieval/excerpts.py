@@ -72,8 +72,7 @@ class Window:
     ``matched`` is the share (0 to 1) of the question's weight covered; ``typed`` whether the window holds
     the expected answer type; ``type_share`` the share of the expected types it holds (0 to 1); ``lead`` the
     share of the weight its first sentence covers alone; ``chars`` its length; ``score`` combines covered
-    share and types, less the length penalty; ``context`` the share covered by the window together with its
-    document's title (set by the retriever; 0 until then).
+    share and types, less the length penalty.
     """
 
     first: int
@@ -84,7 +83,6 @@ class Window:
     type_share: float = 0.0
     lead: float = 0.0
     chars: int = 0
-    context: float = 0.0
 
 
 def windows(
@@ -100,6 +98,8 @@ def windows(
     sections: Sequence[frozenset[str]] | None = None,
     joins: Callable[[int], bool] | None = None,
     filler: Callable[[int], bool] | None = None,
+    outer: frozenset[str] = frozenset(),
+    prose: Callable[[int], bool] | None = None,
 ) -> list[Window]:
     """For each sentence in ``first..last`` that may start a quote, its best window of 1 to
     :data:`WINDOW_MAX_SENTENCES` consecutive sentences.
@@ -134,6 +134,10 @@ def windows(
     filler:
         ``filler(j)``: sentence ``j`` holds no index term but is prose, not a heading ("What now?" after
         "I forgot the admin password."): a quote may run through it to the next sentence, never end on it.
+    outer:
+        The terms of the document's own title: the outermost heading. They count towards the coverage of a
+        window that starts with a prose sentence (``prose(i)``; default every sentence), and such a sentence
+        may start a window on the title's words alone when it holds an expected answer type.
 
     Returns
     -------
@@ -152,8 +156,13 @@ def windows(
         lead = coverage(concepts, covered) / total
         if sections is not None:
             covered |= sections[i]
-        if lead <= 0 and coverage(concepts, covered) <= 0:
+        titled = bool(outer) and (prose is None or prose(i))
+        if lead <= 0 and coverage(concepts, covered) <= 0 and not (
+                titled and typed is not None and typed(i) and coverage(concepts, outer) > 0):
             continue  # a quote starts with a sentence that holds a question term, or under a heading that does
+            # (or holds the answer type in a document whose title names the subject: "- **Time:** 14:00")
+        if titled:
+            covered |= outer
         best: Window | None = None
         chars = 0
         previous = 0.0

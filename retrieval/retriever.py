@@ -14,7 +14,7 @@ import math
 import re
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -442,8 +442,6 @@ class Retriever:
         the window holds none, :data:`UNTYPED_COVERAGE` ("How many stars ...?" is not answered by a
         sentence without a number in it)."""
         matched = window.matched
-        if window.context > matched and matched >= CONTEXT_FLOOR:
-            matched = window.context  # the title names what the excerpt leaves implicit
         if matched < self.min_coverage:
             return False
         return window.typed or not plan.answer_types or matched >= UNTYPED_COVERAGE
@@ -508,17 +506,13 @@ class Retriever:
             title = coverage(concepts, title_terms) / total
             for window in windows(passage.first, passage.last, sents.terms, sents.chars, concepts, typed, quotable,
                                   wanted=len(plan.answer_types), followed=_FOLLOWED,
-                                  sections=_Titled(sents, document.text, title_terms) if title > 0 else sents.sections,
+                                  sections=sents.sections, outer=title_terms if title > 0 else frozenset(),
+                                  prose=_prose(document.text, sents),
                                   joins=_joins(document, sents.spans), filler=_filler(document, sents)):
                 key = (passage.doc, window.first, window.last)
                 if key in seen:
                     continue
                 seen.add(key)
-                if title > 0:
-                    held = set(title_terms)
-                    for i in range(window.first, window.last + 1):
-                        held |= sents.terms[i] | sents.sections[i]
-                    window = replace(window, context=coverage(concepts, held) / total)
                 extra = 0.0
                 if asked is not None:
                     kept = keep_window(window, sents.terms, asked)
@@ -668,10 +662,6 @@ LABEL_WEIGHT = 0.4
 UPCOMING_WEIGHT = 0.25
 #: Windows (best by the other features) that get the embedding-similarity feature (:mod:`.semantic`).
 SEMANTIC_CANDIDATES = 12
-#: An excerpt's document title counts towards the no-answer threshold only when the excerpt itself holds
-#: at least this share of the question's weight ("Which languages were added in the October 2023 release?"
-#: quotes "New languages: Catalan, ..." from the release notes titled by the release).
-CONTEXT_FLOOR = 0.2
 #: Once some excerpt answers, a further one (or a better-ranked one) needs at least this share of the weight.
 MIN_EXCERPT_COVERAGE = 0.25
 #: When a question expects an answer type, an excerpt without one needs at least this share of its weight.
@@ -727,23 +717,6 @@ def _proper_names(text: str) -> frozenset[str]:
     return frozenset(w.lower() for w in words[1:] if len(w) > 2 and w[0].isupper() and w[1:].islower())
 
 
-class _Titled(Sequence[frozenset[str]]):
-    """Section terms with the document's title terms added for every prose sentence: the title is the
-    outermost heading ("- **Time:** 14:00 to 19:00" on the page titled "Larkspur Meetup Lisbon 2025")."""
-
-    def __init__(self, sents: DocumentSentences, text: str, title: frozenset[str]) -> None:
-        self._sents, self._text, self._title = sents, text, title
-
-    def __len__(self) -> int:
-        return len(self._sents.sections)
-
-    def __getitem__(self, i: Any) -> Any:
-        section = self._sents.sections[i]
-        if not self._sents.terms[i] or self._text.startswith(NOT_PROSE_START, self._sents.spans[i][0]):
-            return section  # a heading, an image, a link, a table row: not under the title
-        return section | self._title
-
-
 def _filler(document: Document, sents: DocumentSentences) -> Callable[[int], bool]:
     """``filler(j)`` for :func:`~retrieval.excerpts.windows`: a sentence with no index term that ends like
     a sentence ("What now?**"), so it is prose, not a heading."""
@@ -756,6 +729,12 @@ def _filler(document: Document, sents: DocumentSentences) -> Callable[[int], boo
         return bool(text) and text[-1] in ".?!" and not text.lstrip().startswith("#")
 
     return filler
+
+
+def _prose(text: str, sents: DocumentSentences) -> Callable[[int], bool]:
+    """``prose(i)``: sentence ``i`` is prose (it has index terms and does not start like an image, a link, a
+    table row or a heading), so the document's title stands over it."""
+    return lambda i: bool(sents.terms[i]) and not text.startswith(NOT_PROSE_START, sents.spans[i][0])
 
 
 def _quotable(terms: Sequence[frozenset[str]]) -> Callable[[int], bool]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 import logging
 import math
 import re
@@ -679,6 +680,7 @@ NAME_SHARE = 0.9
 _FOLLOWED: frozenset[object] = frozenset({AnswerType.REASON, AnswerType.INSTRUCTION, AnswerType.DECISION})
 
 
+@functools.lru_cache(maxsize=65536)
 def _zipf(word: str) -> float:
     """How common ``word`` is in English, on wordfreq's Zipf scale (Speer 2022). wordfreq is imported on
     first use: its import takes a few tenths of a second, and a question whose words are all in the index

@@ -37,7 +37,7 @@ from .quotes import Quote
 from .ranking import FEATURES, WEIGHTS, DocumentLengths, document_scores, feature_vector, score_matrix
 from .segments import build_segment
 from .semantic import similarities
-from .variants import term_variants
+from .variants import VARIANT_FACTOR, term_variants
 
 __all__ = ["DEFAULT_TOP_K", "MAX_QUESTION_CHARS", "MIN_COVERAGE", "Answer", "Excerpt", "Retriever"]
 
@@ -364,7 +364,7 @@ class Retriever:
             if word not in names and word != unit:  # names and the counted thing are the question's focus
                 idf *= 1.0 - COMMON_DISCOUNT * min(1.0, max(0.0, (_zipf(word) - PLAIN_ZIPF) / (COMMON_ZIPF - PLAIN_ZIPF)))
             concepts.append(Concept(term, idf, ((term, 1.0), *variants), absent))
-        return concepts
+        return _joined_compounds(concepts, [w for _, w in content], vocabulary, stem)
 
     def ask(self, question: str, top_k: int = DEFAULT_TOP_K, *, as_of: dt.date | None = None,
             follow_up: FollowUp | None = None) -> Answer:
@@ -717,6 +717,21 @@ def _proper_names(text: str) -> frozenset[str]:
     "Tokyo", not "PC" or "Docker's" first word."""
     words = re.findall(r"[^\W\d_]+", text)
     return frozenset(w.lower() for w in words[1:] if len(w) > 2 and w[0].isupper() and w[1:].islower())
+
+
+def _joined_compounds(concepts: list[Concept], words: Sequence[str], vocabulary: Any,
+                      stem: Callable[[str], str]) -> list[Concept]:
+    """Two neighbouring question words the documents write as one ("never ending" for "NeverEnding"):
+    the joined word counts as a variant of both, at the variant factor."""
+    by_term = {c.term: i for i, c in enumerate(concepts)}
+    for a, b in zip(words, words[1:]):
+        joined = stem(a + b)
+        ta, tb = stem(a), stem(b)
+        if joined in vocabulary and joined not in by_term and ta in by_term and tb in by_term:
+            for t in (ta, tb):
+                c = concepts[by_term[t]]
+                concepts[by_term[t]] = Concept(c.term, c.weight, (*c.forms, (joined, VARIANT_FACTOR)), c.absent_name)
+    return concepts
 
 
 def _filler(document: Document, sents: DocumentSentences) -> Callable[[int], bool]:

@@ -91,7 +91,7 @@ def term_variants(
                 add(base, VARIANT_FACTOR)
                 if len(base) >= 4 and base[-1] == base[-2]:
                     add(base[:-1], VARIANT_FACTOR)
-    if not known and compounds and 4 <= len(word) <= 10:
+    if not known and compounds and 4 <= len(word) <= 14:
         for i in range(2, len(word) - 1):  # a compound written as one word: "wifi" for "Wi-Fi"
             head, tail = stem(word[:i]), stem(word[i:])
             if head in vocabulary and tail in vocabulary:

@@ -174,3 +174,13 @@ def test_lower_case_newswire_dates_and_old_years_are_dates() -> None:
     retriever = Retriever.from_documents(pages)
     assert "1883" in retriever.ask("When was franz kafka born?", as_of=AS_OF).excerpts[0].text
     assert "1955" in retriever.ask("When did james dean die?", as_of=AS_OF).excerpts[0].text
+
+
+def test_two_question_words_the_documents_write_as_one_still_match() -> None:
+    pages = [
+        Document(id="song.txt", title="song.txt", date=None, text=(
+            '"The NeverEnding Story" is the theme song of the 1984 film. It was performed by Limahl.')),
+        Document(id="other.txt", title="other.txt", date=None, text="The film story is set in a world of books."),
+    ]
+    answer = Retriever.from_documents(pages).ask("what was the never ending story theme?", as_of=AS_OF)
+    assert answer.answered and answer.excerpts[0].document.id == "song.txt"

@@ -428,8 +428,8 @@ class Retriever:
                     continue  # overlapping windows: never quote the same sentence twice
                 used.setdefault(doc, []).append((window.first, window.last))
                 spans = self.sentences[doc].spans
-                excerpts.append(Excerpt(self.documents[doc], spans[window.first][0], spans[window.last][1], score,
-                                        window.matched))
+                end = _with_command(self.documents[doc], spans[window.last][1], plan)
+                excerpts.append(Excerpt(self.documents[doc], spans[window.first][0], end, score, window.matched))
                 if len(excerpts) == top_k:
                     break
         if not excerpts:
@@ -693,9 +693,29 @@ def _zipf(word: str) -> float:
 def _capitalised_words(text: str) -> frozenset[str]:
     """Lower-cased words written with a capital inside a question (not its first word): likely names."""
     words = re.findall(r"[^\W_]+", text)
-    if sum(1 for w in words if w[:1].isupper()) * 2 > len(words):
+    if sum(1 for w in words[1:] if w[:1].isupper()) * 2 > len(words) - 1:
         return frozenset()  # Title Case or shouting: capitals say nothing about names
     return frozenset(w.lower() for w in words[1:] if w[:1].isupper() and not w.isupper() or len(w) > 1 and w.isupper())
+
+
+#: Longest code block quoted after "Run the following:" for a how-to question, in characters.
+MAX_COMMAND_CHARS = 600
+
+
+def _with_command(document: Document, end: int, plan: QuestionPlan) -> int:
+    """Where a quote ends: at ``end``, or, for a how-to question whose quote ends with a colon ("Run the
+    following on the server:"), at the end of the code block right below it, which is the instruction
+    itself (a code block is never quoted otherwise). Blocks over :data:`MAX_COMMAND_CHARS` are not taken."""
+    if AnswerType.INSTRUCTION not in plan.answer_types or not document.code:
+        return end
+    if not document.text[:end].rstrip(" *_").endswith(":"):
+        return end
+    for a, b in document.code:
+        if a >= end:
+            if document.text[end:a].strip() or b - a > MAX_COMMAND_CHARS:
+                return end
+            return len(document.text[:b].rstrip())
+    return end
 
 
 def _joins(document: Document, spans: Sequence[tuple[int, int]]) -> Callable[[int], bool] | None:

@@ -28,6 +28,8 @@ Array schema (``n`` documents, ``S`` sentences, ``P`` passages, ``V`` terms, ``T
     post_off int64 (V + 1)          term t's postings are post_pid/post_tf[post_off[t]:post_off[t + 1]]
     post_pid int32 (T)              segment-local passage number, increasing within a term
     post_tf int32 (T)               raw term frequency
+    blk_tf, blk_len int32 (B)       per block of 64 postings of a term: largest tf, shortest plen (score
+                                    bounds for dynamic pruning, :func:`retrieval.index.block_bounds`)
 """
 
 from __future__ import annotations
@@ -45,13 +47,14 @@ import numpy as np
 import numpy.typing as npt
 
 from .documents import Document
+from .index import BLOCK, block_bounds
 
 __all__ = ["AnalyzedDocument", "FileStat", "Segment", "SegmentError", "build_segment", "merge_segments",
            "open_segment", "write_segment"]
 
 _STRINGS = ("ids", "titles", "encodings", "texts", "extras", "vocab")
 _ARRAYS = ("date", "body_start", "size", "mtime", "digest", "sent_off", "spans", "pass_off", "passages", "plen",
-           "post_off", "post_pid", "post_tf")
+           "post_off", "post_pid", "post_tf", "blk_tf", "blk_len")
 FILES: tuple[str, ...] = tuple(f"{s}_{part}" for s in _STRINGS for part in ("blob", "off")) + _ARRAYS
 
 
@@ -175,6 +178,9 @@ class Segment:
                 raise SegmentError(f"{self.name}: offsets do not match the data they index")
         if len(a["post_tf"]) != len(a["post_pid"]) or len(a["passages"]) != p:
             raise SegmentError(f"{self.name}: postings or passages are inconsistent")
+        blocks = int(((np.diff(np.asarray(a["post_off"])) + BLOCK - 1) // BLOCK).sum())
+        if len(a["blk_tf"]) != blocks or len(a["blk_len"]) != blocks:
+            raise SegmentError(f"{self.name}: block bounds do not match the postings")
 
     @property
     def terms(self) -> dict[str, int]:
@@ -258,6 +264,7 @@ def build_segment(documents: Sequence[AnalyzedDocument], name: str = "", texts: 
     arrays["passages"] = _stack([item.passages for item in documents], 4)
     arrays["plen"] = np.array([n for item in documents for n in item.lengths], dtype=np.int32)
     arrays["post_off"], arrays["post_pid"], arrays["post_tf"] = post_off, post_pid, post_tf
+    arrays["blk_tf"], arrays["blk_len"] = block_bounds(post_off, post_pid, post_tf, arrays["plen"])
     return Segment(name, arrays)
 
 
@@ -346,6 +353,8 @@ def merge_segments(segments: Sequence[Segment], picks: Sequence[tuple[int, int]]
     arrays["vocab_blob"], arrays["vocab_off"] = Strings.pack([t for t, u in zip(terms, used.tolist()) if u])
     arrays["post_off"] = _offsets(counts[used].tolist())
     arrays["post_pid"], arrays["post_tf"] = pid[order], tf[order].astype(np.int32)
+    arrays["blk_tf"], arrays["blk_len"] = block_bounds(arrays["post_off"], arrays["post_pid"], arrays["post_tf"],
+                                                       arrays["plen"])
     return Segment(name, arrays)
 
 

@@ -182,14 +182,12 @@ def top_k(index: BM25Index, counts: dict[str, int], k: int) -> list[tuple[int, f
             found.append(pids[acc[pids] == 0])  # every weight is > 0: a 0 means a new candidate
             acc[pids] += weights
             candidates = found[0] if len(found) == 1 else np.concatenate(found)
-            if len(candidates) >= k and sum(residual) >= theta * (1 - SLACK):
+            if len(candidates) >= k:
+                # The k-th best partial score: a lower bound on the k-th best score. (Scoring the best
+                # candidates exactly would raise it a little, but costs more lookups than it saves.)
                 values = acc[candidates]
-                best = candidates if len(candidates) == k else candidates[np.argpartition(-values, k - 1)[:k]]
-                floor = float(values.min() if len(candidates) == k else acc[best].min())  # partial: <= exact
-                theta = max(theta, floor)
-                if sum(residual) >= theta * (1 - SLACK):
-                    # the partial scores alone do not settle it: the k-th best exact score among the best
-                    theta = max(theta, float(_exact(terms, np.sort(best)).min()))
+                theta = max(theta, float(values.min() if len(candidates) == k else
+                                         -np.partition(-values, k - 1)[k - 1]))
         candidates = np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
         partial = acc[candidates]
     finally:
@@ -205,6 +203,8 @@ def top_k(index: BM25Index, counts: dict[str, int], k: int) -> list[tuple[int, f
         for i in sorted((i for i in range(len(terms)) if residual[i] > 0), key=lambda i: -residual[i]):
             left -= residual[i]
             partial = partial + terms[i].lookup(candidates, unread=True)
+            if len(partial) > k:  # partial scores only grow: the k-th best of them is a floor
+                theta = max(theta, float(-np.partition(-partial, k - 1)[k - 1]))
             keep = partial + left >= theta * (1 - SLACK)
             candidates, partial = candidates[keep], partial[keep]
     else:

@@ -208,7 +208,7 @@ class Segment:
     def spans(self, d: int) -> list[tuple[int, int]]:
         """Sentence offsets of document ``d``."""
         s, e = self.arrays["sent_off"][d], self.arrays["sent_off"][d + 1]
-        return [(int(x), int(y)) for x, y in self.arrays["spans"][s:e].tolist()]
+        return list(map(tuple, self.arrays["spans"][s:e].tolist()))  # tolist gives Python ints already
 
 
 def build_segment(documents: Sequence[AnalyzedDocument], name: str = "", texts: bool = True) -> Segment:

@@ -16,6 +16,9 @@ fixes:
   the current statistics (passage count, average length, document frequencies over the live passages),
   as Lucene does; so adding passages or deleting some never rewrites stored weights. The scores are the
   numbers ``get_scores`` gives over the live passages built fresh (tested, also after random changes).
+* :meth:`BM25Index.top_k` does not score every posting: it prunes dynamically (MaxScore over blocks of
+  postings, :mod:`retrieval.pruning`), with per-block bounds (largest tf, shortest passage) stored beside
+  the postings, and returns exactly the passages and scores of an exhaustive pass (tested).
 
 Term weight (Robertson et al. 1994, Okapi BM25)::
 

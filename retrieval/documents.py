@@ -173,7 +173,8 @@ def document_files(root: Path, warnings: list[str] | None = None) -> list[tuple[
                 visited.add(real)
                 walk(path, doc_id)
             elif is_file:
-                suffix = os.path.splitext(entry.name)[1].lower()
+                dot = entry.name.rfind(".")  # Path.suffix, without building a Path
+                suffix = entry.name[dot:].lower() if 0 < dot < len(entry.name) - 1 else ""
                 if suffix in READERS:
                     found.append((path, doc_id))
                 else:

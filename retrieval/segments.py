@@ -116,10 +116,18 @@ class Strings:
         return bytes(self.blob[a:b]).decode("utf-8", "surrogatepass")
 
     def all(self) -> list[str]:
-        """Every string, decoded."""
-        raw = bytes(self.blob)
-        off = self.off.tolist()
-        return [raw[off[i]:off[i + 1]].decode("utf-8", "surrogatepass") for i in range(len(off) - 1)]
+        """Every string, decoded (once: the column never changes; do not modify the list)."""
+        found: list[str] | None = getattr(self, "_all", None)
+        if found is None:
+            raw = bytes(self.blob)
+            off = self.off.tolist()
+            if raw.isascii():  # one decode, then slices: byte offsets are character offsets
+                text = raw.decode("ascii")
+                found = [text[a:b] for a, b in zip(off, off[1:])]
+            else:
+                found = [raw[a:b].decode("utf-8", "surrogatepass") for a, b in zip(off, off[1:])]
+            self._all = found
+        return found
 
     @staticmethod
     def pack(values: Sequence[str]) -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.int64]]:

@@ -354,8 +354,8 @@ class Snapshot:
                 mapping[local] = glob
                 info[glob] = np.asarray(a["passages"])[local]
                 lengths[glob] = np.asarray(a["plen"])[local]
-            parts.append((Postings(seg.vocab.all(), np.asarray(a["post_off"]), a["post_pid"], a["post_tf"]),
-                          mapping))
+            parts.append((Postings(seg.vocab.all(), np.asarray(a["post_off"]), a["post_pid"], a["post_tf"],
+                                   a["blk_tf"], a["blk_len"]), mapping))
         self.passages: Sequence[Passage] = _Passages(p_doc, info)
         self.documents: Sequence[Document] = list(documents) if documents is not None else _Documents(self, DOCUMENT_CACHE)
         self.sentences: Sequence[DocumentSentences] = _Sentences(self, SENTENCE_CACHE)

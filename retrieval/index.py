@@ -16,6 +16,9 @@ fixes:
   the current statistics (passage count, average length, document frequencies over the live passages),
   as Lucene does; so adding passages or deleting some never rewrites stored weights. The scores are the
   numbers ``get_scores`` gives over the live passages built fresh (tested, also after random changes).
+* :meth:`BM25Index.top_k` does not score every posting: it prunes dynamically (MaxScore over blocks of
+  postings, :mod:`retrieval.pruning`), with per-block bounds (largest tf, shortest passage) stored beside
+  the postings, and returns exactly the passages and scores of an exhaustive pass (tested).
 
 Term weight (Robertson et al. 1994, Okapi BM25)::
 
@@ -28,12 +31,16 @@ import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 from rank_bm25 import BM25Okapi
 
-__all__ = ["DEFAULT_B", "DEFAULT_K1", "BM25Index", "LuceneIdfBM25", "Postings"]
+from . import pruning
+from .pruning import BLOCK
+
+__all__ = ["BLOCK", "DEFAULT_B", "DEFAULT_K1", "BM25Index", "LuceneIdfBM25", "Postings", "block_bounds"]
 
 #: BM25 parameters. k1 = 1.5 is rank-bm25's default; b = 0.9 (length normalisation a little
 #: stronger than the usual 0.75) was the best of a 4 x 5 grid on BEIR SciFact (nDCG@10 69.35 against 68.53
@@ -42,6 +49,50 @@ __all__ = ["DEFAULT_B", "DEFAULT_K1", "BM25Index", "LuceneIdfBM25", "Postings"]
 #: gives the same answer quality, so the choice costs nothing there.
 DEFAULT_K1 = 1.5
 DEFAULT_B = 0.9
+
+
+def block_bounds(off: npt.NDArray[np.int64], pid: npt.NDArray[np.int32], tf: npt.NDArray[np.int32],
+                 lengths: npt.NDArray[Any]) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]]:
+    """Per block of :data:`BLOCK` postings (term by term, a term's last block possibly shorter): the largest
+    raw term frequency and the shortest passage length in it.
+
+    Parameters
+    ----------
+    off, pid, tf:
+        Postings (see :class:`Postings`): term ``t``'s are ``pid/tf[off[t]:off[t + 1]]``.
+    lengths:
+        Terms per passage, indexed by ``pid``.
+
+    Returns
+    -------
+    tuple[numpy.ndarray, numpy.ndarray]
+        ``(max tf, min length)``, int32, one entry per block; term ``t``'s blocks are
+        ``blk[blk_off[t]:blk_off[t + 1]]`` with ``blk_off`` from :func:`block_offsets`.
+    """
+    starts = _block_starts(np.asarray(off, dtype=np.int64))
+    if len(starts) == 0:
+        return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32)
+    tf = np.asarray(tf)
+    lens = np.asarray(lengths)[np.asarray(pid)]
+    return (np.maximum.reduceat(tf, starts).astype(np.int32),
+            np.minimum.reduceat(lens, starts).astype(np.int32))
+
+
+def block_offsets(off: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """``blk_off``: term ``t``'s blocks are numbers ``blk_off[t]:blk_off[t + 1]``, shape ``(V + 1,)``."""
+    counts = (np.diff(np.asarray(off, dtype=np.int64)) + BLOCK - 1) // BLOCK
+    out = np.zeros(len(counts) + 1, dtype=np.int64)
+    np.cumsum(counts, out=out[1:])
+    return out
+
+
+def _block_starts(off: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """Posting number where each block starts."""
+    blk_off = block_offsets(off)
+    n = int(blk_off[-1])
+    term = np.repeat(np.arange(len(off) - 1, dtype=np.int64), np.diff(blk_off))
+    within = np.arange(n, dtype=np.int64) - blk_off[term]
+    return off[term] + within * BLOCK
 
 
 class LuceneIdfBM25(BM25Okapi):  # type: ignore[misc]
@@ -57,15 +108,25 @@ class LuceneIdfBM25(BM25Okapi):  # type: ignore[misc]
 @dataclass
 class Postings:
     """One segment's postings: for term number ``t`` of ``vocab`` (sorted), the passages
-    ``pid[off[t]:off[t + 1]]`` (segment-local, increasing) hold it ``tf[...]`` times."""
+    ``pid[off[t]:off[t + 1]]`` (segment-local, increasing) hold it ``tf[...]`` times. ``blk_tf`` and
+    ``blk_len``: :func:`block_bounds` of them (``None``: computed when the index opens)."""
 
     vocab: list[str]
     off: npt.NDArray[np.int64]
     pid: npt.NDArray[np.int32]
     tf: npt.NDArray[np.int32]
+    blk_tf: npt.NDArray[np.int32] | None = None
+    blk_len: npt.NDArray[np.int32] | None = None
 
     def __post_init__(self) -> None:
-        self.terms: dict[str, int] = {t: i for i, t in enumerate(self.vocab)}
+        self._terms: dict[str, int] | None = None
+
+    @property
+    def terms(self) -> dict[str, int]:
+        """Term to term number (built on first use)."""
+        if self._terms is None:
+            self._terms = {t: i for i, t in enumerate(self.vocab)}
+        return self._terms
 
     @classmethod
     def from_corpus(cls, corpus: Sequence[Sequence[str]]) -> Postings:
@@ -80,6 +141,73 @@ class Postings:
         off = np.zeros(len(vocab) + 1, dtype=np.int64)
         np.cumsum(np.bincount(tids, minlength=len(vocab)), out=off[1:])
         return cls(vocab, off, pids[order], tfs[order])
+
+
+class Part:
+    """One segment's postings inside an index, with its map to the index's passage numbers.
+
+    Attributes
+    ----------
+    postings:
+        The postings.
+    mapping:
+        Segment-local passage to index passage number (-1: deleted), or ``None`` for the identity.
+    shift:
+        When the map is ``local + shift`` for every local passage (no deletion), that ``shift``; else ``None``.
+    has_dead:
+        Whether some passage of the segment is deleted.
+    blk_off, blk_tf, blk_len:
+        Block bounds (see :func:`block_bounds`).
+    """
+
+    def __init__(self, postings: Postings, mapping: npt.NDArray[np.int64] | None,
+                 lengths: npt.NDArray[np.float64]) -> None:
+        self.postings, self.mapping = postings, mapping
+        self.n_local = len(lengths) if mapping is None else len(mapping)
+        self.shift: int | None = 0
+        self.has_dead = False
+        if mapping is not None:
+            self.has_dead = bool(len(mapping)) and bool((mapping < 0).any())
+            contiguous = not self.has_dead and (len(mapping) == 0 or bool((np.diff(mapping) == 1).all()))
+            self.shift = int(mapping[0]) if contiguous and len(mapping) else (0 if contiguous else None)
+        self.size = len(lengths)
+        self.blk_off = block_offsets(postings.off)
+        if postings.blk_tf is None or postings.blk_len is None:
+            local = lengths if mapping is None else np.where(mapping >= 0, lengths[np.maximum(mapping, 0)], 0)
+            postings.blk_tf, postings.blk_len = block_bounds(postings.off, postings.pid, postings.tf, local)
+        # Plain views (no copy) of the memory maps: slicing a numpy.memmap costs more than the slice.
+        self.blk_tf = np.asarray(postings.blk_tf).view(np.ndarray)
+        self.blk_len = np.asarray(postings.blk_len).view(np.ndarray)
+        self.off = np.asarray(postings.off).view(np.ndarray)
+        self.pid = np.asarray(postings.pid).view(np.ndarray)
+        self.tf = np.asarray(postings.tf).view(np.ndarray)
+        self._inverse: npt.NDArray[np.int64] | None = None
+
+    def to_global(self, local: npt.NDArray[Any]) -> npt.NDArray[np.int64]:
+        """Index passage numbers of segment-local ones (-1 for a deleted passage)."""
+        if self.shift is not None:
+            return local.astype(np.int64) + self.shift if self.shift else local.astype(np.int64)
+        assert self.mapping is not None
+        return self.mapping[local]
+
+    def to_local(self, passages: npt.NDArray[np.int64]) -> tuple[npt.NDArray[np.int64] | slice, npt.NDArray[np.int64]]:
+        """For sorted index passage numbers: ``(positions in passages, local numbers)`` of those in this
+        segment (positions as a slice when they are consecutive)."""
+        if self.shift is not None:
+            if self.shift == 0 and self.n_local >= self.size:
+                return slice(0, len(passages)), passages
+            lo = int(np.searchsorted(passages, self.shift))
+            hi = int(np.searchsorted(passages, self.shift + self.n_local))
+            return slice(lo, hi), passages[lo:hi] - self.shift
+        if self._inverse is None:
+            assert self.mapping is not None
+            inverse = np.full(self.size, -1, dtype=np.int64)
+            alive = self.mapping >= 0
+            inverse[self.mapping[alive]] = np.flatnonzero(alive)
+            self._inverse = inverse
+        local = self._inverse[passages]
+        which = np.flatnonzero(local >= 0)
+        return which, local[which]
 
 
 @dataclass
@@ -164,21 +292,27 @@ class BM25Index:
         total = float(lengths.sum())
         avgdl = total / self.size if total > 0 else 1.0  # every passage empty after analysis: avoid 0/0
         self.bm25 = _Stats(lengths, avgdl, self.size)
-        self._norm = k1 * (1.0 - b + b * lengths / avgdl)
-        self._parts = list(parts)
+        self.norm = k1 * (1.0 - b + b * lengths / avgdl)
+        self.parts = [Part(postings, mapping, lengths) for postings, mapping in parts]
         # Document frequencies over the live passages, summed over the parts.
         df: dict[str, int] = {}
-        for postings, mapping in self._parts:
-            if mapping is None:
+        for part in self.parts:
+            postings = part.postings
+            if not part.has_dead:
                 live = np.diff(postings.off)
             else:
-                alive = (mapping[postings.pid] >= 0).astype(np.int64)
-                sums = np.concatenate(([0], np.cumsum(alive)))
+                assert part.mapping is not None
+                alive = (part.mapping >= 0).view(np.uint8)[np.asarray(postings.pid)]
+                sums = np.zeros(len(alive) + 1, dtype=np.int64)
+                np.cumsum(alive, out=sums[1:])
                 live = sums[postings.off[1:]] - sums[postings.off[:-1]]
+            if len(self.parts) == 1 and not part.has_dead:
+                df = dict(zip(postings.vocab, live.tolist()))
+                break
             for term, n in zip(postings.vocab, live.tolist()):
                 if n:
                     df[term] = df.get(term, 0) + n
-        if len(self._parts) == 1:
+        if len(self.parts) == 1:
             self.vocabulary: dict[str, int] = {t: i for i, t in enumerate(df)}
         else:  # the same numbering whatever order the segments come in
             self.vocabulary = {t: i for i, t in enumerate(sorted(df))}
@@ -203,19 +337,24 @@ class BM25Index:
         idf = self.idf[found]
         k1 = self.k1
         out = []
-        for postings, mapping in self._parts:
-            t = postings.terms.get(term)
+        for pids, tf in self._postings(term):
+            out.append((pids, idf * (tf * (k1 + 1.0) / (tf + self.norm[pids]))))
+        return out
+
+    def _postings(self, term: str) -> list[tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]]:
+        """``(passages, raw tf)`` per part holding ``term``, live passages only, index numbering."""
+        out = []
+        for part in self.parts:
+            t = part.postings.terms.get(term)
             if t is None:
                 continue
-            a, b = int(postings.off[t]), int(postings.off[t + 1])
-            pids = np.asarray(postings.pid[a:b])
-            tf = np.asarray(postings.tf[a:b], dtype=np.float64)
-            if mapping is not None:
-                pids = mapping[pids]
+            a, b = int(part.postings.off[t]), int(part.postings.off[t + 1])
+            pids = part.to_global(np.asarray(part.postings.pid[a:b]))
+            tf = np.asarray(part.postings.tf[a:b], dtype=np.float64)
+            if part.has_dead:
                 alive = pids >= 0
-                if not alive.all():
-                    pids, tf = pids[alive], tf[alive]
-            out.append((pids, idf * (tf * (k1 + 1.0) / (tf + self._norm[pids]))))
+                pids, tf = pids[alive], tf[alive]
+            out.append((pids, tf))
         return out
 
     def _accumulate(self, query: Sequence[str]) -> tuple[npt.NDArray[np.float64], list[npt.NDArray[np.int64]]]:
@@ -263,19 +402,13 @@ class BM25Index:
         """
         if k < 1:
             raise ValueError(f"k must be at least 1, got {k}")
-        scores, touched = self._accumulate(query)
-        if not touched:
+        counts: dict[str, int] = {}
+        for t in query:
+            if t in self.vocabulary:
+                counts[t] = counts.get(t, 0) + 1
+        if not counts:
             return []
-        hits = touched[0] if len(touched) == 1 else np.concatenate(touched)
-        if hits.size > k:
-            # The k-th best score, then every hit at least that good (ties at the boundary included), so
-            # the lower index wins a tie whatever order argpartition leaves them in.
-            values = scores[hits]
-            kth = -np.partition(-values, k - 1)[k - 1]
-            hits = hits[values >= kth]
-        hits = np.unique(hits)
-        order = hits[np.lexsort((hits, -scores[hits]))][:k]
-        return [(int(i), float(scores[i])) for i in order]
+        return pruning.top_k(self, counts, k)
 
     def term_frequencies(self, term: str) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
         """Every live passage holding ``term`` and how many times it does.
@@ -286,20 +419,7 @@ class BM25Index:
             ``(passages, counts)``: index passage numbers (int64, in no particular order) and raw term
             frequencies (float64), same shape; both empty for a term no live passage holds.
         """
-        found: list[tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]] = []
-        if term in self.vocabulary:
-            for postings, mapping in self._parts:
-                t = postings.terms.get(term)
-                if t is None:
-                    continue
-                a, b = int(postings.off[t]), int(postings.off[t + 1])
-                pids = np.asarray(postings.pid[a:b], dtype=np.int64)
-                tf = np.asarray(postings.tf[a:b], dtype=np.float64)
-                if mapping is not None:
-                    pids = mapping[pids]
-                    alive = pids >= 0
-                    pids, tf = pids[alive], tf[alive]
-                found.append((pids, tf))
+        found = self._postings(term) if term in self.vocabulary else []
         if not found:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
         if len(found) == 1:

@@ -28,6 +28,8 @@ Array schema (``n`` documents, ``S`` sentences, ``P`` passages, ``V`` terms, ``T
     post_off int64 (V + 1)          term t's postings are post_pid/post_tf[post_off[t]:post_off[t + 1]]
     post_pid int32 (T)              segment-local passage number, increasing within a term
     post_tf int32 (T)               raw term frequency
+    blk_tf, blk_len int32 (B)       per block of 64 postings of a term: largest tf, shortest plen (score
+                                    bounds for dynamic pruning, :func:`retrieval.index.block_bounds`)
 """
 
 from __future__ import annotations
@@ -45,13 +47,14 @@ import numpy as np
 import numpy.typing as npt
 
 from .documents import Document
+from .index import BLOCK, block_bounds
 
 __all__ = ["AnalyzedDocument", "FileStat", "Segment", "SegmentError", "build_segment", "merge_segments",
            "open_segment", "write_segment"]
 
 _STRINGS = ("ids", "titles", "encodings", "texts", "extras", "vocab")
 _ARRAYS = ("date", "body_start", "size", "mtime", "digest", "sent_off", "spans", "pass_off", "passages", "plen",
-           "post_off", "post_pid", "post_tf")
+           "post_off", "post_pid", "post_tf", "blk_tf", "blk_len")
 FILES: tuple[str, ...] = tuple(f"{s}_{part}" for s in _STRINGS for part in ("blob", "off")) + _ARRAYS
 
 
@@ -113,10 +116,18 @@ class Strings:
         return bytes(self.blob[a:b]).decode("utf-8", "surrogatepass")
 
     def all(self) -> list[str]:
-        """Every string, decoded."""
-        raw = bytes(self.blob)
-        off = self.off.tolist()
-        return [raw[off[i]:off[i + 1]].decode("utf-8", "surrogatepass") for i in range(len(off) - 1)]
+        """Every string, decoded (once: the column never changes; do not modify the list)."""
+        found: list[str] | None = getattr(self, "_all", None)
+        if found is None:
+            raw = bytes(self.blob)
+            off = self.off.tolist()
+            if raw.isascii():  # one decode, then slices: byte offsets are character offsets
+                text = raw.decode("ascii")
+                found = [text[a:b] for a, b in zip(off, off[1:])]
+            else:
+                found = [raw[a:b].decode("utf-8", "surrogatepass") for a, b in zip(off, off[1:])]
+            self._all = found
+        return found
 
     @staticmethod
     def pack(values: Sequence[str]) -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.int64]]:
@@ -175,6 +186,9 @@ class Segment:
                 raise SegmentError(f"{self.name}: offsets do not match the data they index")
         if len(a["post_tf"]) != len(a["post_pid"]) or len(a["passages"]) != p:
             raise SegmentError(f"{self.name}: postings or passages are inconsistent")
+        blocks = int(((np.diff(np.asarray(a["post_off"])) + BLOCK - 1) // BLOCK).sum())
+        if len(a["blk_tf"]) != blocks or len(a["blk_len"]) != blocks:
+            raise SegmentError(f"{self.name}: block bounds do not match the postings")
 
     @property
     def terms(self) -> dict[str, int]:
@@ -202,7 +216,7 @@ class Segment:
     def spans(self, d: int) -> list[tuple[int, int]]:
         """Sentence offsets of document ``d``."""
         s, e = self.arrays["sent_off"][d], self.arrays["sent_off"][d + 1]
-        return [(int(x), int(y)) for x, y in self.arrays["spans"][s:e].tolist()]
+        return list(map(tuple, self.arrays["spans"][s:e].tolist()))  # tolist gives Python ints already
 
 
 def build_segment(documents: Sequence[AnalyzedDocument], name: str = "", texts: bool = True) -> Segment:
@@ -258,6 +272,7 @@ def build_segment(documents: Sequence[AnalyzedDocument], name: str = "", texts: 
     arrays["passages"] = _stack([item.passages for item in documents], 4)
     arrays["plen"] = np.array([n for item in documents for n in item.lengths], dtype=np.int32)
     arrays["post_off"], arrays["post_pid"], arrays["post_tf"] = post_off, post_pid, post_tf
+    arrays["blk_tf"], arrays["blk_len"] = block_bounds(post_off, post_pid, post_tf, arrays["plen"])
     return Segment(name, arrays)
 
 
@@ -346,6 +361,8 @@ def merge_segments(segments: Sequence[Segment], picks: Sequence[tuple[int, int]]
     arrays["vocab_blob"], arrays["vocab_off"] = Strings.pack([t for t, u in zip(terms, used.tolist()) if u])
     arrays["post_off"] = _offsets(counts[used].tolist())
     arrays["post_pid"], arrays["post_tf"] = pid[order], tf[order].astype(np.int32)
+    arrays["blk_tf"], arrays["blk_len"] = block_bounds(arrays["post_off"], arrays["post_pid"], arrays["post_tf"],
+                                                       arrays["plen"])
     return Segment(name, arrays)
 
 

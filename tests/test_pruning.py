@@ -1,0 +1,104 @@
+"""Dynamic pruning (MaxScore over blocks of postings) returns exactly the top-k of scoring every posting:
+the same passages, the same float scores, ties broken the same way, over random corpora split into segments
+with deletions; and it skips most postings of a common term when a rare one settles the answer."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from retrieval import pruning
+from retrieval.index import BLOCK, BM25Index, Postings
+
+
+def exhaustive_top_k(index: BM25Index, query: list[str], k: int) -> list[tuple[int, float]]:
+    """Every passage scored, then sorted: best first, ties by lower passage number."""
+    scores = index.scores(query)
+    hits = np.flatnonzero(scores > 0)
+    best = hits[np.lexsort((hits, -scores[hits]))][:k]
+    return [(int(i), float(scores[i])) for i in best]
+
+
+def random_index(seed: int, n_parts: int, deletions: bool, shuffled: bool) -> tuple[BM25Index, int]:
+    """An index over ``n_parts`` segments of Zipf-distributed words (so common words fill many blocks),
+    some passages deleted, the index's numbering interleaving the segments when ``shuffled``."""
+    rng = np.random.default_rng(seed)
+    vocabulary = int(rng.integers(3, 60))
+    weights = 1.0 / np.arange(1, vocabulary + 1)
+    weights /= weights.sum()
+    parts, lengths, n = [], [], 0
+    for _ in range(n_parts):
+        size = int(rng.integers(1, 800))
+        # Lengths in a narrow range half the time: block bounds are then tight, so a wrong one shows.
+        sizes = rng.integers(0, 30, size=size) if seed % 2 else rng.integers(18, 22, size=size)
+        words = [f"w{t}" for t in rng.choice(vocabulary, size=int(sizes.sum()), p=weights).tolist()]
+        ends = np.cumsum(sizes).tolist()
+        corpus = [words[end - m:end] for end, m in zip(ends, sizes.tolist())]
+        alive = np.flatnonzero(rng.random(size) >= (0.3 if deletions else 0.0))
+        mapping = np.full(size, -1, dtype=np.int64)
+        mapping[alive] = np.arange(n, n + len(alive))
+        n += len(alive)
+        lengths.extend(len(corpus[i]) for i in alive)
+        parts.append((Postings.from_corpus(corpus), mapping))
+    if n == 0:
+        return random_index(seed + 1, n_parts, deletions, shuffled)
+    lengths_ = np.asarray(lengths, dtype=np.float64)
+    if shuffled:
+        order = rng.permutation(n)
+        for _, mapping in parts:
+            mapping[mapping >= 0] = order[mapping[mapping >= 0]]
+        shuffled_lengths = np.empty(n)
+        shuffled_lengths[order] = lengths_
+        lengths_ = shuffled_lengths
+    return BM25Index.from_parts(parts, lengths_), vocabulary
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), n_parts=st.integers(1, 4), deletions=st.booleans(), shuffled=st.booleans(),
+       queries=st.lists(st.tuples(st.lists(st.integers(0, 70), min_size=1, max_size=9), st.integers(1, 30)),
+                        min_size=4, max_size=8))
+def test_pruned_top_k_equals_exhaustive_top_k(seed: int, n_parts: int, deletions: bool, shuffled: bool,
+                                              queries: list[tuple[list[int], int]]) -> None:
+    index, vocabulary = random_index(seed, n_parts, deletions, shuffled)
+    for words, k in queries:
+        query = [f"w{w % (vocabulary + 2)}" for w in words]  # some repeated, a few unknown
+        assert index.top_k(query, k) == exhaustive_top_k(index, query, k)
+
+
+def test_a_bound_below_a_true_weight_loses_a_true_hit(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The check above has teeth: with every block bound cut by a third, pruning drops true top-k hits."""
+    original = pruning._Term._bounds
+
+    def too_low(self, index, part, blk):  # type: ignore[no-untyped-def]
+        return original(self, index, part, blk) * 0.67
+
+    monkeypatch.setattr(pruning._Term, "_bounds", too_low)
+    differ = 0
+    for seed in range(15):
+        index, vocabulary = random_index(seed, 2, seed % 2 == 0, seed % 3 == 0)
+        rng = np.random.default_rng(seed)
+        for _ in range(5):
+            query = [f"w{w}" for w in rng.integers(0, vocabulary, size=int(rng.integers(2, 7)))]
+            differ += index.top_k(query, 10) != exhaustive_top_k(index, query, 10)
+    assert differ > 0
+
+
+def test_a_rare_term_lets_the_index_skip_most_of_a_common_one(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    corpus = [["common", "filler"] * (1 + i % 3) for i in range(20_000)]
+    for i in range(0, 20_000, 2_000):
+        corpus[i] = ["rare", "common"]
+    index = BM25Index(corpus)
+    read: list[int] = []
+    original = pruning._Term.read
+
+    def counting(self, threshold):  # type: ignore[no-untyped-def]
+        found = original(self, threshold)
+        read.append(len(found[0]))
+        return found
+
+    monkeypatch.setattr(pruning._Term, "read", counting)
+    query = ["rare", "common"]
+    assert index.top_k(query, 5) == exhaustive_top_k(index, query, 5)
+    assert sum(read) < 20_000 // 4  # of 20,010 postings: the rare term's 10 and a few blocks of the other
+    assert BLOCK == 64

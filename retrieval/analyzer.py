@@ -42,6 +42,13 @@ def _fold_accents(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+def version_words(token: str) -> list[str]:
+    """The words a version token stands for: ``"v2.1.1"`` gives ``["2.1.1", "2.1"]``, ``"2.1"`` gives ``["2.1"]``."""
+    w = token.lstrip("v")
+    parts = w.split(".")
+    return [w, ".".join(parts[:2])] if len(parts) > 2 else [w]  # "v2.1.1" also matches "2.1" and "v2.1"
+
+
 class Analyzer:
     """Turns text into the list of index terms used by BM25.
 
@@ -78,21 +85,21 @@ class Analyzer:
             text = _fold_accents(unicodedata.normalize("NFKC", text).casefold())
         return _POSSESSIVE.sub("", text.translate(_APOSTROPHES))
 
+    def tokens(self, text: str) -> list[str]:
+        """Normalised tokens of ``text`` (steps 1-5) before the version rule of :meth:`words`."""
+        return _TOKEN.findall(self.normalize(text))
+
     def words(self, text: str) -> list[str]:
         """Normalised word tokens of ``text`` before stop-word removal and stemming."""
-        words = _TOKEN.findall(self.normalize(text))
+        words = self.tokens(text)
         if not any("." in w for w in words):
             return words
         out: list[str] = []
         for w in words:
-            if "." not in w:
+            if "." in w:
+                out.extend(version_words(w))
+            else:
                 out.append(w)
-                continue
-            w = w.lstrip("v")
-            out.append(w)
-            parts = w.split(".")
-            if len(parts) > 2:
-                out.append(".".join(parts[:2]))  # "v2.1.1" also matches "2.1" and "v2.1"
         return out
 
     def term_words(self, text: str) -> list[tuple[str, str]]:

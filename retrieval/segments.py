@@ -37,6 +37,7 @@ import json
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import filterfalse
 from pathlib import Path
 from typing import Any
 
@@ -226,10 +227,11 @@ def build_segment(documents: Sequence[AnalyzedDocument], name: str = "", texts: 
     tid_parts, tf_parts, distinct_parts = [], [], []
     for item in documents:
         mapping = numbered.get(id(item.vocab))
-        if mapping is None:
-            setdefault = vocab.setdefault
-            mapping = numbered[id(item.vocab)] = np.fromiter(
-                (setdefault(t, len(vocab)) for t in item.vocab), dtype=np.int32, count=len(item.vocab))
+        if mapping is None:  # numbers in order of first sight (terms are distinct within a vocabulary)
+            fresh = list(filterfalse(vocab.__contains__, item.vocab))
+            vocab.update(zip(fresh, range(len(vocab), len(vocab) + len(fresh))))
+            mapping = numbered[id(item.vocab)] = np.fromiter(map(vocab.__getitem__, item.vocab), dtype=np.int32,
+                                                             count=len(item.vocab))
         tid_parts.append(mapping[item.tids])
         tf_parts.append(item.tfs)
         distinct_parts.append(item.distinct)
@@ -242,11 +244,13 @@ def build_segment(documents: Sequence[AnalyzedDocument], name: str = "", texts: 
     rank[np.fromiter((vocab[t] for t in terms), dtype=np.int64, count=len(terms))] = np.arange(len(terms),
                                                                                                 dtype=np.int32)
     tid = rank[tids]
-    order = np.argsort(tid, kind="stable")  # postings were added in passage order: stable keeps it
-    post_pid, post_tf = pids[order], tfs[order]
+    del tids
     post_off = np.zeros(len(terms) + 1, dtype=np.int64)
     np.cumsum(np.bincount(tid, minlength=len(terms)), out=post_off[1:])
-    del tids, pids, tfs, order, tid
+    order = _order_by_term(tid)
+    del tid
+    post_pid, post_tf = pids[order], tfs[order]
+    del pids, tfs, order
     docs = [item.document for item in documents]
     stats = [item.stat or FileStat(0, 0, bytes(16)) for item in documents]
     arrays: dict[str, Any] = {}
@@ -273,6 +277,20 @@ def _extras(document: Document) -> str:
     if not document.pages and not document.code:
         return ""
     return json.dumps({"pages": list(document.pages), "code": [list(c) for c in document.code]})
+
+
+def _order_by_term(tid: npt.NDArray[np.int32]) -> npt.NDArray[np.int64]:
+    """The stable order of postings by term number: postings were added in passage order, so within a
+    term they stay sorted by passage. One sort of (term, position) keys, about twice as fast as a stable
+    argsort."""
+    n = len(tid)
+    if n >= 2**32:  # pragma: no cover - positions do not fit beside the term
+        return np.argsort(tid, kind="stable")
+    keys = tid.astype(np.int64) << 32
+    keys |= np.arange(n, dtype=np.int64)
+    keys.sort()
+    keys &= 0xFFFFFFFF
+    return keys
 
 
 def _concat(parts: Sequence[npt.NDArray[Any]], dtype: Any) -> npt.NDArray[Any]:

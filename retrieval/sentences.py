@@ -152,8 +152,10 @@ def split_sentences(
     spans: list[tuple[int, int]] = []
     for s, e in pieces:
         s, e = start + s, start + e
-        for hs, he in _split_headings(text, s, e) if headings else [(s, e)]:
-            if headings:
+        # Pieces are trimmed already: only one with a "#" can hold a heading line, only one with a line
+        # break a title line (both need one).
+        for hs, he in _split_headings(text, s, e) if headings and text.find("#", s, e) >= 0 else [(s, e)]:
+            if headings and text.find("\n", hs, he) >= 0:
                 title = _TITLE_LINE.match(text, hs, he)
                 line = text[hs:title.end()].rstrip().rstrip("*_`'\")]") if title else ""
                 if title and line and line[-1] not in ".!?:;," and len(line.split()) <= _TITLE_WORDS \

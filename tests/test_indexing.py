@@ -77,3 +77,20 @@ def test_other_analyzers_and_a_text_holding_the_separator_word() -> None:
 
     for analyzer in (Analyzer(), Analyzer(stop_words=()), Analyzer(stem=False), Lower()):
         _check(texts, analyzer)
+
+
+_ASCII_PIECES = st.sampled_from(["a", "Z", "v", "s", "'", "'s", "_", ".", "1", "2.5", "v3.1.4", " ", "\n", "-",
+                                 "x_1.2", "1.2.3a", "it's", "'s'", "s's"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_ASCII_PIECES, max_size=40).map("".join), st.text(max_size=60))
+def test_fast_analyzer_patterns_match_the_plain_ones(ascii_text: str, any_text: str) -> None:
+    import re
+
+    from retrieval import analyzer
+
+    possessive = re.compile(r"(?<=\w)'s\b")  # the rule as first written
+    for text in (ascii_text, any_text, ascii_text + any_text):
+        assert analyzer._POSSESSIVE.sub("", text) == possessive.sub("", text)
+    assert analyzer._TOKEN_ASCII.findall(ascii_text) == analyzer._TOKEN.findall(ascii_text)

@@ -15,8 +15,8 @@ import weakref
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from itertools import islice
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 
 import numpy as np
@@ -37,7 +37,7 @@ POOL_MIN_FILES = 200
 POOL_MIN_BYTES = 4_000_000
 #: Files per task sent to a worker, and tasks per worker in flight at once.
 CHUNK = 64
-IN_FLIGHT = 3
+IN_FLIGHT = 8
 
 #: ``progress(files_done, files_total, passages_done)``, called as files are indexed.
 Progress = Callable[[int, int, int], None]
@@ -75,20 +75,25 @@ def analyze_documents(documents: Sequence[Document], analyzer: Analyzer,
     """
     table = _term_table(analyzer)
     stats = list(stats) if stats is not None else [None] * len(documents)
-    parts = []
-    for document in documents:
+    # Only the quotable regions: never a code block.
+    doc_spans = [[span for start, end in d.quotable_regions() for span in split_sentences(d.text, start, end)]
+                 for d in documents]
+    # Every sentence's term ids at once: sentence k of the batch has ids_all[term_off[k]:term_off[k + 1]].
+    ids_all, term_off = table.sentence_ids([(d.text, spans) for d, spans in zip(documents, doc_spans)])
+    firsts: list[int] = []  # each passage's first and last sentence, numbered over the batch
+    lasts: list[int] = []
+    doc_passages = []
+    base = 0
+    for document, spans in zip(documents, doc_spans):
         text = document.text
-        # Only the quotable regions: never a code block.
-        spans = [span for start, end in document.quotable_regions() for span in split_sentences(text, start, end)]
-        ids, term_off = table.sentence_ids(text, spans)
-        words = [len(text[s:e].split()) for s, e in spans]
-        passages = make_passages(0, spans, words)
-        parts.append((spans, ids, term_off, passages))
-    # Every passage's terms, as ranges of its document's term ids: (passage, term) pairs counted at once.
-    ids_all = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, dtype=np.int32)
-    base = np.cumsum([0] + [len(p[1]) for p in parts])
-    first = np.fromiter((base[i] + p[2][w.first] for i, p in enumerate(parts) for w in p[3]), dtype=np.int64)
-    last = np.fromiter((base[i] + p[2][w.last + 1] for i, p in enumerate(parts) for w in p[3]), dtype=np.int64)
+        passages = make_passages(0, spans, [len(text[s:e].split()) for s, e in spans])
+        doc_passages.append(passages)
+        firsts.extend([base + w.first for w in passages])
+        lasts.extend([base + w.last + 1 for w in passages])
+        base += len(spans)
+    # Every passage's terms, as ranges of the batch's term ids: (passage, term) pairs counted at once.
+    first = term_off[np.asarray(firsts, dtype=np.int64)]
+    last = term_off[np.asarray(lasts, dtype=np.int64)]
     lengths = (last - first).astype(np.int32)
     n_passages = len(lengths)
     total = int(lengths.sum())
@@ -96,17 +101,17 @@ def analyze_documents(documents: Sequence[Document], analyzer: Analyzer,
     tokens = ids_all[np.repeat(first, lengths) + within]
     width = max(1, len(table.terms))
     keys = np.repeat(np.arange(n_passages, dtype=np.int64) * width, lengths) + tokens
-    keys, tfs = np.unique(keys, return_counts=True)  # sorted by passage, then term
+    keys, counts = np.unique(keys, return_counts=True)  # sorted by passage, then term
     post_pid = keys // width
-    used, post_tid = np.unique(keys % width, return_inverse=True)
+    used, inverse = np.unique(keys % width, return_inverse=True)
     vocab = [table.terms[t] for t in used.tolist()]
-    distinct = np.bincount(post_pid, minlength=n_passages).astype(np.int32)
-    post_tid = post_tid.astype(np.int32).reshape(-1)
-    tfs = tfs.astype(np.int32)
-    p_start = np.cumsum([0] + [len(p[3]) for p in parts])
+    distinct: npt.NDArray[np.int32] = np.bincount(post_pid, minlength=n_passages).astype(np.int32)
+    post_tid: npt.NDArray[np.int32] = inverse.astype(np.int32).reshape(-1)
+    tfs: npt.NDArray[np.int32] = counts.astype(np.int32)
+    p_start = np.cumsum([0] + [len(p) for p in doc_passages])
     t_start = np.concatenate(([0], np.cumsum(distinct, dtype=np.int64)))
     out = []
-    for i, (document, (spans, _, _, passages)) in enumerate(zip(documents, parts)):
+    for i, (document, spans, passages) in enumerate(zip(documents, doc_spans, doc_passages)):
         p0, p1 = int(p_start[i]), int(p_start[i + 1])
         t0, t1 = int(t_start[p0]), int(t_start[p1])
         out.append(AnalyzedDocument(
@@ -168,12 +173,14 @@ class _TermTable:
         self.multi.append([self.word_id(w) for w in version_words(token)])
         return -2 - len(self.multi)
 
-    def sentence_ids(self, text: str, spans: Sequence[tuple[int, int]]
+    def sentence_ids(self, documents: Sequence[tuple[str, Sequence[tuple[int, int]]]]
                      ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int64]]:
-        """The term ids of the sentences ``text[s:e]`` in order, and where each sentence's start (``S + 1``
-        offsets): sentence ``i``'s terms are ``ids[off[i]:off[i + 1]]``, ``analyzer(text[s:e])`` exactly."""
-        if self.fast and spans:
-            tokens = self.analyzer.tokens(_JOIN.join([text[s:e] for s, e in spans]))
+        """The term ids of every sentence ``text[s:e]`` of ``documents`` (``(text, spans)`` each), in order,
+        and where each sentence's start (``S + 1`` offsets over all the sentences): sentence ``k``'s terms
+        are ``ids[off[k]:off[k + 1]]``, ``analyzer(text[s:e])`` exactly."""
+        sentences = [text[s:e] for text, spans in documents for s, e in spans]
+        if self.fast and sentences:
+            tokens = self.analyzer.tokens(_JOIN.join(sentences))
             ids = np.fromiter(map(self.codes.__getitem__, tokens), dtype=np.int32, count=len(tokens))
             versions = np.flatnonzero(ids <= -3)
             if len(versions):  # rare: expand each version token into its words, in place
@@ -185,11 +192,11 @@ class _TermTable:
                 for start, word_ids in zip(at[versions].tolist(), words):
                     ids[start:start + len(word_ids)] = word_ids
             cuts = np.flatnonzero(ids == -2)
-            if len(cuts) == len(spans) - 1:  # else a sentence holds the separator word itself
+            if len(cuts) == len(sentences) - 1:  # else a sentence holds the separator word itself
                 kept = np.concatenate(([0], np.cumsum(ids >= 0, dtype=np.int64)))
                 off = kept[np.concatenate(([0], cuts, [len(ids)]))]
                 return ids[ids >= 0], off
-        lists = [self.analyzer(text[s:e]) for s, e in spans]
+        lists = [self.analyzer(sentence) for sentence in sentences]
         term_id = self.term_id
         ids = np.fromiter((term_id(t) for terms in lists for t in terms), dtype=np.int32)
         off = np.zeros(len(lists) + 1, dtype=np.int64)

@@ -247,10 +247,8 @@ def build_segment(documents: Sequence[AnalyzedDocument], name: str = "", texts: 
     del tids
     post_off = np.zeros(len(terms) + 1, dtype=np.int64)
     np.cumsum(np.bincount(tid, minlength=len(terms)), out=post_off[1:])
-    order = _order_by_term(tid)
-    del tid
-    post_pid, post_tf = pids[order], tfs[order]
-    del pids, tfs, order
+    post_pid, post_tf = _sort_by_term(tid, pids, tfs)
+    del tid, pids, tfs
     docs = [item.document for item in documents]
     stats = [item.stat or FileStat(0, 0, bytes(16)) for item in documents]
     arrays: dict[str, Any] = {}
@@ -279,18 +277,30 @@ def _extras(document: Document) -> str:
     return json.dumps({"pages": list(document.pages), "code": [list(c) for c in document.code]})
 
 
-def _order_by_term(tid: npt.NDArray[np.int32]) -> npt.NDArray[np.int64]:
-    """The stable order of postings by term number: postings were added in passage order, so within a
-    term they stay sorted by passage. One sort of (term, position) keys, about twice as fast as a stable
-    argsort."""
+def _sort_by_term(tid: npt.NDArray[np.int32], pid: npt.NDArray[np.int32], tf: npt.NDArray[np.int32]
+                  ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]]:
+    """Postings ``(pid, tf)`` ordered by term number, then passage (each passage holds a term once).
+
+    One sort of int64 keys: (term, passage, tf) packed in one key when they fit (no gather afterwards),
+    else (term, position). Both are several times faster than a stable argsort.
+    """
     n = len(tid)
+    if not n:
+        return pid.copy(), tf.copy()
+    if int(tid.max()) < 2**23 and int(pid.max()) < 2**24 and 0 <= int(tf.min()) and int(tf.max()) < 2**16:
+        keys = tid.astype(np.int64) << 40
+        keys |= pid.astype(np.int64) << 16
+        keys |= tf
+        keys.sort()
+        return ((keys >> 16) & 0xFFFFFF).astype(np.int32), (keys & 0xFFFF).astype(np.int32)
     if n >= 2**32:  # pragma: no cover - positions do not fit beside the term
-        return np.argsort(tid, kind="stable")
-    keys = tid.astype(np.int64) << 32
-    keys |= np.arange(n, dtype=np.int64)
-    keys.sort()
-    keys &= 0xFFFFFFFF
-    return keys
+        order = np.argsort(tid, kind="stable")
+    else:
+        order = tid.astype(np.int64) << 32
+        order |= np.arange(n, dtype=np.int64)
+        order.sort()
+        order &= 0xFFFFFFFF
+    return pid[order], tf[order]
 
 
 def _concat(parts: Sequence[npt.NDArray[Any]], dtype: Any) -> npt.NDArray[Any]:

@@ -46,7 +46,8 @@ def _check(texts: list[str], analyzer: Analyzer) -> None:
 # Words that stress the analyzer: possessives, versions, accents, ligatures, full-width letters, combining
 # marks, apostrophes of every kind, sentence ends glued to the next word.
 _WORDS = st.sampled_from([
-    "China's", "China’s", "'s", "s", "v2.1.1", "2.1", "3.", "U.S.", "Dr.", "café", "cafe\u0301", "\u0301x", "ﬁle",
+    "China's", "China’s", "'s", "s", "v2.1.1", "2.1", "3.", "U.S.", "Dr.", "café", "cafe\u0301", "\u0301x",
+    "ﬁle",
     "ＡＢＣ", "Straße", "ΣΟΦΙΑ", "don't", "it`s", "‘quoted’", "«word»", "the", "and", "Running", "runners",
     "45-page", "e.g.", "http://x.org/a.b", "#", "## Head", "1.", "end.", "Next", "\u00a8", "x_y", "__", "…",
     "?!", "—", "A", "ok", _SENTINEL, _SENTINEL.upper(),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import threading
 import time
 import weakref
 from collections import deque
@@ -204,13 +205,18 @@ class _TermTable:
         return ids, off
 
 
-_tables: weakref.WeakKeyDictionary[Analyzer, _TermTable] = weakref.WeakKeyDictionary()
+#: Per thread (a table is not safe to share: the bot may index in one thread while another builds a
+#: retriever), per analyzer.
+_tables = threading.local()
 
 
 def _term_table(analyzer: Analyzer) -> _TermTable:
-    table = _tables.get(analyzer)
+    tables: weakref.WeakKeyDictionary[Analyzer, _TermTable] | None = getattr(_tables, "by_analyzer", None)
+    if tables is None:
+        tables = _tables.by_analyzer = weakref.WeakKeyDictionary()
+    table = tables.get(analyzer)
     if table is None or len(table.codes) > _TABLE_WORDS:  # ids only matter within one call: start afresh
-        table = _tables[analyzer] = _TermTable(analyzer)
+        table = tables[analyzer] = _TermTable(analyzer)
     return table
 
 

@@ -95,3 +95,4 @@ def test_fast_analyzer_patterns_match_the_plain_ones(ascii_text: str, any_text: 
     for text in (ascii_text, any_text, ascii_text + any_text):
         assert analyzer._POSSESSIVE.sub("", text) == possessive.sub("", text)
     assert analyzer._TOKEN_ASCII.findall(ascii_text) == analyzer._TOKEN.findall(ascii_text)
+

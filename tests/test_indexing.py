@@ -4,7 +4,10 @@ sentence analyzed on its own, a passage's terms counted over its sentences), wha
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 
+import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -96,3 +99,23 @@ def test_fast_analyzer_patterns_match_the_plain_ones(ascii_text: str, any_text: 
         assert analyzer._POSSESSIVE.sub("", text) == possessive.sub("", text)
     assert analyzer._TOKEN_ASCII.findall(ascii_text) == analyzer._TOKEN.findall(ascii_text)
 
+
+
+
+def test_a_first_build_keeps_its_segments_on_disk_not_on_the_heap(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from retrieval import Retriever, store
+
+    monkeypatch.setattr(store, "BATCH_PASSAGES", 2)  # several batches, each a segment
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    for i, topic in enumerate(["moon base domes", "river bridge tax", "garden tomatoes beans"]):
+        (seeds / f"{i}.txt").write_text(f"The {topic} opened in 203{i}. " * 40, encoding="utf-8")
+    snapshot, _, _, report = store.IndexStore(tmp_path / "index", seeds).update()
+    assert report.rebuilt and len(snapshot.segments) > 1
+    for segment in snapshot.segments:  # read back memory-mapped, as a restart reads them
+        assert isinstance(segment.arrays["post_pid"], np.memmap)
+        assert isinstance(segment.arrays["texts_blob"], np.memmap)
+    answer = Retriever.from_snapshot(snapshot).ask("When did the moon base open?")
+    assert answer.answered
+    assert answer.to_dict() == Retriever.from_folder(seeds).ask("When did the moon base open?").to_dict()

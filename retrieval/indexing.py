@@ -10,17 +10,20 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import threading
 import time
-from collections import Counter, deque
+import weakref
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from itertools import islice
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 
-from .analyzer import Analyzer
+from .analyzer import Analyzer, version_words
 from .documents import Document, read_document
 from .passages import make_passages
 from .segments import AnalyzedDocument, FileStat
@@ -35,7 +38,7 @@ POOL_MIN_FILES = 200
 POOL_MIN_BYTES = 4_000_000
 #: Files per task sent to a worker, and tasks per worker in flight at once.
 CHUNK = 64
-IN_FLIGHT = 3
+IN_FLIGHT = 8
 
 #: ``progress(files_done, files_total, passages_done)``, called as files are indexed.
 Progress = Callable[[int, int, int], None]
@@ -45,28 +48,176 @@ def analyze_document(document: Document, analyzer: Analyzer, stat: FileStat | No
     """Split ``document`` into sentences and passages and analyze each passage into postings.
 
     A passage's terms are its sentences' terms in order (its BM25 length is their count), exactly what an
-    index built from the passages' term lists holds.
+    index built from the passages' term lists holds. One document of :func:`analyze_documents`.
     """
-    text = document.text
+    return analyze_documents([document], analyzer, [stat])[0]
+
+
+def analyze_documents(documents: Sequence[Document], analyzer: Analyzer,
+                      stats: Sequence[FileStat | None] | None = None) -> list[AnalyzedDocument]:
+    """:func:`analyze_document` for several documents at once (numpy over all their passages).
+
+    The documents share one vocabulary (:attr:`AnalyzedDocument.vocab`): a batch pickles as a few arrays
+    and one list of distinct terms, which is what a worker process sends back.
+
+    Parameters
+    ----------
+    documents:
+        The documents.
+    analyzer:
+        Turns a sentence into index terms.
+    stats:
+        Each document's file version (``None``: not from a file); default all ``None``.
+
+    Returns
+    -------
+    list[AnalyzedDocument]
+        One per document, in order.
+    """
+    table = _term_table(analyzer)
+    stats = list(stats) if stats is not None else [None] * len(documents)
     # Only the quotable regions: never a code block.
-    spans = [span for start, end in document.quotable_regions() for span in split_sentences(text, start, end)]
-    term_lists = [analyzer(text[s:e]) for s, e in spans]
-    words = [len(text[s:e].split()) for s, e in spans]
-    passages = make_passages(0, spans, words)
-    terms: list[str] = []
-    tfs: list[int] = []
-    distinct: list[int] = []
-    lengths: list[int] = []
-    for passage in passages:
-        counted = Counter(t for i in range(passage.first, passage.last + 1) for t in term_lists[i])
-        terms.extend(counted)
-        tfs.extend(counted.values())
-        distinct.append(len(counted))
-        lengths.append(sum(len(term_lists[i]) for i in range(passage.first, passage.last + 1)))
-    return AnalyzedDocument(
-        document, stat, np.asarray(spans, dtype=np.int64).reshape(-1, 2),
-        np.asarray([(p.first, p.last, p.start, p.end) for p in passages], dtype=np.int64).reshape(-1, 4),
-        lengths, terms, tfs, distinct)
+    doc_spans = [[span for start, end in d.quotable_regions() for span in split_sentences(d.text, start, end)]
+                 for d in documents]
+    # Every sentence's term ids at once: sentence k of the batch has ids_all[term_off[k]:term_off[k + 1]].
+    ids_all, term_off = table.sentence_ids([(d.text, spans) for d, spans in zip(documents, doc_spans)])
+    firsts: list[int] = []  # each passage's first and last sentence, numbered over the batch
+    lasts: list[int] = []
+    doc_passages = []
+    base = 0
+    for document, spans in zip(documents, doc_spans):
+        text = document.text
+        passages = make_passages(0, spans, [len(text[s:e].split()) for s, e in spans])
+        doc_passages.append(passages)
+        firsts.extend([base + w.first for w in passages])
+        lasts.extend([base + w.last + 1 for w in passages])
+        base += len(spans)
+    # Every passage's terms, as ranges of the batch's term ids: (passage, term) pairs counted at once.
+    first = term_off[np.asarray(firsts, dtype=np.int64)]
+    last = term_off[np.asarray(lasts, dtype=np.int64)]
+    lengths = (last - first).astype(np.int32)
+    n_passages = len(lengths)
+    total = int(lengths.sum())
+    within = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(lengths, dtype=np.int64) - lengths, lengths)
+    tokens = ids_all[np.repeat(first, lengths) + within]
+    width = max(1, len(table.terms))
+    keys = np.repeat(np.arange(n_passages, dtype=np.int64) * width, lengths) + tokens
+    keys, counts = np.unique(keys, return_counts=True)  # sorted by passage, then term
+    post_pid = keys // width
+    used, inverse = np.unique(keys % width, return_inverse=True)
+    vocab = [table.terms[t] for t in used.tolist()]
+    distinct: npt.NDArray[np.int32] = np.bincount(post_pid, minlength=n_passages).astype(np.int32)
+    post_tid: npt.NDArray[np.int32] = inverse.astype(np.int32).reshape(-1)
+    tfs: npt.NDArray[np.int32] = counts.astype(np.int32)
+    p_start = np.cumsum([0] + [len(p) for p in doc_passages])
+    t_start = np.concatenate(([0], np.cumsum(distinct, dtype=np.int64)))
+    out = []
+    for i, (document, spans, passages) in enumerate(zip(documents, doc_spans, doc_passages)):
+        p0, p1 = int(p_start[i]), int(p_start[i + 1])
+        t0, t1 = int(t_start[p0]), int(t_start[p1])
+        out.append(AnalyzedDocument(
+            document, stats[i], np.asarray(spans, dtype=np.int64).reshape(-1, 2),
+            np.asarray([(p.first, p.last, p.start, p.end) for p in passages], dtype=np.int64).reshape(-1, 4),
+            lengths[p0:p1], vocab, post_tid[t0:t1], tfs[t0:t1], distinct[p0:p1]))
+    return out
+
+
+#: Separates sentences joined into one text for the analyzer: a word no analyzer step changes, between
+#: spaces, so no sentence's tokens depend on its neighbours (checked by counting it, see ``sentence_ids``).
+_SENTINEL = "qzxsentencebreakqzx"
+_JOIN = f" {_SENTINEL} "
+#: Distinct words a term table keeps before it starts afresh (bounds a worker's heap).
+_TABLE_WORDS = 1_000_000
+
+
+class _WordIds(dict[str, int]):
+    """Normalised token to code, filled on first sight: a term id, ``-1`` for a stop word, ``-2`` for the
+    sentence separator, ``-3 - k`` for a version token that stands for the terms ``multi[k]``."""
+
+    def __init__(self, table: _TermTable) -> None:
+        super().__init__({_SENTINEL: -2})
+        self._table = table
+
+    def __missing__(self, token: str) -> int:
+        value = self[token] = self._table.token_code(token)
+        return value
+
+
+class _TermTable:
+    """Term ids for one analyzer: ``terms[i]`` is term ``i``; each distinct token is analyzed once."""
+
+    def __init__(self, analyzer: Analyzer) -> None:
+        self.analyzer = analyzer
+        # The tokens-then-words-then-stem path below is Analyzer.__call__ itself (tested); another analyzer
+        # is called as it is.
+        self.fast = type(analyzer) is Analyzer
+        self.terms: list[str] = []
+        self.number: dict[str, int] = {}
+        self.multi: list[list[int]] = []
+        self.codes = _WordIds(self)
+
+    def term_id(self, term: str) -> int:
+        found = self.number.get(term)
+        if found is None:
+            found = self.number[term] = len(self.terms)
+            self.terms.append(term)
+        return found
+
+    def word_id(self, word: str) -> int:
+        if word in self.analyzer.stop_words:
+            return -1
+        return self.term_id(self.analyzer.stem_word(word))
+
+    def token_code(self, token: str) -> int:
+        if "." not in token:
+            return self.word_id(token)
+        self.multi.append([self.word_id(w) for w in version_words(token)])
+        return -2 - len(self.multi)
+
+    def sentence_ids(self, documents: Sequence[tuple[str, Sequence[tuple[int, int]]]]
+                     ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int64]]:
+        """The term ids of every sentence ``text[s:e]`` of ``documents`` (``(text, spans)`` each), in order,
+        and where each sentence's start (``S + 1`` offsets over all the sentences): sentence ``k``'s terms
+        are ``ids[off[k]:off[k + 1]]``, ``analyzer(text[s:e])`` exactly."""
+        sentences = [text[s:e] for text, spans in documents for s, e in spans]
+        if self.fast and sentences:
+            tokens = self.analyzer.tokens(_JOIN.join(sentences))
+            ids = np.fromiter(map(self.codes.__getitem__, tokens), dtype=np.int32, count=len(tokens))
+            versions = np.flatnonzero(ids <= -3)
+            if len(versions):  # rare: expand each version token into its words, in place
+                words = [self.multi[-3 - c] for c in ids[versions].tolist()]
+                repeat = np.ones(len(ids), dtype=np.int64)
+                repeat[versions] = [len(w) for w in words]
+                at = np.cumsum(repeat) - repeat
+                ids = np.repeat(ids, repeat)
+                for start, word_ids in zip(at[versions].tolist(), words):
+                    ids[start:start + len(word_ids)] = word_ids
+            cuts = np.flatnonzero(ids == -2)
+            if len(cuts) == len(sentences) - 1:  # else a sentence holds the separator word itself
+                kept = np.concatenate(([0], np.cumsum(ids >= 0, dtype=np.int64)))
+                off = kept[np.concatenate(([0], cuts, [len(ids)]))]
+                return ids[ids >= 0], off
+        lists = [self.analyzer(sentence) for sentence in sentences]
+        term_id = self.term_id
+        ids = np.fromiter((term_id(t) for terms in lists for t in terms), dtype=np.int32)
+        off = np.zeros(len(lists) + 1, dtype=np.int64)
+        np.cumsum([len(terms) for terms in lists], out=off[1:])
+        return ids, off
+
+
+#: Per thread (a table is not safe to share: the bot may index in one thread while another builds a
+#: retriever), per analyzer.
+_tables = threading.local()
+
+
+def _term_table(analyzer: Analyzer) -> _TermTable:
+    tables: weakref.WeakKeyDictionary[Analyzer, _TermTable] | None = getattr(_tables, "by_analyzer", None)
+    if tables is None:
+        tables = _tables.by_analyzer = weakref.WeakKeyDictionary()
+    table = tables.get(analyzer)
+    if table is None or len(table.codes) > _TABLE_WORDS:  # ids only matter within one call: start afresh
+        table = tables[analyzer] = _TermTable(analyzer)
+    return table
 
 
 def file_stat(path: Path) -> tuple[int, int]:
@@ -90,7 +241,8 @@ class FileResult:
     warnings: list[str]
 
 
-def _index_file(path: Path, doc_id: str, analyzer: Analyzer) -> FileResult:
+def _read_file(path: Path, doc_id: str) -> tuple[FileStat | None, Document | None, list[str]]:
+    """A file's version and its document (``None`` when it cannot be used, see the warnings)."""
     warnings: list[str] = []
     try:
         size, mtime = file_stat(path)
@@ -99,10 +251,16 @@ def _index_file(path: Path, doc_id: str, analyzer: Analyzer) -> FileResult:
         stat = None
     else:
         stat = FileStat(size, mtime, digest(raw))
-    document = read_document(path, doc_id, warnings)
-    if document is None:
-        return FileResult(doc_id, stat, None, warnings)
-    return FileResult(doc_id, stat, analyze_document(document, analyzer, stat), warnings)
+    return stat, read_document(path, doc_id, warnings), warnings
+
+
+def _index_files(files: Sequence[tuple[Path, str]], analyzer: Analyzer) -> list[FileResult]:
+    """Read and analyze ``files`` (analyzed together, see :func:`analyze_documents`), in order."""
+    read = [(doc_id, *_read_file(path, doc_id)) for path, doc_id in files]
+    usable = [(stat, document) for _, stat, document, _ in read if document is not None]
+    analyzed = iter(analyze_documents([d for _, d in usable], analyzer, [s for s, _ in usable]))
+    return [FileResult(doc_id, stat, next(analyzed) if document is not None else None, warnings)
+            for doc_id, stat, document, warnings in read]
 
 
 _worker_analyzer: Analyzer | None = None
@@ -116,7 +274,7 @@ def _init_worker() -> None:
 
 def _index_chunk(chunk: list[tuple[str, str]]) -> list[FileResult]:
     assert _worker_analyzer is not None
-    return [_index_file(Path(p), doc_id, _worker_analyzer) for p, doc_id in chunk]
+    return _index_files([(Path(p), doc_id) for p, doc_id in chunk], _worker_analyzer)
 
 
 def workers() -> int:
@@ -165,8 +323,7 @@ def analyze_files(files: Sequence[tuple[Path, str]], analyzer: Analyzer,
         return result
 
     if not pooled:
-        for path, doc_id in files:
-            yield report(_index_file(path, doc_id, analyzer))
+        yield from map(report, _in_process(files, analyzer))
         return
     from concurrent.futures.process import BrokenProcessPool
 
@@ -177,12 +334,17 @@ def analyze_files(files: Sequence[tuple[Path, str]], analyzer: Analyzer,
             yield report(result)
     except BrokenProcessPool as error:
         log.warning("The indexing processes stopped (%s); indexing the remaining files in this process.", error)
-        for path, doc_id in files[given:]:
-            yield report(_index_file(path, doc_id, analyzer))
+        yield from map(report, _in_process(files[given:], analyzer))
+
+
+def _in_process(files: Sequence[tuple[Path, str]], analyzer: Analyzer) -> Iterator[FileResult]:
+    """:func:`_index_files` over ``files`` in this process, a chunk at a time."""
+    for i in range(0, len(files), CHUNK):
+        yield from _index_files(files[i:i + CHUNK], analyzer)
 
 
 def _pooled(files: Sequence[tuple[Path, str]], n_workers: int) -> Iterator[FileResult]:
-    """:func:`_index_file` over ``files`` on ``n_workers`` processes, in order."""
+    """:func:`_index_files` over ``files`` on ``n_workers`` processes, a chunk each, in order."""
     import multiprocessing
 
     total = len(files)

@@ -37,9 +37,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import filterfalse
 from pathlib import Path
 from typing import Any
 
@@ -86,20 +86,25 @@ class AnalyzedDocument:
     passages:
         ``(first, last, start, end)`` per passage, shape ``(P, 4)`` int64.
     lengths:
-        Terms per passage, shape ``(P,)``.
-    terms, tfs, distinct:
-        Postings in passage order: passage ``i`` holds the next ``distinct[i]`` entries of ``terms`` (the
-        term) and ``tfs`` (its raw frequency).
+        Terms per passage, shape ``(P,)`` int32.
+    vocab:
+        Terms that ``tids`` number; may be shared by documents analyzed together, and hold terms that are
+        not in this document.
+    tids, tfs, distinct:
+        Postings in passage order: passage ``i`` holds the next ``distinct[i]`` entries of ``tids`` (the
+        term, as a position in ``vocab``) and ``tfs`` (its raw frequency); shapes ``(T,)``, ``(T,)`` and
+        ``(P,)``, int32.
     """
 
     document: Document
     stat: FileStat | None
     spans: npt.NDArray[np.int64]
     passages: npt.NDArray[np.int64]
-    lengths: list[int]
-    terms: list[str]
-    tfs: list[int]
-    distinct: list[int]
+    lengths: npt.NDArray[np.int32]
+    vocab: Sequence[str]
+    tids: npt.NDArray[np.int32]
+    tfs: npt.NDArray[np.int32]
+    distinct: npt.NDArray[np.int32]
 
 
 class Strings:
@@ -232,28 +237,32 @@ def build_segment(documents: Sequence[AnalyzedDocument], name: str = "", texts: 
         Store the documents' text (needed on disk; an in-memory retriever keeps its own documents).
     """
     vocab: dict[str, int] = {}
-    tids = array("i")
-    pids = array("i")
-    tfs = array("i")
-    pid = 0
+    numbered: dict[int, npt.NDArray[np.int32]] = {}  # id() of a vocabulary -> its terms' numbers here
+    tid_parts, tf_parts, distinct_parts = [], [], []
     for item in documents:
-        setdefault = vocab.setdefault
-        tids.extend([setdefault(t, len(vocab)) for t in item.terms])
-        tfs.extend(item.tfs)
-        for count in item.distinct:
-            pids.extend([pid] * count)
-            pid += 1
+        mapping = numbered.get(id(item.vocab))
+        if mapping is None:  # numbers in order of first sight (terms are distinct within a vocabulary)
+            fresh = list(filterfalse(vocab.__contains__, item.vocab))
+            vocab.update(zip(fresh, range(len(vocab), len(vocab) + len(fresh))))
+            mapping = numbered[id(item.vocab)] = np.fromiter(map(vocab.__getitem__, item.vocab), dtype=np.int32,
+                                                             count=len(item.vocab))
+        tid_parts.append(mapping[item.tids])
+        tf_parts.append(item.tfs)
+        distinct_parts.append(item.distinct)
+    distinct = _concat(distinct_parts, np.int32)
+    tids, tfs = _concat(tid_parts, np.int32), _concat(tf_parts, np.int32)
+    pids = np.repeat(np.arange(len(distinct), dtype=np.int32), distinct)
+    del numbered, tid_parts, tf_parts, distinct_parts
     terms = sorted(vocab)
     rank = np.empty(len(terms), dtype=np.int32)
     rank[np.fromiter((vocab[t] for t in terms), dtype=np.int64, count=len(terms))] = np.arange(len(terms),
                                                                                                 dtype=np.int32)
-    tid = rank[np.frombuffer(tids, dtype=np.int32)] if len(tids) else np.zeros(0, dtype=np.int32)
-    order = np.argsort(tid, kind="stable")  # postings were added in passage order: stable keeps it
-    post_pid = np.frombuffer(pids, dtype=np.int32)[order] if len(pids) else np.zeros(0, dtype=np.int32)
-    post_tf = np.frombuffer(tfs, dtype=np.int32)[order] if len(tfs) else np.zeros(0, dtype=np.int32)
+    tid = rank[tids]
+    del tids
     post_off = np.zeros(len(terms) + 1, dtype=np.int64)
     np.cumsum(np.bincount(tid, minlength=len(terms)), out=post_off[1:])
-    del tids, pids, tfs, order
+    post_pid, post_tf = _sort_by_term(tid, pids, tfs)
+    del tid, pids, tfs
     docs = [item.document for item in documents]
     stats = [item.stat or FileStat(0, 0, bytes(16)) for item in documents]
     arrays: dict[str, Any] = {}
@@ -270,7 +279,7 @@ def build_segment(documents: Sequence[AnalyzedDocument], name: str = "", texts: 
     arrays["spans"] = _stack([item.spans for item in documents], 2)
     arrays["pass_off"] = _offsets([len(item.passages) for item in documents])
     arrays["passages"] = _stack([item.passages for item in documents], 4)
-    arrays["plen"] = np.array([n for item in documents for n in item.lengths], dtype=np.int32)
+    arrays["plen"] = _concat([item.lengths for item in documents], np.int32)
     arrays["post_off"], arrays["post_pid"], arrays["post_tf"] = post_off, post_pid, post_tf
     arrays["blk_tf"], arrays["blk_len"] = block_bounds(post_off, post_pid, post_tf, arrays["plen"])
     return Segment(name, arrays)
@@ -281,6 +290,36 @@ def _extras(document: Document) -> str:
     if not document.pages and not document.code:
         return ""
     return json.dumps({"pages": list(document.pages), "code": [list(c) for c in document.code]})
+
+
+def _sort_by_term(tid: npt.NDArray[np.int32], pid: npt.NDArray[np.int32], tf: npt.NDArray[np.int32]
+                  ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]]:
+    """Postings ``(pid, tf)`` ordered by term number, then passage (each passage holds a term once).
+
+    One sort of int64 keys: (term, passage, tf) packed in one key when they fit (no gather afterwards),
+    else (term, position). Both are several times faster than a stable argsort.
+    """
+    n = len(tid)
+    if not n:
+        return pid.copy(), tf.copy()
+    if int(tid.max()) < 2**23 and int(pid.max()) < 2**24 and 0 <= int(tf.min()) and int(tf.max()) < 2**16:
+        keys = tid.astype(np.int64) << 40
+        keys |= pid.astype(np.int64) << 16
+        keys |= tf
+        keys.sort()
+        return ((keys >> 16) & 0xFFFFFF).astype(np.int32), (keys & 0xFFFF).astype(np.int32)
+    if n >= 2**32:  # pragma: no cover - positions do not fit beside the term
+        order = np.argsort(tid, kind="stable")
+    else:
+        order = tid.astype(np.int64) << 32
+        order |= np.arange(n, dtype=np.int64)
+        order.sort()
+        order &= 0xFFFFFFFF
+    return pid[order], tf[order]
+
+
+def _concat(parts: Sequence[npt.NDArray[Any]], dtype: Any) -> npt.NDArray[Any]:
+    return np.concatenate(parts).astype(dtype, copy=False) if parts else np.zeros(0, dtype=dtype)
 
 
 def _offsets(counts: Sequence[int]) -> npt.NDArray[np.int64]:

@@ -37,6 +37,8 @@ _HEADING_LINE = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+\S.*$", re.MULTILINE)
 _TITLE_LINE = re.compile(
     r"(?:\d{1,2}[.)] [^\n]{1,60}?|[^\n]{1,60}?(?=[ \t]*\r?\n[ \t]*[\"'(\[A-Z0-9*_`-]))(?<![.!?:;,\-])[ \t]*\r?\n"
 )
+#: Longest first line (before trailing blanks) that :data:`_TITLE_LINE` can match: "12) " and 60 characters.
+_TITLE_LINE_CHARS = 64
 #: Closing emphasis, quotes or brackets at the start of a piece, when a sentence ended just inside them.
 _CLOSING = re.compile(r"[*_`\"'”’)\]]+(?=\s|$)")
 #: A list or section number standing alone ("2."), as sentencex cuts it off a numbered heading.
@@ -157,8 +159,12 @@ def split_sentences(
     spans: list[tuple[int, int]] = []
     for s, e in pieces:
         s, e = start + s, start + e
-        for hs, he in _split_headings(text, s, e) if headings else [(s, e)]:
-            if headings:
+        # Pieces are trimmed already: only one with a "#" can hold a heading line, only one with a line
+        # break after a short first line a title line.
+        for hs, he in _split_headings(text, s, e) if headings and text.find("#", s, e) >= 0 else [(s, e)]:
+            line_end = text.find("\n", hs, he) if headings else -1
+            if line_end >= 0 and (line_end - hs <= _TITLE_LINE_CHARS
+                                  or len(text[hs:line_end].rstrip(" \t\r")) <= _TITLE_LINE_CHARS):
                 title = _TITLE_LINE.match(text, hs, he)
                 line = text[hs:title.end()].rstrip().rstrip("*_`'\")]") if title else ""
                 if title and line and line[-1] not in ".!?:;," and len(line.split()) <= _TITLE_WORDS \

@@ -359,7 +359,9 @@ class IndexStore:
             if fresh:
                 generation += 1
                 fresh.sort(key=lambda a: a.document.id)
-                segments.append(build_segment(fresh, name=self._new_name(generation)))
+                # Written at once and read back memory-mapped: the heap holds one batch, not the whole
+                # build (nothing points at it until the manifest does; an unused one is removed then).
+                segments.append(self._write(build_segment(fresh, name=self._new_name(generation))))
                 deleted.append(set())
                 fresh.clear()
                 batch = 0
@@ -418,22 +420,27 @@ class IndexStore:
             picks = [(doc_id, s, d) for s, (seg, dead) in enumerate(merge)
                      for d, doc_id in enumerate(seg.ids.all()) if d not in dead]
             picks.sort()  # a segment's documents are in id order, as a fresh build numbers them
-            merged = merge_segments([seg for seg, _ in merge], [(s, d) for _, s, d in picks],
-                                    self._new_name(generation))
+            merged = self._write(merge_segments([seg for seg, _ in merge], [(s, d) for _, s, d in picks],
+                                                self._new_name(generation)))
             rest.append((merged, set()))
         return [seg for seg, _ in rest], [dead for _, dead in rest], generation
+
+    def _write(self, segment: Segment) -> Segment:
+        """Write ``segment`` into its folder (aside, then renamed) and open it memory-mapped."""
+        folder = self.root / segment.name
+        temporary = self.root / f"tmp-{segment.name}"
+        shutil.rmtree(temporary, ignore_errors=True)
+        write_segment(segment, temporary)
+        os.replace(temporary, folder)
+        return open_segment(folder)
 
     def _commit(self, segments: list[Segment], deleted: list[set[int]], generation: int, updated: str,
                 skipped: dict[str, list[Any]], warnings: dict[str, list[str]], touched: dict[str, list[int]],
                 scanned_ns: int) -> None:
         """Write the new segments, then the manifest (atomically), then remove what nothing points at."""
         for seg in segments:
-            folder = self.root / seg.name
-            if not folder.exists():
-                temporary = self.root / f"tmp-{seg.name}"
-                shutil.rmtree(temporary, ignore_errors=True)
-                write_segment(seg, temporary)
-                os.replace(temporary, folder)
+            if not (self.root / seg.name).exists():
+                self._write(seg)
         fsync_folder(self.root)
         manifest = {
             "format": FORMAT, "version": FORMAT_VERSION, "settings": self.settings, "generation": generation,

@@ -136,9 +136,9 @@ class _Term:
                 if cut is None:
                     cut = split[id(piece.part)] = piece.part.to_local(passages)
                 which, local = cut
-            if len(local) == 0:
-                continue
             pids = piece.pid
+            if len(local) == 0 or len(pids) == 0:
+                continue
             pos = np.searchsorted(pids, local)
             np.minimum(pos, len(pids) - 1, out=pos)
             hit = pids[pos] == local

@@ -65,7 +65,7 @@ def collect(pages: Sequence[Page], questions: Sequence[PageQuestion]
             if not hits:
                 continue
             rows: list[list[float]] = []
-            ranked = retriever._rank(hits, concepts, plan, rows, documents=documents)
+            ranked = retriever._rank(hits, concepts, plan, documents, rows)
             labels = []
             for _, window, p, _ in ranked:
                 doc = retriever.passages[p].doc
@@ -91,7 +91,7 @@ def collect_community(data_dir: Path) -> list[tuple[npt.NDArray[np.float64], npt
         concepts = retriever.concepts(plan)
         hits, documents = retriever._candidates(concepts, plan, CANDIDATES)
         rows: list[list[float]] = []
-        ranked = retriever._rank(hits, concepts, plan, rows, documents=documents) if hits else []
+        ranked = retriever._rank(hits, concepts, plan, documents, rows) if hits else []
         labels = []
         for _, window, p, _ in ranked:
             doc = retriever.passages[p].doc

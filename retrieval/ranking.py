@@ -34,7 +34,7 @@ FEATURES: tuple[str, ...] = (
     "position",      # log(1 + index of its first sentence in the document)
     "sentences",     # sentences in the window minus one (0..2)
     "length",        # characters / 300
-    "document",      # BM25 mass of its document among the best passages, over the best document's (0..1)
+    "document",      # whole-document BM25 of its document, over the best candidate document's (0..1)
 )
 
 #: Learned weights, one per feature (see the module docstring; refit with ``benchmarks.train_ranker``).

@@ -416,7 +416,7 @@ class Retriever:
             return Answer(question, [], None, time.perf_counter() - started)
         if any(c.absent_name for c in concepts):  # "a meetup in Tokyo?" where no document names Tokyo
             return Answer(question, [], self.documents[self.passages[hits[0][0]].doc], time.perf_counter() - started)
-        ranked = self._rank(hits, concepts, plan, asked=asked, documents=documents)
+        ranked = self._rank(hits, concepts, plan, documents, asked=asked)
         excerpts: list[Excerpt] = []
         used: dict[int, list[tuple[int, int]]] = {}
         if any(self._answers(window, plan) for _, window, _, _ in ranked):
@@ -450,9 +450,9 @@ class Retriever:
     def _candidates(self, concepts: Sequence[Concept], plan: QuestionPlan, k: int
                     ) -> tuple[list[tuple[int, float]], dict[int, float]]:
         """The ``k`` best passages by BM25 over every form of every concept; with a named period, also the
-        best passages of the documents of that time. Second: each document's share of the BM25 mass of the
-        best :data:`DOCUMENT_POOL` passages (document number to its whole-document BM25,
-        :func:`.ranking.document_scores`)."""
+        best passages of the documents of that time. Second: the whole-document BM25
+        (:func:`.ranking.document_scores`) of every document among the best :data:`DOCUMENT_POOL` passages,
+        document number to score."""
         query = [term for c in concepts for term, _ in c.forms]
         pool = self.index.top_k(query, max(k, DOCUMENT_POOL))
         candidates = [self.passages[p].doc for p, _ in pool]
@@ -471,22 +471,18 @@ class Retriever:
         return hits, documents
 
     def _rank(self, hits: Sequence[tuple[int, float]], concepts: Sequence[Concept], plan: QuestionPlan,
-              rows: list[list[float]] | None = None, asked: FollowUpPlan | None = None,
-              documents: dict[int, float] | None = None) -> list[tuple[float, Window, int, float]]:
+              documents: dict[int, float], rows: list[list[float]] | None = None,
+              asked: FollowUpPlan | None = None) -> list[tuple[float, Window, int, float]]:
         """Score every window of every candidate passage (:mod:`.ranking`); best first, ties in BM25 order.
 
         A window found in two overlapping passages counts once, with the better passage. ``rows``, when
         given, receives each returned window's feature vector, in the returned order, with the date terms as
         one more column (for training: ``benchmarks.train_ranker``). ``asked``: a follow-up's plan
         (:mod:`retrieval.followup`): a window must hold one of its own terms, and the previously quoted
-        document is preferred. ``documents``: each candidate document's BM25 mass (:meth:`_candidates`),
-        for the ``document`` feature; default the sums over ``hits``.
+        document is preferred. ``documents``: each candidate document's whole-document BM25, as
+        :meth:`_candidates` returns it, for the ``document`` feature.
         """
         top_score = hits[0][1]
-        if documents is None:
-            documents = {}
-            for p, score in hits:
-                documents[self.passages[p].doc] = documents.get(self.passages[p].doc, 0.0) + score
         top_document = max(documents.values(), default=0.0) or 1.0
         total = sum(c.weight for c in concepts) or 1.0
         found: list[tuple[Window, int, float, float, dt.date | None]] = []
@@ -576,7 +572,8 @@ class Retriever:
         naming: set[int] = set()
         if unit is not None:
             pids, _ = self.index.term_frequencies(unit)
-            naming = {self.passages[p].doc for p in np.unique(pids).tolist()} if len(pids) < 5000 else set()
+            if len(pids) < 5000:
+                naming = set(np.unique(self._document_lengths().docs[pids]).tolist())
 
         def finder(doc: int, document: Document, spans: Sequence[tuple[int, int]]) -> Callable[[int], frozenset[object]]:
             def typed(i: int) -> frozenset[object]:
@@ -632,7 +629,7 @@ class Retriever:
 
 #: Passages fetched by BM25 whose windows compete, at the least.
 CANDIDATES = 24
-#: Passages whose BM25 scores, summed per document, give the ``document`` feature: how much of the
+#: Passages whose documents get a whole-document BM25 score, the ``document`` feature: how much of the
 #: question's evidence a document holds overall, beyond its best passage (the document-then-passage order
 #: of classic QA pipelines).
 DOCUMENT_POOL = 100

@@ -19,7 +19,7 @@ __all__ = ["WINDOW_MAX_SENTENCES", "Concept", "Window", "coverage", "windows"]
 #: An excerpt quotes at most this many consecutive sentences.
 WINDOW_MAX_SENTENCES = 3
 #: Each extra sentence in a window must add at least this share of the question's weight (or the answer type).
-EXTRA_SENTENCE_GAIN = 0.12
+EXTRA_SENTENCE_GAIN = 0.06
 #: Characters after which a window's score starts to shrink (see :func:`windows`).
 SOFT_LENGTH = 300
 #: Score lost per :data:`SOFT_LENGTH` characters beyond :data:`SOFT_LENGTH`.

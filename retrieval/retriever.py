@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from .analyzer import Analyzer
+from .anaphora import leans_back
 from .answer_types import counts, future_dates, has_answer_type, labelled
 from .corpus import NOT_PROSE_START, DocumentSentences, Snapshot
 from .documents import Document, load_documents
@@ -59,9 +60,10 @@ CANDIDATES_PER_EXCERPT = 4
 #: Then the excerpts are quoted in ranking order, each holding at least :data:`MIN_EXCERPT_COVERAGE`.
 #: Calibrated on SQuAD v1.1 dev's no-answer split (``python -m benchmarks.squad``: the first 24 articles
 #: indexed, questions about them should be answered, questions about the other 24 declined; figures in
-#: benchmarks/README.md). With everyday words discounted (:data:`COMMON_DISCOUNT`), 0.45 answers 93.8% and
-#: declines 79.0%, 0.47 answers 92.9% and declines 81.3%; 0.46 lies between them.
-MIN_COVERAGE = 0.46
+#: benchmarks/README.md). With windows that grow by a sentence adding 6% of the weight
+#: (:data:`~retrieval.excerpts.EXTRA_SENTENCE_GAIN`), 0.46 answers 93.75% and declines 79.85%, 0.47 answers
+#: 93.33% and declines 81.25%; 0.465 answers 93.50% and declines 80.55%.
+MIN_COVERAGE = 0.465
 #: Unknown question words: a word with an English Zipf frequency (wordfreq; Speer 2022) at or above
 #: ``COMMON_ZIPF`` is ordinary vocabulary ("say", "year") that the documents merely phrase differently, and
 #: weighs little; at or below ``RARE_ZIPF`` it is a name or a term of art ("Tesla") that the documents would
@@ -426,10 +428,12 @@ class Retriever:
                     continue  # a weak excerpt is noise, even after a good one; so is one only its title ties in
                 if any(window.first <= last and first <= window.last for first, last in used.get(doc, [])):
                     continue  # overlapping windows: never quote the same sentence twice
-                used.setdefault(doc, []).append((window.first, window.last))
-                spans = self.sentences[doc].spans
+                sents = self.sentences[doc]
+                spans = sents.spans
+                first = _antecedent(self.documents[doc], sents, window, self.passages[p].first, used.get(doc, []))
+                used.setdefault(doc, []).append((first, window.last))
                 end = _with_command(self.documents[doc], spans[window.last][1], plan)
-                excerpts.append(Excerpt(self.documents[doc], spans[window.first][0], end, score, window.matched))
+                excerpts.append(Excerpt(self.documents[doc], spans[first][0], end, score, window.matched))
                 if len(excerpts) == top_k:
                     break
         if not excerpts:
@@ -769,6 +773,35 @@ def _prose(text: str, sents: DocumentSentences) -> Callable[[int], bool]:
     """``prose(i)``: sentence ``i`` is prose (it has index terms and does not start like an image, a link, a
     table row or a heading), so the document's title stands over it."""
     return lambda i: bool(sents.terms[i]) and not text.startswith(NOT_PROSE_START, sents.spans[i][0])
+
+
+#: Longest quote, in characters, that takes in the sentence its first sentence leans on (see :func:`_antecedent`).
+MAX_ANTECEDENT_CHARS = 450
+_LIST_ITEM = re.compile(r"[ \t]*(?:[-*+•]|\d+[.)])[ \t]")
+
+
+def _antecedent(document: Document, sents: DocumentSentences, window: Window, passage_first: int,
+                used: Sequence[tuple[int, int]]) -> int:
+    """The sentence a quote starts with: ``window.first``, or the one before it when the window opens by
+    leaning on it ("He is also the oldest quarterback ...") and the two read as one prose paragraph."""
+    i = window.first
+    if i <= passage_first:
+        return i
+    start = sents.spans[i][0]
+    text = document.text
+    if not leans_back(text[start:start + 80].lstrip("\"'“(")):
+        return i
+    j = i - 1
+    ps, pe = sents.spans[j]
+    if not sents.terms[j] or text.startswith(NOT_PROSE_START, ps) or "\n\n" in text[pe:start]:
+        return i  # a heading, markup or another paragraph
+    if "\n" in text[pe:start] and (_LIST_ITEM.match(text, start) or _LIST_ITEM.match(text, ps)):
+        return i  # list items stand on their own
+    if window.chars + (pe - ps) > MAX_ANTECEDENT_CHARS:
+        return i
+    if any(f <= j <= l for f, l in used):
+        return i
+    return j
 
 
 def _quotable(terms: Sequence[frozenset[str]]) -> Callable[[int], bool]:

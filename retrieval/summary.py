@@ -62,6 +62,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
+from .anaphora import ANAPHORIC_OPENERS, OPENING_WORDS, opens_leaning
 from .caches import per_retriever
 from .catalog import (
     DateRange,
@@ -155,23 +156,6 @@ GLUED_HEADING_CHARS = 50
 TABLE_LINE_CHARS = 40
 
 _SENTENCE_ENDS = frozenset(".!?…:;")
-#: Openings (one to four words, case-folded) by which a sentence leans on the one before it (see
-#: :func:`stands_alone`): personal and demonstrative pronouns, connectives, and phrases pointing back.
-ANAPHORIC_OPENERS = frozenset({
-    "it", "its", "it's", "they", "them", "their", "theirs", "they're", "they'll", "they've", "he", "him",
-    "his",
-    "she", "her", "hers", "this", "these", "those", "that", "such", "here", "both", "another", "the latter",
-    "the former", "the same", "the other", "the others", "others", "other than that",
-    "but", "and", "or", "so", "yet", "also", "then", "thus", "hence", "therefore", "however", "still",
-    "instead", "otherwise", "meanwhile", "moreover", "furthermore", "besides", "nevertheless",
-    "nonetheless", "likewise", "similarly", "consequently", "accordingly", "additionally", "finally",
-    "yes", "no", "since then", "after that", "before that", "until then", "by then", "even so", "as a result",
-    "in addition", "in turn", "in that case", "in this case", "for example", "for instance",
-    "on the other hand", "at that time", "at the time", "at the same time", "because of this",
-    "because of that", "apart from that", "as well",
-})
-# Words at a sentence's start (letters and apostrophes), after quotes, brackets, list marks and the like.
-_OPENING_WORDS = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 _CLOSERS = frozenset("\"'”’)]»")
 # List marks and stray symbols before a sentence ("- ", "* ", "> "): not part of the quote.
 _LEADING_JUNK = re.compile(r"[\s*•·>|=~_-]+")
@@ -397,7 +381,7 @@ def stands_alone(sentence: str) -> bool:
     sentence:
         One sentence of text.
     """
-    words = _OPENING_WORDS.findall(sentence[:80].casefold().replace("’", "'"))
+    words = OPENING_WORDS.findall(sentence[:80].casefold().replace("’", "'"))
     if not words:
         return True
     if sentence.rstrip().rstrip("".join(_CLOSERS)).endswith(":") or "?" in sentence:
@@ -407,7 +391,7 @@ def stands_alone(sentence: str) -> bool:
     first = _FIRST_WORD.match(sentence)
     if first and first.group(1).islower():  # "previously-announced offer to ...": the rest of a sentence
         return False
-    return not any(" ".join(words[:n]) in ANAPHORIC_OPENERS for n in range(1, min(4, len(words)) + 1))
+    return not opens_leaning(words)
 
 
 def _plain(text: str, terms: frozenset[str]) -> bool:

@@ -6,9 +6,11 @@ question term, :func:`term_variants` looks up, in the index's vocabulary only (s
 
 1. spelling variants: British and American endings (-ise/-ize, -our/-or, -re/-er) and a hyphen or space
    dropped or added ("wifi" and "wi fi");
-2. derivations one suffix away (own/owner, spam/spammer, moderate/moderator), doubling a final consonant
+2. the plural or singular the stemmer leaves apart in abbreviations ("DMs", "GPUs", "APIs" against "DM",
+   "GPU", "API");
+3. derivations one suffix away (own/owner, spam/spammer, moderate/moderator), doubling a final consonant
    where English does;
-3. for a word found in no passage, the known terms one edit away (Damerau-Levenshtein distance 1:
+4. for a word found in no passage, the known terms one edit away (Damerau-Levenshtein distance 1:
    Norvig 2007's candidate generation; SymSpell uses the same edit model), for words of five letters or
    more, the most frequent such term first.
 
@@ -81,6 +83,11 @@ def term_variants(
         for old, new in ((a, b), (b, a)):
             if old in word:
                 add(stem(word.replace(old, new)), VARIANT_FACTOR)
+    if word.isalpha():  # a plural the stemmer keeps: "DMs", "GPUs", "APIs" against "DM", "GPU", "API"
+        if word.endswith("s") and len(word) >= 3:
+            add(stem(word[:-1]), VARIANT_FACTOR)
+        elif len(word) >= 2:
+            add(stem(word + "s"), VARIANT_FACTOR)
     if len(term) >= 3:
         for suffix in _SUFFIXES:
             add(stem(term + suffix), VARIANT_FACTOR)

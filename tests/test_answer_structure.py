@@ -202,3 +202,30 @@ def test_a_how_to_quote_ending_in_a_colon_takes_the_command_below_it(tmp_path) -
     # A question that is not a how-to keeps the code out of the quote.
     other = retriever.ask("Is my fob linked?", as_of=AS_OF)
     assert all("fernlog" not in e.text for e in other.excerpts)
+
+
+def test_a_quote_that_opens_with_a_pronoun_takes_the_sentence_it_leans_on() -> None:
+    pages = [
+        Document(id="final.txt", title="final.txt", date=None, text=(
+            "Marta Lindqvist led the team to the regional final in 2019. She is also the youngest captain "
+            "the club has ever had, at nineteen.")),
+        Document(id="club.txt", title="club.txt", date=None, text="The club trains on Tuesdays in the old hall."),
+    ]
+    text = Retriever.from_documents(pages).ask("Who is the youngest captain the club has had?",
+                                               as_of=AS_OF).excerpts[0].text
+    assert text.startswith("Marta Lindqvist") and "youngest captain" in text
+    # A list item that opens with "It" stands on its own: the item above it is not pulled in.
+    listed = [Document(id="kit.md", title="kit.md", date=None, text=(
+        "# Kit\n\n- The blue bag holds the first-aid kit.\n- It also holds spare laces for the youngest players.\n"))]
+    text = Retriever.from_documents(listed).ask("Where are the spare laces?", as_of=AS_OF).excerpts[0].text
+    assert "blue bag" not in text
+
+
+def test_a_plural_abbreviation_matches_its_singular() -> None:
+    pages = [
+        Document(id="conduct.md", title="conduct.md", date=None, text=(
+            "# Reporting\n\nTo report harassment, DM any member with the Moderator role or email the team.")),
+        Document(id="faq.md", title="faq.md", date=None, text="# FAQ\n\nThe server restarts every night."),
+    ]
+    answer = Retriever.from_documents(pages).ask("where do i report harassing DMs?", as_of=AS_OF)
+    assert answer.answered and "Moderator role" in answer.excerpts[0].text

@@ -172,7 +172,7 @@ def no_answer_split(paragraphs: Sequence[tuple[int, str]], questions: Sequence[Q
             answered = sum(retriever.ask(q.text).answered for q in answerable)
             declined = sum(not retriever.ask(q.text).answered for q in others)
             label = "seedbot (this project)" if threshold == MIN_COVERAGE else "seedbot, other threshold"
-            rows.append({"method": f"{label}: min coverage {threshold:.2f}", "answerable": len(answerable),
+            rows.append({"method": f"{label}: min coverage {threshold:g}", "answerable": len(answerable),
                          "answered": answered / max(1, len(answerable)), "unanswerable": len(others),
                          "declined": declined / max(1, len(others))})
     return rows

@@ -224,6 +224,8 @@ def _counted(cleaned: str) -> str | None:
         return None
     words = match.group(1).split()
     counted = words[0]
+    if counted.lower() in _UNIT_END:
+        return None  # "how much does it cost": nothing named is counted
     for word in words[1:]:  # "GitHub stars", "new languages": a plural after it is the head noun
         if word.lower() in _UNIT_END or not (word.lower().endswith("s") and len(word) > 3):
             break

@@ -206,6 +206,7 @@ class Retriever:
     min_coverage: float = MIN_COVERAGE
     clock: Callable[[], dt.date] = dt.date.today
     _titles: dict[int, frozenset[str]] = field(default_factory=dict, repr=False)
+    _caseless: dict[int, bool] = field(default_factory=dict, repr=False)
     _any_dated: bool | None = field(default=None, repr=False)
     #: Every document's date without reading the documents (a snapshot's :meth:`~.corpus.Snapshot.dates`).
     date_source: Callable[[], list[dt.date | None]] | None = field(default=None, repr=False)
@@ -334,6 +335,7 @@ class Retriever:
         names = _capitalised_words(plan.text)
         proper = _proper_names(plan.text) & names
         unit = plan.unit.lower() if plan.unit else None
+        counting = unit is not None and _HOW_MANY.search(plan.cleaned) is not None
         vocabulary = self.index.vocabulary
         stem = self.analyzer.stem_word
         concepts: list[Concept] = []
@@ -360,7 +362,9 @@ class Retriever:
                 if len(word) == 1:
                     continue  # a stray letter ("h" of a question cut short) says nothing
                 idf = self.index.max_idf * min(1.0, max(MIN_UNKNOWN_SHARE, share))
-                absent = word in proper
+                # A name no passage holds, or the counted thing of "how many" ("GitHub stars"): the
+                # documents do not talk about it.
+                absent = word in proper or (word == unit and counting)
             else:
                 absent = False
             if word not in names and word != unit:  # names and the counted thing are the question's focus
@@ -421,7 +425,7 @@ class Retriever:
         ranked = self._rank(hits, concepts, plan, documents, asked=asked)
         excerpts: list[Excerpt] = []
         used: dict[int, list[tuple[int, int]]] = {}
-        if any(self._answers(window, plan) for _, window, _, _ in ranked):
+        if any(self._answers(window, plan, self.passages[p].doc) for _, window, p, _ in ranked):
             for _, window, p, score in ranked:
                 doc = self.passages[p].doc
                 if window.matched < MIN_EXCERPT_COVERAGE or excerpts and window.lead <= 0:
@@ -441,15 +445,35 @@ class Retriever:
             return Answer(question, [], closest, time.perf_counter() - started)
         return Answer(question, excerpts, None, time.perf_counter() - started)
 
-    def _answers(self, window: Window, plan: QuestionPlan) -> bool:
-        """Whether ``window`` is evidence enough that the documents answer the question: it holds
-        :attr:`min_coverage` of the question's weight, and when the question expects an answer type and
-        the window holds none, :data:`UNTYPED_COVERAGE` ("How many stars ...?" is not answered by a
-        sentence without a number in it)."""
+    def _answers(self, window: Window, plan: QuestionPlan, doc: int) -> bool:
+        """Whether ``window`` (of document ``doc``) is evidence enough that the documents answer the
+        question: it holds :attr:`min_coverage` of the question's weight, and when the question expects an
+        answer type and the window holds none, :data:`UNTYPED_COVERAGE` ("How many stars ...?" is not
+        answered by a sentence without a number in it)."""
         matched = window.matched
         if matched < self.min_coverage:
             return False
-        return window.typed or not plan.answer_types or matched >= UNTYPED_COVERAGE
+        return window.typed or not self._expected(plan, doc) or matched >= UNTYPED_COVERAGE
+
+    def _expected(self, plan: QuestionPlan, doc: int) -> tuple[AnswerType, ...]:
+        """The answer types the question expects that can be found in document ``doc``: in a document
+        written in lower case (a chat log, lower-cased newswire) names have no capitals to be found by, so a
+        *who* question expects no type there and quotes are ranked on their words alone."""
+        kinds = plan.answer_types
+        if AnswerType.PERSON in kinds and self._is_caseless(doc):
+            kinds = tuple(k for k in kinds if k is not AnswerType.PERSON)
+        return kinds
+
+    def _is_caseless(self, doc: int) -> bool:
+        """Whether document ``doc`` is written in lower case: of its words inside sentences (after a
+        lower-case word), fewer than :data:`CASELESS_SHARE` start with a capital (cached per document)."""
+        found = self._caseless.get(doc)
+        if found is None:
+            text = self.documents[doc].text
+            inside = _INSIDE_WORD.findall(text, 0, CASELESS_SAMPLE_CHARS)
+            capitals = sum(1 for w in inside if w.isupper())
+            found = self._caseless[doc] = len(inside) >= CASELESS_MIN_WORDS and capitals < CASELESS_SHARE * len(inside)
+        return found
 
     def _candidates(self, concepts: Sequence[Concept], plan: QuestionPlan, k: int
                     ) -> tuple[list[tuple[int, float]], dict[int, float]]:
@@ -499,14 +523,15 @@ class Retriever:
             passage = self.passages[p]
             document = self.documents[passage.doc]
             sents = self.sentences[passage.doc]
-            typed = find_types(passage.doc, document, sents.spans) if find_types else None
+            kinds = plan.answer_types
+            typed = find_types(passage.doc, document, sents.spans, kinds) if find_types else None
             quotable = _quotable(sents.terms)
             lead = next((i for i, t in enumerate(sents.terms) if t), 0)
             headed = lead > 0  # the document opens with a heading (its term set is empty)
             title_terms = self._title_terms(passage.doc, headed)
             title = coverage(concepts, title_terms) / total
             for window in windows(passage.first, passage.last, sents.terms, sents.chars, concepts, typed, quotable,
-                                  wanted=len(plan.answer_types), followed=_FOLLOWED,
+                                  wanted=len(kinds), followed=_FOLLOWED,
                                   sections=sents.sections, outer=title_terms if title > 0 else frozenset(),
                                   prose=_prose(document.text, sents),
                                   joins=_joins(document, sents.spans), filler=_filler(document, sents)):
@@ -531,7 +556,7 @@ class Retriever:
                 found.append((window, p, score, extra, document.date))
                 texts.append(document.text[sents.spans[window.first][0]:sents.spans[window.last][1]])
                 features.append(feature_vector(window, score / top_score, title, 0.0, window.first == lead,
-                                               bool(plan.answer_types), headed,
+                                               bool(kinds), headed,
                                                documents.get(passage.doc, score) / top_document))
         if not found:
             return []
@@ -564,10 +589,10 @@ class Retriever:
             rows.extend(features[i] + [found[i][3]] for i in order)
         return [(float(values[i]), found[i][0], found[i][1], found[i][2]) for i in order]
 
-    def _type_finder(self, plan: QuestionPlan
-                     ) -> Callable[[int, Document, Sequence[tuple[int, int]]], Callable[[int], frozenset[object]]]:
-        """For one question: ``finder(doc, document, spans)`` gives ``typed(i)``, the question's answer types
-        that sentence ``i`` of that document holds. One cache per question, shared by overlapping passages."""
+    def _type_finder(self, plan: QuestionPlan) -> Callable[
+            [int, Document, Sequence[tuple[int, int]], Sequence[AnswerType]], Callable[[int], frozenset[object]]]:
+        """For one question: ``finder(doc, document, spans, kinds)`` gives ``typed(i)``, which of the answer
+        types ``kinds`` (those :meth:`_expected` finds in the document) sentence ``i`` of that document holds. One cache per question, shared by overlapping passages."""
         cache: dict[tuple[int, int], frozenset[object]] = {}
         asked = frozenset(re.findall(r"[^\W_]+", plan.cleaned.lower()))
         unit = self.analyzer.stem_word(plan.unit) if plan.unit else None
@@ -579,14 +604,15 @@ class Retriever:
             if len(pids) < 5000:
                 naming = set(np.unique(self._document_lengths().docs[pids]).tolist())
 
-        def finder(doc: int, document: Document, spans: Sequence[tuple[int, int]]) -> Callable[[int], frozenset[object]]:
+        def finder(doc: int, document: Document, spans: Sequence[tuple[int, int]],
+                   kinds: Sequence[AnswerType]) -> Callable[[int], frozenset[object]]:
             def typed(i: int) -> frozenset[object]:
                 found = cache.get((doc, i))
                 if found is None:
                     s, e = spans[i]
                     text = document.text[s:e]
                     found = cache[(doc, i)] = frozenset(
-                        kind for kind in plan.answer_types if has_answer_type(text, kind, asked)
+                        kind for kind in kinds if has_answer_type(text, kind, asked)
                         and (unit is None or kind is not AnswerType.NUMBER
                              or counts(text, unit, self.analyzer, strict=doc in naming)))
                 return found
@@ -777,6 +803,14 @@ def _prose(text: str, sents: DocumentSentences) -> Callable[[int], bool]:
 
 #: Longest quote, in characters, that takes in the sentence its first sentence leans on (see :func:`_antecedent`).
 MAX_ANTECEDENT_CHARS = 450
+#: A document is written in lower case when fewer than this share of its words inside sentences start with a
+#: capital (English prose has names, "I" and acronyms: typically 5% to 15%), over at least
+#: :data:`CASELESS_MIN_WORDS` such words of its first :data:`CASELESS_SAMPLE_CHARS` characters.
+CASELESS_SHARE = 0.01
+CASELESS_MIN_WORDS = 30
+CASELESS_SAMPLE_CHARS = 20_000
+_INSIDE_WORD = re.compile(r"(?:(?<=[a-z] )|(?<=[a-z][,;:] ))[^\W\d_]")
+_HOW_MANY = re.compile(r"\bhow many\b", re.IGNORECASE)
 _LIST_ITEM = re.compile(r"[ \t]*(?:[-*+•]|\d+[.)])[ \t]")
 
 

@@ -229,3 +229,26 @@ def test_a_plural_abbreviation_matches_its_singular() -> None:
     ]
     answer = Retriever.from_documents(pages).ask("where do i report harassing DMs?", as_of=AS_OF)
     assert answer.answered and "Moderator role" in answer.excerpts[0].text
+
+
+def test_how_many_of_a_thing_no_document_counts_declines(retriever: Retriever) -> None:
+    pages = [Document(id="release.md", title="release.md", date=None, text=(
+        "# Release 2.0\n\nImages are now published to the GitHub Container Registry. The release has 14 new "
+        "features and 3 fixes, and Larkspur is translated into 31 languages."))]
+    small = Retriever.from_documents(pages)
+    assert not small.ask("How many GitHub stars does Larkspur have?", as_of=AS_OF).answered
+    assert "31 languages" in small.ask("How many languages is Larkspur translated into?",
+                                       as_of=AS_OF).excerpts[0].text
+
+
+def test_a_who_question_over_a_lower_case_chat_log_is_answered() -> None:
+    log = ("ok so the server move is happening on friday after the backup finishes. marta is handling the dns "
+           "switch and will post in the announcements channel when it is done. the old box stays up for a week "
+           "in case something breaks, then we shut it down. remember to update your bookmarks to the new "
+           "address once the move is finished.")
+    pages = [Document(id="chat-2025-03-02.txt", title="chat-2025-03-02.txt", date=None, text=log),
+             Document(id="rules.md", title="rules.md", date=None, text="# Rules\n\nBe kind to each other.")]
+    # "migration" is in no document: the quote covers about half the question, enough when no name has to
+    # be found in it, as there are no capitals in the log to find one by.
+    answer = Retriever.from_documents(pages).ask("who handles dns during the migration?", as_of=AS_OF)
+    assert answer.answered and "marta is handling" in answer.excerpts[0].text

@@ -173,7 +173,7 @@ _TYPE_RULES: tuple[tuple[re.Pattern[str], AnswerType], ...] = tuple(
         (r"\bwhy\b|\bwhat(?:'s| is| was) the (?:reason|point|cause)\b|\bhow come\b|\bwhat causes\b",
          AnswerType.REASON),
         (r"\bwhat (?:was|were|got|has been|have been) (?:decided|agreed|resolved|concluded)\b|"
-         r"\bwhat did\b.*\b(?:decide|agree|conclude|resolve|settle)\b|\b(?:what|which) (?:was|were) the (?:decision|outcome|"
+         r"\b(?:what|which)(?: [\w-]+){0,3} did\b.*\b(?:decide|agree|conclude|resolve|settle)\b|\b(?:what|which) (?:was|were) the (?:decision|outcome|"
          r"result|conclusion|verdict)s?\b|\bhow did\b.*\b(?:vote|decision|discussion)\b.*\b(?:turn out|go|end)\b",
          AnswerType.DECISION),  # minutes: the sentence that records what was decided
         (r"\bhow (?:do|can|should|would|could) (?:i|we|you|one)\b|\bhow to\b|\bwhat (?:do|should|can) (?:i|we)\b|"

@@ -252,3 +252,13 @@ def test_a_who_question_over_a_lower_case_chat_log_is_answered() -> None:
     # be found in it, as there are no capitals in the log to find one by.
     answer = Retriever.from_documents(pages).ask("who handles dns during the migration?", as_of=AS_OF)
     assert answer.answered and "marta is handling" in answer.excerpts[0].text
+
+
+def test_what_thing_did_they_agree_on_quotes_the_decision() -> None:
+    pages = [Document(id="minutes.md", title="minutes.md", date=None, text=(
+        "# Call notes\n\n## Meeting rhythm\n\n- Long discussion about how often to meet in person. "
+        "Decision for now: one meetup every six months, alternating between cities.\n\n"
+        "## Budget\n\n- The budget discussion was postponed to the next call.\n"))]
+    text = Retriever.from_documents(pages).ask("What meeting rhythm did the call agree on?",
+                                               as_of=AS_OF).excerpts[0].text
+    assert "every six months" in text

@@ -100,6 +100,7 @@ def windows(
     filler: Callable[[int], bool] | None = None,
     outer: frozenset[str] = frozenset(),
     prose: Callable[[int], bool] | None = None,
+    introduces: Callable[[int], bool] | None = None,
 ) -> list[Window]:
     """For each sentence in ``first..last`` that may start a quote, its best window of 1 to
     :data:`WINDOW_MAX_SENTENCES` consecutive sentences.
@@ -138,6 +139,9 @@ def windows(
         The terms of the document's own title: the outermost heading. They count towards the coverage of a
         window that starts with a prose sentence (``prose(i)``; default every sentence), and such a sentence
         may start a window on the title's words alone when it holds an expected answer type.
+    introduces:
+        ``introduces(j)``: sentence ``j`` ends with a colon, introducing what follows ("Back up two things
+        separately:"): a window never ends on it when the sentence after it may join.
 
     Returns
     -------
@@ -181,7 +185,8 @@ def windows(
             held = typed(j) if typed is not None else frozenset()
             more = held - types
             follows = i < j <= i + 2 and bool(held & followed)  # the reason or the steps come after the subject
-            if j > i and matched - previous < EXTRA_SENTENCE_GAIN and not more and not follows:
+            continues = j > i and introduces is not None and introduces(j - 1)
+            if j > i and matched - previous < EXTRA_SENTENCE_GAIN and not more and not follows and not continues:
                 if j == i + 1 and j < min(last, i + WINDOW_MAX_SENTENCES - 1) and typed is not None \
                         and typed(j + 1) & followed and (joins is None or joins(j + 1)) \
                         and (quotable is None or quotable(j + 1)):
@@ -196,6 +201,9 @@ def windows(
             if follows:
                 share = min(1.0, share + FOLLOW_BONUS)
             score = matched + TYPE_BONUS * share - penalty
+            if introduces is not None and introduces(j) and j < min(last, i + WINDOW_MAX_SENTENCES - 1) \
+                    and (joins is None or joins(j + 1)) and (quotable is None or quotable(j + 1)):
+                continue  # "Back up two things separately:" is quoted with what it introduces
             if best is None or score > best.score:
                 best = Window(i, j, score, matched, bool(types), share, lead, chars)
         if best is not None:

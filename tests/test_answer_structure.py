@@ -262,3 +262,33 @@ def test_what_thing_did_they_agree_on_quotes_the_decision() -> None:
     text = Retriever.from_documents(pages).ask("What meeting rhythm did the call agree on?",
                                                as_of=AS_OF).excerpts[0].text
     assert "every six months" in text
+
+
+def test_a_quote_never_ends_on_a_colon_that_introduces_the_answer() -> None:
+    pages = [Document(id="tips.md", title="tips.md", date=None, text=(
+        "# Self-hosting tips\n\nBack up two things separately:\n\n"
+        "- **The database.** It holds albums and share links, which are not stored in your photo folder.\n"
+        "- **The photo folder.** Copy it with any file backup tool.\n"))]
+    text = Retriever.from_documents(pages).ask("Why should I back up things separately?",
+                                               as_of=AS_OF).excerpts[0].text
+    assert "not stored in your photo folder" in text
+
+
+def test_a_chatty_question_whose_words_spread_over_the_answering_document_is_answered() -> None:
+    pages = [
+        Document(id="CODE_OF_CONDUCT.md", title="CODE_OF_CONDUCT.md", date=None, text=(
+            "# Code of conduct\n\n## Not welcome\n\n- Sending unsolicited DMs to maintainers asking for support.\n"
+            "- Keeping a discussion going after a moderator asked you to stop.\n\n## Reporting\n\n"
+            "If something makes you uncomfortable, email conduct@example.org or DM a member with the "
+            "Moderator role. Reports are confidential.\n")),
+        Document(id="faq.md", title="faq.md", date=None, text="# FAQ\n\nThe server restarts every night at 03:00."),
+        *(Document(id=f"release-{n}.md", title=f"release-{n}.md", date=None, text=(
+            f"# Release 1.{n}\n\nThis release fixes {n} bugs in the importer and speeds up thumbnails."))
+          for n in range(6)),
+    ]
+    answer = Retriever.from_documents(pages).ask(
+        "someone keeps sending me creepy dms, where do i report that", as_of=AS_OF)
+    assert answer.answered and "conduct@example.org" in answer.excerpts[0].text
+    # The same rule does not answer a question whose words the documents do not share.
+    assert not Retriever.from_documents(pages).ask("where do i report a broken sourdough starter",
+                                                   as_of=AS_OF).answered

@@ -81,7 +81,8 @@ _PATTERNS: dict[AnswerType, re.Pattern[str]] = {
         r"`[^`]+`|^\W*(?:(?:after|if|when|once|before|to|for|in)\b[^.;:!?]{0,100}?,\s+)?(?:Run|Set|Use|Open|Go to|Click|Select|Type|Enter|Install|Add|Remove|Delete|Enable|Disable|"
         r"Turn|Restart|Upgrade|Update|Edit|Change|Create|Copy|Move|Ask|Send|Post|Contact|Email|Report|Write|Mount|"
         r"Point|Pick|Choose|Press|Visit|Follow|Download|Sign|Make sure|Check|Try|Put|Log in|Reset)\b|"
-        r"\b(?:you can|you need to|you should|you must|you have to|make sure|to do (?:this|so)|by running|run)\b",
+        r"\b(?:you can|you need to|you should|you must|you have to|make sure|to do (?:this|so)|by running|run|"
+        r"(?:ways?|options?|methods?) to)\b",
         re.IGNORECASE | re.MULTILINE,
     ),
     AnswerType.DECISION: re.compile(

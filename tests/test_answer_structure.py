@@ -292,3 +292,19 @@ def test_a_chatty_question_whose_words_spread_over_the_answering_document_is_ans
     # The same rule does not answer a question whose words the documents do not share.
     assert not Retriever.from_documents(pages).ask("where do i report a broken sourdough starter",
                                                    as_of=AS_OF).answered
+
+
+def test_is_there_a_way_quotes_the_sentence_naming_the_ways() -> None:
+    pages = [
+        Document(id="install.md", title="install.md", date=None, text=(
+            "# Installation\n\nThere are two supported ways to install: with Docker Compose (recommended) or with "
+            "pip on a machine you manage yourself.\n\nBoth give you the same server.")),
+        Document(id="v1.4.md", title="v1.4.md", date=None, text=(
+            "# Release 1.4\n\nThe official image is published on Docker Hub. To set up the newest release, use "
+            "the `latest` tag.")),
+        *(Document(id=f"note-{n}.md", title=f"note-{n}.md", date=None, text=f"# Note {n}\n\nThumbnails got {n}% faster.")
+          for n in range(4)),
+    ]
+    text = Retriever.from_documents(pages).ask("Is there a way to set it up without Docker?",
+                                               as_of=AS_OF).excerpts[0].text
+    assert "with pip" in text

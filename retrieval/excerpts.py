@@ -188,10 +188,12 @@ def windows(
             continues = j > i and introduces is not None and introduces(j - 1)
             if j > i and matched - previous < EXTRA_SENTENCE_GAIN and not more and not follows and not continues:
                 if j == i + 1 and j < min(last, i + WINDOW_MAX_SENTENCES - 1) and typed is not None \
-                        and typed(j + 1) & followed and (joins is None or joins(j + 1)) \
+                        and (typed(j + 1) & followed or wanted > 1 and typed(j + 1) - types - held) \
+                        and (joins is None or joins(j + 1)) \
                         and (quotable is None or quotable(j + 1)):
                     chars += sentence_chars[j]
-                    continue  # through one sentence to the decision or the reason right after it
+                    continue  # through one sentence to the decision or the reason right after it, or to
+                    # the other kind a two-part question asks for ("When and where ...?": date, time, venue)
                 break  # a sentence that adds little evidence only makes the quote longer
             types |= more
             chars += sentence_chars[j]

@@ -17,6 +17,12 @@ def sentences(text: str) -> list[str]:
     ("He lives in the U.S. He moved there in 1990.", ["He lives in the U.S.", "He moved there in 1990."]),
     ('"Is it over?" she asked. "Not yet," he said. Then they left.',
      ['"Is it over?" she asked.', '"Not yet," he said.', "Then they left."]),
+    # A quotation that runs on (news style: no closing quote before the next one opens) neither glues the
+    # sentences after it together nor hands its opening quote to the sentence before.
+    ('"Would you pause to reflect in the New Year? "That is the sensible way. It is not happening," he said.',
+     ['"Would you pause to reflect in the New Year?', '"That is the sensible way.', 'It is not happening," he said.']),
+    ('She wrote: "It works. It really works." Nobody answered.',
+     ['She wrote: "It works.', 'It really works."', "Nobody answered."]),
     ("See https://example.com/a.b?c=d.e for details. The next one starts here.",
      ["See https://example.com/a.b?c=d.e for details.", "The next one starts here."]),
     ("No full stop here\n\nA new paragraph. And more.", ["No full stop here", "A new paragraph.", "And more."]),

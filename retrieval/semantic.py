@@ -40,11 +40,17 @@ def _load() -> tuple[npt.NDArray[np.float32], Any] | None:
         if _model is not None or _failed:
             return _model
         try:
-            import wordllama
+            from importlib.util import find_spec
+
             from safetensors.numpy import load_file
             from tokenizers import Tokenizer
 
-            base = Path(wordllama.__file__).parent
+            # Only wordllama's files are used: locating the package, not importing it, saves the import of
+            # requests and the rest of its library (a few tenths of a second at start-up).
+            spec = find_spec("wordllama")
+            if spec is None or spec.origin is None:
+                raise ModuleNotFoundError("wordllama")
+            base = Path(spec.origin).parent
             table = load_file(str(base / "weights" / "l2_supercat_256.safetensors"))["embedding.weight"]
             tokenizer = Tokenizer.from_file(str(base / "tokenizers" / "l2_supercat_tokenizer_config.json"))
             tokenizer.no_padding()

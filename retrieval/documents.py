@@ -22,9 +22,6 @@ from pathlib import Path
 
 from .document import Document, warn
 from .errors import NoDocumentsError, SeedsFolderNotFound
-from .formats import docx, html, pdf
-from .formats.encoding import decode
-from .formats.text import parse_text
 
 __all__ = [
     "DOCUMENT_SUFFIXES",
@@ -41,8 +38,14 @@ log = logging.getLogger(__name__)
 #: Reads a file's bytes into a document (``None`` with a warning when it cannot be used).
 Reader = Callable[[bytes, str, list[str]], "Document | None"]
 
+# The readers import their format's module (and its libraries: YAML, charset detection, PDF, HTML, Word) on
+# first use: a start from a saved index whose files did not change reads none of them.
+
 
 def _read_text(raw: bytes, doc_id: str, warnings: list[str]) -> Document | None:
+    from .formats.encoding import decode
+    from .formats.text import parse_text
+
     decoded = decode(raw, doc_id, warnings)
     if decoded is None:
         return None
@@ -50,18 +53,41 @@ def _read_text(raw: bytes, doc_id: str, warnings: list[str]) -> Document | None:
     return parse_text(doc_id, text.lstrip("\ufeff"), warnings, encoding)
 
 
+def _read_pdf(raw: bytes, doc_id: str, warnings: list[str]) -> Document | None:
+    from .formats.pdf import read_pdf
+
+    return read_pdf(raw, doc_id, warnings)
+
+
+def _read_html(raw: bytes, doc_id: str, warnings: list[str]) -> Document | None:
+    from .formats.html import read_html
+
+    return read_html(raw, doc_id, warnings)
+
+
+def _read_docx(raw: bytes, doc_id: str, warnings: list[str]) -> Document | None:
+    from .formats.docx import read_docx
+
+    return read_docx(raw, doc_id, warnings)
+
+
 #: File name endings (lower case) and the reader of each.
 READERS: dict[str, Reader] = {
     ".txt": _read_text, ".md": _read_text, ".markdown": _read_text,
-    ".pdf": pdf.read_pdf,
-    ".html": html.read_html, ".htm": html.read_html,
-    ".docx": docx.read_docx,
+    ".pdf": _read_pdf,
+    ".html": _read_html, ".htm": _read_html,
+    ".docx": _read_docx,
 }
 #: File name endings that are loaded as documents (case-insensitive).
 DOCUMENT_SUFFIXES: frozenset[str] = frozenset(READERS)
 
-#: Kept for callers of the earlier name: text and Markdown parsing (see :func:`retrieval.formats.text.parse_text`).
-parse_document = parse_text
+
+def parse_document(doc_id: str, text: str, warnings: list[str] | None = None, encoding: str = "utf-8") -> Document:
+    """Text and Markdown parsing, kept for callers of the earlier name: see
+    :func:`retrieval.formats.text.parse_text` (same arguments, same result)."""
+    from .formats.text import parse_text
+
+    return parse_text(doc_id, text, warnings, encoding)
 
 
 @dataclass

@@ -15,7 +15,7 @@ import time
 import weakref
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
@@ -346,6 +346,7 @@ def _in_process(files: Sequence[tuple[Path, str]], analyzer: Analyzer) -> Iterat
 def _pooled(files: Sequence[tuple[Path, str]], n_workers: int) -> Iterator[FileResult]:
     """:func:`_index_files` over ``files`` on ``n_workers`` processes, a chunk each, in order."""
     import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor  # multiprocessing's import: only when a pool is used
 
     total = len(files)
     chunk = max(1, min(CHUNK, total // (n_workers * 4) or 1))

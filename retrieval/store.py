@@ -41,6 +41,7 @@ from filelock import FileLock, Timeout
 
 from . import passages as passages_module
 from . import sentences as sentences_module
+from . import zipf
 from .analyzer import Analyzer
 from .corpus import Snapshot
 from .documents import document_files
@@ -265,9 +266,11 @@ class IndexStore:
             log.info("Waiting for another process that is updating the index in %s", self.root)
             lock.acquire()
         try:
-            return self._update(progress)
+            found = self._update(progress)
         finally:
             lock.release()
+        zipf.use_folder(self.root)
+        return found
 
     def retriever(self, progress: Progress | None = None) -> Any:
         """:meth:`update`, as a :class:`retrieval.Retriever`."""

@@ -31,6 +31,7 @@ __all__ = [
     "load_documents",
     "parse_document",
     "read_document",
+    "scan_files",
 ]
 
 log = logging.getLogger(__name__)
@@ -160,26 +161,56 @@ def document_files(root: Path, warnings: list[str] | None = None) -> list[tuple[
     warnings:
         Receives one line per folder or link skipped (also logged).
     """
+    return [(Path(path), doc_id) for path, doc_id, _, _ in _walk(root, warnings, stat=False)]
+
+
+def scan_files(root: Path, warnings: list[str] | None = None) -> list[tuple[str, str, int, int]]:
+    """:func:`document_files` with each file's version, as ``(path, document id, size, mtime)``: the size
+    in bytes and the modification time in ns since the epoch (``-1, -1`` when the file cannot be stat-ed),
+    sorted by id. Paths are strings (``os.scandir``'s), so a scan of tens of thousands of unchanged files
+    builds no :class:`~pathlib.Path`; one stat call per file (a link's target)."""
+    return _walk(root, warnings, stat=True)
+
+
+def _walk(root: Path, warnings: list[str] | None, stat: bool) -> list[tuple[str, str, int, int]]:
     warnings = [] if warnings is None else warnings
-    found: list[tuple[Path, str]] = []
+    found: list[tuple[str, str, int, int]] = []
     other: Counter[str] = Counter()
     visited = {os.path.realpath(root)}
 
-    def walk(folder: Path, rel: str) -> None:
-        # pathlib's own child constructor, without parsing the name again (``folder / name`` parses it,
-        # a tenth of the time of a restart over tens of thousands of files); ``/`` where it is missing.
-        child = getattr(folder, "_make_child_relpath", folder.__truediv__)
+    def add(entry: os.DirEntry[str], doc_id: str) -> None:
+        name = entry.name
+        dot = name.rfind(".")  # Path.suffix, without building a Path
+        suffix = name[dot:].lower() if 0 < dot < len(name) - 1 else ""
+        if suffix not in READERS:
+            other[suffix or "(no ending)"] += 1
+            return
+        size = mtime = -1
+        if stat:
+            try:
+                st = entry.stat()  # a link's target
+            except OSError:
+                pass
+            else:
+                size, mtime = st.st_size, st.st_mtime_ns
+        found.append((entry.path, doc_id, size, mtime))
+
+    def walk(folder: str, rel: str) -> None:
         try:
             with os.scandir(folder) as it:
                 entries = sorted(it, key=lambda e: e.name)
         except OSError as error:
             warn(warnings, "Skipped the folder %s: it could not be read (%s).", rel or ".", error.strerror or error)
             return
+        prefix = f"{rel}/" if rel else ""
         for entry in entries:
-            if entry.name.startswith("."):
+            name = entry.name
+            if name.startswith("."):
                 continue
-            doc_id = f"{rel}/{entry.name}" if rel else entry.name
-            path = child(entry.name)
+            doc_id = prefix + name
+            if entry.is_file(follow_symlinks=False):  # a plain file (from the folder listing, no system call)
+                add(entry, doc_id)
+                continue
             try:
                 is_dir = entry.is_dir()  # follows links
                 is_file = entry.is_file()
@@ -189,28 +220,24 @@ def document_files(root: Path, warnings: list[str] | None = None) -> list[tuple[
                 continue
             if is_link and not (is_dir or is_file):
                 warn(warnings, "Skipped %s: it is a link to %s, which does not exist.", doc_id,
-                     os.readlink(path))
+                     os.readlink(entry.path))
             elif is_dir:
-                real = os.path.realpath(path)
+                real = os.path.realpath(entry.path)
                 if real in visited:
                     warn(warnings, "Skipped the folder %s: it is a link to a folder already read (%s).", doc_id,
                          real)
                     continue
                 visited.add(real)
-                walk(path, doc_id)
-            elif is_file:
-                dot = entry.name.rfind(".")  # Path.suffix, without building a Path
-                suffix = entry.name[dot:].lower() if 0 < dot < len(entry.name) - 1 else ""
-                if suffix in READERS:
-                    found.append((path, doc_id))
-                else:
-                    other[suffix or "(no ending)"] += 1
+                walk(entry.path, doc_id)
+            elif is_file:  # a link to a file
+                add(entry, doc_id)
 
-    walk(root, "")
+    walk(os.fspath(root), "")
     if other:
         log.debug("Skipped %d file(s) of types the bot does not read: %s", sum(other.values()),
                   ", ".join(f"{n} {s}" for s, n in sorted(other.items())))
-    return sorted(found, key=lambda item: item[1])
+    found.sort(key=lambda item: item[1])
+    return found
 
 
 def read_document(path: Path, doc_id: str, warnings: list[str]) -> Document | None:

@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import os
+import re
 import secrets
 import shutil
 import threading
@@ -38,6 +40,8 @@ _VERSION = 1
 _SOURCES = ("__init__.py", "tokens.py", "numbers.py", "language_info.py", "data/large_en.msgpack.gz",
             "data/small_en.msgpack.gz")
 
+#: A line of nothing but letters a to z.
+_PLAIN = re.compile(r"^[a-z]+$", re.MULTILINE)
 _lock = threading.Lock()
 _words: np.ndarray[Any, Any] | None = None
 _values: np.ndarray[Any, Any] | None = None
@@ -125,21 +129,40 @@ def zipf_frequency(word: str) -> float:
 
 
 def _table() -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
-    """The words of wordfreq's English list made of ``a`` to ``z`` only, sorted, and their Zipf values
-    (each computed by wordfreq itself, once per distinct frequency: a single plain word's Zipf value
-    depends on its frequency only)."""
+    """The words of wordfreq's English list made of ``a`` to ``z`` only, sorted, and their Zipf values.
+
+    wordfreq's list is buckets of words, one per centibel of frequency (``get_frequency_list``); a single
+    plain word's Zipf value depends on its bucket only (:func:`_bucket_zipf`). Where a word is in two
+    buckets, the later one counts, as in wordfreq's own dictionary. About 0.1 s: the buckets are searched
+    with one regular expression each, the words sorted by numpy.
+    """
     import wordfreq
 
-    frequencies = wordfreq.get_frequency_dict("en", "best")
-    plain = [(w, f) for w, f in frequencies.items() if w.isascii() and w.isalpha() and w.islower()]
-    plain.sort()
-    words = [w for w, _ in plain]
-    found = np.fromiter((f for _, f in plain), dtype=np.float64, count=len(plain))
-    distinct, which = np.unique(found, return_inverse=True)
-    first = np.zeros(len(distinct), dtype=np.int64)
-    first[which[::-1]] = np.arange(len(words) - 1, -1, -1)  # a word of each frequency
-    zipf = np.array([wordfreq.zipf_frequency(words[i], "en") for i in first.tolist()], dtype=np.float64)
-    return np.array(words, dtype="S"), zipf[which]
+    buckets = wordfreq.get_frequency_list("en", "best")
+    words: list[str] = []
+    which: list[int] = []
+    for i, bucket in enumerate(buckets):
+        plain = _PLAIN.findall("\n".join(bucket))
+        words.extend(plain)
+        which.extend([i] * len(plain))
+    packed = np.array(words, dtype="S")
+    order = np.argsort(packed, kind="stable")
+    packed, bucket_of = packed[order], np.asarray(which, dtype=np.int64)[order]
+    last = np.ones(len(packed), dtype=bool)  # of equal words (stable: bucket order), keep the last
+    last[:-1] = packed[1:] != packed[:-1]
+    values = np.array([_bucket_zipf(i) for i in range(len(buckets))], dtype=np.float64)
+    return packed[last], values[bucket_of[last]]
+
+
+def _bucket_zipf(index: int) -> float:
+    """``wordfreq.zipf_frequency(word, "en")`` for a plain word of bucket ``index`` (wordfreq 3.1's
+    ``get_frequency_dict``, ``_word_frequency`` and ``zipf_frequency``, step by step, for one token)."""
+    import wordfreq
+
+    freq = 1.0 / (0.0 + 1.0 / wordfreq.cB_to_freq(-index))
+    unrounded = max(freq, wordfreq.zipf_to_freq(0.0))
+    leading_zeroes = math.floor(-math.log(unrounded, 10))
+    return round(wordfreq.freq_to_zipf(round(unrounded, leading_zeroes + 3)), 2)
 
 
 def _save(folder: Path) -> None:

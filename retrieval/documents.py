@@ -240,7 +240,7 @@ def _walk(root: Path, warnings: list[str] | None, stat: bool) -> list[tuple[str,
     return found
 
 
-def read_document(path: Path, doc_id: str, warnings: list[str]) -> Document | None:
+def read_document(path: str | Path, doc_id: str, warnings: list[str], raw: bytes | None = None) -> Document | None:
     """Read and parse one file; ``None`` (with a line in ``warnings``, also logged) when it cannot be used.
 
     Parameters
@@ -251,13 +251,19 @@ def read_document(path: Path, doc_id: str, warnings: list[str]) -> Document | No
         Its id: the path relative to the seeds folder, ``/`` separators.
     warnings:
         Receives one line per problem (unreadable, binary, encrypted, empty, a bad date or front matter).
+    raw:
+        The file's bytes when the caller has read them already (``None``: read here).
     """
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        warn(warnings, "Skipped %s: it could not be read (%s).", doc_id, error.strerror or error)
-        return None
-    reader = READERS.get(path.suffix.lower(), _read_text)
+    if raw is None:
+        try:
+            with open(path, "rb") as handle:
+                raw = handle.read()
+        except OSError as error:
+            warn(warnings, "Skipped %s: it could not be read (%s).", doc_id, error.strerror or error)
+            return None
+    name = os.path.basename(path)
+    dot = name.rfind(".")  # Path.suffix
+    reader = READERS.get(name[dot:].lower() if 0 < dot < len(name) - 1 else "", _read_text)
     try:
         document = reader(raw, doc_id, warnings)
     except Exception as error:  # noqa: BLE001 - a damaged file of any format is a warning, never a crash

@@ -310,14 +310,14 @@ class IndexStore:
                 for d, doc_id in enumerate(ids):
                     if d not in dead:
                         indexed[doc_id] = (s, d)
-        todo: list[tuple[Path, str]] = []
+        todo: list[tuple[str | Path, str]] = []
         touched: dict[str, list[int]] = {}
         skipped: dict[str, list[Any]] = {}
         racy_ns = state.scanned_ns - RACY_NS
         rechecked = 0  # racily clean files whose bytes were found unchanged, and that will not be racy again
         for path, doc_id, size, mtime in files:
             if size < 0:  # cannot be stat-ed: reading it says why
-                todo.append((Path(path), doc_id))
+                todo.append((path, doc_id))
                 continue
             where = indexed.get(doc_id)
             if where is not None:
@@ -350,7 +350,7 @@ class IndexStore:
                 continue
             else:
                 report.added += 1
-            todo.append((Path(path), doc_id))
+            todo.append((path, doc_id))
         seen = {doc_id for _, doc_id, _, _ in files}
         gone = [doc_id for doc_id in indexed if doc_id not in seen]
         report.deleted = len(gone)

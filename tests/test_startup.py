@@ -16,14 +16,17 @@ from retrieval import Retriever, zipf
 from retrieval import retriever as retriever_module
 
 ROOT = Path(__file__).resolve().parent.parent
-QUESTION = "When did the moon base open its domes?"
+QUESTION = "When did the harbour reopen after the storm?"
 
 
 def _folder(tmp_path: Path) -> Path:
-    seeds = tmp_path / "seeds"
+    """Two short documents, one of them dated."""
+    seeds = tmp_path / "docs"
     seeds.mkdir()
-    (seeds / "moon.md").write_text("# Moon base\n\nThe moon base opened in 2031 with three domes.\n", encoding="utf-8")
-    (seeds / "tax.txt").write_text("date 2022-01-05\nThe new tax applies to bridges and rivers.\n", encoding="utf-8")
+    files = {"harbour.md": "# Harbour\n\nThe harbour reopened in March after the storm wall was rebuilt.\n",
+             "fares.txt": "date 2023-04-02\nFerry fares rise by ten percent from May.\n"}
+    for name, text in files.items():
+        (seeds / name).write_text(text, encoding="utf-8")
     return seeds
 
 

@@ -2,16 +2,19 @@
 
 :func:`zipf_frequency` gives exactly ``wordfreq.zipf_frequency(word, "en")`` (Speer 2022). Importing
 wordfreq and reading its English list takes about half a second, most of a restart's budget, so a table
-of its answers for the words made of ``a`` to ``z`` only (289,023 of its 321,180 words, all that a
-question's lower-cased words usually are) is saved beside the index (:func:`use_folder`: the saved
-index's folder) the first time wordfreq is loaded there, and memory-mapped by later starts. Any other
-word (accents, digits, apostrophes), and every word when no table is saved, is asked of wordfreq itself.
+of its values for the words made of ``a`` to ``z`` only (289,023 of its 321,180 words, what a question's
+lower-cased words usually are) is saved beside the index (:func:`use_folder`: the saved index's folder)
+the first time wordfreq is loaded there, and memory-mapped by later starts. Any other word (accents,
+digits, apostrophes), and every word when no table is saved, is asked of wordfreq itself. The table is
+made from wordfreq's frequency buckets with wordfreq's own conversions (:func:`_bucket_zipf`); it was
+checked equal to ``wordfreq.zipf_frequency`` for every one of its words, and tests/test_startup.py checks
+a sample of them.
 
 The table, in ``<folder>/zipf-en/``: ``words.npy`` (``S<n>``, sorted), ``values.npy`` (float64, the Zipf
-value of each word, exactly as wordfreq returns it) and ``source.json``, the sizes and modification times
-of the wordfreq files it was made from (its code and its English lists): when they differ (wordfreq was
-upgraded), the table is not used and is made again. It is written aside and renamed into place, so a
-reader sees a whole table or none; two processes writing it write the same thing.
+value of each word) and ``source.json``, the sizes and modification times of the wordfreq files it was
+made from (its code and its English lists): when they differ (wordfreq was upgraded), the table is not
+used and is made again. It is written aside and renamed into place, so a reader sees a whole table or
+none; two processes writing it write the same thing.
 """
 
 from __future__ import annotations

@@ -22,7 +22,9 @@ makes its own passages of them (about as many). Each configuration runs in a fre
 * ``bm25s``: the same passage texts (split on blank lines), ``bm25s.BM25().index``, ``retrieve(k=10)``;
 * ``tantivy``: the same texts in an in-memory tantivy index (one text field, English stemmer), top 10.
 
-Run alone: ``python -m benchmarks.persistence [--data DIR] [--quick] [--passages N]``.
+Run alone: ``python -m benchmarks.persistence [--data DIR] [--quick] [--passages N] [--only startup|scale]
+[--baseline DIR] [--restarts N]``; ``--baseline`` (another checkout, e.g. ``git worktree add /tmp/base main``)
+puts that code's start-up rows beside this code's, restarts taking turns.
 """
 
 from __future__ import annotations
@@ -54,6 +56,8 @@ QUICK_PASSAGES = 20_000
 PASSAGES_PER_FILE = 20
 QUESTIONS = 200
 WARMUP = 10
+#: Restarts per folder in the start-up table (its median is reported).
+RESTARTS = 3
 
 
 def _peak_mb() -> float:
@@ -69,35 +73,97 @@ def _rss_mb() -> float:
         return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
-def _ask_wall(seeds: Path, index: Path) -> tuple[float, str]:
-    env = dict(os.environ, INDEX_DIR=str(index), PYTHONPATH=str(_REPO))
+def _ask_wall(seeds: Path, index: Path, repo: Path = _REPO) -> tuple[float, str]:
+    env = dict(os.environ, INDEX_DIR=str(index), PYTHONPATH=str(repo))
     started = time.perf_counter()
     done = subprocess.run([sys.executable, "-m", "bot", "ask", "--quiet", "--seeds", str(seeds), QUESTION],
-                          capture_output=True, text=True, env=env, cwd=_REPO, check=True, timeout=3600)
+                          capture_output=True, text=True, env=env, cwd=repo, check=True, timeout=3600)
     return time.perf_counter() - started, done.stdout
 
 
-def startup(name: str, seeds: Path, edit: Path, work: Path) -> dict[str, Any]:
-    """First build, restart (median of 3) and one edited file for the folder ``seeds`` (copied to ``work``)."""
-    copy = work / name
-    shutil.copytree(seeds, copy)
-    index = work / f"{name}-index"
-    first, answer = _ask_wall(copy, index)
-    restarts = [_ask_wall(copy, index)[0] for _ in range(3)]
-    target = copy / edit.relative_to(seeds)
-    with open(target, "a", encoding="utf-8") as handle:
-        handle.write("\nThe benchmark appended this sentence about zebra migration.\n")
-    sys.path.insert(0, str(_REPO))
-    from retrieval.store import IndexStore
+_UPDATE = ("import sys, time\nfrom retrieval.store import IndexStore\nt = time.perf_counter()\n"
+           "snapshot = IndexStore(sys.argv[1], sys.argv[2]).update()[0]\n"
+           "print(time.perf_counter() - t, len(snapshot.documents), len(snapshot.passages))\n")
 
-    started = time.perf_counter()
-    snapshot, _, _, _ = IndexStore(index, copy).update()
-    update = time.perf_counter() - started
-    edited, _ = _ask_wall(copy, index)
-    return {"folder": name, "files": len(snapshot.documents), "passages": len(snapshot.passages),
-            "first build (s)": round(first, 2), "restart p50 (s)": round(statistics.median(restarts), 2),
-            "one file edited: update (s)": round(update, 3), "edited: process (s)": round(edited, 2),
-            "same answer after restart": _ask_wall(copy, index)[1] == answer}
+
+def _update(seeds: Path, index: Path, repo: Path) -> tuple[float, int, int]:
+    """The update of the saved index as the running bot applies it, in a fresh process of ``repo``'s code:
+    its own seconds (imports excluded), documents and passages."""
+    env = dict(os.environ, PYTHONPATH=str(repo))
+    done = subprocess.run([sys.executable, "-c", _UPDATE, str(index), str(seeds)], capture_output=True, text=True,
+                          env=env, cwd=repo, check=True, timeout=3600)
+    seconds, documents, passages = done.stdout.split()
+    return float(seconds), int(documents), int(passages)
+
+
+def startup(name: str, seeds: Path, edit: Path, work: Path, repos: dict[str, Path] | None = None,
+            restarts: int = RESTARTS) -> list[dict[str, Any]]:
+    """First build, restart (median of ``restarts``) and one edited file for the folder ``seeds`` (copied to
+    ``work``), for each code tree of ``repos`` (label -> checkout; default this one), restarts taking turns
+    so that the trees share the machine's load alike."""
+    repos = repos or {"seedbot": _REPO}
+    copies, indexes, firsts, answers = {}, {}, {}, {}
+    for label, repo in repos.items():
+        copies[label] = copy = work / f"{name}-{len(copies)}"
+        shutil.copytree(seeds, copy)
+        indexes[label] = index = work / f"{name}-{len(indexes)}-index"
+        firsts[label], answers[label] = _ask_wall(copy, index, repo)
+    walls: dict[str, list[float]] = {label: [] for label in repos}
+    for _ in range(restarts):
+        for label, repo in repos.items():
+            walls[label].append(_ask_wall(copies[label], indexes[label], repo)[0])
+    rows = []
+    for label, repo in repos.items():
+        copy, index = copies[label], indexes[label]
+        target = copy / edit.relative_to(seeds)
+        with open(target, "a", encoding="utf-8") as handle:
+            handle.write("\nThe benchmark appended this sentence about zebra migration.\n")
+        update, documents, passages = _update(copy, index, repo)
+        edited, _ = _ask_wall(copy, index, repo)
+        row = {"folder": name, "files": documents, "passages": passages,
+               "first build (s)": round(firsts[label], 2),
+               "restart p50 (s)": round(statistics.median(walls[label]), 2),
+               "one file edited: update (s)": round(update, 3), "edited: process (s)": round(edited, 2),
+               "same answer after restart": _ask_wall(copy, index, repo)[1] == answers[label]}
+        if len(repos) > 1:
+            row = {"code": label, **row, "restarts (s)": " ".join(f"{w:.2f}" for w in walls[label])}
+        rows.append(row)
+    if len(rows) > 1:
+        base = rows[0]
+        for row in rows[1:]:
+            for key in ("first build (s)", "restart p50 (s)"):
+                row[f"{key.split(' (')[0]} vs {base['code']}"] = f"{row[key] / base[key]:.2f}×"
+        for row in rows:
+            row["same answer as " + rows[0]["code"]] = answers[row["code"]] == answers[rows[0]["code"]]
+    return rows
+
+
+def startup_table(data_dir: Path, quick: bool = False, baseline: Path | None = None,
+                  restarts: int = RESTARTS) -> Table:
+    """The start-up table: Reuters-21578 and BBC News (``quick``: BBC only), for this code and, with
+    ``baseline`` (another checkout of the project), that code too, side by side in one run."""
+    from .data import reuters_folder
+
+    reuters = reuters_folder(data_dir)
+    folders = [("Reuters-21578", reuters, sorted(reuters.glob("*.txt"))[100])]
+    bbc = data_dir / "bbc-news-summary" / "News Articles"
+    if not bbc.is_dir():
+        bbc = data_dir / "bbc-news-summary" / "BBC News Summary" / "News Articles"
+    if bbc.is_dir():
+        folders.append(("BBC News", bbc, sorted(bbc.rglob("*.txt"))[10]))
+    repos = {"baseline": baseline.resolve(), "this code": _REPO} if baseline is not None else None
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="seedbot-startup-") as tmp:
+        for name, folder, edit in folders if not quick else folders[1:] or folders:
+            rows.extend(startup(name, folder, edit, Path(tmp), repos, restarts))
+    notes = [("Floors (issue 9): Reuters restart <= 1.5 s, first build <= 10 s on 2 cores, update of one "
+              "edited file <= 1 s; BBC restart <= 1 s."),
+             f"Restart: median of {restarts} fresh processes with nothing changed; update: the store's own time in "
+             "a fresh process, imports excluded."]
+    if baseline is not None:
+        notes.append(f"baseline: the checkout in {baseline}; its restarts and this code's take turns.")
+    return Table.from_dicts("Saved index: start-up (process start to first printed answer) and one edited file",
+                            rows, notes=notes)
 
 
 # ------------------------------------------------------------------------------------------ scale
@@ -271,26 +337,9 @@ def _r(value: float | None, digits: int = 2) -> float | None:
 
 def run(data_dir: Path, quick: bool = False, passages: int | None = None) -> list[Table]:
     """Every table of this benchmark."""
-    from .data import reuters_folder
-
-    tables = []
+    tables = [startup_table(data_dir, quick)]
     with tempfile.TemporaryDirectory(prefix="seedbot-persistence-") as tmp:
-        work = Path(tmp)
-        rows = []
-        reuters = reuters_folder(data_dir)
-        folders = [("Reuters-21578", reuters, sorted(reuters.glob("*.txt"))[100])]
-        bbc = data_dir / "bbc-news-summary" / "News Articles"
-        if not bbc.is_dir():
-            bbc = data_dir / "bbc-news-summary" / "BBC News Summary" / "News Articles"
-        if bbc.is_dir():
-            folders.append(("BBC News", bbc, sorted(bbc.rglob("*.txt"))[10]))
-        for name, folder, edit in folders if not quick else folders[1:] or folders:
-            rows.append(startup(name, folder, edit, work))
-        tables.append(Table.from_dicts(
-            "Saved index: start-up (process start to first printed answer) and one edited file", rows,
-            notes=[("Floors (issue 9): Reuters restart <= 1.5 s, first build <= 10 s on 2 cores, update of one "
-                    "edited file <= 1 s; BBC restart <= 1 s.")]))
-        tables.append(scale(data_dir, passages or (QUICK_PASSAGES if quick else SCALE_PASSAGES), work))
+        tables.append(scale(data_dir, passages or (QUICK_PASSAGES if quick else SCALE_PASSAGES), Path(tmp)))
     return tables
 
 
@@ -300,7 +349,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=None)
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--passages", type=int, default=None)
-    parser.add_argument("--only", choices=("startup", "scale"), default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--only", choices=("startup", "scale"), default=None,
+                        help="only the start-up table, or only the scale table")
+    parser.add_argument("--baseline", type=Path, default=None, metavar="DIR",
+                        help="another checkout of the project: its start-up rows beside this code's, in one run")
+    parser.add_argument("--restarts", type=int, default=RESTARTS, help="restarts per folder (median)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--folder", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--index", type=Path, help=argparse.SUPPRESS)
@@ -318,6 +371,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.only == "scale":
         with tempfile.TemporaryDirectory(prefix="seedbot-persistence-") as tmp:
             tables = [scale(data, args.passages or SCALE_PASSAGES, Path(tmp))]
+    elif args.only == "startup" or args.baseline is not None:
+        tables = [startup_table(data, args.quick, args.baseline, args.restarts)]
     else:
         tables = run(data, quick=args.quick, passages=args.passages)
     for table in tables:

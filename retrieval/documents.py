@@ -22,9 +22,6 @@ from pathlib import Path
 
 from .document import Document, warn
 from .errors import NoDocumentsError, SeedsFolderNotFound
-from .formats import docx, html, pdf
-from .formats.encoding import decode
-from .formats.text import parse_text
 
 __all__ = [
     "DOCUMENT_SUFFIXES",
@@ -34,6 +31,7 @@ __all__ = [
     "load_documents",
     "parse_document",
     "read_document",
+    "scan_files",
 ]
 
 log = logging.getLogger(__name__)
@@ -41,8 +39,14 @@ log = logging.getLogger(__name__)
 #: Reads a file's bytes into a document (``None`` with a warning when it cannot be used).
 Reader = Callable[[bytes, str, list[str]], "Document | None"]
 
+# The readers import their format's module (and its libraries: YAML, charset detection, PDF, HTML, Word) on
+# first use: a start from a saved index whose files did not change reads none of them.
+
 
 def _read_text(raw: bytes, doc_id: str, warnings: list[str]) -> Document | None:
+    from .formats.encoding import decode
+    from .formats.text import parse_text
+
     decoded = decode(raw, doc_id, warnings)
     if decoded is None:
         return None
@@ -50,18 +54,41 @@ def _read_text(raw: bytes, doc_id: str, warnings: list[str]) -> Document | None:
     return parse_text(doc_id, text.lstrip("\ufeff"), warnings, encoding)
 
 
+def _read_pdf(raw: bytes, doc_id: str, warnings: list[str]) -> Document | None:
+    from .formats.pdf import read_pdf
+
+    return read_pdf(raw, doc_id, warnings)
+
+
+def _read_html(raw: bytes, doc_id: str, warnings: list[str]) -> Document | None:
+    from .formats.html import read_html
+
+    return read_html(raw, doc_id, warnings)
+
+
+def _read_docx(raw: bytes, doc_id: str, warnings: list[str]) -> Document | None:
+    from .formats.docx import read_docx
+
+    return read_docx(raw, doc_id, warnings)
+
+
 #: File name endings (lower case) and the reader of each.
 READERS: dict[str, Reader] = {
     ".txt": _read_text, ".md": _read_text, ".markdown": _read_text,
-    ".pdf": pdf.read_pdf,
-    ".html": html.read_html, ".htm": html.read_html,
-    ".docx": docx.read_docx,
+    ".pdf": _read_pdf,
+    ".html": _read_html, ".htm": _read_html,
+    ".docx": _read_docx,
 }
 #: File name endings that are loaded as documents (case-insensitive).
 DOCUMENT_SUFFIXES: frozenset[str] = frozenset(READERS)
 
-#: Kept for callers of the earlier name: text and Markdown parsing (see :func:`retrieval.formats.text.parse_text`).
-parse_document = parse_text
+
+def parse_document(doc_id: str, text: str, warnings: list[str] | None = None, encoding: str = "utf-8") -> Document:
+    """Text and Markdown parsing, kept for callers of the earlier name: see
+    :func:`retrieval.formats.text.parse_text` (same arguments, same result)."""
+    from .formats.text import parse_text
+
+    return parse_text(doc_id, text, warnings, encoding)
 
 
 @dataclass
@@ -134,26 +161,56 @@ def document_files(root: Path, warnings: list[str] | None = None) -> list[tuple[
     warnings:
         Receives one line per folder or link skipped (also logged).
     """
+    return [(Path(path), doc_id) for path, doc_id, _, _ in _walk(root, warnings, stat=False)]
+
+
+def scan_files(root: Path, warnings: list[str] | None = None) -> list[tuple[str, str, int, int]]:
+    """:func:`document_files` with each file's version, as ``(path, document id, size, mtime)``: the size
+    in bytes and the modification time in ns since the epoch (``-1, -1`` when the file cannot be stat-ed),
+    sorted by id. Paths are strings (``os.scandir``'s), so a scan of tens of thousands of unchanged files
+    builds no :class:`~pathlib.Path`; one stat call per file (a link's target)."""
+    return _walk(root, warnings, stat=True)
+
+
+def _walk(root: Path, warnings: list[str] | None, stat: bool) -> list[tuple[str, str, int, int]]:
     warnings = [] if warnings is None else warnings
-    found: list[tuple[Path, str]] = []
+    found: list[tuple[str, str, int, int]] = []
     other: Counter[str] = Counter()
     visited = {os.path.realpath(root)}
 
-    def walk(folder: Path, rel: str) -> None:
-        # pathlib's own child constructor, without parsing the name again (``folder / name`` parses it,
-        # a tenth of the time of a restart over tens of thousands of files); ``/`` where it is missing.
-        child = getattr(folder, "_make_child_relpath", folder.__truediv__)
+    def add(entry: os.DirEntry[str], doc_id: str) -> None:
+        name = entry.name
+        dot = name.rfind(".")  # Path.suffix, without building a Path
+        suffix = name[dot:].lower() if 0 < dot < len(name) - 1 else ""
+        if suffix not in READERS:
+            other[suffix or "(no ending)"] += 1
+            return
+        size = mtime = -1
+        if stat:
+            try:
+                st = entry.stat()  # a link's target
+            except OSError:
+                pass
+            else:
+                size, mtime = st.st_size, st.st_mtime_ns
+        found.append((entry.path, doc_id, size, mtime))
+
+    def walk(folder: str, rel: str) -> None:
         try:
             with os.scandir(folder) as it:
                 entries = sorted(it, key=lambda e: e.name)
         except OSError as error:
             warn(warnings, "Skipped the folder %s: it could not be read (%s).", rel or ".", error.strerror or error)
             return
+        prefix = f"{rel}/" if rel else ""
         for entry in entries:
-            if entry.name.startswith("."):
+            name = entry.name
+            if name.startswith("."):
                 continue
-            doc_id = f"{rel}/{entry.name}" if rel else entry.name
-            path = child(entry.name)
+            doc_id = prefix + name
+            if entry.is_file(follow_symlinks=False):  # a plain file (from the folder listing, no system call)
+                add(entry, doc_id)
+                continue
             try:
                 is_dir = entry.is_dir()  # follows links
                 is_file = entry.is_file()
@@ -163,31 +220,27 @@ def document_files(root: Path, warnings: list[str] | None = None) -> list[tuple[
                 continue
             if is_link and not (is_dir or is_file):
                 warn(warnings, "Skipped %s: it is a link to %s, which does not exist.", doc_id,
-                     os.readlink(path))
+                     os.readlink(entry.path))
             elif is_dir:
-                real = os.path.realpath(path)
+                real = os.path.realpath(entry.path)
                 if real in visited:
                     warn(warnings, "Skipped the folder %s: it is a link to a folder already read (%s).", doc_id,
                          real)
                     continue
                 visited.add(real)
-                walk(path, doc_id)
-            elif is_file:
-                dot = entry.name.rfind(".")  # Path.suffix, without building a Path
-                suffix = entry.name[dot:].lower() if 0 < dot < len(entry.name) - 1 else ""
-                if suffix in READERS:
-                    found.append((path, doc_id))
-                else:
-                    other[suffix or "(no ending)"] += 1
+                walk(entry.path, doc_id)
+            elif is_file:  # a link to a file
+                add(entry, doc_id)
 
-    walk(root, "")
+    walk(os.fspath(root), "")
     if other:
         log.debug("Skipped %d file(s) of types the bot does not read: %s", sum(other.values()),
                   ", ".join(f"{n} {s}" for s, n in sorted(other.items())))
-    return sorted(found, key=lambda item: item[1])
+    found.sort(key=lambda item: item[1])
+    return found
 
 
-def read_document(path: Path, doc_id: str, warnings: list[str]) -> Document | None:
+def read_document(path: str | Path, doc_id: str, warnings: list[str], raw: bytes | None = None) -> Document | None:
     """Read and parse one file; ``None`` (with a line in ``warnings``, also logged) when it cannot be used.
 
     Parameters
@@ -198,13 +251,19 @@ def read_document(path: Path, doc_id: str, warnings: list[str]) -> Document | No
         Its id: the path relative to the seeds folder, ``/`` separators.
     warnings:
         Receives one line per problem (unreadable, binary, encrypted, empty, a bad date or front matter).
+    raw:
+        The file's bytes when the caller has read them already (``None``: read here).
     """
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        warn(warnings, "Skipped %s: it could not be read (%s).", doc_id, error.strerror or error)
-        return None
-    reader = READERS.get(path.suffix.lower(), _read_text)
+    if raw is None:
+        try:
+            with open(path, "rb") as handle:
+                raw = handle.read()
+        except OSError as error:
+            warn(warnings, "Skipped %s: it could not be read (%s).", doc_id, error.strerror or error)
+            return None
+    name = os.path.basename(path)
+    dot = name.rfind(".")  # Path.suffix
+    reader = READERS.get(name[dot:].lower() if 0 < dot < len(name) - 1 else "", _read_text)
     try:
         document = reader(raw, doc_id, warnings)
     except Exception as error:  # noqa: BLE001 - a damaged file of any format is a warning, never a crash

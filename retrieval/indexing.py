@@ -15,7 +15,7 @@ import time
 import weakref
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
@@ -241,20 +241,23 @@ class FileResult:
     warnings: list[str]
 
 
-def _read_file(path: Path, doc_id: str) -> tuple[FileStat | None, Document | None, list[str]]:
-    """A file's version and its document (``None`` when it cannot be used, see the warnings)."""
+def _read_file(path: str | Path, doc_id: str) -> tuple[FileStat | None, Document | None, list[str]]:
+    """A file's version and its document (``None`` when it cannot be used, see the warnings); the file is
+    read once."""
     warnings: list[str] = []
     try:
-        size, mtime = file_stat(path)
-        raw = path.read_bytes()
+        st = os.stat(path)
+        with open(path, "rb") as handle:
+            raw: bytes | None = handle.read()
     except OSError:
-        stat = None
+        stat, raw = None, None
     else:
-        stat = FileStat(size, mtime, digest(raw))
-    return stat, read_document(path, doc_id, warnings), warnings
+        assert raw is not None
+        stat = FileStat(st.st_size, st.st_mtime_ns, digest(raw))
+    return stat, read_document(path, doc_id, warnings, raw), warnings
 
 
-def _index_files(files: Sequence[tuple[Path, str]], analyzer: Analyzer) -> list[FileResult]:
+def _index_files(files: Sequence[tuple[str | Path, str]], analyzer: Analyzer) -> list[FileResult]:
     """Read and analyze ``files`` (analyzed together, see :func:`analyze_documents`), in order."""
     read = [(doc_id, *_read_file(path, doc_id)) for path, doc_id in files]
     usable = [(stat, document) for _, stat, document, _ in read if document is not None]
@@ -274,7 +277,7 @@ def _init_worker() -> None:
 
 def _index_chunk(chunk: list[tuple[str, str]]) -> list[FileResult]:
     assert _worker_analyzer is not None
-    return _index_files([(Path(p), doc_id) for p, doc_id in chunk], _worker_analyzer)
+    return _index_files(chunk, _worker_analyzer)
 
 
 def workers() -> int:
@@ -294,7 +297,7 @@ def _is_default(analyzer: Analyzer) -> bool:
     return type(analyzer) is Analyzer and analyzer(probe) == default(probe)
 
 
-def analyze_files(files: Sequence[tuple[Path, str]], analyzer: Analyzer,
+def analyze_files(files: Sequence[tuple[str | Path, str]], analyzer: Analyzer,
                   progress: Progress | None = None) -> Iterator[FileResult]:
     """Read and analyze ``files`` (``(path, document id)``), yielding one :class:`FileResult` each, in order.
 
@@ -307,7 +310,7 @@ def analyze_files(files: Sequence[tuple[Path, str]], analyzer: Analyzer,
     size = 0
     for path, _ in files[:POOL_MIN_FILES]:
         try:
-            size += path.stat().st_size
+            size += os.stat(path).st_size
         except OSError:
             pass
     n_workers = workers()
@@ -337,15 +340,16 @@ def analyze_files(files: Sequence[tuple[Path, str]], analyzer: Analyzer,
         yield from map(report, _in_process(files[given:], analyzer))
 
 
-def _in_process(files: Sequence[tuple[Path, str]], analyzer: Analyzer) -> Iterator[FileResult]:
+def _in_process(files: Sequence[tuple[str | Path, str]], analyzer: Analyzer) -> Iterator[FileResult]:
     """:func:`_index_files` over ``files`` in this process, a chunk at a time."""
     for i in range(0, len(files), CHUNK):
         yield from _index_files(files[i:i + CHUNK], analyzer)
 
 
-def _pooled(files: Sequence[tuple[Path, str]], n_workers: int) -> Iterator[FileResult]:
+def _pooled(files: Sequence[tuple[str | Path, str]], n_workers: int) -> Iterator[FileResult]:
     """:func:`_index_files` over ``files`` on ``n_workers`` processes, a chunk each, in order."""
     import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor  # multiprocessing's import: only when a pool is used
 
     total = len(files)
     chunk = max(1, min(CHUNK, total // (n_workers * 4) or 1))

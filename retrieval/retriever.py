@@ -39,6 +39,7 @@ from .ranking import FEATURES, WEIGHTS, DocumentLengths, document_scores, featur
 from .segments import build_segment
 from .semantic import similarities
 from .variants import VARIANT_FACTOR, term_variants
+from .zipf import zipf_frequency
 
 __all__ = ["DEFAULT_TOP_K", "MAX_QUESTION_CHARS", "MIN_COVERAGE", "Answer", "Excerpt", "Retriever"]
 
@@ -726,12 +727,9 @@ _FOLLOWED: frozenset[object] = frozenset({AnswerType.REASON, AnswerType.INSTRUCT
 
 @functools.lru_cache(maxsize=65536)
 def _zipf(word: str) -> float:
-    """How common ``word`` is in English, on wordfreq's Zipf scale (Speer 2022). wordfreq is imported on
-    first use: its import takes a few tenths of a second, and a question whose words are all in the index
-    never needs it."""
-    import wordfreq
-
-    return float(wordfreq.zipf_frequency(word, "en"))
+    """How common ``word`` is in English, on wordfreq's Zipf scale (Speer 2022), as :func:`.zipf.zipf_frequency`
+    gives it (from a table saved with the index, else from wordfreq, imported on first use)."""
+    return zipf_frequency(word)
 
 
 def _capitalised_words(text: str) -> frozenset[str]:

@@ -28,11 +28,11 @@ __all__ = ["available", "similarities", "warm_up"]
 log = logging.getLogger(__name__)
 
 _lock = threading.Lock()
-_model: tuple[npt.NDArray[np.float32], Any] | None = None
+_model: tuple[npt.NDArray[np.float16], Any] | None = None
 _failed = False
 
 
-def _load() -> tuple[npt.NDArray[np.float32], Any] | None:
+def _load() -> tuple[npt.NDArray[np.float16], Any] | None:
     global _model, _failed
     if _model is not None or _failed:
         return _model
@@ -40,16 +40,24 @@ def _load() -> tuple[npt.NDArray[np.float32], Any] | None:
         if _model is not None or _failed:
             return _model
         try:
-            import wordllama
+            from importlib.util import find_spec
+
             from safetensors.numpy import load_file
             from tokenizers import Tokenizer
 
-            base = Path(wordllama.__file__).parent
+            # Only wordllama's files are used: locating the package, not importing it, saves the import of
+            # requests and the rest of its library (a few tenths of a second at start-up).
+            spec = find_spec("wordllama")
+            if spec is None or spec.origin is None:
+                raise ModuleNotFoundError("wordllama")
+            base = Path(spec.origin).parent
             table = load_file(str(base / "weights" / "l2_supercat_256.safetensors"))["embedding.weight"]
             tokenizer = Tokenizer.from_file(str(base / "tokenizers" / "l2_supercat_tokenizer_config.json"))
             tokenizer.no_padding()
             tokenizer.no_truncation()
-            _model = (np.ascontiguousarray(table, dtype=np.float32), tokenizer)
+            # Kept as stored (float16): the rows a text needs are widened to float32 when gathered, the same
+            # values as widening the whole table, without converting 8M numbers at start-up.
+            _model = (np.ascontiguousarray(table), tokenizer)
         except Exception:
             log.warning("The word-embedding model could not be loaded; answers use BM25 features only.",
                         exc_info=True)
@@ -95,7 +103,7 @@ def _embed(texts: Sequence[str]) -> npt.NDArray[np.float32]:
     for i, text in enumerate(texts):
         ids = _token_ids(tokenizer, text)
         if ids:
-            vectors[i] = table[list(ids)].mean(axis=0)
+            vectors[i] = table[list(ids)].astype(np.float32).mean(axis=0)
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     return vectors / np.where(norms == 0, 1.0, norms)
 

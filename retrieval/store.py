@@ -41,9 +41,10 @@ from filelock import FileLock, Timeout
 
 from . import passages as passages_module
 from . import sentences as sentences_module
+from . import zipf
 from .analyzer import Analyzer
 from .corpus import Snapshot
-from .documents import document_files
+from .documents import scan_files
 from .errors import NoDocumentsError, SeedsFolderNotFound
 from .index import DEFAULT_B, DEFAULT_K1
 from .indexing import Progress, analyze_files, digest
@@ -265,9 +266,11 @@ class IndexStore:
             log.info("Waiting for another process that is updating the index in %s", self.root)
             lock.acquire()
         try:
-            return self._update(progress)
+            found = self._update(progress)
         finally:
             lock.release()
+        zipf.use_folder(self.root)
+        return found
 
     def retriever(self, progress: Progress | None = None) -> Any:
         """:meth:`update`, as a :class:`retrieval.Retriever`."""
@@ -294,52 +297,61 @@ class IndexStore:
                     log.warning("Rebuilding the index in %s: %s.", self.root, problem)
         scanned_ns = time.time_ns()
         folder_warnings: list[str] = []  # unreadable folders, dangling links, link loops
-        files = document_files(self.seeds, folder_warnings)
+        files = scan_files(self.seeds, folder_warnings)
         indexed: dict[str, tuple[int, int]] = {}  # live id -> (segment, local number)
         stats: list[tuple[list[int], list[int]]] = []
         for s, seg in enumerate(state.segments):
             dead = state.deleted[s]
             stats.append((seg.arrays["size"].tolist(), seg.arrays["mtime"].tolist()))
-            for d, doc_id in enumerate(seg.ids.all()):
-                if d not in dead:
-                    indexed[doc_id] = (s, d)
-        todo: list[tuple[Path, str]] = []
-        seen: set[str] = set()
+            ids = seg.ids.all()
+            if not dead:
+                indexed.update(zip(ids, zip([s] * len(ids), range(len(ids)))))
+            else:
+                for d, doc_id in enumerate(ids):
+                    if d not in dead:
+                        indexed[doc_id] = (s, d)
+        todo: list[tuple[str | Path, str]] = []
         touched: dict[str, list[int]] = {}
         skipped: dict[str, list[Any]] = {}
-        for path, doc_id in files:
-            seen.add(doc_id)
-            try:
-                st = os.stat(path)
-            except OSError:
+        racy_ns = state.scanned_ns - RACY_NS
+        rechecked = 0  # racily clean files whose bytes were found unchanged, and that will not be racy again
+        for path, doc_id, size, mtime in files:
+            if size < 0:  # cannot be stat-ed: reading it says why
                 todo.append((path, doc_id))
                 continue
-            size, mtime = st.st_size, st.st_mtime_ns
             where = indexed.get(doc_id)
             if where is not None:
-                sizes, mtimes = stats[where[0]]
-                known = state.touched.get(doc_id) or [sizes[where[1]], mtimes[where[1]]]
-                racy = mtime >= state.scanned_ns - RACY_NS  # modified about when it was last read
-                if [size, mtime] == list(known) and not (
-                        racy and not _same_bytes(path, state.segments[where[0]].stat(where[1]).digest)):
-                    if doc_id in state.touched:
+                s, d = where
+                known = state.touched.get(doc_id)
+                if known is None:
+                    sizes, mtimes = stats[s]
+                    same = size == sizes[d] and mtime == mtimes[d]
+                else:
+                    same = size == known[0] and mtime == known[1]
+                if same and mtime < racy_ns:
+                    if known is not None:
                         touched[doc_id] = list(known)
                     report.unchanged += 1
                     continue
-                saved = state.segments[where[0]].stat(where[1])
+                saved = state.segments[s].stat(d)
                 if size == saved.size and _same_bytes(path, saved.digest):
-                    touched[doc_id] = [size, mtime]
+                    # The bytes are the same: only the time changed, or the file was modified about when it
+                    # was last read (racily clean, as git calls it) and is not any more.
+                    if known is not None or not same:
+                        touched[doc_id] = [size, mtime]
+                    rechecked += same and mtime < scanned_ns - RACY_NS  # not racy at the next start
                     report.unchanged += 1
                     continue
                 report.changed += 1
             elif (doc_id in state.skipped and state.skipped[doc_id][:2] == [size, mtime]
-                  and mtime < state.scanned_ns - RACY_NS):
+                  and mtime < racy_ns):
                 skipped[doc_id] = state.skipped[doc_id]
                 report.unchanged += 1
                 continue
             else:
                 report.added += 1
             todo.append((path, doc_id))
+        seen = {doc_id for _, doc_id, _, _ in files}
         gone = [doc_id for doc_id in indexed if doc_id not in seen]
         report.deleted = len(gone)
         deleted = [set(d) for d in state.deleted]
@@ -394,6 +406,13 @@ class IndexStore:
             segments, deleted, generation = self._compact(segments, deleted, generation)
             updated = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
             self._commit(segments, deleted, generation, updated, skipped, warnings, touched, scanned_ns)
+        elif rechecked:
+            # Only racily clean files, found unchanged: record this scan's time, so the next start trusts
+            # their size and time instead of hashing them again (git's fix for the same race). The index
+            # itself did not change, nor does the time it was last updated.
+            self._commit(segments, deleted, generation,
+                         updated or dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), skipped, warnings,
+                         touched, scanned_ns)
         report.seconds = time.perf_counter() - started
         snapshot = Snapshot(segments, [sorted(d) for d in deleted], self.analyzer, self.k1, self.b)
         lines = folder_warnings + [line for doc_id in sorted(set(warnings) | set(skipped))
@@ -462,9 +481,10 @@ class IndexStore:
                 shutil.rmtree(entry, ignore_errors=True)  # a reader that mapped it keeps its pages
 
 
-def _same_bytes(path: Path, expected: bytes) -> bool:
+def _same_bytes(path: str | Path, expected: bytes) -> bool:
     try:
-        return digest(path.read_bytes()) == expected
+        with open(path, "rb") as handle:
+            return digest(handle.read()) == expected
     except OSError:
         return False
 

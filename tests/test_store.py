@@ -7,6 +7,7 @@ import json
 import logging
 import os
 import shutil
+import time
 from pathlib import Path
 
 import numpy as np
@@ -98,6 +99,31 @@ def test_an_unchanged_folder_reads_no_file_again(tmp_path: Path, monkeypatch: py
     again = Retriever.from_folder(seeds, index_dir=tmp_path / "index")
     assert again.ask("When did the moon base open?").excerpts[0].text == first.ask("When did the moon base open?").excerpts[0].text
     assert again.updated_at == first.updated_at
+
+
+def test_files_modified_about_the_first_build_are_hashed_once_then_only_stat_ed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from retrieval import store
+
+    seeds, index = _folder(tmp_path), tmp_path / "index"
+    monkeypatch.setattr(store, "RACY_NS", 300_000_000)  # file times this close to a scan are not trusted
+    first = Retriever.from_folder(seeds, index_dir=index)  # the files were written just now: racily clean
+    hashed: list[str] = []
+    same_bytes = store._same_bytes
+
+    def spy(path: str | Path, expected: bytes) -> bool:
+        hashed.append(Path(path).name)
+        return same_bytes(path, expected)
+
+    monkeypatch.setattr(store, "_same_bytes", spy)
+    time.sleep(0.35)
+    again = Retriever.from_folder(seeds, index_dir=index)
+    assert sorted(hashed) == ["moon.md", "tax.txt"]  # their bytes are checked, found unchanged
+    assert again.updated_at == first.updated_at  # nothing changed in the index
+    hashed.clear()
+    third = Retriever.from_folder(seeds, index_dir=index)
+    assert hashed == []  # the next start only stats them
+    assert third.ask("When did the moon base open?").excerpts[0].text == first.ask("When did the moon base open?").excerpts[0].text
 
 
 @pytest.mark.parametrize("damage", ["manifest garbage", "truncated array", "missing segment", "foreign json",

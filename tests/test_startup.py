@@ -1,0 +1,84 @@
+"""A start from a saved index: the first answer needs no heavy library it can do without, and the word
+frequencies saved beside the index are exactly wordfreq's."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import wordfreq
+
+from retrieval import Retriever, zipf
+from retrieval import retriever as retriever_module
+
+ROOT = Path(__file__).resolve().parent.parent
+QUESTION = "When did the harbour reopen after the storm?"
+
+
+def _folder(tmp_path: Path) -> Path:
+    """Two short documents, one of them dated."""
+    seeds = tmp_path / "docs"
+    seeds.mkdir()
+    files = {"harbour.md": "# Harbour\n\nThe harbour reopened in March after the storm wall was rebuilt.\n",
+             "fares.txt": "date 2023-04-02\nFerry fares rise by ten percent from May.\n"}
+    for name, text in files.items():
+        (seeds / name).write_text(text, encoding="utf-8")
+    return seeds
+
+
+@pytest.fixture
+def fresh_zipf(monkeypatch: pytest.MonkeyPatch) -> None:
+    """This process as if it had not opened a table yet."""
+    monkeypatch.setattr(zipf, "_words", None)
+    monkeypatch.setattr(zipf, "_values", None)
+    monkeypatch.setattr(zipf, "_folder", None)
+    retriever_module._zipf.cache_clear()  # the retriever's own cache of looked-up words
+
+
+WORDS = ["interest", "rates", "the", "zebra", "moon", "qwxzv", "a" * 40, "Fed", "U.S.", "don't", "café", "x86",
+         "naïve", "", "domes", "pneumonoultramicroscopicsilicovolcanoconiosis"]
+
+
+def test_the_saved_table_gives_wordfreqs_values(tmp_path: Path, fresh_zipf: None) -> None:
+    seeds, index = _folder(tmp_path), tmp_path / "index"
+    Retriever.from_folder(seeds, index_dir=index).ask(QUESTION)  # loads wordfreq once, saves the table
+    assert (index / zipf.TABLE / "words.npy").is_file()
+    zipf._words = zipf._values = None
+    zipf.use_folder(index)
+    assert zipf._words is not None
+    words, _ = zipf._words, zipf._values
+    sample = [w.decode() for w in words[:: max(1, len(words) // 3000)].tolist()] + WORDS
+    assert [zipf.zipf_frequency(w) for w in sample] == [wordfreq.zipf_frequency(w, "en") for w in sample]
+
+
+def test_a_table_made_from_another_wordfreq_is_made_again(tmp_path: Path, fresh_zipf: None) -> None:
+    seeds, index = _folder(tmp_path), tmp_path / "index"
+    Retriever.from_folder(seeds, index_dir=index).ask(QUESTION)
+    source = index / zipf.TABLE / "source.json"
+    current = json.loads(source.read_text(encoding="utf-8"))
+    source.write_text(json.dumps([0, [1, 2]]), encoding="utf-8")  # as if wordfreq had been upgraded since
+    zipf._words = zipf._values = None
+    zipf.use_folder(index)
+    assert zipf._words is None  # not trusted
+    assert zipf.zipf_frequency("moon") == wordfreq.zipf_frequency("moon", "en")
+    assert json.loads(source.read_text(encoding="utf-8")) == current  # made again for this wordfreq
+
+
+def test_a_restart_answers_alike_without_loading_heavy_libraries(tmp_path: Path) -> None:
+    seeds, index = _folder(tmp_path), tmp_path / "index"
+    env = dict(os.environ, INDEX_DIR=str(index), PYTHONPATH=str(ROOT))
+    command = [sys.executable, "-m", "bot", "ask", "--quiet", "--json", "--seeds", str(seeds), QUESTION]
+    first = subprocess.run(command, capture_output=True, text=True, env=env, cwd=tmp_path, check=True, timeout=120)
+    probe = ("import runpy, sys\nsys.argv = ['bot'] + sys.argv[1:]\ntry:\n    runpy.run_module('bot', run_name="
+             "'__main__')\nexcept SystemExit:\n    pass\nprint(sorted(m for m in ('wordfreq', 'wordllama', 'langcodes', "
+             "'yaml', 'frontmatter', 'charset_normalizer', 'dateutil', 'discord', 'tqdm', 'requests', "
+             "'concurrent.futures.process', 'retrieval.summary_format') if m in sys.modules), file=sys.stderr)\n")
+    again = subprocess.run([sys.executable, "-c", probe, *command[3:]], capture_output=True, text=True, env=env,
+                           cwd=tmp_path, check=True, timeout=120)
+    assert again.stdout == first.stdout
+    assert json.loads(again.stdout)["answered"]
+    assert again.stderr.strip().splitlines()[-1] == "[]"  # none of them was imported

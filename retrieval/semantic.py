@@ -13,7 +13,9 @@ The table loads once, lazily, on the first call (about 0.1 s), under a lock so t
 
 from __future__ import annotations
 
+import json
 import logging
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -69,6 +71,61 @@ def warm_up() -> None:
 
 _id_cache: OrderedDict[str, tuple[int, ...]] = OrderedDict()
 _ID_CACHE = 50_000
+#: Token ids of each word piece (see :func:`_pieces_split`), shared by every text; cleared when it grows past
+#: :data:`_PIECE_CACHE` entries.
+_piece_ids: dict[str, list[int]] = {}
+_PIECE_CACHE = 500_000
+_SPACE = "\u2581"
+_PIECE = re.compile(_SPACE + "+[^" + _SPACE + "]*")
+#: Whether the loaded tokenizer splits at word starts (see :func:`_pieces_split`); ``None`` until checked.
+_split_ok: bool | None = None
+
+
+def _pieces_split(tokenizer: Any) -> bool:
+    """Whether ``tokenizer`` encodes a text as the concatenation of its word pieces' encodings.
+
+    WordLlama's tokenizer (Llama's SentencePiece BPE) has no pre-tokenizer: its normalizer writes a text as
+    ``"▁" + text`` with every space replaced by ``"▁"``, and BPE then runs over the whole string, which
+    costs most of a question's embedding time. When no vocabulary entry holds a ``"▁"`` after another
+    character, no merge can join a piece ``"▁…"`` to the piece before it, so BPE over the whole string
+    gives the concatenation of BPE over each piece (a run of ``"▁"`` and the characters up to the next
+    ``"▁"``): the same ids, each piece encoded once and cached. Checked once on the loaded tokenizer's own
+    configuration; any other tokenizer is used whole.
+    """
+    global _split_ok
+    if _split_ok is None:
+        try:
+            config = json.loads(tokenizer.to_str())
+            normalizer = config.get("normalizer") or {}
+            steps = normalizer.get("normalizers", []) if normalizer.get("type") == "Sequence" else [normalizer]
+            expected = [{"type": "Prepend", "prepend": _SPACE},
+                        {"type": "Replace", "pattern": {"String": " "}, "content": _SPACE}]
+            model = config.get("model") or {}
+            _split_ok = (steps == expected and config.get("pre_tokenizer") is None
+                         and model.get("type") == "BPE" and not model.get("dropout")
+                         and not any(_SPACE in token.lstrip(_SPACE) for token in model.get("vocab", {})))
+        except Exception:  # an unexpected configuration: encode whole texts
+            _split_ok = False
+    return _split_ok
+
+
+def _encode(tokenizer: Any, text: str) -> tuple[int, ...]:
+    """``tokenizer.encode(text, add_special_tokens=False).ids``, piece by piece when that gives the same
+    ids (see :func:`_pieces_split`); a text holding a special token's text (``<s>``) is encoded whole."""
+    if not text or not _pieces_split(tokenizer) or "<" in text and ("<s>" in text or "</s>" in text
+                                                                    or "<unk>" in text):
+        return tuple(tokenizer.encode(text, add_special_tokens=False).ids)
+    ids: list[int] = []
+    cache = _piece_ids
+    for piece in _PIECE.findall(_SPACE + text.replace(" ", _SPACE)):
+        found = cache.get(piece)
+        if found is None:
+            found = [token.id for token in tokenizer.model.tokenize(piece)]
+            if len(cache) >= _PIECE_CACHE:
+                cache.clear()
+            cache[piece] = found
+        ids.extend(found)
+    return tuple(ids)
 
 
 def _token_ids(tokenizer: Any, text: str) -> tuple[int, ...]:
@@ -79,8 +136,7 @@ def _token_ids(tokenizer: Any, text: str) -> tuple[int, ...]:
         if found is not None:
             _id_cache.move_to_end(text)
             return found
-    ids = tuple(tokenizer.encode(text, add_special_tokens=False).ids)
-    with _lock:
+        ids = _encode(tokenizer, text)
         _id_cache[text] = ids
         if len(_id_cache) > _ID_CACHE:
             _id_cache.popitem(last=False)

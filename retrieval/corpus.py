@@ -392,9 +392,11 @@ class Snapshot:
     def dates(self) -> list[dt.date | None]:
         """Every document's date, in document order (read from the segments' arrays, no text decoded)."""
         if self._dates is None:
-            found: list[dt.date | None] = []
-            for seg, loc in zip(self.doc_seg.tolist(), self.doc_loc.tolist()):
-                ordinal = int(self.segments[seg].arrays["date"][loc])
-                found.append(dt.date.fromordinal(ordinal) if ordinal else None)
-            self._dates = found
+            ordinals = np.zeros(len(self.doc_seg), dtype=np.int64)
+            for s, seg in enumerate(self.segments):
+                mine = np.flatnonzero(self.doc_seg == s)
+                ordinals[mine] = np.asarray(seg.arrays["date"])[self.doc_loc[mine]]
+            known: dict[int, dt.date | None] = {0: None}  # documents share few distinct dates
+            self._dates = [known[o] if o in known else known.setdefault(o, dt.date.fromordinal(o))
+                           for o in ordinals.tolist()]
         return self._dates

@@ -22,6 +22,7 @@ __all__ = ["TermCache", "term_cache"]
 #: vocabulary of a million passages is a few hundred thousand words).
 MAX_WORDS = 400_000
 _VERSION = re.compile(r"[0-9]\.[0-9]")
+_ALNUM = re.compile(r"[A-Za-z0-9]+", re.ASCII)
 
 
 class _Unsafe(Exception):
@@ -68,19 +69,22 @@ class TermCache:
         """:meth:`Analyzer.words` of ``text`` (ASCII text without the method calls)."""
         if not text.isascii():
             return self.analyzer.words(text)
-        normalized = text.lower().translate(_APOSTROPHES)
+        normalized = text.lower()
+        if "`" in normalized:  # the one ASCII character the apostrophe table maps
+            normalized = normalized.translate(_APOSTROPHES)
         if "'" in normalized:
             normalized = _POSSESSIVE.sub("", normalized)
-        words: list[str] = _TOKEN_ASCII.findall(normalized)
-        if "." in normalized and _VERSION.search(normalized) is not None:
-            out: list[str] = []
-            for w in words:
-                if "." in w:
-                    out.extend(version_words(w))
-                else:
-                    out.append(w)
-            return out
-        return words
+        if "." not in normalized or _VERSION.search(normalized) is None:
+            # No digit-dot-digit: the version alternative of the token pattern cannot match anywhere, so
+            # the tokens are the runs of letters and digits (the same list, found twice as fast).
+            return _ALNUM.findall(normalized)  # type: ignore[no-any-return]
+        out: list[str] = []
+        for w in _TOKEN_ASCII.findall(normalized):
+            if "." in w:
+                out.extend(version_words(w))
+            else:
+                out.append(w)
+        return out
 
     def __call__(self, text: str) -> list[str]:
         """The index terms of ``text``, in order, repeated as often as they occur (as the analyzer)."""

@@ -111,7 +111,8 @@ class Strings:
     """A column of strings stored as UTF-8 bytes plus byte offsets; ``column[i]`` decodes one."""
 
     def __init__(self, blob: npt.NDArray[np.uint8], off: npt.NDArray[np.int64]) -> None:
-        self.blob, self.off = blob, off
+        # Plain views of memory maps: indexing a numpy.memmap costs several times more than an ndarray.
+        self.blob, self.off = np.asarray(blob).view(np.ndarray), np.asarray(off).view(np.ndarray)
 
     def __len__(self) -> int:
         return len(self.off) - 1
@@ -206,7 +207,8 @@ class Segment:
         """Document ``d`` of this segment, with its text decoded."""
         a = self.arrays
         ordinal = int(a["date"][d])
-        extras = json.loads(self.extras[d] or "{}")
+        extra = self.extras[d]
+        extras = json.loads(extra) if extra else {}
         return Document(id=self.ids[d], text=self.texts[d], title=self.titles[d],
                         date=dt.date.fromordinal(ordinal) if ordinal else None,
                         body_start=int(a["body_start"][d]), encoding=self.encodings[d],

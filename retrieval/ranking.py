@@ -11,6 +11,7 @@ splits and community-dev, which the fit never sees.
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Sequence
 
 import numpy as np
@@ -101,8 +102,37 @@ class DocumentLengths:
         self.docs = np.asarray(passage_docs, dtype=np.int64)
         n_docs = int(self.docs[-1]) + 1 if len(self.docs) else 0
         self.lengths = np.bincount(self.docs, weights=passage_lengths, minlength=n_docs).astype(np.float64)
-        having = np.bincount(self.docs, minlength=n_docs) > 0
+        counts = np.bincount(self.docs, minlength=n_docs)
+        having = counts > 0
         self.avgdl = float(self.lengths[having].mean()) if having.any() else 1.0
+        self._first = np.zeros(n_docs + 1, dtype=np.int64)
+        np.cumsum(counts, out=self._first[1:])
+        self._ordered = bool((np.diff(self.docs) >= 0).all())
+        self._free: list[npt.NDArray[np.int64]] = []
+        self._lock = threading.Lock()
+
+    def slots(self, docs: npt.NDArray[np.int64]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """Per passage, the position in ``docs`` (distinct document numbers) of its document, ``-1`` for
+        the passages of other documents, shape ``(passages,)``; and the passages of ``docs``. Give both
+        back with :meth:`release`."""
+        with self._lock:
+            slot = self._free.pop() if self._free else np.full(len(self.docs), -1, dtype=np.int64)
+        if not self._ordered:
+            passages = np.flatnonzero(np.isin(self.docs, docs))
+            slot[passages] = np.searchsorted(docs, self.docs[passages])
+            return slot, passages
+        first, last = self._first[docs], self._first[docs + 1]
+        counts = last - first
+        within = np.arange(int(counts.sum()), dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
+        passages = np.repeat(first, counts) + within
+        slot[passages] = np.repeat(np.arange(len(docs), dtype=np.int64), counts)
+        return slot, passages
+
+    def release(self, slot: npt.NDArray[np.int64], passages: npt.NDArray[np.int64]) -> None:
+        """Return what :meth:`slots` gave, to be reused."""
+        slot[passages] = -1
+        with self._lock:
+            self._free.append(slot)
 
 
 def document_scores(index: BM25Index, stats: DocumentLengths, terms: Sequence[str], candidates: Sequence[int]
@@ -126,16 +156,21 @@ def document_scores(index: BM25Index, stats: DocumentLengths, terms: Sequence[st
     scores = np.zeros(len(cands), dtype=np.float64)
     if not len(cands):
         return {}
-    slot = np.full(len(stats.lengths), -1, dtype=np.int64)
-    slot[cands] = np.arange(len(cands))
+    # Each passage's slot among the candidates (-1: not a candidate's), so a term's postings are summed per
+    # candidate in one gather and one bincount. Raw counts are whole numbers: their float sums are exact in
+    # any order.
+    slot, marked = stats.slots(cands)
     norm = index.k1 * (1.0 - index.b + index.b * stats.lengths[cands] / stats.avgdl)
-    for term in terms:
-        idf = index.term_idf(term)
-        if idf is None:
-            continue
-        pids, tf = index.term_frequencies(term)
-        where = slot[stats.docs[pids]]
-        keep = where >= 0
-        freq = np.bincount(where[keep], weights=tf[keep], minlength=len(cands))
-        scores += idf * freq * (index.k1 + 1.0) / (freq + norm)
+    try:
+        for term in terms:
+            idf = index.term_idf(term)
+            if idf is None:
+                continue
+            pids, tf = index.term_frequencies(term)
+            where = slot[pids]
+            keep = where >= 0
+            freq = np.bincount(where[keep], weights=tf[keep], minlength=len(cands))
+            scores += idf * freq * (index.k1 + 1.0) / (freq + norm)
+    finally:
+        stats.release(slot, marked)
     return dict(zip(cands.tolist(), scores.tolist()))

@@ -28,6 +28,7 @@ from .question import AnswerType, QuestionPlan, clean_question, read_question
 from .ranking import FEATURES, WEIGHTS, DocumentLengths
 from .followup import FollowUp, FollowUpPlan
 from .index import BM25Index, LuceneIdfBM25
+from .termcache import TermCache
 from .more import shown_excerpts
 from .index import Postings
 from .indexing import FileResult
@@ -101,6 +102,7 @@ __all__ = [
     "SummaryError",
     "SummaryLengthError",
     "SummarySentence",
+    "TermCache",
     "TopicError",
     "UnknownDocumentError",
     "UpdateReport",

@@ -40,3 +40,27 @@ def test_word_piece_encoding_gives_the_tokenizers_ids() -> None:
     assert semantic._pieces_split(tokenizer)
     for text in _texts() + ["a  b", " lead", "trail ", "<s> hi </s>", "x<unk>", "\u2581\u2581x y"]:
         assert semantic._encode(tokenizer, text) == tuple(tokenizer.encode(text, add_special_tokens=False).ids), text
+
+
+def test_the_heading_scan_finds_the_headings_a_sentence_by_sentence_check_finds() -> None:
+    from retrieval import corpus
+    from retrieval.sentences import split_sentences
+
+    def every_sentence(text: str, spans: list[tuple[int, int]]) -> list[int]:
+        found, current = [], -1
+        for i, span in enumerate(spans):
+            if corpus._is_heading(text, span) or (i == 0 and corpus._is_opening_title(text, span)):
+                current = i
+                found.append(-2)
+            else:
+                found.append(current)
+        return found
+
+    rng = random.Random(3)
+    lines = ["# Moon base", "## Where", "Release rhythm", "2. Release rhythm", "Server notice.", "- a list item",
+             "The base sits in a crater. It has domes.", "| a | b |", "Uploads fail with \"413 Too Large\"",
+             "Text #not a heading. # Inline heading", ""]
+    for _ in range(300):
+        text = rng.choice(["", "\n"]) + "\n".join(rng.choice(lines) for _ in range(rng.randrange(1, 12)))
+        spans = split_sentences(text)
+        assert corpus._headings_above(text, spans) == every_sentence(text, spans), text

@@ -36,6 +36,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
     "sentences": ("split_sentences",),
     "store": ("IndexStore", "UpdateReport"),
     "summary": ("Summary", "SummarySentence", "summarise"),
+    "termcache": ("TermCache",),
 }
 _WHERE = {name: module for module, names in _MODULES.items() for name in names}
 
@@ -73,6 +74,7 @@ if TYPE_CHECKING:  # the same names, for type checkers
     from .segments import AnalyzedDocument, FileStat, Segment, SegmentError
     from .sentences import split_sentences
     from .store import IndexStore, UpdateReport
+    from .termcache import TermCache
     from .summary import Summary, SummarySentence, summarise
 
 
@@ -152,6 +154,7 @@ __all__ = [
     "SummaryError",
     "SummaryLengthError",
     "SummarySentence",
+    "TermCache",
     "TopicError",
     "UnknownDocumentError",
     "UpdateReport",

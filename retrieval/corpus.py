@@ -29,6 +29,7 @@ from .documents import Document
 from .index import BM25Index, Postings
 from .passages import Passage
 from .segments import Segment
+from .termcache import term_cache
 
 __all__ = ["NOT_PROSE_START", "DocumentSentences", "Snapshot", "excerpt_terms"]
 
@@ -106,12 +107,18 @@ def _headings_above(text: str, spans: Sequence[tuple[int, int]]) -> list[int]:
     """For each sentence, the index of the nearest heading above it (``-1``: none); ``-2`` for a heading."""
     found: list[int] = []
     current = -1
-    for i, span in enumerate(spans):
+    # Only a sentence that starts a line or starts with "#" can be a heading (see _is_heading and
+    # _is_opening_title): the others are passed over without a look at their text.
+    maybe = [i for i, (s, _) in enumerate(spans) if s == 0 or text[s - 1] == "\n" or text.startswith("#", s)]
+    last = 0
+    for i in maybe:
+        span = spans[i]
         if _is_heading(text, span) or (i == 0 and _is_opening_title(text, span)):
-            current = i
+            found.extend([current] * (i - last))
             found.append(-2)
-        else:
-            found.append(current)
+            current = i
+            last = i + 1
+    found.extend([current] * (len(spans) - last))
     return found
 
 
@@ -131,28 +138,42 @@ def excerpt_terms(text: str, spans: Sequence[tuple[int, int]], term_lists: Seque
     return sets, sections
 
 
+class _SentenceTerms:
+    """One document's sentences analyzed on first use, shared by its :class:`_LazyTerms` views: each
+    sentence's own term set (analyzed once, with :class:`~retrieval.termcache.TermCache`) and where the
+    headings are."""
+
+    __slots__ = ("text", "spans", "above", "analyze", "own")
+
+    def __init__(self, text: str, spans: list[tuple[int, int]], analyzer: Analyzer,
+                 above: list[int] | None = None) -> None:
+        self.text, self.spans = text, spans
+        self.above = _headings_above(text, spans) if above is None else above
+        self.analyze = term_cache(analyzer)
+        self.own: list[frozenset[str] | None] = [None] * len(spans)
+
+    def terms(self, i: int) -> frozenset[str]:
+        """The set of sentence ``i``'s own index terms (a heading's too)."""
+        found = self.own[i]
+        if found is None:
+            s, e = self.spans[i]
+            found = self.own[i] = frozenset(self.analyze(self.text[s:e]))
+        return found
+
+
 class _LazyTerms(Sequence[frozenset[str]]):
     """:func:`excerpt_terms` of one document, each sentence analyzed on first use (same sets, tested):
     ``sections=False`` gives the sentences' own term sets, ``sections=True`` their section headings' terms."""
 
-    def __init__(self, text: str, spans: list[tuple[int, int]], analyzer: Analyzer,
-                 shared: dict[int, list[str]] | None = None, above: list[int] | None = None,
-                 sections: bool = False) -> None:
-        self._text, self._spans, self._analyzer = text, spans, analyzer
-        self._own = {} if shared is None else shared
-        self._above = _headings_above(text, spans) if above is None else above
-        self._sections = sections
-        self._sets: list[frozenset[str] | None] = [None] * len(spans)
+    __slots__ = ("_table", "_sections", "_sets")
 
-    def _terms(self, i: int) -> list[str]:
-        own = self._own.get(i)
-        if own is None:
-            s, e = self._spans[i]
-            own = self._own[i] = self._analyzer(self._text[s:e])
-        return own
+    def __init__(self, table: _SentenceTerms, sections: bool = False) -> None:
+        self._table = table
+        self._sections = sections
+        self._sets: list[frozenset[str] | None] = [None] * len(table.spans)
 
     def __len__(self) -> int:
-        return len(self._spans)
+        return len(self._sets)
 
     @overload
     def __getitem__(self, i: int) -> frozenset[str]: ...
@@ -160,25 +181,33 @@ class _LazyTerms(Sequence[frozenset[str]]):
     def __getitem__(self, i: slice) -> list[frozenset[str]]: ...
 
     def __getitem__(self, i: int | slice) -> Any:
+        found = self._sets[i]
+        if found.__class__ is frozenset:  # the hot path: a sentence seen before
+            return found
+        return self._get(i)
+
+    def _get(self, i: int | slice) -> Any:
         if isinstance(i, slice):
             return [self[j] for j in range(*i.indices(len(self)))]
+        i = int(i)
         if i < 0:
-            i += len(self._spans)
-        found = self._sets[i]
-        if found is not None:
-            return found
-        h = self._above[i]
+            i += len(self._sets)
+        table = self._table
+        h = table.above[i]
         if not self._sections:
-            found = frozenset() if h == -2 else frozenset(self._terms(i))
-        elif h >= 0 and _is_prose(self._text, self._spans[i], self._terms(i)):
-            found = frozenset(self._terms(h))
+            found = _EMPTY if h == -2 else table.terms(i)
+        elif h >= 0 and _is_prose(table.text, table.spans[i], table.terms(i)):
+            found = table.terms(h)
         else:
-            found = frozenset()
+            found = _EMPTY
         self._sets[i] = found
         return found
 
     def __iter__(self) -> Iterator[frozenset[str]]:
         return (self[i] for i in range(len(self)))
+
+
+_EMPTY: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -195,10 +224,8 @@ class DocumentSentences:
     @classmethod
     def lazy(cls, text: str, spans: list[tuple[int, int]], analyzer: Analyzer) -> DocumentSentences:
         """Sentences whose term sets are analyzed on first use."""
-        shared: dict[int, list[str]] = {}
-        above = _headings_above(text, spans)
-        return cls(spans, _LazyTerms(text, spans, analyzer, shared, above),
-                   [e - s for s, e in spans], _LazyTerms(text, spans, analyzer, shared, above, sections=True))
+        table = _SentenceTerms(text, spans, analyzer)
+        return cls(spans, _LazyTerms(table), [e - s for s, e in spans], _LazyTerms(table, sections=True))
 
 
 class _PerDocument(Sequence[V]):
@@ -365,9 +392,11 @@ class Snapshot:
     def dates(self) -> list[dt.date | None]:
         """Every document's date, in document order (read from the segments' arrays, no text decoded)."""
         if self._dates is None:
-            found: list[dt.date | None] = []
-            for seg, loc in zip(self.doc_seg.tolist(), self.doc_loc.tolist()):
-                ordinal = int(self.segments[seg].arrays["date"][loc])
-                found.append(dt.date.fromordinal(ordinal) if ordinal else None)
-            self._dates = found
+            ordinals = np.zeros(len(self.doc_seg), dtype=np.int64)
+            for s, seg in enumerate(self.segments):
+                mine = np.flatnonzero(self.doc_seg == s)
+                ordinals[mine] = np.asarray(seg.arrays["date"])[self.doc_loc[mine]]
+            known: dict[int, dt.date | None] = {0: None}  # documents share few distinct dates
+            self._dates = [known[o] if o in known else known.setdefault(o, dt.date.fromordinal(o))
+                           for o in ordinals.tolist()]
         return self._dates

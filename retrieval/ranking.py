@@ -11,7 +11,9 @@ splits and community-dev, which the fit never sees.
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -101,8 +103,67 @@ class DocumentLengths:
         self.docs = np.asarray(passage_docs, dtype=np.int64)
         n_docs = int(self.docs[-1]) + 1 if len(self.docs) else 0
         self.lengths = np.bincount(self.docs, weights=passage_lengths, minlength=n_docs).astype(np.float64)
-        having = np.bincount(self.docs, minlength=n_docs) > 0
+        counts = np.bincount(self.docs, minlength=n_docs)
+        having = counts > 0
         self.avgdl = float(self.lengths[having].mean()) if having.any() else 1.0
+        #: Each document's first passage, and one past the last document's last: shape ``(documents + 1,)``.
+        self.first = np.zeros(n_docs + 1, dtype=np.int64)
+        np.cumsum(counts, out=self.first[1:])
+        #: Whether each document's passages are consecutive (so :attr:`first` gives them).
+        self.ordered = bool((np.diff(self.docs) >= 0).all())
+        self._free: list[npt.NDArray[np.int64]] = []
+        self._lock = threading.Lock()
+
+    def slots(self, docs: npt.NDArray[np.int64]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """Per passage, the position in ``docs`` (distinct document numbers) of its document, ``-1`` for
+        the passages of other documents, shape ``(passages,)``; and the passages of ``docs``. Give both
+        back with :meth:`release`."""
+        with self._lock:
+            slot = self._free.pop() if self._free else np.full(len(self.docs), -1, dtype=np.int64)
+        if not self.ordered:
+            passages = np.flatnonzero(np.isin(self.docs, docs))
+            slot[passages] = np.searchsorted(docs, self.docs[passages])
+            return slot, passages
+        first, last = self.first[docs], self.first[docs + 1]
+        counts = last - first
+        within = np.arange(int(counts.sum()), dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
+        passages = np.repeat(first, counts) + within
+        slot[passages] = np.repeat(np.arange(len(docs), dtype=np.int64), counts)
+        return slot, passages
+
+    def release(self, slot: npt.NDArray[np.int64], passages: npt.NDArray[np.int64]) -> None:
+        """Return what :meth:`slots` gave, to be reused."""
+        slot[passages] = -1
+        with self._lock:
+            self._free.append(slot)
+
+
+#: Candidate passages up to which a term's postings are searched for them (binary search per passage) rather
+#: than read whole; beyond it, reading every posting is cheaper.
+LOOKUP_PASSAGES = 20_000
+
+
+def _lookups(index: BM25Index, stats: DocumentLengths, cands: npt.NDArray[np.int64]) -> list[tuple[Any, Any, Any]] | None:
+    """Per segment of ``index``: ``(part, owner, local)``, the candidates' live passages there as segment-local
+    numbers and each one's position in ``cands``; ``None`` when the postings must be read whole instead
+    (passages not numbered document by document, too many candidate passages, an index without parts)."""
+    parts = getattr(index, "parts", None)
+    if not stats.ordered or not parts:
+        return None
+    first, last = stats.first[cands], stats.first[cands + 1]
+    counts = last - first
+    total = int(counts.sum())
+    if total > LOOKUP_PASSAGES:
+        return None
+    within = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
+    passages = np.repeat(first, counts) + within  # sorted: documents are, and each one's passages are
+    owners = np.repeat(np.arange(len(cands), dtype=np.int64), counts)
+    found = []
+    for part in parts:
+        which, local = part.to_local(passages)
+        if len(local):
+            found.append((part, owners[which], local))
+    return found
 
 
 def document_scores(index: BM25Index, stats: DocumentLengths, terms: Sequence[str], candidates: Sequence[int]
@@ -126,16 +187,43 @@ def document_scores(index: BM25Index, stats: DocumentLengths, terms: Sequence[st
     scores = np.zeros(len(cands), dtype=np.float64)
     if not len(cands):
         return {}
-    slot = np.full(len(stats.lengths), -1, dtype=np.int64)
-    slot[cands] = np.arange(len(cands))
+    # Each passage's slot among the candidates (-1: not a candidate's), so a term's postings are summed per
+    # candidate in one gather and one bincount. Raw counts are whole numbers: their float sums are exact in
+    # any order.
     norm = index.k1 * (1.0 - index.b + index.b * stats.lengths[cands] / stats.avgdl)
-    for term in terms:
-        idf = index.term_idf(term)
-        if idf is None:
-            continue
-        pids, tf = index.term_frequencies(term)
-        where = slot[stats.docs[pids]]
-        keep = where >= 0
-        freq = np.bincount(where[keep], weights=tf[keep], minlength=len(cands))
-        scores += idf * freq * (index.k1 + 1.0) / (freq + norm)
+    lookups = _lookups(index, stats, cands)
+    if lookups is not None:
+        for term in terms:
+            idf = index.term_idf(term)
+            if idf is None:
+                continue
+            freq = np.zeros(len(cands), dtype=np.float64)
+            for part, owner, local in lookups:
+                t = part.postings.terms.get(term)
+                if t is None:
+                    continue
+                pids = part.pid[int(part.off[t]):int(part.off[t + 1])]
+                if not len(pids):
+                    continue
+                pos = np.searchsorted(pids, local)
+                np.minimum(pos, len(pids) - 1, out=pos)
+                hit = np.flatnonzero(pids[pos] == local)
+                if len(hit):
+                    tf = part.tf[int(part.off[t]) + pos[hit]].astype(np.float64)
+                    freq += np.bincount(owner[hit], weights=tf, minlength=len(cands))
+            scores += idf * freq * (index.k1 + 1.0) / (freq + norm)
+        return dict(zip(cands.tolist(), scores.tolist()))
+    slot, marked = stats.slots(cands)
+    try:
+        for term in terms:
+            idf = index.term_idf(term)
+            if idf is None:
+                continue
+            pids, tf = index.term_frequencies(term)
+            where = slot[pids]
+            keep = where >= 0
+            freq = np.bincount(where[keep], weights=tf[keep], minlength=len(cands))
+            scores += idf * freq * (index.k1 + 1.0) / (freq + norm)
+    finally:
+        stats.release(slot, marked)
     return dict(zip(cands.tolist(), scores.tolist()))

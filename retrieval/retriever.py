@@ -38,6 +38,7 @@ from .quotes import Quote
 from .ranking import FEATURES, WEIGHTS, DocumentLengths, document_scores, feature_vector, score_matrix
 from .segments import build_segment
 from .semantic import similarities
+from .termcache import term_cache
 from .variants import VARIANT_FACTOR, term_variants
 from .zipf import zipf_frequency
 
@@ -500,7 +501,7 @@ class Retriever:
         document number to score."""
         query = [term for c in concepts for term, _ in c.forms]
         pool = self.index.top_k(query, max(k, DOCUMENT_POOL))
-        candidates = [self.passages[p].doc for p, _ in pool]
+        candidates = self._document_lengths().docs[[p for p, _ in pool]].tolist()
         documents = document_scores(self.index, self._document_lengths(), list(dict.fromkeys(query)), candidates)
         hits = pool[:k]
         if plan.period is not None and hits:
@@ -670,7 +671,7 @@ class Retriever:
             title = document.title
             if not headed and " ".join(title.rstrip("…").split()) in " ".join(document.body[:len(title) + 400].split()):
                 title = ""
-            cached = frozenset(self.analyzer(title + " " + document.id.replace("-", " ")))
+            cached = frozenset(term_cache(self.analyzer)(title + " " + document.id.replace("-", " ")))
             self._titles[doc] = cached
         return cached
 

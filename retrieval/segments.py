@@ -111,7 +111,8 @@ class Strings:
     """A column of strings stored as UTF-8 bytes plus byte offsets; ``column[i]`` decodes one."""
 
     def __init__(self, blob: npt.NDArray[np.uint8], off: npt.NDArray[np.int64]) -> None:
-        self.blob, self.off = blob, off
+        # Plain views of memory maps: indexing a numpy.memmap costs several times more than an ndarray.
+        self.blob, self.off = np.asarray(blob).view(np.ndarray), np.asarray(off).view(np.ndarray)
 
     def __len__(self) -> int:
         return len(self.off) - 1
@@ -169,6 +170,8 @@ class Segment:
         self.n_docs = len(arrays["date"])
         self.n_passages = len(arrays["plen"])
         self._terms: dict[str, int] | None = None
+        # Plain views of the columns read per document at question time (a memmap's indexing is slow).
+        self._views = {k: np.asarray(arrays[k]).view(np.ndarray) for k in ("date", "body_start", "sent_off", "spans")}
         self._check()
 
     def _check(self) -> None:
@@ -204,9 +207,10 @@ class Segment:
 
     def document(self, d: int) -> Document:
         """Document ``d`` of this segment, with its text decoded."""
-        a = self.arrays
+        a = self._views
         ordinal = int(a["date"][d])
-        extras = json.loads(self.extras[d] or "{}")
+        extra = self.extras[d]
+        extras = json.loads(extra) if extra else {}
         return Document(id=self.ids[d], text=self.texts[d], title=self.titles[d],
                         date=dt.date.fromordinal(ordinal) if ordinal else None,
                         body_start=int(a["body_start"][d]), encoding=self.encodings[d],
@@ -220,8 +224,8 @@ class Segment:
 
     def spans(self, d: int) -> list[tuple[int, int]]:
         """Sentence offsets of document ``d``."""
-        s, e = self.arrays["sent_off"][d], self.arrays["sent_off"][d + 1]
-        return list(map(tuple, self.arrays["spans"][s:e].tolist()))  # tolist gives Python ints already
+        off = self._views["sent_off"]
+        return list(map(tuple, self._views["spans"][off[d]:off[d + 1]].tolist()))  # tolist gives Python ints already
 
 
 def build_segment(documents: Sequence[AnalyzedDocument], name: str = "", texts: bool = True) -> Segment:

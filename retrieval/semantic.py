@@ -13,7 +13,11 @@ The table loads once, lazily, on the first call (about 0.1 s), under a lock so t
 
 from __future__ import annotations
 
+import hashlib
+import itertools
+import json
 import logging
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -52,7 +56,10 @@ def _load() -> tuple[npt.NDArray[np.float16], Any] | None:
                 raise ModuleNotFoundError("wordllama")
             base = Path(spec.origin).parent
             table = load_file(str(base / "weights" / "l2_supercat_256.safetensors"))["embedding.weight"]
-            tokenizer = Tokenizer.from_file(str(base / "tokenizers" / "l2_supercat_tokenizer_config.json"))
+            config = (base / "tokenizers" / "l2_supercat_tokenizer_config.json").read_bytes()
+            tokenizer = Tokenizer.from_str(config.decode("utf-8"))
+            global _config_digest
+            _config_digest = hashlib.blake2b(config, digest_size=16).hexdigest()
             tokenizer.no_padding()
             tokenizer.no_truncation()
             # Kept as stored (float16): the rows a text needs are widened to float32 when gathered, the same
@@ -77,6 +84,68 @@ def warm_up() -> None:
 
 _id_cache: OrderedDict[str, tuple[int, ...]] = OrderedDict()
 _ID_CACHE = 50_000
+#: Token ids of each word piece (see :func:`_pieces_split`), shared by every text; cleared when it grows past
+#: :data:`_PIECE_CACHE` entries.
+_piece_ids: dict[str, list[int]] = {}
+_PIECE_CACHE = 500_000
+_SPACE = "\u2581"
+_PIECE = re.compile(_SPACE + "+[^" + _SPACE + "]*")
+#: Whether the loaded tokenizer splits at word starts (see :func:`_pieces_split`); ``None`` until checked.
+_split_ok: bool | None = None
+_NORMALIZER = {"type": "Sequence", "normalizers": [
+    {"type": "Prepend", "prepend": _SPACE}, {"type": "Replace", "pattern": {"String": " "}, "content": _SPACE}]}
+#: BLAKE2b-128 of tokenizer configuration files whose vocabulary has no ``"▁"`` after another character
+#: (wordllama 0.4.0's ``l2_supercat_tokenizer_config.json``), so the check need not run at start-up.
+_CHECKED_CONFIGS = frozenset({"6ee8ea253f9f082348e9f5207c6c2b1d"})
+#: Digest of the loaded tokenizer's configuration file.
+_config_digest = ""
+
+
+def _pieces_split(tokenizer: Any) -> bool:
+    """Whether ``tokenizer`` encodes a text as the concatenation of its word pieces' encodings.
+
+    WordLlama's tokenizer (Llama's SentencePiece BPE) has no pre-tokenizer: its normalizer writes a text as
+    ``"▁" + text`` with every space replaced by ``"▁"``, and BPE then runs over the whole string, which
+    costs most of a question's embedding time. When no vocabulary entry holds a ``"▁"`` after another
+    character, no merge can join a piece ``"▁…"`` to the piece before it, so BPE over the whole string
+    gives the concatenation of BPE over each piece (a run of ``"▁"`` and the characters up to the next
+    ``"▁"``): the same ids, each piece encoded once and cached. The normalizer and model are checked on the
+    loaded tokenizer; the vocabulary is checked once (a tenth of a second), unless the configuration file
+    is one already checked (:data:`_CHECKED_CONFIGS`). Any other tokenizer encodes whole texts.
+    """
+    global _split_ok
+    if _split_ok is None:
+        try:
+            normalizer = tokenizer.normalizer
+            model = tokenizer.model
+            _split_ok = (normalizer is not None and json.loads(normalizer.__getstate__()) == _NORMALIZER
+                         and tokenizer.pre_tokenizer is None and type(model).__name__ == "BPE"
+                         and not model.dropout)
+            if _split_ok and _config_digest not in _CHECKED_CONFIGS:
+                vocab = tokenizer.get_vocab(with_added_tokens=False)
+                _split_ok = not any(_SPACE in token.lstrip(_SPACE) for token in vocab)
+        except Exception:  # an unexpected tokenizer: encode whole texts
+            _split_ok = False
+    return _split_ok
+
+
+def _encode(tokenizer: Any, text: str) -> tuple[int, ...]:
+    """``tokenizer.encode(text, add_special_tokens=False).ids``, piece by piece when that gives the same
+    ids (see :func:`_pieces_split`); a text holding a special token's text (``<s>``) is encoded whole."""
+    if not text or not _pieces_split(tokenizer) or "<" in text and ("<s>" in text or "</s>" in text
+                                                                    or "<unk>" in text):
+        return tuple(tokenizer.encode(text, add_special_tokens=False).ids)
+    ids: list[int] = []
+    cache = _piece_ids
+    for piece in _PIECE.findall(_SPACE + text.replace(" ", _SPACE)):
+        found = cache.get(piece)
+        if found is None:
+            found = [token.id for token in tokenizer.model.tokenize(piece)]
+            if len(cache) >= _PIECE_CACHE:
+                cache.clear()
+            cache[piece] = found
+        ids.extend(found)
+    return tuple(ids)
 
 
 def _token_ids(tokenizer: Any, text: str) -> tuple[int, ...]:
@@ -87,8 +156,7 @@ def _token_ids(tokenizer: Any, text: str) -> tuple[int, ...]:
         if found is not None:
             _id_cache.move_to_end(text)
             return found
-    ids = tuple(tokenizer.encode(text, add_special_tokens=False).ids)
-    with _lock:
+        ids = _encode(tokenizer, text)
         _id_cache[text] = ids
         if len(_id_cache) > _ID_CACHE:
             _id_cache.popitem(last=False)
@@ -100,10 +168,16 @@ def _embed(texts: Sequence[str]) -> npt.NDArray[np.float32]:
     assert model is not None
     table, tokenizer = model
     vectors = np.zeros((len(texts), table.shape[1]), dtype=np.float32)
-    for i, text in enumerate(texts):
-        ids = _token_ids(tokenizer, text)
-        if ids:
-            vectors[i] = table[list(ids)].astype(np.float32).mean(axis=0)
+    ids = [_token_ids(tokenizer, text) for text in texts]
+    counts = [len(x) for x in ids]
+    # One gather for every text; each text's rows are then averaged as ``table[ids].mean(axis=0)`` averages
+    # them (a float32 sum over the rows in order, divided by their number: the same floats).
+    rows = table[np.fromiter(itertools.chain.from_iterable(ids), dtype=np.intp, count=sum(counts))].astype(np.float32)
+    at = 0
+    for i, n in enumerate(counts):
+        if n:
+            vectors[i] = np.add.reduce(rows[at:at + n], axis=0) / n
+            at += n
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     return vectors / np.where(norms == 0, 1.0, norms)
 

@@ -1,0 +1,66 @@
+"""Question-time analysis and embedding shortcuts give exactly what the plain code gives."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from retrieval import Analyzer, TermCache
+from retrieval import semantic
+
+TRICKY = [
+    "", "   ", "The U.S. economy grew 3.5 pct in 1986, v2.1.1's notes say.", "It`s John's car; it's Mary’s.",
+    "Café déjà-vu, ﬁne Straße!", "x_2.1 a_b 2.1a v2.0 V3.1 .5 5. 1.2.3.4", "Sec. 4(b) — see https://e.x/a_b?c=1.2",
+    "'s 's's a's", "2022-09-02 10:30", "Release v1.6 ships on 2.3.2024.", "ÀÉÎ naïve coöperate", "🙂 <@123> #tag",
+]
+
+
+def _texts() -> list[str]:
+    rng = random.Random(7)
+    alphabet = "ab v1.2 _'`’s.-x9 Év\n\t"
+    texts = list(TRICKY)
+    for _ in range(2000):
+        texts.append("".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 40))))
+    return texts
+
+
+@pytest.mark.parametrize("analyzer", [Analyzer(), Analyzer(stop_words=[]), Analyzer(stem=False)],
+                         ids=["default", "no stop words", "no stemming"])
+def test_the_term_cache_gives_the_analyzers_terms(analyzer: Analyzer) -> None:
+    cache = TermCache(analyzer)
+    for text in _texts() * 2:  # the second round reads the cached words
+        assert cache(text) == analyzer(text), text
+
+
+def test_word_piece_encoding_gives_the_tokenizers_ids() -> None:
+    if not semantic.available():
+        pytest.skip("the embedding model is not installed")
+    _, tokenizer = semantic._load()  # type: ignore[misc]
+    assert semantic._pieces_split(tokenizer)
+    for text in _texts() + ["a  b", " lead", "trail ", "<s> hi </s>", "x<unk>", "\u2581\u2581x y"]:
+        assert semantic._encode(tokenizer, text) == tuple(tokenizer.encode(text, add_special_tokens=False).ids), text
+
+
+def test_the_heading_scan_finds_the_headings_a_sentence_by_sentence_check_finds() -> None:
+    from retrieval import corpus
+    from retrieval.sentences import split_sentences
+
+    def every_sentence(text: str, spans: list[tuple[int, int]]) -> list[int]:
+        found, current = [], -1
+        for i, span in enumerate(spans):
+            if corpus._is_heading(text, span) or (i == 0 and corpus._is_opening_title(text, span)):
+                current = i
+                found.append(-2)
+            else:
+                found.append(current)
+        return found
+
+    rng = random.Random(3)
+    lines = ["# Moon base", "## Where", "Release rhythm", "2. Release rhythm", "Server notice.", "- a list item",
+             "The base sits in a crater. It has domes.", "| a | b |", "Uploads fail with \"413 Too Large\"",
+             "Text #not a heading. # Inline heading", ""]
+    for _ in range(300):
+        text = rng.choice(["", "\n"]) + "\n".join(rng.choice(lines) for _ in range(rng.randrange(1, 12)))
+        spans = split_sentences(text)
+        assert corpus._headings_above(text, spans) == every_sentence(text, spans), text

@@ -83,6 +83,19 @@ _RELATIVE = re.compile(
     re.IGNORECASE,
 )
 
+#: How chat writes question words: read as the word they stand for ("wat time", "whens the call", "hw do i").
+CHAT_SPELLINGS: dict[str, str] = {
+    "wat": "what", "wut": "what", "wht": "what", "whta": "what", "wen": "when", "whn": "when", "hw": "how",
+    "hwo": "how", "wher": "where", "wich": "which", "whats": "what is", "whens": "when is", "wheres": "where is",
+    "whos": "who is", "hows": "how is", "whys": "why is",
+}
+#: Frame words as chat draws them out ("hiii", "heyyy", "plzzz"), by their letters with repeats collapsed.
+_DRAWN_OUT: dict[str, str] = {"hi": "hi", "hey": "hey", "helo": "hello", "yo": "yo", "pls": "pls", "plz": "plz",
+                              "lol": "lol", "thx": "thx", "hm": "hmm", "um": "um", "uh": "uh", "ok": "ok",
+                              "okay": "okay", "thanks": "thanks"}
+_CHAT_WORD = re.compile(r"(?<![\w'’-])[A-Za-z]+(?![\w'’-])")
+_REPEATS = re.compile(r"(.)\1+")
+
 _MENTION = re.compile(r"<(?:@[!&]?|#)\d+>|<a?:\w+:\d+>|<t:\d+(?::\w)?>")
 _EVERYONE = re.compile(r"(?<!\w)@(?:everyone|here)\b", re.IGNORECASE)
 _HANDLE = re.compile(r"(?<![\w@])@[\w.-]+")
@@ -96,14 +109,26 @@ def clean_question(text: str) -> str:
     """``text`` without Discord markup, emoji and zero-width characters, white space collapsed.
 
     Examples: ``"<@123> when is the call?"`` and ``"@everyone when is the call?"`` both give
-    ``"when is the call?"``. A ``@name`` handle is dropped too (it names who is asked, not what).
+    ``"when is the call?"``. A ``@name`` handle is dropped too (it names who is asked, not what). Chat
+    spellings of question words (:data:`CHAT_SPELLINGS`: "wat time", "whens the call") read as the words they
+    stand for, and drawn-out frame words ("hiii", "plsss") as the frame word.
     """
     text = _ZERO_WIDTH.sub("", text)
     text = _MENTION.sub(" ", text)
     text = _EVERYONE.sub(" ", text)
     text = _HANDLE.sub(" ", text)
     text = _EMOJI.sub(" ", text)
+    text = _CHAT_WORD.sub(_chat_word, text)
     return " ".join(text.split())
+
+
+def _chat_word(match: re.Match[str]) -> str:
+    word = match.group(0)
+    lower = word.lower()
+    if lower in CHAT_SPELLINGS and (word.islower() or match.start() == 0):
+        return CHAT_SPELLINGS[lower]
+    collapsed = _REPEATS.sub(r"\1", lower)  # "hiii", "heyyy", "plsss": a frame word drawn out
+    return _DRAWN_OUT.get(collapsed, word) if collapsed != lower else word
 
 
 @dataclass(frozen=True)
@@ -176,7 +201,7 @@ _TYPE_RULES: tuple[tuple[re.Pattern[str], AnswerType], ...] = tuple(
          r"\b(?:what|which)(?: [\w-]+){0,3} did\b.*\b(?:decide|agree|conclude|resolve|settle)\b|\b(?:what|which) (?:was|were) the (?:decision|outcome|"
          r"result|conclusion|verdict)s?\b|\bhow did\b.*\b(?:vote|decision|discussion)\b.*\b(?:turn out|go|end)\b",
          AnswerType.DECISION),  # minutes: the sentence that records what was decided
-        (r"\bhow (?:do|can|should|would|could) (?:i|we|you|one)\b|\bhow to\b|\bwhat (?:do|should|can) (?:i|we)\b|"
+        (r"\bhow (?:do|can|should|would|could) (?:i|we|you|one)\b|\bhow to\b|\b(?:what|which) command\b|\bwhat (?:do|should|can) (?:i|we)\b|"
          r"\bwhat should\b|\bhow (?:do|does) (?:i|one|you)\b|\bsteps? to\b|\bis there a way\b|"
          r"\bhow\b(?! (?:did|was|were|had)\b).*\?$",
          AnswerType.INSTRUCTION),

@@ -570,8 +570,8 @@ class Retriever:
                 if plan.answer_types and labelled(document.text[sents.spans[window.first][0]:sents.spans[window.first][1]],
                                                   plan.answer_types):
                     extra += LABEL_WEIGHT  # "- **Time:** 14:00" for "What time ...?"
-                if plan.upcoming and _mentions_future(document, sents.spans, window, plan.as_of):
-                    extra += UPCOMING_WEIGHT
+                if plan.upcoming:  # "next": a date after today ranks up, a quote naming only past dates down
+                    extra += UPCOMING_WEIGHT * _upcoming(document, sents.spans, window, plan.as_of)
                 found.append((window, p, score, extra, document.date))
                 texts.append(document.text[sents.spans[window.first][0]:sents.spans[window.last][1]])
                 features.append(feature_vector(window, score / top_score, title, 0.0, window.first == lead,
@@ -705,8 +705,11 @@ VERSION_WEIGHT = 0.3
 _VERSION_TERM = re.compile(r"v?\d+\.\d+(?:\.\d+)*")
 #: Boost for an excerpt that opens with a field label of the expected answer type ("Time:", "Venue:").
 LABEL_WEIGHT = 0.4
-#: Boost for an excerpt that mentions a date after today, for "next" / "upcoming" questions.
+#: Boost for an excerpt that mentions a date after today, for "next" / "upcoming" questions; an excerpt that
+#: names only dates before today loses :data:`PAST_FACTOR` times as much ("Next call: 3 November", read in
+#: December, is out of date).
 UPCOMING_WEIGHT = 0.25
+PAST_FACTOR = 3
 #: Windows (best by the other features) that get the embedding-similarity feature (:mod:`.semantic`).
 SEMANTIC_CANDIDATES = 12
 #: Once some excerpt answers, a further one (or a better-ranked one) needs at least this share of the weight.
@@ -890,13 +893,17 @@ def _date_score(date: dt.date | None, dates: Sequence[dt.date], plan: QuestionPl
     return weight * rank
 
 
-def _mentions_future(document: Document, spans: Sequence[tuple[int, int]], window: Window, as_of: dt.date) -> bool:
+def _upcoming(document: Document, spans: Sequence[tuple[int, int]], window: Window, as_of: dt.date) -> float:
+    """1 when the window names a calendar date on or after ``as_of``, ``-PAST_FACTOR`` when it names dates
+    and all are before it ("Next call: 3 November" read in December), else 0."""
     text = document.text[spans[window.first][0]:spans[window.last][1]]
     year = document.date.year if document.date else None
+    past = False
     for y, m, d in future_dates(text, year):
         try:
             if dt.date(y, m, d) >= as_of:
-                return True
+                return 1
         except ValueError:
             continue
-    return False
+        past = True
+    return -PAST_FACTOR if past else 0

@@ -308,3 +308,36 @@ def test_is_there_a_way_quotes_the_sentence_naming_the_ways() -> None:
     text = Retriever.from_documents(pages).ask("Is there a way to set it up without Docker?",
                                                as_of=AS_OF).excerpts[0].text
     assert "with pip" in text
+
+
+CHAT_DOCUMENTS = [
+    Document(id="meetup.md", title="Porto meetup", date=dt.date(2026, 11, 2), text=(
+        "# Porto meetup\n\nJoin us for our first in-person meetup!\n\n- **Date:** Saturday 12 December 2026\n"
+        "- **Time:** 14:00 to 19:00\n- **Venue:** Casa Azul, Rua das Flores 12\n")),
+    Document(id="minutes-10.md", title="Maintainers call, October", date=dt.date(2026, 10, 6), text=(
+        "# Maintainers call, October\n\nWe reviewed the release plan for the maintainers call.\n\n"
+        "Next maintainers call: 3 November 2026.\n")),
+    Document(id="info.md", title="Community info", date=None, text=(
+        "# Community info\n\nMaintainers calls happen on the first Tuesday of each month at 18:00 UTC.\n")),
+    Document(id="deploy.md", title="Deploy", date=None, text=(
+        "# Deploy\n\nFirst build the gallery into the `site` folder:\n\n```sh\npebble build --out site\n```\n\n"
+        "Then push the folder.\n")),
+    Document(id="build.md", title="Build", date=None, text="# Build\n\nThe gallery build takes two minutes on a laptop.\n"),
+]
+
+
+def test_chat_spellings_of_question_words_and_drawn_out_greetings_are_understood() -> None:
+    retriever = Retriever.from_documents(CHAT_DOCUMENTS)
+    assert "14:00" in first(retriever, "wat time does the meetup start")
+    assert "12 December 2026" in first(retriever, "hiii whens the meetup")
+
+
+def test_next_prefers_a_schedule_to_a_date_already_past() -> None:
+    answer = Retriever.from_documents(CHAT_DOCUMENTS).ask("When is the next maintainers call?",
+                                                          as_of=dt.date(2026, 12, 1))
+    assert "first Tuesday" in answer.excerpts[0].text
+
+
+def test_what_command_quotes_the_command_below_the_colon() -> None:
+    text = first(Retriever.from_documents(CHAT_DOCUMENTS), "What command builds the gallery?")
+    assert "pebble build --out site" in text

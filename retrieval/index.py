@@ -37,7 +37,7 @@ import numpy as np
 import numpy.typing as npt
 from rank_bm25 import BM25Okapi
 
-from . import pruning
+from . import compiled, pruning
 from .pruning import BLOCK
 
 __all__ = ["BLOCK", "DEFAULT_B", "DEFAULT_K1", "BM25Index", "LuceneIdfBM25", "Postings", "block_bounds"]
@@ -408,6 +408,8 @@ class BM25Index:
                 counts[t] = counts.get(t, 0) + 1
         if not counts:
             return []
+        if compiled.available(self, k):
+            return compiled.top_k(self, counts, k)
         return pruning.top_k(self, counts, k)
 
     def term_frequencies(self, term: str) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:

@@ -1,29 +1,28 @@
-"""Exact top-k BM25 as one compiled loop per segment (numba), for large indexes: MaxScore document at a time.
+"""Exact top-k BM25 as one compiled pass per segment (numba), for large indexes: MaxScore, term at a time.
 
 :func:`retrieval.pruning.top_k` works term at a time in numpy: each step is a numpy call over one term's
 postings in one segment, which costs little per posting but a few microseconds per call, and at a million
-passages the calls and the candidate lookups dominate. When numba is installed (``pip install numba``;
-optional) and the index is large (:data:`MIN_PASSAGES`), :func:`top_k` runs instead: per segment, one
-compiled pass over the query terms' postings, document at a time, with MaxScore (Turtle & Flood 1995):
+passages the calls and the candidate lookups dominate. When numba is installed (the ``fast`` extra; it is
+optional) and the index is large (:data:`MIN_PASSAGES`), :func:`top_k` runs instead: per segment one
+compiled function, MaxScore (Turtle & Flood 1995) over the block bounds of :mod:`retrieval.pruning`:
 
-* each term's bound is its largest block bound in the segment (``w(max tf, min length)`` per block of
-  :data:`retrieval.pruning.BLOCK` postings, under the current statistics, as :mod:`retrieval.pruning`
-  computes it);
-* terms are sorted by bound; the longest prefix whose bounds sum below the current threshold ``theta`` (the
-  k-th best exact score so far) is *non-essential*: a passage holding only those terms cannot reach the top
-  k, so only the other terms' postings are walked, and the non-essential terms are looked up (galloping
-  search) for the passages walked, largest bound first, until the partial score plus the bounds left falls
-  below ``theta``; a passage whose terms' block bounds cannot reach ``theta`` is passed over before any of
-  that;
-* the threshold starts from the exact scores of the passages in the best blocks of the term with the
-  largest bound (:data:`SEED_BLOCKS`), so the common terms are non-essential from the start;
-* a passage that survives gets its exact score: its terms' weights added in query order, the very float
-  expression an exhaustive pass evaluates (so scores and the tie order, lower passage number first, are
-  those of :meth:`retrieval.index.BM25Index.scores`; tested against it).
+* each term's block bounds ``w(max tf, min length)`` (blocks of :data:`retrieval.pruning.BLOCK` postings)
+  are computed under the current statistics; a term's bound is its largest;
+* the threshold ``theta`` (the k-th best exact score so far) starts from the exact scores of the passages
+  in the best blocks of the term with the largest bound (:data:`SEED_BLOCKS`), and carries over from one
+  segment to the next (the k-th best so far never exceeds the final k-th best);
+* terms sorted by bound, the longest prefix whose bounds sum below ``theta`` is *non-essential*: a passage
+  holding only those terms cannot reach the top k. The other (essential) terms are added term at a time
+  into a dense accumulator, skipping each block whose bound plus every other term's bound is below
+  ``theta``; then the non-essential terms, largest bound first, only for the passages whose partial score
+  plus the bounds left still reaches ``theta`` (a scan of the term's postings when it has few against
+  those passages, :data:`SCAN_RATIO`, else a galloping lookup of each);
+* the passages left get their exact score: their terms' weights added in query order, the float expression an exhaustive pass evaluates, so scores and
+  the tie order (lower passage number first) are those of :meth:`retrieval.index.BM25Index.scores`
+  (tested against it).
 
-``theta`` carries over from one segment to the next (the k-th best score so far never exceeds the final
-k-th best). Importing numba and loading the compiled code (cached on disk after the first compilation)
-happens on the first query of a large index.
+Importing numba and loading the compiled code (cached beside this file after the first compilation) happens
+on the first query of a large index.
 """
 
 from __future__ import annotations
@@ -46,10 +45,19 @@ MIN_PASSAGES = 100_000
 MAX_K = 1_000
 #: Blocks of the term with the largest bound scored first, to start with a high threshold.
 SEED_BLOCKS = 4
+#: A non-essential term is scanned (not looked up) when it has at most this many postings per candidate.
+SCAN_RATIO = 16
+
+#: De Bruijn sequence and table: the position of a 64-bit word's only set bit (Leiserson et al. 1998).
+_DE_BRUIJN = np.uint64(0x03F79D71B4CB0A89)
+_BIT = np.zeros(64, dtype=np.int64)
+for _i in range(64):
+    _BIT[((1 << _i) * 0x03F79D71B4CB0A89 % 2**64) >> 58] = _i
 
 _kernel: Any = None
 _failed = False
 _lock = threading.Lock()
+_scratch = threading.local()
 
 
 def _compile() -> Any:
@@ -66,7 +74,7 @@ def _compile() -> Any:
                 return None
             jit = numba.njit(cache=True, nogil=True)
             names = globals()
-            for name in ("_weight", "_offer", "_find"):  # compiled first: the kernel calls them
+            for name in ("_weight", "_offer", "_find", "_sift", "_sort", "_order", "_in_order"):  # compiled first: the kernel calls them
                 names[name] = jit(names[name])
             _kernel = jit(_segment_top_k)
     return _kernel
@@ -102,6 +110,13 @@ def top_k(index: BM25Index, counts: dict[str, int], k: int) -> list[tuple[int, f
     filled = np.zeros(2, dtype=np.int64)
     no_map = np.zeros(0, dtype=np.int64)
     m = len(terms)
+    size = max(part.n_local for part in index.parts)
+    acc = getattr(_scratch, "acc", None)
+    if acc is None or len(acc) < size:  # zero between queries: every entry set is reset
+        acc = _scratch.acc = np.zeros(size, dtype=np.float64)
+        _scratch.touched = np.zeros(size, dtype=np.int64)
+        _scratch.marks = np.zeros(size // 64 + 1, dtype=np.uint64)
+    touched, marks = _scratch.touched, _scratch.marks
     for part in index.parts:
         lookup = part.postings.terms
         starts = np.zeros(m, dtype=np.int64)
@@ -118,7 +133,7 @@ def top_k(index: BM25Index, counts: dict[str, int], k: int) -> list[tuple[int, f
         mapping = no_map if part.shift is not None else part.mapping
         kernel(part.pid, part.tf, part.blk_tf, part.blk_len, starts, ends, blocks, idf, cnt, index.k1,
                index.b, index.bm25.avgdl, index.norm, part.shift or 0, mapping, part.shift is None, heap_s,
-               heap_g, filled)
+               heap_g, filled, acc, touched, marks, SEED_BLOCKS, SCAN_RATIO)
     n = int(filled[0])
     best = np.lexsort((heap_g[:n], -heap_s[:n]))
     return [(int(heap_g[j]), float(heap_s[j])) for j in best if heap_s[j] > 0]
@@ -183,8 +198,70 @@ def _find(pid, lo, hi, d):  # type: ignore[no-untyped-def]
     return lo
 
 
-def _segment_top_k(pid, tf, blk_tf, blk_len, starts, ends, blocks, idf, cnt, k1, b, avgdl, norm, shift,
-                   mapping, mapped, heap_s, heap_g, filled):  # type: ignore[no-untyped-def]
+def _sort(a, n):  # type: ignore[no-untyped-def]
+    """Sort ``a[:n]`` in place (heapsort: numba compiles it in a fraction of the time of ``np.sort``)."""
+    for start in range(n // 2 - 1, -1, -1):
+        _sift(a, start, n)
+    for end in range(n - 1, 0, -1):
+        a[0], a[end] = a[end], a[0]
+        _sift(a, 0, end)
+
+
+def _sift(a, root, n):  # type: ignore[no-untyped-def]
+    """Move ``a[root]`` down the max-heap ``a[:n]``."""
+    while True:
+        child = 2 * root + 1
+        if child >= n:
+            return
+        if child + 1 < n and a[child + 1] > a[child]:
+            child += 1
+        if a[root] >= a[child]:
+            return
+        a[root], a[child] = a[child], a[root]
+        root = child
+
+
+def _in_order(touched, n, marks):  # type: ignore[no-untyped-def]
+    """Sort the ``n`` distinct passage numbers ``touched[:n]`` in place through the bitmap ``marks`` (all 0
+    before and after): set a bit per passage, then read the set bits back in order (de Bruijn bit scan)."""
+    one = np.uint64(1)
+    low_word = len(marks)
+    high_word = -1
+    for t in range(n):
+        d = touched[t]
+        word = d >> 6
+        marks[word] |= one << np.uint64(d & 63)
+        low_word = min(low_word, word)
+        high_word = max(high_word, word)
+    n = 0
+    for word in range(low_word, high_word + 1):
+        w = marks[word]
+        if w == 0:
+            continue
+        marks[word] = np.uint64(0)
+        while w != 0:
+            lowest = w & (~w + one)
+            touched[n] = word * 64 + _BIT[(lowest * _DE_BRUIJN) >> np.uint64(58)]
+            n += 1
+            w ^= lowest
+
+
+def _order(values):  # type: ignore[no-untyped-def]
+    """Positions of ``values`` (a few: one per query term) from smallest to largest (insertion sort)."""
+    order = np.arange(len(values))
+    for j in range(1, len(values)):
+        x = order[j]
+        i = j - 1
+        while i >= 0 and values[order[i]] > values[x]:
+            order[i + 1] = order[i]
+            i -= 1
+        order[i + 1] = x
+    return order
+
+
+def _segment_top_k(  # type: ignore[no-untyped-def]
+        pid, tf, blk_tf, blk_len, starts, ends, blocks, idf, cnt, k1, b, avgdl, norm, shift, mapping, mapped,
+        heap_s, heap_g, filled, acc, touched, marks, seed_blocks, scan_ratio):
     """One segment's passages into the running top-k ``heap_s/heap_g`` (``filled``: entries used, the
     worst one's position); numba compiles it (arguments as :func:`top_k` passes them).
     """
@@ -203,14 +280,12 @@ def _segment_top_k(pid, tf, blk_tf, blk_len, starts, ends, blocks, idf, cnt, k1,
             bb[first[i] + j] = w
             if w > bound[i]:
                 bound[i] = w
-    order = np.argsort(bound)
+    order = _order(bound)
     prefix = np.zeros(m)
     total = 0.0
     for j in range(m):
         total += bound[order[j]]
         prefix[j] = total
-    weight = np.zeros(m)
-    hit = np.zeros(m, dtype=np.bool_)
     theta = 0.0
     if filled[0] == len(heap_s):
         theta = heap_s[filled[1]]
@@ -218,7 +293,16 @@ def _segment_top_k(pid, tf, blk_tf, blk_len, starts, ends, blocks, idf, cnt, k1,
     top = order[m - 1]
     if first[top + 1] > first[top]:
         top_bb = bb[first[top]:first[top + 1]]
-        chosen = np.sort(np.argsort(-top_bb)[:SEED_BLOCKS])
+        chosen = np.zeros(min(seed_blocks, len(top_bb)), dtype=np.int64)
+        taken = np.zeros(len(top_bb), dtype=np.bool_)
+        for r in range(len(chosen)):  # the best blocks, then in posting order
+            best = -1
+            for j in range(len(top_bb)):
+                if not taken[j] and (best < 0 or top_bb[j] > top_bb[best]):
+                    best = j
+            taken[best] = True
+            chosen[r] = best
+        _sort(chosen, len(chosen))
         seek = starts.copy()
         for j in chosen:
             if top_bb[j] + prefix[m - 1] - bound[top] < theta * (1.0 - slack):
@@ -237,72 +321,87 @@ def _segment_top_k(pid, tf, blk_tf, blk_len, starts, ends, blocks, idf, cnt, k1,
                     if p < ends[i] and pid[p] == d:
                         score += _weight(idf[i], cnt[i], k1, float(tf[p]), norm[g])
                 theta = _offer(heap_s, heap_g, filled, score, g)
-    cur = starts.copy()
     floor = theta * (1.0 - slack)
     e = 0  # terms order[:e] are non-essential
     while e < m and prefix[e] < floor:
         e += 1
-    big = np.iinfo(np.int64).max
-    while e < m:
-        d = big
-        for j in range(e, m):
-            i = order[j]
-            if cur[i] < ends[i] and pid[cur[i]] < d:
-                d = pid[cur[i]]
-        if d == big:
+    if e == m:
+        return
+    # The essential terms, term at a time into a dense accumulator (segment-local numbering): postings read
+    # in order, at memory speed; a block whose bound cannot lift any of its passages to theta is skipped.
+    nt = 0
+    for j in range(e, m):
+        i = order[j]
+        other = prefix[m - 1] - bound[i]
+        for q in range(first[i + 1] - first[i]):
+            if bb[first[i] + q] + other < floor:
+                continue
+            for c in range(starts[i] + q * block, min(starts[i] + (q + 1) * block, ends[i])):
+                d = pid[c]
+                g = d + shift
+                if mapped:
+                    g = mapping[d]
+                if g < 0:
+                    continue
+                if acc[d] == 0.0:
+                    touched[nt] = d
+                    nt += 1
+                acc[d] += _weight(idf[i], cnt[i], k1, float(tf[c]), norm[g])
+    # The non-essential terms, largest bound first, only for the passages that can still reach theta: by a
+    # scan of the term's postings when it has few against them, else by a lookup of each passage.
+    ordered = False
+    for j in range(e, -1, -1):
+        rest = prefix[j - 1] if j > 0 else 0.0
+        ns = 0
+        for t in range(nt):
+            d = touched[t]
+            if acc[d] + rest >= floor:
+                touched[ns] = d
+                ns += 1
+            else:
+                acc[d] = 0.0
+        nt = ns
+        if j == 0 or nt == 0:
             break
-        # The block bounds of the terms holding this passage first: most passages walked cannot reach the
-        # threshold, and are passed over before their length (a cache miss) or any lookup is read.
-        here = prefix[e - 1] if e > 0 else 0.0
-        for j in range(e, m):
-            i = order[j]
-            c = cur[i]
-            if c < ends[i] and pid[c] == d:
-                here += bb[first[i] + (c - starts[i]) // block]
-        if here < floor:  # this passage alone: its terms' block bounds
-            for j in range(e, m):
-                i = order[j]
-                if cur[i] < ends[i] and pid[cur[i]] == d:
-                    cur[i] += 1
-            continue
+        i = order[j - 1]
+        if ends[i] - starts[i] <= scan_ratio * nt:
+            for c in range(starts[i], ends[i]):
+                d = pid[c]
+                if acc[d] != 0.0:
+                    g = d + shift
+                    if mapped:
+                        g = mapping[d]
+                    acc[d] += _weight(idf[i], cnt[i], k1, float(tf[c]), norm[g])
+        else:
+            if not ordered:
+                _in_order(touched, nt, marks)
+                ordered = True
+            c = starts[i]
+            for t in range(nt):
+                d = touched[t]
+                c = _find(pid, c, ends[i], d)
+                if c < ends[i] and pid[c] == d:
+                    g = d + shift
+                    if mapped:
+                        g = mapping[d]
+                    acc[d] += _weight(idf[i], cnt[i], k1, float(tf[c]), norm[g])
+    if nt == 0:
+        return
+    # Every term is in acc now (added in another order than the query's): the passages left get their
+    # exact scores, in query order.
+    if not ordered:
+        _in_order(touched, nt, marks)
+    cur = starts.copy()
+    for t in range(nt):
+        d = touched[t]
+        acc[d] = 0.0
         g = d + shift
         if mapped:
             g = mapping[d]
-        for i in range(m):
-            hit[i] = False
-        partial = 0.0
-        for j in range(e, m):
-            i = order[j]
-            c = cur[i]
-            if c < ends[i] and pid[c] == d:
-                cur[i] = c + 1
-                if g >= 0:
-                    w = _weight(idf[i], cnt[i], k1, float(tf[c]), norm[g])
-                    weight[i] = w
-                    hit[i] = True
-                    partial += w
-        if g < 0:
-            continue  # a deleted passage
-        keep = True
-        for j in range(e - 1, -1, -1):
-            if partial + prefix[j] < floor:
-                keep = False
-                break
-            i = order[j]
+        score = 0.0
+        for i in range(m):  # query order, as an exhaustive pass adds them
             c = _find(pid, cur[i], ends[i], d)
             cur[i] = c
             if c < ends[i] and pid[c] == d:
-                w = _weight(idf[i], cnt[i], k1, float(tf[c]), norm[g])
-                weight[i] = w
-                hit[i] = True
-                partial += w
-        if not keep:
-            continue
-        score = 0.0
-        for i in range(m):  # query order, as an exhaustive pass adds them
-            if hit[i]:
-                score += weight[i]
-        theta = _offer(heap_s, heap_g, filled, score, g)
-        floor = theta * (1.0 - slack)
-        while e < m and prefix[e] < floor:
-            e += 1
+                score += _weight(idf[i], cnt[i], k1, float(tf[c]), norm[g])
+        _offer(heap_s, heap_g, filled, score, g)

@@ -181,6 +181,8 @@ class Part:
         self.off = np.asarray(postings.off).view(np.ndarray)
         self.pid = np.asarray(postings.pid).view(np.ndarray)
         self.tf = np.asarray(postings.tf).view(np.ndarray)
+        for view in (self.blk_tf, self.blk_len, self.off, self.pid, self.tf):
+            view.flags.writeable = False  # as when memory-mapped (one compiled signature, retrieval.compiled)
         self._inverse: npt.NDArray[np.int64] | None = None
 
     def to_global(self, local: npt.NDArray[Any]) -> npt.NDArray[np.int64]:

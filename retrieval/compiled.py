@@ -54,6 +54,9 @@ _BIT = np.zeros(64, dtype=np.int64)
 for _i in range(64):
     _BIT[((1 << _i) * 0x03F79D71B4CB0A89 % 2**64) >> 58] = _i
 
+#: The compiled functions the kernel calls.
+_HELPERS = ("_weight", "_offer", "_find", "_global", "_exact", "_sift", "_sort", "_order", "_in_order")
+
 _kernel: Any = None
 _failed = False
 _lock = threading.Lock()
@@ -74,7 +77,7 @@ def _compile() -> Any:
                 return None
             jit = numba.njit(cache=True, nogil=True)
             names = globals()
-            for name in ("_weight", "_offer", "_find", "_sift", "_sort", "_order", "_in_order"):  # compiled first: the kernel calls them
+            for name in _HELPERS:  # compiled first: the kernel calls them
                 names[name] = jit(names[name])
             _kernel = jit(_segment_top_k)
     return _kernel
@@ -174,6 +177,23 @@ def _offer(heap_s, heap_g, filled, score, g):  # type: ignore[no-untyped-def]
             w = j
     filled[1] = w
     return heap_s[w]
+
+
+def _global(d, shift, mapping, mapped):  # type: ignore[no-untyped-def]
+    """The index passage number of segment-local passage ``d`` (-1: deleted)."""
+    return mapping[d] if mapped else d + shift
+
+
+def _exact(pid, tf, ends, cur, d, idf, cnt, k1, nrm):  # type: ignore[no-untyped-def]
+    """Passage ``d``'s exact score: its terms' weights added in query order, as an exhaustive pass adds them
+    (``cur``: per term, a posting position at or before ``d``'s, moved up to it)."""
+    score = 0.0
+    for i in range(len(cur)):
+        c = _find(pid, cur[i], ends[i], d)
+        cur[i] = c
+        if c < ends[i] and pid[c] == d:
+            score += _weight(idf[i], cnt[i], k1, float(tf[c]), nrm)
+    return score
 
 
 def _find(pid, lo, hi, d):  # type: ignore[no-untyped-def]
@@ -309,18 +329,10 @@ def _segment_top_k(  # type: ignore[no-untyped-def]
                 continue
             for c in range(starts[top] + j * block, min(starts[top] + (j + 1) * block, ends[top])):
                 d = pid[c]
-                g = d + shift
-                if mapped:
-                    g = mapping[d]
-                if g < 0:
-                    continue
-                score = 0.0
-                for i in range(m):  # query order
-                    p = _find(pid, seek[i], ends[i], d)
-                    seek[i] = p
-                    if p < ends[i] and pid[p] == d:
-                        score += _weight(idf[i], cnt[i], k1, float(tf[p]), norm[g])
-                theta = _offer(heap_s, heap_g, filled, score, g)
+                g = _global(d, shift, mapping, mapped)
+                if g >= 0:
+                    score = _exact(pid, tf, ends, seek, d, idf, cnt, k1, norm[g])
+                    theta = _offer(heap_s, heap_g, filled, score, g)
     floor = theta * (1.0 - slack)
     e = 0  # terms order[:e] are non-essential
     while e < m and prefix[e] < floor:
@@ -338,9 +350,7 @@ def _segment_top_k(  # type: ignore[no-untyped-def]
                 continue
             for c in range(starts[i] + q * block, min(starts[i] + (q + 1) * block, ends[i])):
                 d = pid[c]
-                g = d + shift
-                if mapped:
-                    g = mapping[d]
+                g = _global(d, shift, mapping, mapped)
                 if g < 0:
                     continue
                 if acc[d] == 0.0:
@@ -368,9 +378,7 @@ def _segment_top_k(  # type: ignore[no-untyped-def]
             for c in range(starts[i], ends[i]):
                 d = pid[c]
                 if acc[d] != 0.0:
-                    g = d + shift
-                    if mapped:
-                        g = mapping[d]
+                    g = _global(d, shift, mapping, mapped)
                     acc[d] += _weight(idf[i], cnt[i], k1, float(tf[c]), norm[g])
         else:
             if not ordered:
@@ -381,9 +389,7 @@ def _segment_top_k(  # type: ignore[no-untyped-def]
                 d = touched[t]
                 c = _find(pid, c, ends[i], d)
                 if c < ends[i] and pid[c] == d:
-                    g = d + shift
-                    if mapped:
-                        g = mapping[d]
+                    g = _global(d, shift, mapping, mapped)
                     acc[d] += _weight(idf[i], cnt[i], k1, float(tf[c]), norm[g])
     if nt == 0:
         return
@@ -395,13 +401,5 @@ def _segment_top_k(  # type: ignore[no-untyped-def]
     for t in range(nt):
         d = touched[t]
         acc[d] = 0.0
-        g = d + shift
-        if mapped:
-            g = mapping[d]
-        score = 0.0
-        for i in range(m):  # query order, as an exhaustive pass adds them
-            c = _find(pid, cur[i], ends[i], d)
-            cur[i] = c
-            if c < ends[i] and pid[c] == d:
-                score += _weight(idf[i], cnt[i], k1, float(tf[c]), norm[g])
-        _offer(heap_s, heap_g, filled, score, g)
+        g = _global(d, shift, mapping, mapped)
+        _offer(heap_s, heap_g, filled, _exact(pid, tf, ends, cur, d, idf, cnt, k1, norm[g]), g)

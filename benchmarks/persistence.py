@@ -55,9 +55,6 @@ QUICK_PASSAGES = 20_000
 PASSAGES_PER_FILE = 20
 QUESTIONS = 200
 WARMUP = 10
-#: The scale table's configurations, each in a fresh process (bm25s (numba): its numba backend, whose
-#: first queries, compiling, fall in the warm-up).
-SYSTEMS = ("seedbot build", "seedbot reload", "bm25s", "bm25s (numba)", "tantivy")
 
 
 def _peak_mb() -> float:
@@ -223,6 +220,11 @@ def _pct(values: list[float] | None, q: float) -> float | None:
     import numpy as np
 
     return round(float(np.percentile(values, q)), 3)
+
+
+#: The scale table's configurations, each in a fresh process (bm25s (numba): its numba backend, whose
+#: first queries, compiling, fall in the warm-up).
+SYSTEMS = ("seedbot build", "seedbot reload", "bm25s", "bm25s (numba)", "tantivy")
 
 
 def scale(data_dir: Path, passages: int, work: Path) -> Table:

@@ -20,6 +20,7 @@ makes its own passages of them (about as many). Each configuration runs in a fre
   ``Retriever.ask`` end to end (p50/p99 over 200 Reuters headlines) and the index alone
   (``index.top_k(analyzer(q), 10)``);
 * ``bm25s``: the same passage texts (split on blank lines), ``bm25s.BM25().index``, ``retrieve(k=10)``;
+  ``bm25s (numba)`` the same with its numba backend (needs numba, in the ``bench`` extra);
 * ``tantivy``: the same texts in an in-memory tantivy index (one text field, English stemmer), top 10.
 
 Run alone: ``python -m benchmarks.persistence [--data DIR] [--quick] [--passages N] [--only startup|scale]
@@ -212,12 +213,13 @@ def child(system: str, folder: Path, index: Path, questions: list[str]) -> dict[
 
             result["ask_ms"] = _latencies(ask, questions)
             result["index_ms"] = _latencies(lambda q: index_.top_k(analyzer(q), 10), questions)
-    elif system == "bm25s":
+    elif system in ("bm25s", "bm25s (numba)"):
         import bm25s
 
         logging.getLogger("bm25s").setLevel(logging.WARNING)
         texts = _passage_texts(folder)
-        model = bm25s.BM25()
+        backend = "numba" if system == "bm25s (numba)" else "numpy"
+        model = bm25s.BM25(backend=backend)
         model.index(bm25s.tokenize(texts, show_progress=False), show_progress=False)
         result["passages"] = len(texts)
         del texts
@@ -225,7 +227,8 @@ def child(system: str, folder: Path, index: Path, questions: list[str]) -> dict[
         gc.collect()
         result["ready_mb"] = _rss_mb()
         result["index_ms"] = _latencies(lambda q: model.retrieve(bm25s.tokenize([q], show_progress=False), k=10,
-                                                                 show_progress=False, n_threads=0), questions)
+                                                                 show_progress=False, n_threads=0,
+                                                                 backend_selection=backend), questions)
     elif system == "tantivy":
         import tantivy
 
@@ -285,6 +288,11 @@ def _pct(values: list[float] | None, q: float) -> float | None:
     return round(float(np.percentile(values, q)), 3)
 
 
+#: The scale table's configurations, each in a fresh process (bm25s (numba): its numba backend, whose
+#: first queries, compiling, fall in the warm-up).
+SYSTEMS = ("seedbot build", "seedbot reload", "bm25s", "bm25s (numba)", "tantivy")
+
+
 def scale(data_dir: Path, passages: int, work: Path) -> Table:
     """The scale table: build, memory, reload and latency at ``passages`` passages, with bm25s and tantivy."""
     from .data import build_speed_corpus, load_reuters, reuters_questions
@@ -301,8 +309,7 @@ def scale(data_dir: Path, passages: int, work: Path) -> Table:
     del documents, corpus
     index = work / "scale-index"
     rows = []
-    results = {s: _spawn(s, folder, index, questions_file) for s in ("seedbot build", "seedbot reload", "bm25s",
-                                                                     "tantivy")}
+    results = {s: _spawn(s, folder, index, questions_file) for s in SYSTEMS}
     size = sum(p.stat().st_size for p in index.rglob("*") if p.is_file()) / 2**20 if index.exists() else None
     build, reload_ = results["seedbot build"], results["seedbot reload"]
     rows.append({"system": "seedbot (saved index)", "passages": reload_.get("passages"),
@@ -312,7 +319,7 @@ def scale(data_dir: Path, passages: int, work: Path) -> Table:
                  "ask p50 (ms)": _pct(reload_.get("ask_ms"), 50), "index p50 (ms)": _pct(reload_.get("index_ms"), 50),
                  "index p99 (ms)": _pct(reload_.get("index_ms"), 99), "on disk (MB)": _r(size, 0),
                  "note": build.get("note", "") or reload_.get("note", "")})
-    for name in ("bm25s", "tantivy"):
+    for name in SYSTEMS[2:]:
         r = results[name]
         rows.append({"system": name, "passages": r.get("passages"), "build (s)": _r(r.get("build_s")),
                      "peak RSS (MB)": _r(r.get("peak_mb"), 0), "ready RSS (MB)": _r(r.get("ready_mb"), 0),
@@ -325,7 +332,8 @@ def scale(data_dir: Path, passages: int, work: Path) -> Table:
                 row[f"{key.split(' (')[0]} vs seedbot"] = f"{row[key] / ref[key]:.2f}×"
     return Table.from_dicts(
         f"Saved index at scale: {passages:,} synthetic passages (files of {PASSAGES_PER_FILE})", rows,
-        notes=["seedbot build uses both cores (process pool); queries and the peers run single-threaded.",
+        notes=[("seedbot build uses both cores (process pool); queries and the peers run single-threaded; seedbot "
+                "queries use the compiled top-k (retrieval/compiled.py) when numba is installed."),
                ("Floors (issue 9, at 1M): build <= 150 s, ready RSS <= 2.5 GB, peak <= 4 GB, reload <= 2 s, "
                 "ask p50 <= 3 ms, index p50 <= 2 ms, memory within 1.5x of tantivy's."),
                "'passages' for seedbot are the product's own passages of the files (it regroups sentences)."])

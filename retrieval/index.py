@@ -37,7 +37,7 @@ import numpy as np
 import numpy.typing as npt
 from rank_bm25 import BM25Okapi
 
-from . import pruning
+from . import compiled, pruning
 from .pruning import BLOCK
 
 __all__ = ["BLOCK", "DEFAULT_B", "DEFAULT_K1", "BM25Index", "LuceneIdfBM25", "Postings", "block_bounds"]
@@ -181,6 +181,8 @@ class Part:
         self.off = np.asarray(postings.off).view(np.ndarray)
         self.pid = np.asarray(postings.pid).view(np.ndarray)
         self.tf = np.asarray(postings.tf).view(np.ndarray)
+        for view in (self.blk_tf, self.blk_len, self.off, self.pid, self.tf):
+            view.flags.writeable = False  # as when memory-mapped (one compiled signature, retrieval.compiled)
         self._inverse: npt.NDArray[np.int64] | None = None
 
     def to_global(self, local: npt.NDArray[Any]) -> npt.NDArray[np.int64]:
@@ -408,6 +410,8 @@ class BM25Index:
                 counts[t] = counts.get(t, 0) + 1
         if not counts:
             return []
+        if compiled.available(self, k):
+            return compiled.top_k(self, counts, k)
         return pruning.top_k(self, counts, k)
 
     def term_frequencies(self, term: str) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:

@@ -4,11 +4,15 @@ with deletions; and it skips most postings of a common term when a rare one sett
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from retrieval import pruning
+from retrieval import compiled, pruning
 from retrieval.index import BLOCK, BM25Index, Postings
 
 
@@ -102,3 +106,42 @@ def test_a_rare_term_lets_the_index_skip_most_of_a_common_one(monkeypatch) -> No
     assert index.top_k(query, 5) == exhaustive_top_k(index, query, 5)
     assert sum(read) < 20_000 // 4  # of 20,010 postings: the rare term's 10 and a few blocks of the other
     assert BLOCK == 64
+
+
+needs_numba = pytest.mark.skipif(not compiled.installed(), reason="numba is not installed")
+
+
+@contextmanager
+def compiled_at_every_size(seed_blocks: int, scan_ratio: int) -> Iterator[None]:
+    """The compiled path (retrieval.compiled) for indexes of any size, not only large ones, with these
+    settings (0 seed blocks: no seeded threshold; scan ratio 0: every non-essential term looked up)."""
+    saved = compiled.MIN_PASSAGES, compiled.SEED_BLOCKS, compiled.SCAN_RATIO
+    compiled.MIN_PASSAGES, compiled.SEED_BLOCKS, compiled.SCAN_RATIO = 0, seed_blocks, scan_ratio
+    try:
+        yield
+    finally:
+        compiled.MIN_PASSAGES, compiled.SEED_BLOCKS, compiled.SCAN_RATIO = saved
+
+
+@needs_numba
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), n_parts=st.integers(1, 4), deletions=st.booleans(), shuffled=st.booleans(),
+       queries=st.lists(st.tuples(st.lists(st.integers(0, 70), min_size=1, max_size=9), st.integers(1, 30)),
+                        min_size=4, max_size=8),
+       seed_blocks=st.sampled_from([0, 1, 4]), scan_ratio=st.sampled_from([0, 16, 10**9]))
+def test_compiled_top_k_equals_exhaustive_top_k(seed: int, n_parts: int, deletions: bool, shuffled: bool,
+                                                queries: list[tuple[list[int], int]], seed_blocks: int,
+                                                scan_ratio: int) -> None:
+    index, vocabulary = random_index(seed, n_parts, deletions, shuffled)
+    with compiled_at_every_size(seed_blocks, scan_ratio):
+        assert compiled.available(index, 10)
+        for words, k in queries:
+            query = [f"w{w % (vocabulary + 2)}" for w in words]
+            assert index.top_k(query, k) == exhaustive_top_k(index, query, k)
+
+
+def test_a_small_index_answers_without_the_compiled_path() -> None:
+    """Below MIN_PASSAGES a process never imports numba for a query (start-up stays short)."""
+    index, _ = random_index(3, 2, True, False)
+    assert index.size < compiled.MIN_PASSAGES
+    assert not compiled.available(index, 10)

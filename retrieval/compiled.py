@@ -1,0 +1,405 @@
+"""Exact top-k BM25 as one compiled pass per segment (numba), for large indexes: MaxScore, term at a time.
+
+:func:`retrieval.pruning.top_k` works term at a time in numpy: each step is a numpy call over one term's
+postings in one segment, which costs little per posting but a few microseconds per call, and at a million
+passages the calls and the candidate lookups dominate. When numba is installed (the ``fast`` extra; it is
+optional) and the index is large (:data:`MIN_PASSAGES`), :func:`top_k` runs instead: per segment one
+compiled function, MaxScore (Turtle & Flood 1995) over the block bounds of :mod:`retrieval.pruning`:
+
+* each term's block bounds ``w(max tf, min length)`` (blocks of :data:`retrieval.pruning.BLOCK` postings)
+  are computed under the current statistics; a term's bound is its largest;
+* the threshold ``theta`` (the k-th best exact score so far) starts from the exact scores of the passages
+  in the best blocks of the term with the largest bound (:data:`SEED_BLOCKS`), and carries over from one
+  segment to the next (the k-th best so far never exceeds the final k-th best);
+* terms sorted by bound, the longest prefix whose bounds sum below ``theta`` is *non-essential*: a passage
+  holding only those terms cannot reach the top k. The other (essential) terms are added term at a time
+  into a dense accumulator, skipping each block whose bound plus every other term's bound is below
+  ``theta``; then the non-essential terms, largest bound first, only for the passages whose partial score
+  plus the bounds left still reaches ``theta`` (a scan of the term's postings when it has few against
+  those passages, :data:`SCAN_RATIO`, else a galloping lookup of each);
+* the passages left get their exact score: their terms' weights added in query order, the float expression an exhaustive pass evaluates, so scores and
+  the tie order (lower passage number first) are those of :meth:`retrieval.index.BM25Index.scores`
+  (tested against it).
+
+Importing numba and loading the compiled code (cached beside this file after the first compilation) happens
+on the first query of a large index.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import threading
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .index import BM25Index
+
+__all__ = ["MAX_K", "MIN_PASSAGES", "available", "installed", "top_k"]
+
+#: Smallest index (live passages) that uses the compiled path; below it numpy is fast enough and a process
+#: does not pay numba's import (about half a second).
+MIN_PASSAGES = 100_000
+#: Largest k for the compiled path (its running top-k is a small array scanned linearly).
+MAX_K = 1_000
+#: Blocks of the term with the largest bound scored first, to start with a high threshold.
+SEED_BLOCKS = 4
+#: A non-essential term is scanned (not looked up) when it has at most this many postings per candidate.
+SCAN_RATIO = 16
+
+#: De Bruijn sequence and table: the position of a 64-bit word's only set bit (Leiserson et al. 1998).
+_DE_BRUIJN = np.uint64(0x03F79D71B4CB0A89)
+_BIT = np.zeros(64, dtype=np.int64)
+for _i in range(64):
+    _BIT[((1 << _i) * 0x03F79D71B4CB0A89 % 2**64) >> 58] = _i
+
+#: The compiled functions the kernel calls.
+_HELPERS = ("_weight", "_offer", "_find", "_global", "_exact", "_sift", "_sort", "_order", "_in_order")
+
+_kernel: Any = None
+_failed = False
+_lock = threading.Lock()
+_scratch = threading.local()
+
+
+def _compile() -> Any:
+    """The compiled per-segment kernel, or ``None`` when numba is not installed (imported once)."""
+    global _kernel, _failed
+    if _kernel is not None or _failed:
+        return _kernel
+    with _lock:
+        if _kernel is None and not _failed:
+            try:
+                import numba
+            except ImportError:
+                _failed = True
+                return None
+            jit = numba.njit(cache=True, nogil=True)
+            names = globals()
+            for name in _HELPERS:  # compiled first: the kernel calls them
+                names[name] = jit(names[name])
+            _kernel = jit(_segment_top_k)
+    return _kernel
+
+
+def installed() -> bool:
+    """Whether numba can be imported (checked without importing it)."""
+    return not _failed and importlib.util.find_spec("numba") is not None
+
+
+def available(index: BM25Index, k: int) -> bool:
+    """Whether :func:`top_k` should answer for ``index`` (large enough, small ``k``, numba installed)."""
+    return index.size >= MIN_PASSAGES and k <= MAX_K and _compile() is not None
+
+
+def top_k(index: BM25Index, counts: dict[str, int], k: int) -> list[tuple[int, float]]:
+    """The ``k`` best passages for the query terms ``counts`` (term: times in the query, in query order, every
+    term in the vocabulary), as :meth:`retrieval.index.BM25Index.top_k` documents it.
+
+    Raises
+    ------
+    RuntimeError
+        numba is not installed (check :func:`available` first).
+    """
+    kernel = _compile()
+    if kernel is None:
+        raise RuntimeError("numba is not installed")
+    terms = list(counts)
+    idf = np.array([index.idf[index.vocabulary[t]] for t in terms], dtype=np.float64)
+    cnt = np.array([counts[t] for t in terms], dtype=np.float64)
+    heap_s = np.zeros(k, dtype=np.float64)
+    heap_g = np.zeros(k, dtype=np.int64)
+    filled = np.zeros(2, dtype=np.int64)
+    no_map = np.zeros(0, dtype=np.int64)
+    m = len(terms)
+    size = max(part.n_local for part in index.parts)
+    acc = getattr(_scratch, "acc", None)
+    if acc is None or len(acc) < size:  # zero between queries: every entry set is reset
+        acc = _scratch.acc = np.zeros(size, dtype=np.float64)
+        _scratch.touched = np.zeros(size, dtype=np.int64)
+        _scratch.marks = np.zeros(size // 64 + 1, dtype=np.uint64)
+    touched, marks = _scratch.touched, _scratch.marks
+    for part in index.parts:
+        lookup = part.postings.terms
+        starts = np.zeros(m, dtype=np.int64)
+        ends = np.zeros(m, dtype=np.int64)
+        blocks = np.zeros(m, dtype=np.int64)
+        found = False
+        for i, term in enumerate(terms):
+            t = lookup.get(term)
+            if t is not None:
+                starts[i], ends[i], blocks[i] = part.off[t], part.off[t + 1], part.blk_off[t]
+                found = True
+        if not found:
+            continue
+        mapping = no_map if part.shift is not None else part.mapping
+        kernel(part.pid, part.tf, part.blk_tf, part.blk_len, starts, ends, blocks, idf, cnt, index.k1,
+               index.b, index.bm25.avgdl, index.norm, part.shift or 0, mapping, part.shift is None, heap_s,
+               heap_g, filled, acc, touched, marks, SEED_BLOCKS, SCAN_RATIO)
+    n = int(filled[0])
+    best = np.lexsort((heap_g[:n], -heap_s[:n]))
+    return [(int(heap_g[j]), float(heap_s[j])) for j in best if heap_s[j] > 0]
+
+
+def _weight(idf, cnt, k1, t, nrm):  # type: ignore[no-untyped-def]
+    """A term's BM25 weight (times its count in the query): the float expression of an exhaustive pass."""
+    w = idf * (t * (k1 + 1.0) / (t + nrm))
+    if cnt > 1.0:
+        w = w * cnt
+    return w
+
+
+def _offer(heap_s, heap_g, filled, score, g):  # type: ignore[no-untyped-def]
+    """Put passage ``g`` with ``score`` into the running top-k if it belongs there (once); return the
+    threshold: the k-th best score so far, or 0 while fewer than k are held."""
+    k = len(heap_s)
+    n = filled[0]
+    w = filled[1]  # the worst held, when full
+    if n == k and (score < heap_s[w] or (score == heap_s[w] and g > heap_g[w])):
+        return heap_s[w]
+    for j in range(n):
+        if heap_g[j] == g:
+            return heap_s[w] if n == k else 0.0
+    if n < k:
+        heap_s[n] = score
+        heap_g[n] = g
+        n += 1
+        filled[0] = n
+        if n < k:
+            return 0.0
+    else:
+        heap_s[w] = score
+        heap_g[w] = g
+    w = 0
+    for j in range(1, k):
+        if heap_s[j] < heap_s[w] or (heap_s[j] == heap_s[w] and heap_g[j] > heap_g[w]):
+            w = j
+    filled[1] = w
+    return heap_s[w]
+
+
+def _global(d, shift, mapping, mapped):  # type: ignore[no-untyped-def]
+    """The index passage number of segment-local passage ``d`` (-1: deleted)."""
+    return mapping[d] if mapped else d + shift
+
+
+def _exact(pid, tf, ends, cur, d, idf, cnt, k1, nrm):  # type: ignore[no-untyped-def]
+    """Passage ``d``'s exact score: its terms' weights added in query order, as an exhaustive pass adds them
+    (``cur``: per term, a posting position at or before ``d``'s, moved up to it)."""
+    score = 0.0
+    for i in range(len(cur)):
+        c = _find(pid, cur[i], ends[i], d)
+        cur[i] = c
+        if c < ends[i] and pid[c] == d:
+            score += _weight(idf[i], cnt[i], k1, float(tf[c]), nrm)
+    return score
+
+
+def _find(pid, lo, hi, d):  # type: ignore[no-untyped-def]
+    """First position in ``pid[lo:hi]`` (increasing) holding ``d`` or more (``hi`` if none): galloping from
+    ``lo`` (the target is usually near; a binary search over the whole rest misses the cache at each step),
+    then a binary search."""
+    if lo >= hi or pid[lo] >= d:
+        return lo
+    step = 1
+    while lo + step < hi and pid[lo + step] < d:
+        lo += step
+        step *= 2
+    lo += 1  # pid[lo - 1] < d
+    if lo + step - 1 < hi:
+        hi = lo + step - 1  # pid[hi] >= d
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if pid[mid] < d:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+def _sort(a, n):  # type: ignore[no-untyped-def]
+    """Sort ``a[:n]`` in place (heapsort: numba compiles it in a fraction of the time of ``np.sort``)."""
+    for start in range(n // 2 - 1, -1, -1):
+        _sift(a, start, n)
+    for end in range(n - 1, 0, -1):
+        a[0], a[end] = a[end], a[0]
+        _sift(a, 0, end)
+
+
+def _sift(a, root, n):  # type: ignore[no-untyped-def]
+    """Move ``a[root]`` down the max-heap ``a[:n]``."""
+    while True:
+        child = 2 * root + 1
+        if child >= n:
+            return
+        if child + 1 < n and a[child + 1] > a[child]:
+            child += 1
+        if a[root] >= a[child]:
+            return
+        a[root], a[child] = a[child], a[root]
+        root = child
+
+
+def _in_order(touched, n, marks):  # type: ignore[no-untyped-def]
+    """Sort the ``n`` distinct passage numbers ``touched[:n]`` in place through the bitmap ``marks`` (all 0
+    before and after): set a bit per passage, then read the set bits back in order (de Bruijn bit scan)."""
+    one = np.uint64(1)
+    low_word = len(marks)
+    high_word = -1
+    for t in range(n):
+        d = touched[t]
+        word = d >> 6
+        marks[word] |= one << np.uint64(d & 63)
+        low_word = min(low_word, word)
+        high_word = max(high_word, word)
+    n = 0
+    for word in range(low_word, high_word + 1):
+        w = marks[word]
+        if w == 0:
+            continue
+        marks[word] = np.uint64(0)
+        while w != 0:
+            lowest = w & (~w + one)
+            touched[n] = word * 64 + _BIT[(lowest * _DE_BRUIJN) >> np.uint64(58)]
+            n += 1
+            w ^= lowest
+
+
+def _order(values):  # type: ignore[no-untyped-def]
+    """Positions of ``values`` (a few: one per query term) from smallest to largest (insertion sort)."""
+    order = np.arange(len(values))
+    for j in range(1, len(values)):
+        x = order[j]
+        i = j - 1
+        while i >= 0 and values[order[i]] > values[x]:
+            order[i + 1] = order[i]
+            i -= 1
+        order[i + 1] = x
+    return order
+
+
+def _segment_top_k(  # type: ignore[no-untyped-def]
+        pid, tf, blk_tf, blk_len, starts, ends, blocks, idf, cnt, k1, b, avgdl, norm, shift, mapping, mapped,
+        heap_s, heap_g, filled, acc, touched, marks, seed_blocks, scan_ratio):
+    """One segment's passages into the running top-k ``heap_s/heap_g`` (``filled``: entries used, the
+    worst one's position); numba compiles it (arguments as :func:`top_k` passes them).
+    """
+    slack = 1e-9
+    block = 64
+    m = len(starts)
+    bound = np.zeros(m)
+    first = np.zeros(m + 1, dtype=np.int64)  # term i's block bounds are bb[first[i]:first[i + 1]]
+    for i in range(m):
+        first[i + 1] = first[i] + (ends[i] - starts[i] + block - 1) // block
+    bb = np.zeros(first[m])
+    for i in range(m):
+        for j in range(first[i + 1] - first[i]):
+            q = blocks[i] + j
+            w = _weight(idf[i], cnt[i], k1, float(blk_tf[q]), k1 * (1.0 - b + b * float(blk_len[q]) / avgdl))
+            bb[first[i] + j] = w
+            if w > bound[i]:
+                bound[i] = w
+    order = _order(bound)
+    prefix = np.zeros(m)
+    total = 0.0
+    for j in range(m):
+        total += bound[order[j]]
+        prefix[j] = total
+    theta = 0.0
+    if filled[0] == len(heap_s):
+        theta = heap_s[filled[1]]
+    # Seed the threshold: exact scores of the passages in the best blocks of the term with the largest bound.
+    top = order[m - 1]
+    if first[top + 1] > first[top]:
+        top_bb = bb[first[top]:first[top + 1]]
+        chosen = np.zeros(min(seed_blocks, len(top_bb)), dtype=np.int64)
+        taken = np.zeros(len(top_bb), dtype=np.bool_)
+        for r in range(len(chosen)):  # the best blocks, then in posting order
+            best = -1
+            for j in range(len(top_bb)):
+                if not taken[j] and (best < 0 or top_bb[j] > top_bb[best]):
+                    best = j
+            taken[best] = True
+            chosen[r] = best
+        _sort(chosen, len(chosen))
+        seek = starts.copy()
+        for j in chosen:
+            if top_bb[j] + prefix[m - 1] - bound[top] < theta * (1.0 - slack):
+                continue
+            for c in range(starts[top] + j * block, min(starts[top] + (j + 1) * block, ends[top])):
+                d = pid[c]
+                g = _global(d, shift, mapping, mapped)
+                if g >= 0:
+                    score = _exact(pid, tf, ends, seek, d, idf, cnt, k1, norm[g])
+                    theta = _offer(heap_s, heap_g, filled, score, g)
+    floor = theta * (1.0 - slack)
+    e = 0  # terms order[:e] are non-essential
+    while e < m and prefix[e] < floor:
+        e += 1
+    if e == m:
+        return
+    # The essential terms, term at a time into a dense accumulator (segment-local numbering): postings read
+    # in order, at memory speed; a block whose bound cannot lift any of its passages to theta is skipped.
+    nt = 0
+    for j in range(e, m):
+        i = order[j]
+        other = prefix[m - 1] - bound[i]
+        for q in range(first[i + 1] - first[i]):
+            if bb[first[i] + q] + other < floor:
+                continue
+            for c in range(starts[i] + q * block, min(starts[i] + (q + 1) * block, ends[i])):
+                d = pid[c]
+                g = _global(d, shift, mapping, mapped)
+                if g < 0:
+                    continue
+                if acc[d] == 0.0:
+                    touched[nt] = d
+                    nt += 1
+                acc[d] += _weight(idf[i], cnt[i], k1, float(tf[c]), norm[g])
+    # The non-essential terms, largest bound first, only for the passages that can still reach theta: by a
+    # scan of the term's postings when it has few against them, else by a lookup of each passage.
+    ordered = False
+    for j in range(e, -1, -1):
+        rest = prefix[j - 1] if j > 0 else 0.0
+        ns = 0
+        for t in range(nt):
+            d = touched[t]
+            if acc[d] + rest >= floor:
+                touched[ns] = d
+                ns += 1
+            else:
+                acc[d] = 0.0
+        nt = ns
+        if j == 0 or nt == 0:
+            break
+        i = order[j - 1]
+        if ends[i] - starts[i] <= scan_ratio * nt:
+            for c in range(starts[i], ends[i]):
+                d = pid[c]
+                if acc[d] != 0.0:
+                    g = _global(d, shift, mapping, mapped)
+                    acc[d] += _weight(idf[i], cnt[i], k1, float(tf[c]), norm[g])
+        else:
+            if not ordered:
+                _in_order(touched, nt, marks)
+                ordered = True
+            c = starts[i]
+            for t in range(nt):
+                d = touched[t]
+                c = _find(pid, c, ends[i], d)
+                if c < ends[i] and pid[c] == d:
+                    g = _global(d, shift, mapping, mapped)
+                    acc[d] += _weight(idf[i], cnt[i], k1, float(tf[c]), norm[g])
+    if nt == 0:
+        return
+    # Every term is in acc now (added in another order than the query's): the passages left get their
+    # exact scores, in query order.
+    if not ordered:
+        _in_order(touched, nt, marks)
+    cur = starts.copy()
+    for t in range(nt):
+        d = touched[t]
+        acc[d] = 0.0
+        g = _global(d, shift, mapping, mapped)
+        _offer(heap_s, heap_g, filled, _exact(pid, tf, ends, cur, d, idf, cnt, k1, norm[g]), g)

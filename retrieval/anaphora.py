@@ -31,6 +31,12 @@ ANAPHORIC_OPENERS = frozenset({
 
 #: Words at a sentence's start (letters and apostrophes), after quotes, brackets, list marks and the like.
 OPENING_WORDS = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+#: A sentence that opens with a short phrase and a comma ("In a newborn infant, this ..."), then a word.
+_FRONTED = re.compile(r"(?:in|at|on|for|by|after|before|during|from|of|with|under|over|since|until)\b"
+                      r"[^,.;:!?]{1,40},\s+([a-z']+)")
+#: The words after such a phrase that point back: personal and demonstrative pronouns.
+_FRONTED_PRONOUNS = frozenset({"it", "its", "they", "their", "he", "his", "she", "her", "this", "these",
+                               "those", "such"})
 #: Openers that lean back only in a summary, not in an answer ("Yes." answers the question).
 _ANSWER_OPENERS = frozenset({"yes", "no"})
 
@@ -45,5 +51,12 @@ def leans_back(sentence: str) -> bool:
     """Whether ``sentence`` (its text; only the first 80 characters are read) opens by leaning on the
     sentence before it: a pronoun or demonstrative ("He", "This", "The latter"), or a connective
     ("However", "Also"). "Yes" and "No" do not count: they answer, and need no sentence before them."""
-    words = OPENING_WORDS.findall(sentence[:80].casefold().replace("’", "'"))
-    return bool(words) and words[0] not in _ANSWER_OPENERS and opens_leaning(words)
+    head = sentence[:80].casefold().replace("’", "'")
+    words = OPENING_WORDS.findall(head)
+    if not words or words[0] in _ANSWER_OPENERS:
+        return False
+    if opens_leaning(words):
+        return True
+    # A short phrase put in front, then the pronoun: "In a newborn infant, this may be ...".
+    fronted = _FRONTED.match(head)
+    return fronted is not None and fronted.group(1) in _FRONTED_PRONOUNS

@@ -214,6 +214,13 @@ def test_a_quote_that_opens_with_a_pronoun_takes_the_sentence_it_leans_on() -> N
     text = Retriever.from_documents(pages).ask("Who is the youngest captain the club has had?",
                                                as_of=AS_OF).excerpts[0].text
     assert text.startswith("Marta Lindqvist") and "youngest captain" in text
+    # So does one whose pronoun follows a short phrase put in front.
+    fronted = [Document(id="final.txt", title="final.txt", date=None, text=(
+        "Marta Lindqvist joined the club in 2015. In her third season, she scored the winning goal of the "
+        "regional final.")), pages[1]]
+    text = Retriever.from_documents(fronted).ask("Who scored the winning goal of the regional final?",
+                                                 as_of=AS_OF).excerpts[0].text
+    assert text.startswith("Marta Lindqvist")
     # A list item that opens with "It" stands on its own: the item above it is not pulled in.
     listed = [Document(id="kit.md", title="kit.md", date=None, text=(
         "# Kit\n\n- The blue bag holds the first-aid kit.\n- It also holds spare laces for the youngest players.\n"))]

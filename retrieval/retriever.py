@@ -474,9 +474,10 @@ class Retriever:
         return coverage(concepts, terms) / total >= SPREAD_DOCUMENT_COVERAGE
 
     def _expected(self, plan: QuestionPlan, doc: int) -> tuple[AnswerType, ...]:
-        """The answer types the question expects that can be found in document ``doc``: in a document
-        written in lower case (a chat log, lower-cased newswire) names have no capitals to be found by, so a
-        *who* question expects no type there and quotes are ranked on their words alone."""
+        """The answer types a quote of document ``doc`` must hold to answer on :attr:`min_coverage` alone
+        (see :meth:`_answers`): in a document written in lower case (a chat log, lower-cased newswire) names
+        have no capitals to be found by, so there a *who* question's quote need not hold one. Ranking still
+        uses all of the question's types."""
         kinds = plan.answer_types
         if AnswerType.PERSON in kinds and self._is_caseless(doc):
             kinds = tuple(k for k in kinds if k is not AnswerType.PERSON)
@@ -541,15 +542,14 @@ class Retriever:
             passage = self.passages[p]
             document = self.documents[passage.doc]
             sents = self.sentences[passage.doc]
-            kinds = plan.answer_types
-            typed = find_types(passage.doc, document, sents.spans, kinds) if find_types else None
+            typed = find_types(passage.doc, document, sents.spans) if find_types else None
             quotable = _quotable(sents.terms)
             lead = next((i for i, t in enumerate(sents.terms) if t), 0)
             headed = lead > 0  # the document opens with a heading (its term set is empty)
             title_terms = self._title_terms(passage.doc, headed)
             title = coverage(concepts, title_terms) / total
             for window in windows(passage.first, passage.last, sents.terms, sents.chars, concepts, typed, quotable,
-                                  wanted=len(kinds), followed=_FOLLOWED,
+                                  wanted=len(plan.answer_types), followed=_FOLLOWED,
                                   sections=sents.sections, outer=title_terms if title > 0 else frozenset(),
                                   prose=_prose(document.text, sents),
                                   joins=_joins(document, sents.spans), filler=_filler(document, sents),
@@ -575,7 +575,7 @@ class Retriever:
                 found.append((window, p, score, extra, document.date))
                 texts.append(document.text[sents.spans[window.first][0]:sents.spans[window.last][1]])
                 features.append(feature_vector(window, score / top_score, title, 0.0, window.first == lead,
-                                               bool(kinds), headed,
+                                               bool(plan.answer_types), headed,
                                                documents.get(passage.doc, score) / top_document))
         if not found:
             return []
@@ -608,10 +608,10 @@ class Retriever:
             rows.extend(features[i] + [found[i][3]] for i in order)
         return [(float(values[i]), found[i][0], found[i][1], found[i][2]) for i in order]
 
-    def _type_finder(self, plan: QuestionPlan) -> Callable[
-            [int, Document, Sequence[tuple[int, int]], Sequence[AnswerType]], Callable[[int], frozenset[object]]]:
-        """For one question: ``finder(doc, document, spans, kinds)`` gives ``typed(i)``, which of the answer
-        types ``kinds`` (those :meth:`_expected` finds in the document) sentence ``i`` of that document holds. One cache per question, shared by overlapping passages."""
+    def _type_finder(self, plan: QuestionPlan
+                     ) -> Callable[[int, Document, Sequence[tuple[int, int]]], Callable[[int], frozenset[object]]]:
+        """For one question: ``finder(doc, document, spans)`` gives ``typed(i)``, the question's answer types
+        that sentence ``i`` of that document holds. One cache per question, shared by overlapping passages."""
         cache: dict[tuple[int, int], frozenset[object]] = {}
         asked = frozenset(re.findall(r"[^\W_]+", plan.cleaned.lower()))
         unit = self.analyzer.stem_word(plan.unit) if plan.unit else None
@@ -623,15 +623,14 @@ class Retriever:
             if len(pids) < 5000:
                 naming = set(np.unique(self._document_lengths().docs[pids]).tolist())
 
-        def finder(doc: int, document: Document, spans: Sequence[tuple[int, int]],
-                   kinds: Sequence[AnswerType]) -> Callable[[int], frozenset[object]]:
+        def finder(doc: int, document: Document, spans: Sequence[tuple[int, int]]) -> Callable[[int], frozenset[object]]:
             def typed(i: int) -> frozenset[object]:
                 found = cache.get((doc, i))
                 if found is None:
                     s, e = spans[i]
                     text = document.text[s:e]
                     found = cache[(doc, i)] = frozenset(
-                        kind for kind in kinds if has_answer_type(text, kind, asked)
+                        kind for kind in plan.answer_types if has_answer_type(text, kind, asked)
                         and (unit is None or kind is not AnswerType.NUMBER
                              or counts(text, unit, self.analyzer, strict=doc in naming)))
                 return found
@@ -860,7 +859,7 @@ def _antecedent(document: Document, sents: DocumentSentences, window: Window, pa
         return i
     j = i - 1
     ps, pe = sents.spans[j]
-    if not sents.terms[j] or text.startswith(NOT_PROSE_START, ps) or "\n\n" in text[pe:start]:
+    if not _prose(text, sents)(j) or "\n\n" in text[pe:start]:
         return i  # a heading, markup or another paragraph
     if "\n" in text[pe:start] and (_LIST_ITEM.match(text, start) or _LIST_ITEM.match(text, ps)):
         return i  # list items stand on their own

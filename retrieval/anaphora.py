@@ -49,8 +49,9 @@ def opens_leaning(words: Sequence[str]) -> bool:
 
 def leans_back(sentence: str) -> bool:
     """Whether ``sentence`` (its text; only the first 80 characters are read) opens by leaning on the
-    sentence before it: a pronoun or demonstrative ("He", "This", "The latter"), or a connective
-    ("However", "Also"). "Yes" and "No" do not count: they answer, and need no sentence before them."""
+    sentence before it: a pronoun or demonstrative ("He", "This", "The latter"), a connective ("However",
+    "Also"), or a pronoun after a short phrase put in front ("In her third season, she ..."). "Yes" and "No"
+    do not count: they answer, and need no sentence before them."""
     head = sentence[:80].casefold().replace("’", "'")
     words = OPENING_WORDS.findall(head)
     if not words or words[0] in _ANSWER_OPENERS:

@@ -461,15 +461,16 @@ class Retriever:
     def _document_answers(self, window: Window, p: int, concepts: Sequence[Concept], plan: QuestionPlan) -> bool:
         """Whether the best-ranked ``window`` (of passage ``p``) answers though it covers less than
         :attr:`min_coverage`: it holds at least :data:`SPREAD_WINDOW_COVERAGE` of the question's weight and
-        the expected answer type, and its document at least :data:`SPREAD_DOCUMENT_COVERAGE`. A chatty
+        the expected answer type, and its document (its passages' postings, headings included) at least
+        :data:`SPREAD_DOCUMENT_COVERAGE`. A chatty
         question ("someone keeps sending me creepy dms, where do i report that") spreads its words over the
         document that answers it; a question the documents cannot answer finds no such document."""
         if window.matched < SPREAD_WINDOW_COVERAGE or (plan.answer_types and not window.typed):
             return False
         doc = self.passages[p].doc
-        terms: set[str] = set()
-        for sentence in self.sentences[doc].terms:
-            terms |= sentence
+        docs = self._document_lengths().docs  # looked up in the postings: no sentence of the document analyzed
+        terms = {term for c in concepts for term, _ in c.forms
+                 if bool((docs[self.index.term_frequencies(term)[0]] == doc).any())}
         total = sum(c.weight for c in concepts) or 1.0
         return coverage(concepts, terms) / total >= SPREAD_DOCUMENT_COVERAGE
 

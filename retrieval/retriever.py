@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from .analyzer import Analyzer
+from .acronyms import could_be_initialism, expansions
 from .anaphora import leans_back
 from .answer_types import counts, future_dates, has_answer_type, labelled
 from .corpus import NOT_PROSE_START, DocumentSentences, Snapshot
@@ -419,6 +420,7 @@ class Retriever:
                 concepts = concepts + [Concept(t, w, ((t, 1.0),)) for t, w in asked.weights.items() if t not in own]
             elif asked.preferred_document is None:
                 asked = None  # a question with a subject of its own is asked as it stands
+        concepts = self._spelled_out(concepts)
         hits, documents = self._candidates(concepts, plan, max(CANDIDATES, top_k * CANDIDATES_PER_EXCERPT))
         if not hits:
             return Answer(question, [], None, time.perf_counter() - started)
@@ -447,6 +449,32 @@ class Retriever:
             closest = self.documents[self.passages[hits[0][0]].doc]
             return Answer(question, [], closest, time.perf_counter() - started)
         return Answer(question, excerpts, None, time.perf_counter() - started)
+
+    def _spelled_out(self, concepts: list[Concept]) -> list[Concept]:
+        """``concepts`` with each unknown initialism ("jfk", "ny") matched by its long form where the
+        documents that the question's other words find spell it out ("John F. Kennedy"; see
+        :mod:`retrieval.acronyms`): the concept then also counts in a sentence that holds the long form's
+        rarest word, and weighs that word's idf. Other concepts are returned as they are."""
+        unknown = [i for i, c in enumerate(concepts)
+                   if len(c.forms) == 1 and could_be_initialism(c.term) and self.index.term_idf(c.term) is None]
+        if not unknown:
+            return concepts
+        changed = list(concepts)
+        for i in unknown:
+            others = [term for j, c in enumerate(concepts) if j != i for term, _ in c.forms]
+            if not others:
+                continue
+            docs = list(dict.fromkeys(self.passages[p].doc for p, _ in self.index.top_k(others, INITIALISM_PASSAGES)))
+            long_forms = expansions(concepts[i].term, (self.documents[d].text for d in docs[:INITIALISM_DOCUMENTS]))
+            if not long_forms:
+                continue
+            known = [(self.index.term_idf(t), t) for t in self.analyzer(long_forms[0])]
+            known = [(idf, t) for idf, t in known if idf is not None]
+            if not known:
+                continue
+            idf, term = max(known, key=lambda k: (k[0], k[1]))
+            changed[i] = Concept(concepts[i].term, idf, (*concepts[i].forms, (term, 1.0)))
+        return changed
 
     def _answers(self, window: Window, plan: QuestionPlan, doc: int) -> bool:
         """Whether ``window`` (of document ``doc``) is evidence enough that the documents answer the
@@ -678,6 +706,10 @@ class Retriever:
 
 #: Passages fetched by BM25 whose windows compete, at the least.
 CANDIDATES = 24
+#: An unknown initialism is looked up in the documents of the best passages for the question's other words:
+#: this many passages, and of their documents this many (see :meth:`Retriever._spelled_out`).
+INITIALISM_PASSAGES = 10
+INITIALISM_DOCUMENTS = 5
 #: Passages whose documents get a whole-document BM25 score, the ``document`` feature: how much of the
 #: question's evidence a document holds overall, beyond its best passage (the document-then-passage order
 #: of classic QA pipelines).

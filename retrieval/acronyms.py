@@ -16,7 +16,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
-__all__ = ["MAX_LETTERS", "MIN_LETTERS", "could_be_initialism", "expansions"]
+__all__ = ["MAX_LETTERS", "MIN_LETTERS", "could_be_initialism", "expansions", "spells_out"]
 
 #: Letters an initialism may have.
 MIN_LETTERS = 2
@@ -31,7 +31,7 @@ def could_be_initialism(word: str) -> bool:
     return MIN_LETTERS <= len(word) <= MAX_LETTERS and word.isascii() and word.isalpha()
 
 
-def _pattern(word: str) -> re.Pattern[str]:
+def _pattern(word: str, caseless: bool = False) -> re.Pattern[str]:
     letters = [re.escape(c.upper()) for c in word]
     parts = []
     for i, letter in enumerate(letters):
@@ -40,7 +40,7 @@ def _pattern(word: str) -> re.Pattern[str]:
         if i:
             part = rf"[ \t]+(?:{_JOINERS}[ \t]+){{0,2}}" + part
         parts.append(part)
-    return re.compile(r"(?<![\w.])" + "".join(parts) + r"(?![\w-])")
+    return re.compile(r"(?<![\w.])" + "".join(parts) + r"(?![\w-])", re.IGNORECASE if caseless else 0)
 
 
 def expansions(word: str, texts: Iterable[str]) -> list[str]:
@@ -73,3 +73,18 @@ def expansions(word: str, texts: Iterable[str]) -> list[str]:
             found[form] += 1
             order.setdefault(form, len(order))
     return sorted(found, key=lambda f: (-found[f], order[f]))
+
+
+def spells_out(word: str, text: str) -> bool:
+    """Whether ``text`` spells out initialism ``word`` in any case: "american association of retired
+    persons" for "aarp" (lower-cased newswire writes long forms in lower case, too). Only for a question
+    that asks what the initialism stands for; elsewhere :func:`expansions` asks for capitals.
+
+    Returns ``False`` when ``word`` cannot be an initialism (see :func:`could_be_initialism`).
+    """
+    if not could_be_initialism(word):
+        return False
+    for match in _pattern(word, caseless=True).finditer(text):
+        if not all(len(w.rstrip(".")) <= 1 for w in match.group(0).split()):
+            return True
+    return False

@@ -13,6 +13,7 @@ import calendar
 import re
 from collections.abc import Callable
 
+from .acronyms import spells_out
 from .question import MONTHS, AnswerType
 
 __all__ = ["counts", "future_dates", "has_answer_type", "labelled"]
@@ -111,7 +112,8 @@ def has_answer_type(text: str, kind: AnswerType, asked: frozenset[str] = frozens
     text:
         The sentence, as written.
     kind:
-        The expected answer type of the question.
+        The expected answer type of the question. For :attr:`AnswerType.EXPANSION`: whether ``text`` spells
+        out a word of ``asked`` that may be an initialism (:func:`retrieval.acronyms.spells_out`).
     asked:
         Lower-cased words of the question. A value made only of words the question already says ("2010"
         in "Who won the 2010 World Cup?", "World Cup" for a *who* question) is not an answer to it.
@@ -123,6 +125,8 @@ def has_answer_type(text: str, kind: AnswerType, asked: frozenset[str] = frozens
         question also accepts a TIME or a FREQUENCY ("every second Tuesday at 16:00"); a TIME question a
         FREQUENCY.
     """
+    if kind is AnswerType.EXPANSION:  # the asked initialism, spelled out
+        return any(spells_out(word, text) for word in asked if word not in _EXPANSION_FRAME)
     if _matches(_PATTERNS[kind], text, asked):
         return True
     if kind is AnswerType.DATE:
@@ -133,6 +137,9 @@ def has_answer_type(text: str, kind: AnswerType, asked: frozenset[str] = frozens
 
 
 _WORD = re.compile(r"[^\W_]+")
+#: Words of an EXPANSION question that are not the initialism ("What does AARP stand for?").
+_EXPANSION_FRAME = frozenset("what does do did is was the a an stand stands stood for short full name form of "
+                             "abbreviation acronym mean letters".split())
 
 
 def _matches(pattern: re.Pattern[str], text: str, asked: frozenset[str]) -> bool:

@@ -44,6 +44,7 @@ class AnswerType(enum.Enum):
     INSTRUCTION = "instruction"
     REASON = "reason"
     DECISION = "decision"
+    EXPANSION = "expansion"
 
 
 #: Words that frame a question rather than name its subject, dropped from search terms (the analyzer's
@@ -189,6 +190,8 @@ _TYPE_RULES: tuple[tuple[re.Pattern[str], AnswerType], ...] = tuple(
          r"\bminimum\b.*\bversion\b|\b(?:which|what) releases?\b"
          r"(?= (?:did|do|does|is|was|will|added|removed|fixed|introduced|made|changed|brought|dropped|has|had|of|"
          r"first|last)\b|\?)", AnswerType.VERSION),
+        (r"\b(?:stands?|stood) for\b|\bshort for\b|\bfull (?:name|form) of\b",
+         AnswerType.EXPANSION),  # "What does AARP stand for?" asks for the spelled-out name (Li & Roth's ABBR:exp)
         (r"\bwhen\b|\bwhat (?:date|day|year|month)\b|\bwhich (?:date|day|year|month)\b|\bwhat year\b",
          AnswerType.DATE),
         (r"\bwhere\b|\bwhich (?:channel|city|country|place|url|site|website|address)\b|"
@@ -209,8 +212,11 @@ _TYPE_RULES: tuple[tuple[re.Pattern[str], AnswerType], ...] = tuple(
 )
 
 
-#: "what time", "which year": the noun names the answer type, not the subject.
-_TYPE_NOUN = re.compile(r"\b((?:at )?(?:what|which)) (?:time|year|date|day|month|hour)\b", re.IGNORECASE)
+#: "what time", "which year": the noun names the answer type, not the subject; so do "stand for" and "full
+#: name of" in a question that asks what an abbreviation means.
+_TYPE_NOUN = re.compile(r"\b((?:at )?(?:what|which)) (?:time|year|date|day|month|hour)\b|"
+                        r"\b(?:stands?|stood) for\b|\bshort for\b|\b(?:the )?full (?:name|form) of\b|"
+                        r"\b(?:the )?(?:acronym|abbreviation|initials)(?= \S+ (?:stands?|stood) for\b)", re.IGNORECASE)
 
 
 def _answer_types(text: str) -> tuple[AnswerType, ...]:
@@ -320,7 +326,7 @@ def read_question(text: str, as_of: dt.date) -> QuestionPlan:
     cleaned = clean_question(text)
     period, rest = _period(cleaned, as_of)
     rest = _STILL_VALUE.sub(" ", rest)  # "Is it still 8420?": the old value is what may have changed
-    rest, searched = (_UPCOMING_WORDS.sub(" ", _RECENCY.sub(" ", _TYPE_NOUN.sub(r"\1", t))) for t in (rest, cleaned))
+    rest, searched = (_UPCOMING_WORDS.sub(" ", _RECENCY.sub(" ", _TYPE_NOUN.sub(lambda m: m.group(1) or " ", t))) for t in (rest, cleaned))
     return QuestionPlan(
         text=" ".join(rest.split()),
         searched=" ".join(searched.split()),

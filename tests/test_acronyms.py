@@ -35,3 +35,22 @@ def test_a_question_naming_a_person_by_initials_is_answered_from_the_spelled_out
     assert answer.answered and answer.excerpts[0].document.id == "kennedy.md"
     # An initialism no document spells out still counts as a word the documents lack.
     assert not Retriever.from_documents(PAGES).ask("where was zqx buried").answered
+
+
+ABBREVIATIONS = [
+    Document(id="apollo.md", title="Apollo", date=None, text=(
+        "# Apollo\n\nThe LEM carried two astronauts to the surface. Grumman built the LEM in Bethpage, and the LEM "
+        "flew ten times.\n\nNASA asked firms to bid for the Lunar Excursion Module (LEM) in 1962.")),
+    Document(id="wire.txt", title="wire.txt", date=None, text=(
+        "for aarp, there's a lot at stake this year. members of the american association of retired persons "
+        "(aarp) qualify for discounts at many hotels.")),
+    *(Document(id=f"note-{n}.md", title=f"Note {n}", date=None, text=f"# Note {n}\n\nThe pump ran {n} hours.")
+      for n in range(5)),
+]
+
+
+def test_what_an_abbreviation_stands_for_quotes_the_sentence_that_spells_it_out() -> None:
+    retriever = Retriever.from_documents(ABBREVIATIONS)
+    assert "Lunar Excursion Module" in retriever.ask("What does the acronym LEM stand for?").excerpts[0].text
+    # Lower-cased newswire spells the name out in lower case.
+    assert "american association" in retriever.ask("What does aarp stand for?").excerpts[0].text

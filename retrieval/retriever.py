@@ -21,8 +21,8 @@ from typing import Any
 
 import numpy as np
 
-from .analyzer import Analyzer
 from .acronyms import could_be_initialism, expansions
+from .analyzer import Analyzer
 from .anaphora import leans_back
 from .answer_types import counts, future_dates, has_answer_type, labelled
 from .corpus import NOT_PROSE_START, DocumentSentences, Snapshot
@@ -37,6 +37,7 @@ from .passages import Passage
 from .question import FRAME_WORDS, AnswerType, QuestionPlan, read_question
 from .quotes import Quote
 from .ranking import FEATURES, WEIGHTS, DocumentLengths, document_scores, feature_vector, score_matrix
+from .recency import state_change
 from .segments import build_segment
 from .semantic import similarities
 from .termcache import term_cache
@@ -599,6 +600,9 @@ class Retriever:
                 if plan.answer_types and labelled(document.text[sents.spans[window.first][0]:sents.spans[window.first][1]],
                                                   plan.answer_types):
                     extra += LABEL_WEIGHT  # "- **Time:** 14:00" for "What time ...?"
+                if plan.recency:  # "current": the sentence reporting the new state, not the one it replaced
+                    extra += STATE_WEIGHT * state_change(
+                        document.text[sents.spans[window.first][0]:sents.spans[window.last][1]])
                 if plan.upcoming:  # "next": a date after today ranks up, a quote naming only past dates down
                     extra += UPCOMING_WEIGHT * _upcoming(document, sents.spans, window, plan.as_of)
                 found.append((window, p, score, extra, document.date))
@@ -726,6 +730,9 @@ RECENCY_PEERS = 0.4
 #: A follow-up prefers the document the previous answer quoted: :func:`retrieval.followup.document_bonus`
 #: times this, in ranking-score units (the learned passage weight is 2).
 PREFERRED_WEIGHT = 15.0
+#: For "current" / "now" questions, a quote reporting a new state ("takes over") ranks up by this, one
+#: reporting the old state ("steps down") down (:func:`retrieval.recency.state_change`), in date units.
+STATE_WEIGHT = 0.1
 #: Largest boost a document's date earns for "latest" / "now" questions (newest candidate document).
 RECENCY_WEIGHT = 0.5
 #: The same when the question says nothing of time: newer documents win near-ties.

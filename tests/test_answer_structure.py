@@ -348,3 +348,20 @@ def test_next_prefers_a_schedule_to_a_date_already_past() -> None:
 def test_what_command_quotes_the_command_below_the_colon() -> None:
     text = first(Retriever.from_documents(CHAT_DOCUMENTS), "What command builds the gallery?")
     assert "pebble build --out site" in text
+
+
+def test_current_quotes_the_sentence_reporting_the_new_state_not_the_old_one() -> None:
+    pages = [
+        Document(id="minutes-2025-01.md", title="Community call, January 2025", date=dt.date(2025, 1, 14), text=(
+            "# Community call, January 2025\n\n## Release manager\n\n"
+            "Tobias announced that he is stepping back as release manager after the upcoming 2.1.1 patch release; "
+            "he stays on as a maintainer of the importer. Ines Carvalho, who has run the beta testing since v2.0, "
+            "takes over as release manager starting with 2.2.\n")),
+        Document(id="v2.0.md", title="Larkspur 2.0", date=dt.date(2024, 7, 9), text=(
+            "# Larkspur 2.0\n\nTobias Lindqvist was the release manager for this cycle.\n")),
+        *(Document(id=f"note-{n}.md", title=f"Note {n}", date=None, text=f"# Note {n}\n\nThe pump ran {n} hours.")
+          for n in range(4)),
+    ]
+    text = Retriever.from_documents(pages).ask("Who's the current release manager?", as_of=AS_OF).excerpts[0].text
+    assert text.startswith("Ines Carvalho") or "stepping back" not in text
+    assert "Ines Carvalho" in text

@@ -142,10 +142,16 @@ _EXPANSION_FRAME = frozenset("what does do did is was the a an stand stands stoo
                              "abbreviation acronym mean letters".split())
 
 
+#: Words a pattern matches around a value ("in Lisbon", "since 2019") that are not part of it.
+_CONTEXT = frozenset(["in", "at", "on", "near", "from", "inside", "via", "under", "the", "of", "by", "since", "until",
+                      "before", "after", "during"])
+
+
 def _matches(pattern: re.Pattern[str], text: str, asked: frozenset[str]) -> bool:
     for match in pattern.finditer(text):
         words = _WORD.findall(match.group(0).lower())
-        if not words or not asked or any(w not in asked for w in words):
+        value = [w for w in words if w not in _CONTEXT] or words  # "in Lisbon" is the value "Lisbon"
+        if not words or not asked or any(w not in asked for w in value):
             return True
     return False
 

@@ -647,6 +647,8 @@ class Retriever:
         that sentence ``i`` of that document holds. One cache per question, shared by overlapping passages."""
         cache: dict[tuple[int, int], frozenset[object]] = {}
         asked = frozenset(re.findall(r"[^\W_]+", plan.cleaned.lower()))
+        # "When is the meetup?" asks for a time to come: "last year" is no answer to it.
+        ahead = AnswerType.DATE in plan.answer_types and _AHEAD.search(plan.cleaned) is not None
         unit = self.analyzer.stem_word(plan.unit) if plan.unit else None
         # Documents that name the counted thing ("people") must count it ("80 people"): there a bare
         # number ("v2.2", "last year") is not the answer. Elsewhere any number will do.
@@ -665,7 +667,9 @@ class Retriever:
                     found = cache[(doc, i)] = frozenset(
                         kind for kind in plan.answer_types if has_answer_type(text, kind, asked)
                         and (unit is None or kind is not AnswerType.NUMBER
-                             or counts(text, unit, self.analyzer, strict=doc in naming)))
+                             or counts(text, unit, self.analyzer, strict=doc in naming))
+                        and (not ahead or kind is not AnswerType.DATE or _PAST_DEICTIC.search(text) is None
+                             or has_answer_type(_PAST_DEICTIC.sub(" ", text), kind, asked)))
                 return found
 
             return typed
@@ -730,6 +734,10 @@ RECENCY_PEERS = 0.4
 #: A follow-up prefers the document the previous answer quoted: :func:`retrieval.followup.document_bonus`
 #: times this, in ranking-score units (the learned passage weight is 2).
 PREFERRED_WEIGHT = 15.0
+#: A *when* question about what is or will be ("When is the meetup?", "when's the call"), not what was.
+_AHEAD = re.compile(r"\bwhen(?: and \w+)?(?:'s| is| are| will| does| do)\b|\bwhens\b", re.IGNORECASE)
+#: Times that point back from the day of writing; no answer to a question about what is to come.
+_PAST_DEICTIC = re.compile(r"\b(?:[Yy]esterday|[Ll]ast (?:week|month|year)(?:'s)?|(?:a|one|two|three) (?:weeks?|months?|years?) ago)\b")
 #: For "current" / "now" questions, a quote reporting a new state ("takes over") ranks up by this, one
 #: reporting the old state ("steps down") down (:func:`retrieval.recency.state_change`), in date units.
 STATE_WEIGHT = 0.1

@@ -365,3 +365,31 @@ def test_current_quotes_the_sentence_reporting_the_new_state_not_the_old_one() -
     text = Retriever.from_documents(pages).ask("Who's the current release manager?", as_of=AS_OF).excerpts[0].text
     assert text.startswith("Ines Carvalho") or "stepping back" not in text
     assert "Ines Carvalho" in text
+
+
+def test_when_and_where_is_quotes_the_date_and_venue_not_last_years_meetup_or_the_asked_city() -> None:
+    pages = [
+        Document(id="events/lisbon.md", title="Lisbon meetup 2025", date=dt.date(2025, 2, 3), text=(
+            "# Lisbon meetup 2025\n\nAfter last year's meetup in Berlin, we are heading south! "
+            "The second community meetup takes place in Lisbon, and since v2.2 is due the same week, it doubles "
+            "as the launch party.\n\n## Details\n\n- **Date:** Saturday, 26 April 2025\n"
+            "- **Time:** 14:00 to 19:00 WEST, doors open at 13:30\n- **Venue:** Casa do Codigo, Rua da Prata 118, 2nd floor\n"
+            "- **Getting there:** the metro station is a five-minute walk away.\n\n"
+            "Entry is free, but please register so we know how much food to order. There is room for 80 people.\n")),
+        Document(id="minutes.md", title="Community call, September 2024", date=dt.date(2024, 9, 5), text=(
+            "# Community call, September 2024\n\nThe Berlin meetup on 8 June had 38 people in the room.\n")),
+        *(Document(id=f"note-{n}.md", title=f"Note {n}", date=None, text=f"# Note {n}\n\nThe pump ran {n} hours.")
+          for n in range(4)),
+    ]
+    # "last year" is no answer to when something *is*, and "in Lisbon" no answer to where the Lisbon meetup is.
+    text = first(Retriever.from_documents(pages), "When and where is the Lisbon meetup?")
+    assert "26 April 2025" in text and "Casa do Codigo" in text
+
+
+def test_a_place_made_of_the_asked_name_and_a_preposition_is_not_a_place_answer() -> None:
+    from retrieval.answer_types import has_answer_type
+    from retrieval.question import AnswerType
+
+    asked = frozenset("where is the lisbon meetup".split())
+    assert not has_answer_type("The second meetup takes place in Lisbon.", AnswerType.PLACE, asked)
+    assert has_answer_type("The meetup takes place in Porto.", AnswerType.PLACE, asked)

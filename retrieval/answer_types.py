@@ -74,7 +74,9 @@ _PATTERNS: dict[AnswerType, re.Pattern[str]] = {
     AnswerType.PERSON: re.compile(
         r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?: [A-Z][a-z'-]+)+\b|\b(?:Mr|Ms|Mrs|Dr|Prof)\.? [A-Z]|(?<!\w)@[\w.-]+|"
         r"\b(?:team|maintainers?|moderators?|admins?|organi[sz]er|founder|author|manager|lead|sponsor|"
-        r"company|foundation|he|she)\b|\b[A-Z][a-z]+ (?:is|was|will|has|and) |"
+        r"company|foundation|he|she)\b|\b(?!(?:It|Its|This|That|There|These|Those|They|We|You|What|Which|Who|Here|Everything|"
+        r"Everyone|Nothing|Something|Each|Every|All|Some|Most|Many|Much|One|Both|Neither|Either|Such|Our|Your|Their|"
+        r"His|Her|My|The|If|When|While|Now|Today|Then|So|But|And|Or|Also|Nobody|Anyone|Anything)\b)[A-Z][a-z]+ (?:is|was|will|has|and) |"
         r"^\W*(?!(?:The|A|An|This|That|These|Our|Your|Each|Every|In|On|At|For|From|After|Before|If|When)\b)"
         r"[A-Z][a-z]+ [A-Z][a-z'-]+(?=,| [a-z])",  # a name that opens the sentence: "Ines Carvalho, who ..."
     ),

@@ -393,3 +393,13 @@ def test_a_place_made_of_the_asked_name_and_a_preposition_is_not_a_place_answer(
     asked = frozenset("where is the lisbon meetup".split())
     assert not has_answer_type("The second meetup takes place in Lisbon.", AnswerType.PLACE, asked)
     assert has_answer_type("The meetup takes place in Porto.", AnswerType.PLACE, asked)
+
+
+def test_a_sentence_opening_with_it_or_there_names_no_person() -> None:
+    from retrieval.answer_types import has_answer_type
+    from retrieval.question import AnswerType
+
+    asked = frozenset("who runs the importer".split())
+    for text in ("It was a long night for the importer.", "There is a new importer.", "This is the importer."):
+        assert not has_answer_type(text, AnswerType.PERSON, asked), text
+    assert has_answer_type("Priya was the first to run the importer.", AnswerType.PERSON, asked)

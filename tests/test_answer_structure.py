@@ -403,3 +403,42 @@ def test_a_sentence_opening_with_it_or_there_names_no_person() -> None:
     for text in ("It was a long night for the importer.", "There is a new importer.", "This is the importer."):
         assert not has_answer_type(text, AnswerType.PERSON, asked), text
     assert has_answer_type("Priya was the first to run the importer.", AnswerType.PERSON, asked)
+
+
+BACKUP_PAGES = [
+    Document(id="backup.md", title="Backups", date=None, text=(
+        "# Backups\n\nYour photos are copied to the backup disk every night at 02:00.\n\n"
+        "The copy keeps thirty days of history.")),
+    Document(id="faq.md", title="FAQ", date=None, text=(
+        "# FAQ\n\nThe web interface runs on port 8420. Albums can be shared with a link.")),
+    Document(id="sponsors.md", title="Sponsors", date=None, text=(
+        "# Sponsors\n\nNorthbay Hosting provides the build servers free of charge.")),
+    *(Document(id=f"note-{n}.md", title=f"Note {n}", date=None, text=f"# Note {n}\n\nThe pump ran {n} hours.")
+      for n in range(4)),
+]
+
+
+def test_a_paraphrase_that_shares_few_words_but_means_the_same_is_answered() -> None:
+    retriever = Retriever.from_documents(BACKUP_PAGES)
+    answer = retriever.ask("How frequently are my photos duplicated onto the backup drive?")
+    assert answer.answered and "every night" in answer.excerpts[0].text
+    # Shared words without the meaning are still no answer.
+    assert not retriever.ask("Which hosting company ran the pump for thirty days?").answered
+
+
+def test_a_named_month_no_document_is_dated_in_is_declined_not_answered_from_another_month() -> None:
+    pages = [
+        Document(id="call-2024-03.md", title="Community call, March 2024", date=dt.date(2024, 3, 7), text=(
+            "# Community call, March 2024\n\n- Dario: book the Berlin venue; call for talks.\n"
+            "- We decided to move the calls to Tuesdays.\n")),
+        Document(id="call-2024-09.md", title="Community call, September 2024", date=dt.date(2024, 9, 5), text=(
+            "# Community call, September 2024\n\nDecision: not yet; revisit the paid maintainer in six months.\n")),
+        Document(id="channels.md", title="Channel guide", date=None, text=(
+            "# Channel guide\n\n## #ideas\n\nPost feature requests here. Vote with 👍; the top requests are "
+            "reviewed at community calls.\n")),
+        *(Document(id=f"note-{n}.md", title=f"Note {n}", date=None, text=f"# Note {n}\n\nThe pump ran {n} hours.")
+          for n in range(4)),
+    ]
+    retriever = Retriever.from_documents(pages)
+    assert not retriever.ask("What was decided at the May 2024 community call?", as_of=AS_OF).answered
+    assert "Tuesdays" in first(retriever, "What was decided at the March 2024 community call?")

@@ -69,7 +69,8 @@ _PATTERNS: dict[AnswerType, re.Pattern[str]] = {
         r"https?://|\bwww\.|\b[\w-]+\.(?:com|org|net|io|dev|app|eu|de|pt|uk)\b|(?<!\w)#[a-z][\w-]*|"
         r"\b(?:in|at|on|near|from|inside|via|under) (?:the )?[A-Z][\w'-]+|\b(?:street|st\.|avenue|road|room|"
         r"building|floor|hall|venue|city|channel|folder|directory|page|menu|tab|settings)\b|/[\w.-]+/|"
-        r"`[^`]*/[^`]*`",
+        r"`[^`]*/[^`]*`|\b[\w.]+ ?-based\b|\b(?:based|headquartered|located|situated) "
+        r"(?:in|at|near)\b",
     ),
     AnswerType.PERSON: re.compile(
         r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?: [A-Z][a-z'-]+)+\b|\b(?:Mr|Ms|Mrs|Dr|Prof)\.? [A-Z]|(?<!\w)@[\w.-]+|"

@@ -29,6 +29,9 @@ _NUMBER_WORDS = (
     r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|"
     r"hundred|hundreds|thousand|thousands|million|millions|billion|dozen|dozens|a couple|several|half"
 )
+#: Upper- and lower-case letters of names, accented ones included ("Tomasz Wójcik", "Ilkka Järvinen").
+_UP = "[A-ZÀ-ÖØ-Þ]"
+_LO = "[a-zß-öø-ÿ\u0100-\u017f]"
 _UNITS = r"(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|yrs?|nights?)"
 
 _PATTERNS: dict[AnswerType, re.Pattern[str]] = {
@@ -73,13 +76,13 @@ _PATTERNS: dict[AnswerType, re.Pattern[str]] = {
         r"(?:in|at|near)\b",
     ),
     AnswerType.PERSON: re.compile(
-        r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?: [A-Z][a-z'-]+)+\b|\b(?:Mr|Ms|Mrs|Dr|Prof)\.? [A-Z]|(?<!\w)@[\w.-]+|"
+        rf"(?<![.!?]\s)(?<!^)\b{_UP}{_LO}+(?: {_UP}(?:{_LO}|['-])+)+\b|\b(?:Mr|Ms|Mrs|Dr|Prof)\.? [A-Z]|(?<!\w)@[\w.-]+|"
         r"\b(?:team|maintainers?|moderators?|admins?|organi[sz]er|founder|author|manager|lead|sponsor|"
         r"company|foundation|he|she)\b|\b(?!(?:It|Its|This|That|There|These|Those|They|We|You|What|Which|Who|Here|Everything|"
         r"Everyone|Nothing|Something|Each|Every|All|Some|Most|Many|Much|One|Both|Neither|Either|Such|Our|Your|Their|"
-        r"His|Her|My|The|If|When|While|Now|Today|Then|So|But|And|Or|Also|Nobody|Anyone|Anything)\b)[A-Z][a-z]+ (?:is|was|will|has|and) |"
+        rf"His|Her|My|The|If|When|While|Now|Today|Then|So|But|And|Or|Also|Nobody|Anyone|Anything)\b){_UP}{_LO}+ (?:is|was|will|has|and) |"
         r"^\W*(?!(?:The|A|An|This|That|These|Our|Your|Each|Every|In|On|At|For|From|After|Before|If|When)\b)"
-        r"[A-Z][a-z]+ [A-Z][a-z'-]+(?=,| [a-z])",  # a name that opens the sentence: "Ines Carvalho, who ..."
+        rf"{_UP}{_LO}+ {_UP}(?:{_LO}|['-])+(?=,| [a-z]| \()",  # a name opening the sentence: "Ines Carvalho, who ..."
     ),
     AnswerType.INSTRUCTION: re.compile(
         r"`[^`]+`|^\W*(?:(?:after|if|when|once|before|to|for|in)\b[^.;:!?]{0,100}?,\s+)?(?:Run|Set|Use|Open|Go to|Click|Select|Type|Enter|Install|Add|Remove|Delete|Enable|Disable|"
@@ -91,7 +94,8 @@ _PATTERNS: dict[AnswerType, re.Pattern[str]] = {
     ),
     AnswerType.DECISION: re.compile(
         r"\b(?:decision|decided|decides|agreed|agreement|resolved|resolution|concluded|approved|rejected|"
-        r"postponed|deferred|settled|voted|vote|in favou?r|against|not yet|go ahead|consensus|outcome)\b",
+        r"postponed|deferred|settled|voted (?:to|for|against|down|in favou?r)|the vote (?:was|passed|failed|went)|"
+        r"in favou?r|against|not yet|go ahead|consensus|outcome)\b",  # "voted on X" is the debate, not the result
         re.IGNORECASE,
     ),
     AnswerType.REASON: re.compile(

@@ -190,7 +190,8 @@ _TYPE_RULES: tuple[tuple[re.Pattern[str], AnswerType], ...] = tuple(
          r"\bminimum\b.*\bversion\b|\b(?:which|what) releases?\b"
          r"(?= (?:did|do|does|is|was|will|added|removed|fixed|introduced|made|changed|brought|dropped|has|had|of|"
          r"first|last)\b|\?)", AnswerType.VERSION),
-        (r"\b(?:stands?|stood) for\b|\bshort for\b|\bfull (?:name|form) of\b",
+        (r"\b(?:stands?|stood) for\b|\bshort for\b|\bfull (?:name|form) of\b|"
+         r"^\W*what(?:'s| is| are) (?:an? |the )?(?-i:[A-Z]{2,6})s?\W*$",  # "What is an RFC?"
          AnswerType.EXPANSION),  # "What does AARP stand for?" asks for the spelled-out name (Li & Roth's ABBR:exp)
         (r"\bwhen\b|\bwhat (?:date|day|year|month)\b|\bwhich (?:date|day|year|month)\b|\bwhat year\b",
          AnswerType.DATE),

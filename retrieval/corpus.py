@@ -25,9 +25,11 @@ import numpy as np
 import numpy.typing as npt
 
 from .analyzer import Analyzer
+from .answer_types import labelled
 from .documents import Document
 from .index import BM25Index, Postings
 from .passages import Passage
+from .question import AnswerType
 from .segments import Segment
 from .termcache import term_cache
 
@@ -71,8 +73,8 @@ def _is_prose(text: str, span: tuple[int, int], terms: Sequence[str]) -> bool:
     return bool(terms) and not text.startswith(NOT_PROSE_START, span[0])
 
 
-#: A key-value line: a short label, a colon and a value ("Venue: Casa do Porto", "[18:30] jun: the room is ...").
-_KEY_VALUE = re.compile(r"[^:\n]{1,40}: +\S")
+#: Every answer type: a line opening with a field label of any ("Venue:", "Date:", "Capacity:") is a field.
+_FIELD_KINDS = tuple(AnswerType)
 #: Longest plain title line, in characters.
 _TITLE_CHARS = 80
 _LIST_MARKS = ("- ", "* ", "+ ", "• ", "|", ">")
@@ -93,8 +95,8 @@ def _is_heading(text: str, span: tuple[int, int]) -> bool:
         return False
     if text.startswith(_LIST_MARKS, s) or not any(ch.isalpha() for ch in text[s:e]):
         return False
-    if _KEY_VALUE.match(text, s, e) is not None:
-        return False  # "Venue: Casa do Porto" is a field, not a title
+    if labelled(text[s:e], _FIELD_KINDS):
+        return False  # "Venue: Casa do Porto" is a field, not a title ("Chapter 2: Installation" is one)
     if not text[e:].strip():
         return False  # a title stands above text: the last line of a document (a chat's last message) is not one
     return text[e : e + 3].lstrip(" \t").startswith(("\n", "\r\n")) and (s == 0 or text[s - 1] == "\n")

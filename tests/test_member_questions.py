@@ -70,3 +70,12 @@ def test_thanks_and_hi_are_not_asked_of_the_documents() -> None:
     retriever = Retriever.from_documents(pages)
     for said in ("thanks!", "hi", "ok thanks"):
         assert not retriever.ask(said, as_of=AS_OF).answered, said
+
+
+def test_a_title_line_with_a_colon_is_still_a_title() -> None:
+    from retrieval.corpus import _is_heading
+
+    text = "Chapter 2: Installation\n\nRun the installer and follow the prompts.\n"
+    assert _is_heading(text, (0, len("Chapter 2: Installation")))
+    field = "Venue: Casa do Porto\n\nCapacity: 30 people\n"
+    assert not _is_heading(field, (0, len("Venue: Casa do Porto")))

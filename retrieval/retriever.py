@@ -455,6 +455,8 @@ class Retriever:
                 doc = self.passages[p].doc
                 if window.matched < MIN_EXCERPT_COVERAGE or excerpts and window.lead <= 0:
                     continue  # a weak excerpt is noise, even after a good one; so is one only its title ties in
+                if plan.period is not None and not self._of_period(doc, plan.period, plan.as_of):
+                    continue  # a question about May 2024 is not answered from the March minutes
                 if any(window.first <= last and first <= window.last for first, last in used.get(doc, [])):
                     continue  # overlapping windows: never quote the same sentence twice
                 sents = self.sentences[doc]
@@ -505,7 +507,7 @@ class Retriever:
         matched = window.matched
         if matched < MIN_EXCERPT_COVERAGE:
             return False
-        if plan.period is not None and not self._of_period(doc, plan.period):
+        if plan.period is not None and not self._of_period(doc, plan.period, plan.as_of):
             return False  # "at the May 2024 call" is not answered by the March minutes
         if matched < STRONG_COVERAGE and matched + SEMANTIC_EVIDENCE * window.semantic < self.min_evidence and not (
                 matched >= MIN_COVERAGE and window.semantic >= MIN_SIMILARITY):
@@ -711,12 +713,15 @@ class Retriever:
 
         return finder
 
-    def _of_period(self, doc: int, period: tuple[dt.date, dt.date]) -> bool:
-        """Whether document ``doc`` may answer a question about ``period``: it is undated, or dated within
-        the period or up to :data:`PERIOD_GRACE_DAYS` after it (notes written up after the event)."""
+    def _of_period(self, doc: int, period: tuple[dt.date, dt.date], as_of: dt.date) -> bool:
+        """Whether document ``doc`` may answer a question about ``period``, asked on ``as_of``: it is undated,
+        or dated within the period or up to :data:`PERIOD_GRACE_DAYS` after it (notes written up after the
+        event), or before it when the period is still to come (an announcement of "the 26 April meetup")."""
         date = self._document_dates()[doc]
         first, last = period
-        return date is None or first <= date <= last + dt.timedelta(days=PERIOD_GRACE_DAYS)
+        if date is None or first <= date <= last + dt.timedelta(days=PERIOD_GRACE_DAYS):
+            return True
+        return date < first and first > as_of
 
     def _dated_within(self, period: tuple[dt.date, dt.date]) -> bool:
         """Whether some document's date falls within ``period`` (first and last day included)."""

@@ -79,3 +79,22 @@ def test_a_title_line_with_a_colon_is_still_a_title() -> None:
     assert _is_heading(text, (0, len("Chapter 2: Installation")))
     field = "Venue: Casa do Porto\n\nCapacity: 30 people\n"
     assert not _is_heading(field, (0, len("Venue: Casa do Porto")))
+
+
+def test_a_day_and_month_without_a_year_name_a_period(tmp_path: Path) -> None:
+    pages = [
+        Document(id="chat-2026-04-28.txt", title="chat", date=dt.date(2026, 4, 28), text=(
+            "[18:02] mira: why does serve say address already in use?\n"
+            "[18:03] ana: something else is on port 4173, try serve --port 4174.\n")),
+        Document(id="faq.md", title="FAQ", date=None, text="# FAQ\n\nThe docs site is rebuilt every night.\n"),
+        Document(id="event.md", title="Porto meetup", date=dt.date(2026, 2, 3), text=(
+            "# Porto meetup\n\n- **Date:** Saturday, 26 April 2026\n- **Time:** 14:00 to 19:00\n")),
+        *(Document(id=f"note-{n}.md", title=f"Note {n}", date=None, text=f"# Note {n}\n\nThe pump ran {n} hours.")
+          for n in range(4)),
+    ]
+    retriever = Retriever.from_documents(pages)
+    answer = retriever.ask("what was said in the 28 April chat about address already in use?", as_of=AS_OF)
+    assert answer.answered and answer.excerpts[0].document.id == "chat-2026-04-28.txt"
+    # A day still to come: the page announcing it, written before it, answers.
+    answer = retriever.ask("What time does the meetup on 26 April start?", as_of=dt.date(2026, 2, 12))
+    assert answer.answered and "14:00" in answer.excerpts[0].text

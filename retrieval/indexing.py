@@ -247,15 +247,33 @@ def _read_file(path: str | Path, doc_id: str) -> tuple[FileStat | None, Document
     read once."""
     warnings: list[str] = []
     try:
-        st = os.stat(path)
-        with open(path, "rb") as handle:
-            raw: bytes | None = handle.read()
+        st, raw = _read_bytes(path)
     except OSError:
-        stat, raw = None, None
+        stat = None
+        document = read_document(path, doc_id, warnings, None)
     else:
-        assert raw is not None
         stat = FileStat(st.st_size, st.st_mtime_ns, digest(raw))
-    return stat, read_document(path, doc_id, warnings, raw), warnings
+        document = read_document(path, doc_id, warnings, raw)
+    return stat, document, warnings
+
+
+def _read_bytes(path: str | Path) -> tuple[os.stat_result, bytes]:
+    """A file's version (``fstat`` of the open file) and all its bytes, read to the end; raises OSError.
+
+    Plain ``os`` calls: opening a Python file object and a separate ``stat`` of the path cost about twice
+    as much, which counts over tens of thousands of small files.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    try:
+        st = os.fstat(fd)
+        parts = []
+        want = max(st.st_size, 0) + 1
+        while chunk := os.read(fd, want):
+            parts.append(chunk)
+            want = 1 << 20
+        return st, parts[0] if len(parts) == 1 else b"".join(parts)
+    finally:
+        os.close(fd)
 
 
 def _index_files(files: Sequence[tuple[str | Path, str]], analyzer: Analyzer) -> list[FileResult]:

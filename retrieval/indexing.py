@@ -418,6 +418,23 @@ def _in_process(files: Sequence[tuple[str | Path, str]], analyzer: Analyzer) -> 
         yield from _index_files(files[i:i + CHUNK], analyzer)
 
 
+#: Modules a worker needs, imported once by the fork server that the workers are forked from.
+_WORKER_MODULES = ["retrieval.indexing", "retrieval.formats.text", "retrieval.formats.encoding"]
+
+
+def _context(multiprocessing: Any) -> Any:
+    """How workers start: forked from a fork server (a fresh single-threaded process that has imported the
+    workers' modules once, so each worker starts at once) where the platform has one, else spawned.
+
+    Never a plain fork of this process, which may run threads (the bot).
+    """
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(_WORKER_MODULES)
+        return context
+    return multiprocessing.get_context("spawn")
+
+
 def _pooled(files: Sequence[tuple[str | Path, str]], n_workers: int) -> Iterator[FileResult]:
     """:func:`_index_files` over ``files`` on ``n_workers`` processes, a chunk each, in order."""
     import multiprocessing
@@ -427,7 +444,7 @@ def _pooled(files: Sequence[tuple[str | Path, str]], n_workers: int) -> Iterator
     chunk = max(1, min(CHUNK, total // (n_workers * 4) or 1))
     chunks = [[(str(p), d) for p, d in files[i:i + chunk]] for i in range(0, total, chunk)]
     started = time.perf_counter()
-    context = multiprocessing.get_context("spawn")  # never fork a process that runs threads (the bot)
+    context = _context(multiprocessing)
     with ProcessPoolExecutor(n_workers, mp_context=context, initializer=_init_worker) as pool:
         # A bounded window of chunks in flight, results in order: finished results never pile up on the
         # heap while this process is busy turning a batch into a segment.

@@ -30,7 +30,8 @@ from .passages import make_passages
 from .segments import AnalyzedDocument, FileStat
 from .sentences import split_sentences
 
-__all__ = ["FileResult", "Progress", "analyze_document", "analyze_files", "file_stat", "workers"]
+__all__ = ["FileResult", "Progress", "analyze_document", "analyze_files", "file_stat", "worker_context",
+           "workers"]
 
 log = logging.getLogger(__name__)
 
@@ -420,6 +421,13 @@ def _in_process(files: Sequence[tuple[str | Path, str]], analyzer: Analyzer) -> 
 
 #: Modules a worker needs, imported once by the fork server that the workers are forked from.
 _WORKER_MODULES = ["retrieval.indexing", "retrieval.formats.text", "retrieval.formats.encoding"]
+
+
+def worker_context() -> Any:
+    """The multiprocessing context indexing workers start from (see :func:`_context`)."""
+    import multiprocessing
+
+    return _context(multiprocessing)
 
 
 def _context(multiprocessing: Any) -> Any:

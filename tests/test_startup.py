@@ -100,3 +100,23 @@ def test_a_terminal_command_starts_no_blas_thread_pool_unless_asked(tmp_path: Pa
     chosen = subprocess.run(command, capture_output=True, text=True, env=dict(env, OPENBLAS_NUM_THREADS="2"),
                             cwd=tmp_path, check=True, timeout=120)
     assert int(chosen.stderr.strip().splitlines()[-1]) >= 2
+
+
+def test_a_big_first_build_saves_the_word_table_before_the_first_answer(tmp_path: Path, fresh_zipf: None,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    # Made on the other core while the build's last steps run, so the first answer needs no wordfreq.
+    from retrieval import indexing, store
+
+    seeds = tmp_path / "docs"
+    seeds.mkdir()
+    for i in range(12):
+        (seeds / f"n{i}.txt").write_text(f"Note {i}: the harbour reopened after storm number {i}.\n", encoding="utf-8")
+    for module in (indexing, store):
+        monkeypatch.setattr(module, "POOL_MIN_FILES", 4)
+    monkeypatch.setattr(store, "workers", lambda: 2)
+    monkeypatch.setattr(indexing, "workers", lambda: 2)
+    index = tmp_path / "index"
+    store.IndexStore(index, seeds).update()
+    assert (index / zipf.TABLE / "words.npy").is_file()
+    assert zipf._words is not None  # in use, not made on demand
+    assert zipf.zipf_frequency("harbour") == wordfreq.zipf_frequency("harbour", "en")

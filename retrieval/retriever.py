@@ -350,7 +350,10 @@ class Retriever:
         text = plan.text if plan.period is None or self._dated_within(plan.period) else plan.searched
         # Only markup or emoji ("🙂", "<@123>") is a question with no words, not an empty one.
         pairs = self.question_terms(text or plan.cleaned or ("." if plan.raw.strip() else ""))
-        content = [(t, w) for t, w in pairs if w not in FRAME_WORDS] or pairs
+        content = [(t, w) for t, w in pairs if w not in FRAME_WORDS]
+        if not content and all(w in SOCIAL_WORDS for _, w in pairs):
+            return []  # "thanks!", "hi": said to the bot, not asked of the documents
+        content = content or pairs
         names = _capitalised_words(plan.text)
         proper = _proper_names(plan.text) & names
         unit = plan.unit.lower() if plan.unit else None
@@ -381,9 +384,9 @@ class Retriever:
                 if len(word) == 1:
                     continue  # a stray letter ("h" of a question cut short) says nothing
                 idf = self.index.max_idf * min(1.0, max(MIN_UNKNOWN_SHARE, share))
-                # A name no passage holds, or the counted thing of "how many" ("GitHub stars"): the
-                # documents do not talk about it.
-                absent = word in proper or (word == unit and counting)
+                # A name no passage holds, a version none names ("v4.0"), or the counted thing of "how many"
+                # ("GitHub stars"): the documents do not talk about it.
+                absent = word in proper or (word == unit and counting) or _named_version(term, plan.cleaned)
             else:
                 absent = False
             if word not in names and word != unit:  # names and the counted thing are the question's focus
@@ -452,6 +455,8 @@ class Retriever:
                 doc = self.passages[p].doc
                 if window.matched < MIN_EXCERPT_COVERAGE or excerpts and window.lead <= 0:
                     continue  # a weak excerpt is noise, even after a good one; so is one only its title ties in
+                if plan.period is not None and not self._of_period(doc, plan.period, plan.as_of):
+                    continue  # a question about May 2024 is not answered from the March minutes
                 if any(window.first <= last and first <= window.last for first, last in used.get(doc, [])):
                     continue  # overlapping windows: never quote the same sentence twice
                 sents = self.sentences[doc]
@@ -502,7 +507,7 @@ class Retriever:
         matched = window.matched
         if matched < MIN_EXCERPT_COVERAGE:
             return False
-        if plan.period is not None and not self._of_period(doc, plan.period):
+        if plan.period is not None and not self._of_period(doc, plan.period, plan.as_of):
             return False  # "at the May 2024 call" is not answered by the March minutes
         if matched < STRONG_COVERAGE and matched + SEMANTIC_EVIDENCE * window.semantic < self.min_evidence and not (
                 matched >= MIN_COVERAGE and window.semantic >= MIN_SIMILARITY):
@@ -708,12 +713,15 @@ class Retriever:
 
         return finder
 
-    def _of_period(self, doc: int, period: tuple[dt.date, dt.date]) -> bool:
-        """Whether document ``doc`` may answer a question about ``period``: it is undated, or dated within
-        the period or up to :data:`PERIOD_GRACE_DAYS` after it (notes written up after the event)."""
+    def _of_period(self, doc: int, period: tuple[dt.date, dt.date], as_of: dt.date) -> bool:
+        """Whether document ``doc`` may answer a question about ``period``, asked on ``as_of``: it is undated,
+        or dated within the period or up to :data:`PERIOD_GRACE_DAYS` after it (notes written up after the
+        event), or before it when the period is still to come (an announcement of "the 26 April meetup")."""
         date = self._document_dates()[doc]
         first, last = period
-        return date is None or first <= date <= last + dt.timedelta(days=PERIOD_GRACE_DAYS)
+        if date is None or first <= date <= last + dt.timedelta(days=PERIOD_GRACE_DAYS):
+            return True
+        return date < first and first > as_of
 
     def _dated_within(self, period: tuple[dt.date, dt.date]) -> bool:
         """Whether some document's date falls within ``period`` (first and last day included)."""
@@ -775,6 +783,9 @@ RECENCY_PEERS = 0.4
 #: A follow-up prefers the document the previous answer quoted: :func:`retrieval.followup.document_bonus`
 #: times this, in ranking-score units (the learned passage weight is 2).
 PREFERRED_WEIGHT = 15.0
+#: Words said to the bot rather than asked ("thanks!", "hi", "ok"): a question of these alone finds nothing.
+SOCIAL_WORDS: frozenset[str] = frozenset(
+    "thanks thank thx hi hello hey hiya yo ok okay lol".split())
 #: Sentences looked back over for the heading of a window's section (see :func:`_under_heading`).
 HEADING_LOOKBACK = 200
 #: A question about a period ("at the May 2024 call") is answered only from undated documents and documents
@@ -984,6 +995,15 @@ def _date_score(date: dt.date | None, dates: Sequence[dt.date], plan: QuestionPl
         return weight * 0.3 if dates and date is None else 0.0
     rank = min(1.0, bisect.bisect_left(dates, date) / (len(dates) - 1))
     return weight * rank
+
+
+def _named_version(term: str, question: str) -> bool:
+    """Whether ``term`` ("4.0") is a version the question names as one ("v4.0", "version 4.0", "the 4.0
+    release"), not a plain decimal ("3.5 million")."""
+    if _VERSION_TERM.fullmatch(term) is None:
+        return False
+    escaped = re.escape(term.lstrip("v"))
+    return re.search(rf"(?i)(?:\bv|\bversion |\brelease ){escaped}\b|\b{escaped} release\b", question) is not None
 
 
 def _under_heading(document: Document, sents: DocumentSentences, first: int) -> str:

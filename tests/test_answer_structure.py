@@ -442,3 +442,14 @@ def test_a_named_month_no_document_is_dated_in_is_declined_not_answered_from_ano
     retriever = Retriever.from_documents(pages)
     assert not retriever.ask("What was decided at the May 2024 community call?", as_of=AS_OF).answered
     assert "Tuesdays" in first(retriever, "What was decided at the March 2024 community call?")
+
+
+def test_based_in_and_x_based_are_places_even_in_lower_case() -> None:
+    from retrieval.answer_types import has_answer_type
+    from retrieval.question import AnswerType
+
+    asked = frozenset("where is the company rohm and haas located".split())
+    assert has_answer_type("the deal was made by rohm and haas, a philadelphia -based chemical maker.",
+                           AnswerType.PLACE, asked)
+    assert has_answer_type("the firm is headquartered in a small town.", AnswerType.PLACE, asked)
+    assert not has_answer_type("rohm and haas makes chemicals for paints.", AnswerType.PLACE, asked)

@@ -702,7 +702,8 @@ class Retriever:
                     s, e = spans[i]
                     text = document.text[s:e]
                     found = cache[(doc, i)] = frozenset(
-                        kind for kind in plan.answer_types if has_answer_type(text, kind, asked)
+                        kind for kind in plan.answer_types
+                        if (has_answer_type(text, kind, asked) or labelled(text, (kind,)))  # "Venue: Casa do Porto"
                         and (unit is None or kind is not AnswerType.NUMBER
                              or counts(text, unit, self.analyzer, strict=doc in naming))
                         and (not ahead or kind is not AnswerType.DATE or _PAST_DEICTIC.search(text) is None

@@ -98,3 +98,16 @@ def test_a_day_and_month_without_a_year_name_a_period(tmp_path: Path) -> None:
     # A day still to come: the page announcing it, written before it, answers.
     answer = retriever.ask("What time does the meetup on 26 April start?", as_of=dt.date(2026, 2, 12))
     assert answer.answered and "14:00" in answer.excerpts[0].text
+
+
+def test_a_field_labelled_venue_holds_the_place_a_two_part_question_asks_for() -> None:
+    pages = [
+        Document(id="sprint.md", title="Porto sprint 2026", date=dt.date(2026, 4, 10), text=(
+            "# Porto sprint 2026\n\nJoin us for a day of talks and a documentation "
+            "sprint.\n\n- **Date:** Saturday 13 June 2026\n- **Time:** 10:00 to 17:00\n"
+            "- **Venue:** Biblioteca de Marvila, Rua Direita 5\n- **Tickets:** free\n")),
+        *(Document(id=f"note-{n}.md", title=f"Note {n}", date=None, text=f"# Note {n}\n\nThe pump ran {n} hours.")
+          for n in range(4)),
+    ]
+    text = Retriever.from_documents(pages).ask("When and where is the Porto sprint?", as_of=AS_OF).excerpts[0].text
+    assert "13 June 2026" in text and "Biblioteca de Marvila" in text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from retrieval import Document, Retriever
 from retrieval.acronyms import could_be_initialism, expansions
+from filler import filler_notes
 
 
 def test_expansions_find_capitalised_long_forms_with_initials_and_joiners() -> None:
@@ -44,8 +45,7 @@ ABBREVIATIONS = [
     Document(id="wire.txt", title="wire.txt", date=None, text=(
         "for aarp, there's a lot at stake this year. members of the american association of retired persons "
         "(aarp) qualify for discounts at many hotels.")),
-    *(Document(id=f"note-{n}.md", title=f"Note {n}", date=None, text=f"# Note {n}\n\nThe pump ran {n} hours.")
-      for n in range(5)),
+    *filler_notes(5),
 ]
 
 

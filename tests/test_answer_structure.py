@@ -13,6 +13,7 @@ import pytest
 
 from retrieval import Document, Retriever
 from retrieval.sentences import split_sentences
+from filler import filler_notes
 
 AS_OF = dt.date(2025, 2, 12)
 
@@ -359,8 +360,7 @@ def test_current_quotes_the_sentence_reporting_the_new_state_not_the_old_one() -
             "takes over as release manager starting with 2.2.\n")),
         Document(id="v2.0.md", title="Larkspur 2.0", date=dt.date(2024, 7, 9), text=(
             "# Larkspur 2.0\n\nTobias Lindqvist was the release manager for this cycle.\n")),
-        *(Document(id=f"note-{n}.md", title=f"Note {n}", date=None, text=f"# Note {n}\n\nThe pump ran {n} hours.")
-          for n in range(4)),
+        *filler_notes(),
     ]
     text = Retriever.from_documents(pages).ask("Who's the current release manager?", as_of=AS_OF).excerpts[0].text
     assert text.startswith("Ines Carvalho") or "stepping back" not in text
@@ -378,8 +378,7 @@ def test_when_and_where_is_quotes_the_date_and_venue_not_last_years_meetup_or_th
             "Entry is free, but please register so we know how much food to order. There is room for 80 people.\n")),
         Document(id="minutes.md", title="Community call, September 2024", date=dt.date(2024, 9, 5), text=(
             "# Community call, September 2024\n\nThe Berlin meetup on 8 June had 38 people in the room.\n")),
-        *(Document(id=f"note-{n}.md", title=f"Note {n}", date=None, text=f"# Note {n}\n\nThe pump ran {n} hours.")
-          for n in range(4)),
+        *filler_notes(),
     ]
     # "last year" is no answer to when something *is*, and "in Lisbon" no answer to where the Lisbon meetup is.
     text = first(Retriever.from_documents(pages), "When and where is the Lisbon meetup?")
@@ -413,8 +412,7 @@ BACKUP_PAGES = [
         "# FAQ\n\nThe web interface runs on port 8420. Albums can be shared with a link.")),
     Document(id="sponsors.md", title="Sponsors", date=None, text=(
         "# Sponsors\n\nNorthbay Hosting provides the build servers free of charge.")),
-    *(Document(id=f"note-{n}.md", title=f"Note {n}", date=None, text=f"# Note {n}\n\nThe pump ran {n} hours.")
-      for n in range(4)),
+    *filler_notes(),
 ]
 
 
@@ -436,8 +434,7 @@ def test_a_named_month_no_document_is_dated_in_is_declined_not_answered_from_ano
         Document(id="channels.md", title="Channel guide", date=None, text=(
             "# Channel guide\n\n## #ideas\n\nPost feature requests here. Vote with 👍; the top requests are "
             "reviewed at community calls.\n")),
-        *(Document(id=f"note-{n}.md", title=f"Note {n}", date=None, text=f"# Note {n}\n\nThe pump ran {n} hours.")
-          for n in range(4)),
+        *filler_notes(),
     ]
     retriever = Retriever.from_documents(pages)
     assert not retriever.ask("What was decided at the May 2024 community call?", as_of=AS_OF).answered

@@ -8,6 +8,7 @@ import datetime as dt
 from pathlib import Path
 
 from retrieval import Document, Retriever
+from filler import filler_notes
 
 AS_OF = dt.date(2026, 5, 20)
 
@@ -38,8 +39,7 @@ MINUTES = [
     Document(id="governance.md", title="Governance", date=None, text=(
         "# Governance\n\nAn RFC passes with a simple majority of the TSC. An RFC is opened as a pull request and "
         "stays open for 14 days.\n\n## Process\n\nBig changes go through a Request for Comments (RFC).\n")),
-    *(Document(id=f"note-{n}.md", title=f"Note {n}", date=None, text=f"# Note {n}\n\nThe pump ran {n} hours.")
-      for n in range(4)),
+    *filler_notes(),
 ]
 
 
@@ -89,8 +89,7 @@ def test_a_day_and_month_without_a_year_name_a_period(tmp_path: Path) -> None:
         Document(id="faq.md", title="FAQ", date=None, text="# FAQ\n\nThe docs site is rebuilt every night.\n"),
         Document(id="event.md", title="Porto meetup", date=dt.date(2026, 2, 3), text=(
             "# Porto meetup\n\n- **Date:** Saturday, 26 April 2026\n- **Time:** 14:00 to 19:00\n")),
-        *(Document(id=f"note-{n}.md", title=f"Note {n}", date=None, text=f"# Note {n}\n\nThe pump ran {n} hours.")
-          for n in range(4)),
+        *filler_notes(),
     ]
     retriever = Retriever.from_documents(pages)
     answer = retriever.ask("what was said in the 28 April chat about address already in use?", as_of=AS_OF)
@@ -106,8 +105,7 @@ def test_a_field_labelled_venue_holds_the_place_a_two_part_question_asks_for() -
             "# Porto sprint 2026\n\nJoin us for a day of talks and a documentation "
             "sprint.\n\n- **Date:** Saturday 13 June 2026\n- **Time:** 10:00 to 17:00\n"
             "- **Venue:** Biblioteca de Marvila, Rua Direita 5\n- **Tickets:** free\n")),
-        *(Document(id=f"note-{n}.md", title=f"Note {n}", date=None, text=f"# Note {n}\n\nThe pump ran {n} hours.")
-          for n in range(4)),
+        *filler_notes(),
     ]
     text = Retriever.from_documents(pages).ask("When and where is the Porto sprint?", as_of=AS_OF).excerpts[0].text
     assert "13 June 2026" in text and "Biblioteca de Marvila" in text

@@ -19,9 +19,11 @@ TRICKY = [
 def _texts() -> list[str]:
     rng = random.Random(7)
     alphabet = "ab v1.2 _'`’s.-x9 Év\n\t"
-    texts = list(TRICKY)
+    ascii_only = "aB v1.2 _'`s.-x9 S\n\t\x0b\x0c\r|!~"  # the byte-level fast path's text
+    texts = list(TRICKY) + ["The Fed's rate, John`s car.", "x's_y 's a'sb A'S", "ab\x0bcd\x1fef\x7fgh", "NO.1 2.x .3 4."]
     for _ in range(2000):
         texts.append("".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 40))))
+        texts.append("".join(rng.choice(ascii_only) for _ in range(rng.randrange(0, 40))))
     return texts
 
 
@@ -31,6 +33,7 @@ def test_the_term_cache_gives_the_analyzers_terms(analyzer: Analyzer) -> None:
     cache = TermCache(analyzer)
     for text in _texts() * 2:  # the second round reads the cached words
         assert cache(text) == analyzer(text), text
+        assert cache.term_set(text) == frozenset(analyzer(text)), text
 
 
 def test_word_piece_encoding_gives_the_tokenizers_ids() -> None:

@@ -67,3 +67,23 @@ def test_the_heading_scan_finds_the_headings_a_sentence_by_sentence_check_finds(
         text = rng.choice(["", "\n"]) + "\n".join(rng.choice(lines) for _ in range(rng.randrange(1, 12)))
         spans = split_sentences(text)
         assert corpus._headings_above(text, spans) == every_sentence(text, spans), text
+
+
+def test_embedding_rows_widened_once_are_the_tables_rows() -> None:
+    if not semantic.available():
+        pytest.skip("the embedding model is not installed")
+    import numpy as np
+
+    table, tokenizer = semantic._load()  # type: ignore[misc]
+    rng = np.random.default_rng(5)
+    for _ in range(5):  # rows widened before and rows widened now, repeated ids included
+        ids = rng.integers(0, len(table), 300).astype(np.intp)
+        assert np.array_equal(semantic._rows(table, ids), table[ids].astype(np.float32))
+    texts = ["The Fed raised rates by 0.25 points.", "sugar beet planting", "", "a a a"]
+    plain = np.zeros((len(texts), table.shape[1]), dtype=np.float32)  # each text's rows, widened as gathered
+    for i, text in enumerate(texts):
+        token_ids = list(tokenizer.encode(text, add_special_tokens=False).ids)
+        if token_ids:
+            plain[i] = np.add.reduce(table[token_ids].astype(np.float32), axis=0) / len(token_ids)
+    norms = np.linalg.norm(plain, axis=1, keepdims=True)
+    assert np.array_equal(semantic._embed(texts), plain / np.where(norms == 0, 1.0, norms))

@@ -5,9 +5,7 @@ Excerpt choice analyzes the sentences of every candidate passage the first time 
 did, so that analysis is much of what answering costs. :class:`TermCache` gives exactly what
 :meth:`Analyzer.__call__ <retrieval.analyzer.Analyzer.__call__>` gives, but keeps a table from normalised
 word to index term (stop words to ``""``), so each distinct word is stop-listed and stemmed once per
-process instead of once per occurrence, and does ASCII text (most sentences) in a few C-level passes: as
-bytes, lower-cased, every byte that is not a letter or digit translated to a space and split (the runs of
-letters and digits that the token pattern finds), each word then looked up in a table keyed by its bytes.
+process instead of once per occurrence, and does ASCII text (most sentences) in a few C-level passes.
 """
 
 from __future__ import annotations
@@ -25,11 +23,6 @@ __all__ = ["TermCache", "term_cache"]
 MAX_WORDS = 400_000
 _VERSION = re.compile(r"[0-9]\.[0-9]")
 _ALNUM = re.compile(r"[A-Za-z0-9]+", re.ASCII)
-#: The byte forms of the patterns above, for ASCII text (where ``\w`` and ``\b`` mean the same in both).
-_VERSION_BYTES = re.compile(rb"[0-9]\.[0-9]")
-_POSSESSIVE_BYTES = re.compile(_POSSESSIVE.pattern.encode("ascii"))
-#: ``bytes.translate`` table: ASCII letters and digits kept, every other byte made a space.
-_WORD_BYTES = bytes(b if b < 128 and chr(b).isalnum() else 32 for b in range(256))
 
 
 class _Unsafe(Exception):
@@ -57,21 +50,6 @@ class _Terms(dict[str, str]):
         return term
 
 
-class _ByteTerms(dict[bytes, str]):
-    """:class:`_Terms` keyed by the word's ASCII bytes (the fast path's words)."""
-
-    def __init__(self, terms: _Terms) -> None:
-        super().__init__()
-        self._terms = terms
-
-    def __missing__(self, word: bytes) -> str:
-        term = self._terms[word.decode("ascii")]
-        if len(self) >= MAX_WORDS:
-            self.clear()
-        self[word] = term
-        return term
-
-
 class TermCache:
     """``cache(text) == analyzer(text)`` for every text, faster on repeated words.
 
@@ -86,20 +64,6 @@ class TermCache:
         self.analyzer = analyzer
         self._fast = type(analyzer) is Analyzer
         self._terms = _Terms(analyzer)
-        self._bytes = _ByteTerms(self._terms)
-
-    @staticmethod
-    def _ascii_words(text: str) -> list[bytes] | None:
-        """:meth:`words` of ASCII ``text``, as bytes; ``None`` when the text holds a version number (digit,
-        dot, digit), which the token pattern reads differently."""
-        data = text.encode("ascii").lower()
-        if b"`" in data:  # the one ASCII character the apostrophe table maps
-            data = data.replace(b"`", b"'")
-        if b"'" in data:
-            data = _POSSESSIVE_BYTES.sub(b"", data)
-        if b"." in data and _VERSION_BYTES.search(data) is not None:
-            return None
-        return data.translate(_WORD_BYTES).split()
 
     def words(self, text: str) -> list[str]:
         """:meth:`Analyzer.words` of ``text`` (ASCII text without the method calls)."""
@@ -127,24 +91,18 @@ class TermCache:
         if not self._fast:
             return self.analyzer(text)
         try:
-            if text.isascii():
-                found = self._ascii_words(text)
-                if found is not None:
-                    return list(filter(None, map(self._bytes.__getitem__, found)))
             return list(filter(None, map(self._terms.__getitem__, self.words(text))))
         except _Unsafe:
             return self.analyzer(text)
 
     def term_set(self, text: str) -> frozenset[str]:
-        """``frozenset(self(text))``: the distinct index terms of ``text``."""
-        if self._fast and text.isascii():
-            try:
-                found = self._ascii_words(text)
-                if found is not None:
-                    return frozenset(filter(None, map(self._bytes.__getitem__, found)))
-            except _Unsafe:
-                pass
-        return frozenset(self(text))
+        """``frozenset(self(text))``: the distinct index terms of ``text``, without the list in between."""
+        if not self._fast:
+            return frozenset(self.analyzer(text))
+        try:
+            return frozenset(filter(None, map(self._terms.__getitem__, self.words(text))))
+        except _Unsafe:
+            return frozenset(self.analyzer(text))
 
 
 _CACHES: weakref.WeakKeyDictionary[Analyzer, TermCache] = weakref.WeakKeyDictionary()

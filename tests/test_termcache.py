@@ -19,9 +19,11 @@ TRICKY = [
 def _texts() -> list[str]:
     rng = random.Random(7)
     alphabet = "ab v1.2 _'`’s.-x9 Év\n\t"
-    texts = list(TRICKY)
+    ascii_only = "aB v1.2 _'`s.-x9 S\n\t\x0b\x0c\r\x1c\x7f|!~"  # ASCII text takes the byte-table path
+    texts = list(TRICKY) + ["The Fed's rate, John`s car.", "x's_y 's a'sb A'S", "ab\x0bcd\x1fef\x7fgh\x1cij"]
     for _ in range(2000):
         texts.append("".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 40))))
+        texts.append("".join(rng.choice(ascii_only) for _ in range(rng.randrange(0, 40))))
     return texts
 
 

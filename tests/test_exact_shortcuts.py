@@ -15,7 +15,7 @@ _concepts = st.lists(
     max_size=8)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(_concepts, st.lists(st.frozensets(st.sampled_from(_TERMS + ["other"])), min_size=1, max_size=20))
 def test_the_memoised_coverage_is_the_coverage(concepts: list[Concept], term_sets: list[frozenset[str]]) -> None:
     cover = coverer(concepts)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-__all__ = ["WINDOW_MAX_SENTENCES", "Concept", "Window", "coverage", "coverer", "windows"]
+__all__ = ["WINDOW_MAX_SENTENCES", "Concept", "Window", "coverage", "windows"]
 
 #: An excerpt quotes at most this many consecutive sentences.
 WINDOW_MAX_SENTENCES = 3
@@ -63,25 +63,6 @@ def coverage(concepts: Sequence[Concept], terms: frozenset[str] | set[str]) -> f
                 best = factor
         total += concept.weight * best
     return total
-
-
-def coverer(concepts: Sequence[Concept]) -> Callable[[frozenset[str] | set[str]], float]:
-    """``cover(terms) == coverage(concepts, terms)`` for every ``terms``, memoised: the result depends only on
-    which of the concepts' forms ``terms`` holds, so it is computed once per distinct such subset (0.0, without
-    a look at the concepts, when it holds none). For scoring many windows against one question."""
-    forms = frozenset(term for concept in concepts for term, _ in concept.forms)
-    memo: dict[frozenset[str], float] = {}
-
-    def cover(terms: frozenset[str] | set[str]) -> float:
-        held = forms.intersection(terms)
-        if not held:
-            return 0.0
-        found = memo.get(held)
-        if found is None:
-            found = memo[held] = coverage(concepts, held)
-        return found
-
-    return cover
 
 
 @dataclass(frozen=True)
@@ -172,17 +153,16 @@ def windows(
     found: list[Window] = []
     if total <= 0:
         return found
-    cover = coverer(concepts)
     for i in range(first, last + 1):
         if quotable is not None and not quotable(i):
             continue
         covered: set[str] = set(sentence_terms[i])
-        lead = cover(covered) / total
+        lead = coverage(concepts, covered) / total
         if sections is not None:
             covered |= sections[i]
         titled = bool(outer) and (prose is None or prose(i))
-        if lead <= 0 and cover(covered) <= 0 and not (
-                titled and typed is not None and typed(i) and cover(outer) > 0):
+        if lead <= 0 and coverage(concepts, covered) <= 0 and not (
+                titled and typed is not None and typed(i) and coverage(concepts, outer) > 0):
             continue  # a quote starts with a sentence that holds a question term, or under a heading that does
             # (or holds the answer type in a document whose title names the subject: "- **Time:** 14:00")
         if titled:
@@ -201,7 +181,7 @@ def windows(
                 if quotable is not None and not quotable(j):
                     break  # never run a quote across a heading
                 covered |= sentence_terms[j]
-            matched = cover(covered) / total
+            matched = coverage(concepts, covered) / total
             held = typed(j) if typed is not None else frozenset()
             more = held - types
             follows = i < j <= i + 2 and bool(held & followed)  # the reason or the steps come after the subject

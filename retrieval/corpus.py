@@ -165,7 +165,7 @@ class _SentenceTerms:
         found = self.own[i]
         if found is None:
             s, e = self.spans[i]
-            found = self.own[i] = frozenset(self.analyze(self.text[s:e]))
+            found = self.own[i] = self.analyze.term_set(self.text[s:e])
         return found
 
 

@@ -755,9 +755,10 @@ class Retriever:
         if cached is None:
             document = self.documents[doc]
             title = document.title
-            if not headed and " ".join(title.rstrip("…").split()) in " ".join(document.body[:len(title) + 400].split()):
+            body = document.text[document.body_start:document.body_start + len(title) + 400]  # not all the body
+            if not headed and " ".join(title.rstrip("…").split()) in " ".join(body.split()):
                 title = ""
-            cached = frozenset(term_cache(self.analyzer)(title + " " + document.id.replace("-", " ")))
+            cached = term_cache(self.analyzer).term_set(title + " " + document.id.replace("-", " "))
             self._titles[doc] = cached
         return cached
 

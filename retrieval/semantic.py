@@ -34,6 +34,10 @@ log = logging.getLogger(__name__)
 _lock = threading.Lock()
 _model: tuple[npt.NDArray[np.float16], Any] | None = None
 _failed = False
+#: The table's rows widened to float32, each on first use (the zeros of rows never used stay unallocated
+#: pages); :data:`_widened` says which rows are.
+_wide: npt.NDArray[np.float32] | None = None
+_widened: npt.NDArray[np.bool_] | None = None
 
 
 def _load() -> tuple[npt.NDArray[np.float16], Any] | None:
@@ -163,6 +167,21 @@ def _token_ids(tokenizer: Any, text: str) -> tuple[int, ...]:
     return ids
 
 
+def _rows(table: npt.NDArray[np.float16], ids: npt.NDArray[np.intp]) -> npt.NDArray[np.float32]:
+    """``table[ids].astype(np.float32)``, shape ``(len(ids), dim)``: widening float16 is exact, and each row is
+    widened once and kept (a few hundred rows per question otherwise cost more than the rest of the mean)."""
+    global _wide, _widened
+    with _lock:
+        if _wide is None or _widened is None or _wide.shape != table.shape:
+            _wide = np.zeros(table.shape, dtype=np.float32)
+            _widened = np.zeros(len(table), dtype=bool)
+        new = ids[~_widened[ids]]
+        if len(new):
+            _wide[new] = table[new].astype(np.float32)
+            _widened[new] = True
+        return _wide[ids]
+
+
 def _embed(texts: Sequence[str]) -> npt.NDArray[np.float32]:
     model = _load()
     assert model is not None
@@ -172,7 +191,7 @@ def _embed(texts: Sequence[str]) -> npt.NDArray[np.float32]:
     counts = [len(x) for x in ids]
     # One gather for every text; each text's rows are then averaged as ``table[ids].mean(axis=0)`` averages
     # them (a float32 sum over the rows in order, divided by their number: the same floats).
-    rows = table[np.fromiter(itertools.chain.from_iterable(ids), dtype=np.intp, count=sum(counts))].astype(np.float32)
+    rows = _rows(table, np.fromiter(itertools.chain.from_iterable(ids), dtype=np.intp, count=sum(counts)))
     at = 0
     for i, n in enumerate(counts):
         if n:

@@ -22,7 +22,9 @@ __all__ = ["TermCache", "term_cache"]
 #: vocabulary of a million passages is a few hundred thousand words).
 MAX_WORDS = 400_000
 _VERSION = re.compile(r"[0-9]\.[0-9]")
-_ALNUM = re.compile(r"[A-Za-z0-9]+", re.ASCII)
+#: ``bytes.translate`` table: ASCII letters and digits kept, every other byte made a space (so that splitting
+#: at white space gives the runs of letters and digits, ``re.findall(r"[A-Za-z0-9]+", text)``).
+_WORD_BYTES = bytes(b if b < 128 and chr(b).isalnum() else 32 for b in range(256))
 
 
 class _Unsafe(Exception):
@@ -76,8 +78,9 @@ class TermCache:
             normalized = _POSSESSIVE.sub("", normalized)
         if "." not in normalized or _VERSION.search(normalized) is None:
             # No digit-dot-digit: the version alternative of the token pattern cannot match anywhere, so
-            # the tokens are the runs of letters and digits (the same list, found twice as fast).
-            return _ALNUM.findall(normalized)  # type: ignore[no-any-return]
+            # the tokens are the runs of letters and digits (the same list, found twice as fast), which are
+            # what is left after every other character is made a space (a byte table, 2x faster again).
+            return normalized.encode("ascii").translate(_WORD_BYTES).decode("ascii").split()
         out: list[str] = []
         for w in _TOKEN_ASCII.findall(normalized):
             if "." in w:
@@ -94,6 +97,15 @@ class TermCache:
             return list(filter(None, map(self._terms.__getitem__, self.words(text))))
         except _Unsafe:
             return self.analyzer(text)
+
+    def term_set(self, text: str) -> frozenset[str]:
+        """``frozenset(self(text))``: the distinct index terms of ``text``, without the list in between."""
+        if not self._fast:
+            return frozenset(self.analyzer(text))
+        try:
+            return frozenset(filter(None, map(self._terms.__getitem__, self.words(text))))
+        except _Unsafe:
+            return frozenset(self.analyzer(text))
 
 
 _CACHES: weakref.WeakKeyDictionary[Analyzer, TermCache] = weakref.WeakKeyDictionary()

@@ -19,9 +19,11 @@ TRICKY = [
 def _texts() -> list[str]:
     rng = random.Random(7)
     alphabet = "ab v1.2 _'`’s.-x9 Év\n\t"
-    texts = list(TRICKY)
+    ascii_only = "aB v1.2 _'`s.-x9 S\n\t\x0b\x0c\r\x1c\x7f|!~"  # ASCII text takes the byte-table path
+    texts = list(TRICKY) + ["The Fed's rate, John`s car.", "x's_y 's a'sb A'S", "ab\x0bcd\x1fef\x7fgh\x1cij"]
     for _ in range(2000):
         texts.append("".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 40))))
+        texts.append("".join(rng.choice(ascii_only) for _ in range(rng.randrange(0, 40))))
     return texts
 
 
@@ -31,6 +33,7 @@ def test_the_term_cache_gives_the_analyzers_terms(analyzer: Analyzer) -> None:
     cache = TermCache(analyzer)
     for text in _texts() * 2:  # the second round reads the cached words
         assert cache(text) == analyzer(text), text
+        assert cache.term_set(text) == frozenset(analyzer(text)), text
 
 
 def test_word_piece_encoding_gives_the_tokenizers_ids() -> None:
@@ -64,3 +67,23 @@ def test_the_heading_scan_finds_the_headings_a_sentence_by_sentence_check_finds(
         text = rng.choice(["", "\n"]) + "\n".join(rng.choice(lines) for _ in range(rng.randrange(1, 12)))
         spans = split_sentences(text)
         assert corpus._headings_above(text, spans) == every_sentence(text, spans), text
+
+
+def test_embedding_rows_widened_once_are_the_tables_rows() -> None:
+    if not semantic.available():
+        pytest.skip("the embedding model is not installed")
+    import numpy as np
+
+    table, tokenizer = semantic._load()  # type: ignore[misc]
+    rng = np.random.default_rng(5)
+    for _ in range(5):  # rows widened before and rows widened now, repeated ids included
+        ids = rng.integers(0, len(table), 300).astype(np.intp)
+        assert np.array_equal(semantic._rows(table, ids), table[ids].astype(np.float32))
+    texts = ["The Fed raised rates by 0.25 points.", "sugar beet planting", "", "a a a"]
+    plain = np.zeros((len(texts), table.shape[1]), dtype=np.float32)  # each text's rows, widened as gathered
+    for i, text in enumerate(texts):
+        token_ids = list(tokenizer.encode(text, add_special_tokens=False).ids)
+        if token_ids:
+            plain[i] = np.add.reduce(table[token_ids].astype(np.float32), axis=0) / len(token_ids)
+    norms = np.linalg.norm(plain, axis=1, keepdims=True)
+    assert np.array_equal(semantic._embed(texts), plain / np.where(norms == 0, 1.0, norms))

@@ -183,6 +183,9 @@ class Part:
         self.tf = np.asarray(postings.tf).view(np.ndarray)
         for view in (self.blk_tf, self.blk_len, self.off, self.pid, self.tf):
             view.flags.writeable = False  # as when memory-mapped (one compiled signature, retrieval.compiled)
+        #: The map as the compiled top-k takes it (empty when ``shift`` says it all).
+        self.kernel_map = np.zeros(0, dtype=np.int64) if self.shift is not None or mapping is None \
+            else np.ascontiguousarray(mapping, dtype=np.int64)
         self._inverse: npt.NDArray[np.int64] | None = None
 
     def to_global(self, local: npt.NDArray[Any]) -> npt.NDArray[np.int64]:

@@ -112,15 +112,15 @@ needs_numba = pytest.mark.skipif(not compiled.installed(), reason="numba is not 
 
 
 @contextmanager
-def compiled_at_every_size(seed_blocks: int, scan_ratio: int) -> Iterator[None]:
-    """The compiled path (retrieval.compiled) for indexes of any size, not only large ones, with these
-    settings (0 seed blocks: no seeded threshold; scan ratio 0: every non-essential term looked up)."""
-    saved = compiled.MIN_PASSAGES, compiled.SEED_BLOCKS, compiled.SCAN_RATIO
-    compiled.MIN_PASSAGES, compiled.SEED_BLOCKS, compiled.SCAN_RATIO = 0, seed_blocks, scan_ratio
+def compiled_at_every_size(seed_blocks: int) -> Iterator[None]:
+    """The compiled path (retrieval.compiled) for indexes of any size, not only large ones, with this many
+    seed blocks (0: no seeded threshold)."""
+    saved = compiled.MIN_PASSAGES, compiled.SEED_BLOCKS
+    compiled.MIN_PASSAGES, compiled.SEED_BLOCKS = 0, seed_blocks
     try:
         yield
     finally:
-        compiled.MIN_PASSAGES, compiled.SEED_BLOCKS, compiled.SCAN_RATIO = saved
+        compiled.MIN_PASSAGES, compiled.SEED_BLOCKS = saved
 
 
 @needs_numba
@@ -128,12 +128,11 @@ def compiled_at_every_size(seed_blocks: int, scan_ratio: int) -> Iterator[None]:
 @given(seed=st.integers(0, 2**32 - 1), n_parts=st.integers(1, 4), deletions=st.booleans(), shuffled=st.booleans(),
        queries=st.lists(st.tuples(st.lists(st.integers(0, 70), min_size=1, max_size=9), st.integers(1, 30)),
                         min_size=4, max_size=8),
-       seed_blocks=st.sampled_from([0, 1, 4]), scan_ratio=st.sampled_from([0, 16, 10**9]))
+       seed_blocks=st.sampled_from([0, 1, 4]))
 def test_compiled_top_k_equals_exhaustive_top_k(seed: int, n_parts: int, deletions: bool, shuffled: bool,
-                                                queries: list[tuple[list[int], int]], seed_blocks: int,
-                                                scan_ratio: int) -> None:
+                                                queries: list[tuple[list[int], int]], seed_blocks: int) -> None:
     index, vocabulary = random_index(seed, n_parts, deletions, shuffled)
-    with compiled_at_every_size(seed_blocks, scan_ratio):
+    with compiled_at_every_size(seed_blocks):
         assert compiled.available(index, 10)
         for words, k in queries:
             query = [f"w{w % (vocabulary + 2)}" for w in words]

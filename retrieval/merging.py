@@ -15,10 +15,11 @@ chunks, so the process holds the merged postings (8 bytes a posting) and little 
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -74,39 +75,70 @@ class _Npy:
         return data.reshape((stop - start,) + tuple(self.shape[1:]))
 
 
-class _Out:
-    """A ``.npy`` file written in pieces (the shape known in advance), then fsynced."""
-
-    def __init__(self, path: Path, dtype: Any, shape: tuple[int, ...]) -> None:
-        self.handle: BinaryIO = open(path, "wb")  # noqa: SIM115 - closed by close()
-        self.dtype = np.dtype(dtype)
-        np.lib.format.write_array_header_1_0(self.handle, {"descr": np.lib.format.dtype_to_descr(self.dtype),
-                                                          "fortran_order": False, "shape": shape})
-
-    def write(self, data: npt.NDArray[Any]) -> None:
-        np.ascontiguousarray(data, dtype=self.dtype).tofile(self.handle)
-
-    def close(self) -> None:
-        self.handle.flush()
-        os.fsync(self.handle.fileno())
-        self.handle.close()
+def _header(dtype: Any, shape: tuple[int, ...]) -> bytes:
+    """The ``.npy`` header ``np.save`` writes for an array of this dtype and shape (format 1.0)."""
+    buffer = io.BytesIO()
+    np.lib.format.write_array_header_1_0(buffer, {"descr": np.lib.format.dtype_to_descr(np.dtype(dtype)),
+                                                  "fortran_order": False, "shape": shape})
+    return buffer.getvalue()
 
 
 def _save(folder: Path, key: str, array: npt.NDArray[Any]) -> None:
-    out = _Out(folder / f"{key}.npy", array.dtype, array.shape)
-    out.write(array)
-    out.close()
+    """``array`` into ``key.npy`` (fsynced)."""
+    with open(folder / f"{key}.npy", "xb") as handle:
+        handle.write(_header(array.dtype, array.shape))
+        np.ascontiguousarray(array).tofile(handle)
+        handle.flush()
+        os.fsync(handle.fileno())
 
 
 def _copy(parts: Sequence[_Npy], folder: Path, key: str) -> None:
-    """``key`` as the segments' ``key`` one after the other, copied in chunks."""
-    shape = (sum(len(p) for p in parts),) + tuple(parts[0].shape[1:])
-    out = _Out(folder / f"{key}.npy", parts[0].dtype, shape)
-    for part in parts:
-        step = max(1, CHUNK_BYTES // max(1, part.row * part.dtype.itemsize))
-        for start in range(0, len(part), step):
-            out.write(part.read(start, min(start + step, len(part))))
-    out.close()
+    """``key`` as the segments' ``key`` one after the other (fsynced), copied file to file by the kernel
+    where it can (``os.copy_file_range``), else read and written in chunks."""
+    header = _header(parts[0].dtype, (sum(len(p) for p in parts),) + tuple(parts[0].shape[1:]))
+    fd = os.open(folder / f"{key}.npy", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    try:
+        at = _write_at(fd, header, 0)
+        for part in parts:
+            size = len(part) * part.row * part.dtype.itemsize
+            source = os.open(part.path, os.O_RDONLY)
+            try:
+                _transfer(source, part.offset, fd, at, size)
+            finally:
+                os.close(source)
+            at += size
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _write_at(fd: int, data: bytes, at: int) -> int:
+    """Write all of ``data`` at offset ``at``; the offset after it."""
+    view = memoryview(data)
+    while view:
+        n = os.pwrite(fd, view, at)
+        view, at = view[n:], at + n
+    return at
+
+
+def _transfer(source: int, source_at: int, target: int, target_at: int, size: int) -> None:
+    """Copy ``size`` bytes from offset ``source_at`` of ``source`` to offset ``target_at`` of ``target``."""
+    done = 0
+    if hasattr(os, "copy_file_range"):
+        try:
+            while done < size:
+                n = os.copy_file_range(source, target, size - done, source_at + done, target_at + done)
+                if n == 0:
+                    break
+                done += n
+        except OSError:  # pragma: no cover - not supported here: read and write what is left
+            pass
+    while done < size:
+        chunk = os.pread(source, min(size - done, CHUNK_BYTES), source_at + done)
+        if not chunk:
+            raise ValueError("a segment file is truncated")
+        _write_at(target, chunk, target_at + done)
+        done += len(chunk)
 
 
 def _offsets(parts: Sequence[_Npy]) -> npt.NDArray[np.int64]:
@@ -160,14 +192,17 @@ def concatenate(folders: Sequence[Path], out: Path) -> None:
     cursor = post_off[:-1].copy()
     base = 0
     for f, tid, count in zip(files, ids, counts):
-        start = cursor[tid]
+        pid, tf = f["post_pid"].read(), f["post_tf"].read()
+        if base:
+            pid += np.int32(base)
+        src = np.zeros(len(count) + 1, dtype=np.int64)
+        np.cumsum(count, out=src[1:])
+        dst = cursor[tid]
         cursor[tid] += count
-        within = np.arange(int(count.sum()), dtype=np.int64) - np.repeat(np.cumsum(count) - count, count)
-        dest = np.repeat(start, count) + within
-        del within
-        post_pid[dest] = f["post_pid"].read() + np.int32(base)
-        post_tf[dest] = f["post_tf"].read()
-        del dest
+        for a, b, c in zip(src[:-1].tolist(), src[1:].tolist(), dst.tolist()):  # one slice a term
+            post_pid[c:c + b - a] = pid[a:b]
+            post_tf[c:c + b - a] = tf[a:b]
+        del pid, tf
         base += len(f["plen"])
     plen = np.concatenate([f["plen"].read() for f in files])
     blk_tf, blk_len = block_bounds(post_off, post_pid, post_tf, plen)

@@ -48,7 +48,7 @@ MAX_K = 1_000
 SEED_BLOCKS = 4
 
 #: The compiled functions the kernel calls.
-_HELPERS = ("_weight", "_offer", "_find", "_find_block", "_global", "_exact", "_sift", "_sort", "_order")
+_HELPERS = ("_weight", "_norm", "_scaled", "_offer", "_find", "_global", "_exact", "_sift", "_sort", "_order")
 
 _kernel: Any = None
 _failed = False
@@ -83,7 +83,7 @@ def installed() -> bool:
 
 def available(index: BM25Index, k: int) -> bool:
     """Whether :func:`top_k` should answer for ``index`` (large enough, small ``k``, numba installed)."""
-    return index.size >= MIN_PASSAGES and k <= MAX_K and _compile() is not None
+    return index.size >= MIN_PASSAGES and k <= MAX_K and index.int_lengths is not None and _compile() is not None
 
 
 def top_k(index: BM25Index, counts: dict[str, int], k: int) -> list[tuple[int, float]]:
@@ -106,21 +106,22 @@ def top_k(index: BM25Index, counts: dict[str, int], k: int) -> list[tuple[int, f
     heap_s = np.zeros(k, dtype=np.float64)
     heap_g = np.zeros(k, dtype=np.int64)
     filled = np.zeros(2, dtype=np.int64)
-    where = np.zeros((3, m), dtype=np.int64)  # per term: first posting, end, first block (in the part)
-    k1, b, avgdl, norm = index.k1, index.b, index.bm25.avgdl, index.norm
+    where = np.zeros((4, m), dtype=np.int64)  # per term: first posting, end, first block, term (in the part)
+    k1, b, avgdl, lengths = index.k1, index.b, index.bm25.avgdl, index.int_lengths
     for part in index.parts:
         lookup = part.postings.terms
         found = False
         for i, term in enumerate(terms):
             t = lookup.get(term)
             if t is None:
-                where[0, i] = where[1, i] = where[2, i] = 0
+                where[0, i] = where[1, i] = where[2, i] = where[3, i] = 0
             else:
-                where[0, i], where[1, i], where[2, i] = part.off[t], part.off[t + 1], part.blk_off[t]
+                where[0, i], where[1, i], where[2, i], where[3, i] = part.off[t], part.off[t + 1], part.blk_off[t], t
                 found = True
         if found:
-            kernel(part.pid, part.tf, part.blk_tf, part.blk_len, where, idf, cnt, k1, b, avgdl, norm,
-                   part.shift or 0, part.kernel_map, heap_s, heap_g, filled, SEED_BLOCKS)
+            fblk, fmax = part.bound_factors(k1, b, avgdl)
+            kernel(part.pid, part.tf, fblk, fmax, where, idf, cnt, k1, b, avgdl, lengths, part.shift or 0,
+                   part.kernel_map, heap_s, heap_g, filled, SEED_BLOCKS)
     n = int(filled[0])
     hits = sorted(zip((-heap_s[:n]).tolist(), heap_g[:n].tolist()))
     return [(g, -s) for s, g in hits if s < 0]
@@ -129,6 +130,20 @@ def top_k(index: BM25Index, counts: dict[str, int], k: int) -> list[tuple[int, f
 def _weight(idf, cnt, k1, t, nrm):  # type: ignore[no-untyped-def]
     """A term's BM25 weight (times its count in the query): the float expression of an exhaustive pass."""
     w = idf * (t * (k1 + 1.0) / (t + nrm))
+    if cnt > 1.0:
+        w = w * cnt
+    return w
+
+
+def _norm(k1, b, avgdl, length):  # type: ignore[no-untyped-def]
+    """``k1 * (1 - b + b * |p| / avgdl)``: the float of :attr:`retrieval.index.BM25Index.norm` (the same
+    operations in the same order), from the passage's length (an int32 array is half the memory traffic)."""
+    return k1 * (1.0 - b + b * float(length) / avgdl)
+
+
+def _scaled(idf, cnt, f):  # type: ignore[no-untyped-def]
+    """``idf * f`` (times the term's count in the query): :func:`_weight` with ``f`` in place of its fraction."""
+    w = idf * f
     if cnt > 1.0:
         w = w * cnt
     return w
@@ -227,28 +242,6 @@ def _sift(a, root, n):  # type: ignore[no-untyped-def]
 
 
 
-def _find_block(pid, start, end, q, d):  # type: ignore[no-untyped-def]
-    """The first block at or after block ``q`` of the postings ``pid[start:end]`` whose last passage is ``d`` or
-    more (the number of blocks if none), galloping then a binary search over the blocks' last postings."""
-    block = 64
-    n = (end - start + block - 1) // block
-    if q >= n or pid[min(start + (q + 1) * block, end) - 1] >= d:
-        return q
-    step = 1
-    while q + step < n and pid[min(start + (q + step + 1) * block, end) - 1] < d:
-        q += step
-        step *= 2
-    lo = q + 1  # block q's last is < d
-    hi = min(q + step, n)  # block hi's last is >= d, or hi == n
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if pid[min(start + (mid + 1) * block, end) - 1] < d:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo
-
-
 def _order(values):  # type: ignore[no-untyped-def]
     """Positions of ``values`` (a few: one per query term) from smallest to largest (insertion sort)."""
     order = np.arange(len(values))
@@ -263,30 +256,22 @@ def _order(values):  # type: ignore[no-untyped-def]
 
 
 def _segment_top_k(  # type: ignore[no-untyped-def]
-        pid, tf, blk_tf, blk_len, where, idf, cnt, k1, b, avgdl, norm, shift, mapping, heap_s, heap_g, filled,
+        pid, tf, fblk, fmax, where, idf, cnt, k1, b, avgdl, lengths, shift, mapping, heap_s, heap_g, filled,
         seed_blocks):
     """One segment's passages into the running top-k ``heap_s/heap_g`` (``filled``: entries used, the
-    worst one's position); numba compiles it (arguments as :func:`top_k` passes them; ``mapping`` empty
-    when the part's map is ``local + shift``).
+    worst one's position); numba compiles it (arguments as :func:`top_k` passes them; ``fblk/fmax``:
+    :meth:`retrieval.index.Part.bound_factors`; ``mapping`` empty when the part's map is ``local + shift``).
     """
     slack = 1e-9
     block = 64
     inf = 2**31  # past every passage number (int32)
-    starts, ends, blocks = where[0], where[1], where[2]
+    starts, ends, blocks, tix = where[0], where[1], where[2], where[3]
     mapped = len(mapping) > 0
     m = len(starts)
-    bound = np.zeros(m)
-    first = np.zeros(m + 1, dtype=np.int64)  # term i's block bounds are bb[first[i]:first[i + 1]]
+    bound = np.zeros(m)  # per term, the largest weight it can give (0: not in this segment)
     for i in range(m):
-        first[i + 1] = first[i] + (ends[i] - starts[i] + block - 1) // block
-    bb = np.zeros(first[m])
-    for i in range(m):
-        for j in range(first[i + 1] - first[i]):
-            q = blocks[i] + j
-            w = _weight(idf[i], cnt[i], k1, float(blk_tf[q]), k1 * (1.0 - b + b * float(blk_len[q]) / avgdl))
-            bb[first[i] + j] = w
-            if w > bound[i]:
-                bound[i] = w
+        if ends[i] > starts[i]:
+            bound[i] = _scaled(idf[i], cnt[i], fmax[tix[i]])
     order = _order(bound)
     prefix = np.zeros(m)
     total = 0.0
@@ -298,27 +283,28 @@ def _segment_top_k(  # type: ignore[no-untyped-def]
         theta = heap_s[filled[1]]
     # Seed the threshold: exact scores of the passages in the best blocks of the term with the largest bound.
     top = order[m - 1]
-    if first[top + 1] > first[top] and seed_blocks > 0 and filled[0] < len(heap_s):
-        top_bb = bb[first[top]:first[top + 1]]
-        chosen = np.zeros(min(seed_blocks, len(top_bb)), dtype=np.int64)
-        taken = np.zeros(len(top_bb), dtype=np.bool_)
+    n_top = (ends[top] - starts[top] + block - 1) // block
+    if n_top > 0 and seed_blocks > 0 and filled[0] < len(heap_s):
+        chosen = np.zeros(min(seed_blocks, n_top), dtype=np.int64)
+        taken = np.zeros(n_top, dtype=np.bool_)
+        top_f = fblk[blocks[top]:blocks[top] + n_top]
         for r in range(len(chosen)):  # the best blocks, then in posting order
             best = -1
-            for j in range(len(top_bb)):
-                if not taken[j] and (best < 0 or top_bb[j] > top_bb[best]):
+            for j in range(n_top):
+                if not taken[j] and (best < 0 or top_f[j] > top_f[best]):
                     best = j
             taken[best] = True
             chosen[r] = best
         _sort(chosen, len(chosen))
         seek = starts.copy()
         for j in chosen:
-            if top_bb[j] + prefix[m - 1] - bound[top] < theta * (1.0 - slack):
+            if _scaled(idf[top], cnt[top], top_f[j]) + prefix[m - 1] - bound[top] < theta * (1.0 - slack):
                 continue
             for c in range(starts[top] + j * block, min(starts[top] + (j + 1) * block, ends[top])):
                 d = pid[c]
                 g = _global(d, shift, mapping, mapped)
                 if g >= 0:
-                    score = _exact(pid, tf, ends, seek, d, idf, cnt, k1, norm[g])
+                    score = _exact(pid, tf, ends, seek, d, idf, cnt, k1, _norm(k1, b, avgdl, lengths[g]))
                     theta = _offer(heap_s, heap_g, filled, score, g)
     floor = theta * (1.0 - slack)
     e = 0  # terms order[:e] are non-essential
@@ -349,7 +335,7 @@ def _segment_top_k(  # type: ignore[no-untyped-def]
                 hit[nh] = i
                 at[nh] = p
                 nh += 1
-                reach += bb[first[i] + ((p - starts[i]) >> 6)]
+                reach += _scaled(idf[i], cnt[i], fblk[blocks[i] + ((p - starts[i]) >> 6)])
                 p += 1
                 pos[i] = p
                 if p >= ends[i]:
@@ -358,7 +344,7 @@ def _segment_top_k(  # type: ignore[no-untyped-def]
                 nxt = pid[p]
         g = _global(d, shift, mapping, mapped) if reach >= floor else -1
         if g >= 0:
-            nrm = norm[g]
+            nrm = _norm(k1, b, avgdl, lengths[g])
             partial = 0.0
             for h in range(nh):
                 i = hit[h]

@@ -187,6 +187,24 @@ class Part:
         self.kernel_map = np.zeros(0, dtype=np.int64) if self.shift is not None or mapping is None \
             else np.ascontiguousarray(mapping, dtype=np.int64)
         self._inverse: npt.NDArray[np.int64] | None = None
+        self._factors: tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]] | None = None
+
+    def bound_factors(self, k1: float, b: float, avgdl: float) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+        """Per block, ``f = tf * (k1 + 1) / (tf + k1 * (1 - b + b * len / avgdl))`` at its largest tf and
+        shortest passage (a term's weight bound in the block is ``idf * f``, the float an exhaustive pass
+        computes for such a posting), and per term the largest ``f`` of its blocks (0 for none); computed
+        once per index (the statistics are fixed for its life). Shapes ``(B,)`` and ``(V,)``, float64."""
+        if self._factors is None:
+            tf = self.blk_tf.astype(np.float64)
+            norm = k1 * (1.0 - b + b * self.blk_len.astype(np.float64) / avgdl)  # as BM25Index.norm
+            f = tf * (k1 + 1.0) / (tf + norm)
+            fmax = np.zeros(len(self.blk_off) - 1, dtype=np.float64)
+            has = np.flatnonzero(np.diff(self.blk_off) > 0)
+            if len(has):
+                fmax[has] = np.maximum.reduceat(f, self.blk_off[has])
+            f.flags.writeable = fmax.flags.writeable = False
+            self._factors = f, fmax
+        return self._factors
 
     def to_global(self, local: npt.NDArray[Any]) -> npt.NDArray[np.int64]:
         """Index passage numbers of segment-local ones (-1 for a deleted passage)."""
@@ -323,6 +341,18 @@ class BM25Index:
             self.vocabulary = {t: i for i, t in enumerate(sorted(df))}
         counts = np.fromiter((df[t] for t in self.vocabulary), dtype=np.float64, count=len(self.vocabulary))
         self.idf = np.log(1.0 + (self.size - counts + 0.5) / (counts + 0.5))
+
+    @property
+    def int_lengths(self) -> npt.NDArray[np.int32] | None:
+        """Terms per passage (``bm25.doc_len``) as int32, shape ``(size,)``, or ``None`` if some length is not
+        a whole number below 2**31 (made on first use: the compiled top-k reads it instead of :attr:`norm`,
+        half the bytes, and computes the same floats from it)."""
+        if not hasattr(self, "_int_lengths"):
+            lengths = self.bm25.doc_len
+            found = lengths.astype(np.int32) if len(lengths) and 0 <= lengths.min() and lengths.max() < 2**31 \
+                else np.zeros(0, dtype=np.int32)
+            self._int_lengths = found if len(found) == len(lengths) and np.array_equal(found, lengths) else None
+        return self._int_lengths
 
     def term_idf(self, term: str) -> float | None:
         """The idf of ``term``, or ``None`` when no passage contains it."""

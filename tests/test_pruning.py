@@ -144,3 +144,26 @@ def test_a_small_index_answers_without_the_compiled_path() -> None:
     index, _ = random_index(3, 2, True, False)
     assert index.size < compiled.MIN_PASSAGES
     assert not compiled.available(index, 10)
+
+
+@needs_numba
+def test_a_compiled_bound_below_a_true_weight_loses_a_true_hit(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The compiled check has teeth too: with every block bound cut by a third, it drops true top-k hits."""
+    from retrieval.index import Part
+
+    original = Part.bound_factors
+
+    def too_low(self, k1, b, avgdl):  # type: ignore[no-untyped-def]
+        f, fmax = original(self, k1, b, avgdl)
+        return f * 0.67, fmax * 0.67
+
+    monkeypatch.setattr(Part, "bound_factors", too_low)
+    differ = 0
+    with compiled_at_every_size(4):
+        for seed in range(15):
+            index, vocabulary = random_index(seed, 2, seed % 2 == 0, seed % 3 == 0)
+            rng = np.random.default_rng(seed)
+            for _ in range(5):
+                query = [f"w{w}" for w in rng.integers(0, vocabulary, size=int(rng.integers(2, 7)))]
+                differ += index.top_k(query, 10) != exhaustive_top_k(index, query, 10)
+    assert differ > 0

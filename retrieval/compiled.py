@@ -108,7 +108,7 @@ def top_k(index: BM25Index, counts: dict[str, int], k: int) -> list[tuple[int, f
     filled = np.zeros(2, dtype=np.int64)
     where = np.zeros((4, m), dtype=np.int64)  # per term: first posting, end, first block, term (in the part)
     k1, b, avgdl, lengths = index.k1, index.b, index.bm25.avgdl, index.int_lengths
-    for part in index.parts:
+    for part in index.parts_by_size:  # the largest first: its seeded threshold serves the others
         lookup = part.postings.terms
         found = False
         for i, term in enumerate(terms):

@@ -343,6 +343,14 @@ class BM25Index:
         self.idf = np.log(1.0 + (self.size - counts + 0.5) / (counts + 0.5))
 
     @property
+    def parts_by_size(self) -> list[Part]:
+        """:attr:`parts`, those with the most passages first."""
+        found: list[Part] | None = getattr(self, "_by_size", None)
+        if found is None:
+            found = self._by_size = sorted(self.parts, key=lambda part: -part.n_local)
+        return found
+
+    @property
     def int_lengths(self) -> npt.NDArray[np.int32] | None:
         """Terms per passage (``bm25.doc_len``) as int32, shape ``(size,)``, or ``None`` if some length is not
         a whole number below 2**31 (made on first use: the compiled top-k reads it instead of :attr:`norm`,

@@ -154,8 +154,10 @@ def test_a_compiled_bound_below_a_true_weight_loses_a_true_hit(monkeypatch) -> N
     original = Part.bound_factors
 
     def too_low(self, k1, b, avgdl):  # type: ignore[no-untyped-def]
-        f, fmax = original(self, k1, b, avgdl)
-        return f * 0.67, fmax * 0.67
+        low = [x * 0.67 for x in original(self, k1, b, avgdl)]
+        for x in low:
+            x.flags.writeable = False  # as the real ones (the kernel's compiled signature)
+        return tuple(low)
 
     monkeypatch.setattr(Part, "bound_factors", too_low)
     differ = 0

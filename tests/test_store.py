@@ -75,7 +75,7 @@ operation = st.tuples(st.sampled_from(["add", "edit", "delete", "touch"]), st.in
                       st.lists(st.sampled_from(WORDS), min_size=0, max_size=30))
 
 
-@settings(max_examples=16, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(start=st.lists(st.lists(st.sampled_from(WORDS), min_size=1, max_size=40), min_size=1, max_size=5),
        changes=st.lists(st.lists(operation, min_size=1, max_size=3), min_size=1, max_size=5),
        batch=st.sampled_from([1, 3, 200_000]))

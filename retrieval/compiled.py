@@ -83,7 +83,8 @@ def installed() -> bool:
 
 def available(index: BM25Index, k: int) -> bool:
     """Whether :func:`top_k` should answer for ``index`` (large enough, small ``k``, numba installed)."""
-    return index.size >= MIN_PASSAGES and k <= MAX_K and index.int_lengths is not None and _compile() is not None
+    return (index.size >= MIN_PASSAGES and k <= MAX_K and index.int_lengths is not None
+            and _compile() is not None)
 
 
 def top_k(index: BM25Index, counts: dict[str, int], k: int) -> list[tuple[int, float]]:
@@ -116,7 +117,7 @@ def top_k(index: BM25Index, counts: dict[str, int], k: int) -> list[tuple[int, f
             if t is None:
                 where[0, i] = where[1, i] = where[2, i] = where[3, i] = 0
             else:
-                where[0, i], where[1, i], where[2, i], where[3, i] = part.off[t], part.off[t + 1], part.blk_off[t], t
+                where[:, i] = part.off[t], part.off[t + 1], part.blk_off[t], t
                 found = True
         if found:
             fblk, fmax = part.bound_factors(k1, b, avgdl)
@@ -142,7 +143,7 @@ def _norm(k1, b, avgdl, length):  # type: ignore[no-untyped-def]
 
 
 def _scaled(idf, cnt, f):  # type: ignore[no-untyped-def]
-    """``idf * f`` (times the term's count in the query): :func:`_weight` with ``f`` in place of its fraction."""
+    """``idf * f`` (times the term's count in the query): :func:`_weight` with ``f`` for its fraction."""
     w = idf * f
     if cnt > 1.0:
         w = w * cnt

@@ -17,8 +17,9 @@ fixes:
   as Lucene does; so adding passages or deleting some never rewrites stored weights. The scores are the
   numbers ``get_scores`` gives over the live passages built fresh (tested, also after random changes).
 * :meth:`BM25Index.top_k` does not score every posting: it prunes dynamically (MaxScore over blocks of
-  postings, :mod:`retrieval.pruning`), with per-block bounds (largest tf, shortest passage) stored beside
-  the postings, and returns exactly the passages and scores of an exhaustive pass (tested).
+  postings, :mod:`retrieval.pruning`; with numba on a large index, document at a time in compiled code,
+  :mod:`retrieval.compiled`), with per-block bounds (largest tf, shortest passage) stored beside the
+  postings, and returns exactly the passages and scores of an exhaustive pass (tested).
 
 Term weight (Robertson et al. 1994, Okapi BM25)::
 
@@ -189,7 +190,8 @@ class Part:
         self._inverse: npt.NDArray[np.int64] | None = None
         self._factors: tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]] | None = None
 
-    def bound_factors(self, k1: float, b: float, avgdl: float) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    def bound_factors(self, k1: float, b: float,
+                      avgdl: float) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
         """Per block, ``f = tf * (k1 + 1) / (tf + k1 * (1 - b + b * len / avgdl))`` at its largest tf and
         shortest passage (a term's weight bound in the block is ``idf * f``, the float an exhaustive pass
         computes for such a posting), and per term the largest ``f`` of its blocks (0 for none); computed

@@ -51,7 +51,8 @@ class _Npy:
         self.path = path
         with open(path, "rb") as handle:
             version = np.lib.format.read_magic(handle)
-            read = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+            fmt = np.lib.format
+            read = fmt.read_array_header_1_0 if version == (1, 0) else fmt.read_array_header_2_0
             shape, fortran, dtype = read(handle)
             self.offset = handle.tell()
         if fortran:  # pragma: no cover - np.save of a C-contiguous array never writes one
@@ -178,7 +179,8 @@ def concatenate(folders: Sequence[Path], out: Path) -> None:
     _save(out, "vocab_blob", blob)
     _save(out, "vocab_off", off)
     # Each term's postings: the segments' postings of it one after the other, passage numbers shifted.
-    ids = [np.fromiter((number[t] for t in words), dtype=np.int64, count=len(words)) for words in vocabularies]
+    ids = [np.fromiter(map(number.__getitem__, words), dtype=np.int64, count=len(words))
+           for words in vocabularies]
     counts = [np.diff(f["post_off"].read().astype(np.int64)) for f in files]
     total = np.zeros(len(terms), dtype=np.int64)
     for tid, count in zip(ids, counts):

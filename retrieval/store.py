@@ -10,8 +10,9 @@ Layout of ``INDEX_DIR``::
 An update (:meth:`IndexStore.update`) stats every file of the folder; a file whose size and modification
 time match the index costs nothing more; otherwise its bytes are hashed, and only when the hash differs is
 it read, split and analyzed again, into a new segment, its old version becoming a tombstone. Deleted files
-become tombstones. Small segments are merged, and a segment whose documents are mostly deleted is
-rewritten, so segments stay few.
+become tombstones. The segments one update writes (a first build writes one per batch of passages) are
+joined into one (:mod:`retrieval.merging`), small segments are merged, and a segment whose documents are
+mostly deleted is rewritten, so segments stay few.
 
 Writes are atomic: a segment is written into a temporary folder, each file fsynced, then renamed; the
 manifest is written aside, fsynced and renamed over the old one (``os.replace``), then the folder is
@@ -451,7 +452,7 @@ class IndexStore:
 
     def _concatenate(self, segments: list[Segment], deleted: list[set[int]], generation: int,
                      built: int) -> tuple[list[Segment], list[set[int]], int]:
-        """The last ``built`` segments as one (a build's batches: :mod:`retrieval.merging`), when they can be."""
+        """The last ``built`` segments as one (a build's batches, :mod:`retrieval.merging`) when they can be."""
         new = segments[-built:]
         if not concatenable([seg.ids[0] for seg in new], [seg.ids[seg.n_docs - 1] for seg in new],
                             [len(dead) for dead in deleted[-built:]]):

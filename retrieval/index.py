@@ -50,6 +50,12 @@ __all__ = ["BLOCK", "DEFAULT_B", "DEFAULT_K1", "BM25Index", "LuceneIdfBM25", "Po
 #: gives the same answer quality, so the choice costs nothing there.
 DEFAULT_K1 = 1.5
 DEFAULT_B = 0.9
+#: From this many passages, opening an index maps every page of its postings (one read per page) instead of
+#: leaving each query to fault in the pages it touches: a query at 1M passages touches thousands of pages
+#: of the memory-mapped postings, and faulting them one by one doubled its median latency (1.57 against
+#: 0.89 ms). Costs about 0.12 s of the opening at 1M; the pages are the file system cache's (shared,
+#: reclaimable), counted in the resident set size.
+PREFAULT_PASSAGES = 100_000
 
 
 def block_bounds(off: npt.NDArray[np.int64], pid: npt.NDArray[np.int32], tf: npt.NDArray[np.int32],
@@ -208,6 +214,12 @@ class Part:
             self._factors = f, fmax
         return self._factors
 
+    def prefault(self) -> None:
+        """Map every page of the postings into the process (one read a page; see :data:`PREFAULT_PASSAGES`)."""
+        for view in (self.pid, self.tf):
+            if len(view):
+                np.add.reduce(view[::1024])
+
     def to_global(self, local: npt.NDArray[Any]) -> npt.NDArray[np.int64]:
         """Index passage numbers of segment-local ones (-1 for a deleted passage)."""
         if self.shift is not None:
@@ -343,6 +355,9 @@ class BM25Index:
             self.vocabulary = {t: i for i, t in enumerate(sorted(df))}
         counts = np.fromiter((df[t] for t in self.vocabulary), dtype=np.float64, count=len(self.vocabulary))
         self.idf = np.log(1.0 + (self.size - counts + 0.5) / (counts + 0.5))
+        if self.size >= PREFAULT_PASSAGES:
+            for part in self.parts:
+                part.prefault()
 
     @property
     def parts_by_size(self) -> list[Part]:

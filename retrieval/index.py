@@ -102,6 +102,48 @@ def _block_starts(off: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
     return off[term] + within * BLOCK
 
 
+#: Up to this many runs of deleted passages in a segment, its live document frequencies are found by binary
+#: searches of each run's ends in every term's postings; above, by one pass over all its postings.
+SEARCHED_RUNS = 32
+
+
+def _live_counts(off: npt.NDArray[np.int64], pid: npt.NDArray[np.int32],
+                 mapping: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """Per term, its postings in live passages (``mapping >= 0``), shape ``(V,)``.
+
+    A few edited or deleted documents are a few runs of deleted passages: each run's postings per term are
+    counted by a binary search of its two ends in every term's (sorted) postings, all terms at once, which
+    reads a few numbers per term instead of every posting (at 1M passages, 90M postings, ms against s).
+    """
+    dead = mapping < 0
+    edges = np.flatnonzero(np.diff(np.concatenate(([False], dead, [False])).view(np.int8)))
+    starts, ends = edges[0::2], edges[1::2]  # runs of deleted passages: [starts[r], ends[r])
+    counts = np.diff(off).astype(np.int64)
+    if len(starts) > SEARCHED_RUNS:
+        alive = (~dead).view(np.uint8)[pid]
+        sums = np.zeros(len(alive) + 1, dtype=np.int64)
+        np.cumsum(alive, out=sums[1:])
+        return sums[off[1:]] - sums[off[:-1]]
+    first, last = off[:-1].astype(np.int64), off[1:].astype(np.int64)
+    for a, b in zip(starts.tolist(), ends.tolist()):
+        counts -= _lower_bound(pid, first, last, b) - _lower_bound(pid, first, last, a)
+    return counts
+
+
+def _lower_bound(pid: npt.NDArray[np.int32], first: npt.NDArray[np.int64], last: npt.NDArray[np.int64],
+                 x: int) -> npt.NDArray[np.int64]:
+    """Per term ``t``, the first position in ``pid[first[t]:last[t]]`` (increasing) holding ``x`` or more."""
+    lo, hi = first.copy(), last.copy()
+    todo = np.flatnonzero(lo < hi)
+    while len(todo):
+        mid = (lo[todo] + hi[todo]) // 2
+        less = pid[mid] < x
+        lo[todo[less]] = mid[less] + 1
+        hi[todo[~less]] = mid[~less]
+        todo = todo[lo[todo] < hi[todo]]
+    return lo
+
+
 class LuceneIdfBM25(BM25Okapi):  # type: ignore[misc]
     """rank-bm25's ``BM25Okapi`` with Lucene's always-positive idf (see the module docstring)."""
 
@@ -339,10 +381,7 @@ class BM25Index:
                 live = np.diff(postings.off)
             else:
                 assert part.mapping is not None
-                alive = (part.mapping >= 0).view(np.uint8)[np.asarray(postings.pid)]
-                sums = np.zeros(len(alive) + 1, dtype=np.int64)
-                np.cumsum(alive, out=sums[1:])
-                live = sums[postings.off[1:]] - sums[postings.off[:-1]]
+                live = _live_counts(part.off, part.pid, part.mapping)
             if len(self.parts) == 1 and not part.has_dead:
                 df = dict(zip(postings.vocab, live.tolist()))
                 break

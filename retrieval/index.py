@@ -233,8 +233,9 @@ class Part:
         for view in (self.blk_tf, self.blk_len, self.off, self.pid, self.tf):
             view.flags.writeable = False  # as when memory-mapped (one compiled signature, retrieval.compiled)
         #: The map as the compiled top-k takes it (empty when ``shift`` says it all).
-        self.kernel_map = np.zeros(0, dtype=np.int64) if self.shift is not None or mapping is None \
-            else np.ascontiguousarray(mapping, dtype=np.int64)
+        # (int32: half the bytes of the int64 map, read once per candidate passage.)
+        self.kernel_map = np.zeros(0, dtype=np.int32) if self.shift is not None or mapping is None \
+            else mapping.astype(np.int32)
         self._inverse: npt.NDArray[np.int64] | None = None
         self._factors: tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]] | None = None
 

@@ -115,7 +115,8 @@ def test_a_large_index_maps_its_postings_when_it_opens(monkeypatch) -> None:  # 
 
 
 @pytest.mark.parametrize("seed", range(6))
-def test_live_document_frequencies_by_search_equal_a_count_of_every_posting(seed: int, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_live_document_frequencies_by_search_equal_a_count_of_every_posting(  # type: ignore[no-untyped-def]
+        seed: int, monkeypatch) -> None:
     """A segment with a few deleted documents (runs of passages): each term's live postings, found by binary
     searches of the runs' ends, equal those counted posting by posting (the way with many runs)."""
     from retrieval import index as index_module

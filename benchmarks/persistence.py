@@ -8,6 +8,10 @@ single ``INDEX_DIR``):
 * one edited file: a sentence appended to one article, then the terminal command again (its update, as
   the running bot would apply it, is reported on its own from the ``retrieval.store`` report).
 
+The processes cache compiled modules as a default Python does (a user's restart reads them), in the run's
+temporary folder, even where ``PYTHONDONTWRITEBYTECODE`` is set; ``--no-bytecode-cache`` keeps the
+environment's setting instead.
+
 Folders: the 19,043 Reuters-21578 articles and the 2,225 BBC News articles (``News Articles``).
 
 Scale: the speed benchmark's synthetic corpus (:func:`benchmarks.data.build_speed_corpus`: real Reuters
@@ -24,8 +28,8 @@ makes its own passages of them (about as many). Each configuration runs in a fre
 * ``tantivy``: the same texts in an in-memory tantivy index (one text field, English stemmer), top 10.
 
 Run alone: ``python -m benchmarks.persistence [--data DIR] [--quick] [--passages N] [--only startup|scale]
-[--baseline DIR] [--restarts N]``; ``--baseline`` (another checkout, e.g. ``git worktree add /tmp/base main``)
-puts that code's start-up rows beside this code's, restarts taking turns.
+[--baseline DIR] [--restarts N] [--no-bytecode-cache]``; ``--baseline`` (another checkout, e.g.
+``git worktree add /tmp/base main``) puts that code's start-up rows beside this code's, restarts taking turns.
 """
 
 from __future__ import annotations
@@ -74,8 +78,25 @@ def _rss_mb() -> float:
         return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
-def _ask_wall(seeds: Path, index: Path, repo: Path = _REPO) -> tuple[float, str]:
-    env = dict(os.environ, INDEX_DIR=str(index), PYTHONPATH=str(repo))
+def _python_env(repo: Path, bytecode: bool, **extra: str) -> dict[str, str]:
+    """The environment of a start-up process of ``repo``'s code; ``bytecode``: Python caches compiled
+    modules as a default installation does, even where ``PYTHONDONTWRITEBYTECODE`` is set."""
+    env = dict(os.environ, PYTHONPATH=str(repo), **extra)
+    if bytecode:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
+def _code_copy(repo: Path, to: Path) -> Path:
+    """A copy of ``repo``'s packages (``bot``, ``retrieval``) without compiled modules, to run start-up
+    processes from: its first run compiles them, as on a fresh clone, and the checkout is not written."""
+    for package in ("bot", "retrieval"):
+        shutil.copytree(repo / package, to / package, ignore=shutil.ignore_patterns("__pycache__"))
+    return to
+
+
+def _ask_wall(seeds: Path, index: Path, repo: Path = _REPO, bytecode: bool = False) -> tuple[float, str]:
+    env = _python_env(repo, bytecode, INDEX_DIR=str(index))
     started = time.perf_counter()
     done = subprocess.run([sys.executable, "-m", "bot", "ask", "--quiet", "--seeds", str(seeds), QUESTION],
                           capture_output=True, text=True, env=env, cwd=repo, check=True, timeout=3600)
@@ -87,10 +108,10 @@ _UPDATE = ("import sys, time\nfrom retrieval.store import IndexStore\nt = time.p
            "print(time.perf_counter() - t, len(snapshot.documents), len(snapshot.passages))\n")
 
 
-def _update(seeds: Path, index: Path, repo: Path) -> tuple[float, int, int]:
+def _update(seeds: Path, index: Path, repo: Path, bytecode: bool = False) -> tuple[float, int, int]:
     """The update of the saved index as the running bot applies it, in a fresh process of ``repo``'s code:
     its own seconds (imports excluded), documents and passages."""
-    env = dict(os.environ, PYTHONPATH=str(repo))
+    env = _python_env(repo, bytecode)
     done = subprocess.run([sys.executable, "-c", _UPDATE, str(index), str(seeds)], capture_output=True, text=True,
                           env=env, cwd=repo, check=True, timeout=3600)
     seconds, documents, passages = done.stdout.split()
@@ -98,34 +119,38 @@ def _update(seeds: Path, index: Path, repo: Path) -> tuple[float, int, int]:
 
 
 def startup(name: str, seeds: Path, edit: Path, work: Path, repos: dict[str, Path] | None = None,
-            restarts: int = RESTARTS) -> list[dict[str, Any]]:
+            restarts: int = RESTARTS, bytecode: bool = True) -> list[dict[str, Any]]:
     """First build, restart (median of ``restarts``) and one edited file for the folder ``seeds`` (copied to
     ``work``), for each code tree of ``repos`` (label -> checkout; default this one), restarts taking turns
-    so that the trees share the machine's load alike."""
+    so that the trees share the machine's load alike. ``bytecode``: the processes cache compiled modules
+    as a default Python does (each tree runs from a fresh copy in ``work``, so its first build compiles
+    them), else as the environment says."""
     repos = repos or {"seedbot": _REPO}
+    if bytecode:
+        repos = {label: _code_copy(repo, work / f"{name}-code-{i}") for i, (label, repo) in enumerate(repos.items())}
     copies, indexes, firsts, answers = {}, {}, {}, {}
     for label, repo in repos.items():
         copies[label] = copy = work / f"{name}-{len(copies)}"
         shutil.copytree(seeds, copy)
         indexes[label] = index = work / f"{name}-{len(indexes)}-index"
-        firsts[label], answers[label] = _ask_wall(copy, index, repo)
+        firsts[label], answers[label] = _ask_wall(copy, index, repo, bytecode)
     walls: dict[str, list[float]] = {label: [] for label in repos}
     for _ in range(restarts):
         for label, repo in repos.items():
-            walls[label].append(_ask_wall(copies[label], indexes[label], repo)[0])
+            walls[label].append(_ask_wall(copies[label], indexes[label], repo, bytecode)[0])
     rows = []
     for label, repo in repos.items():
         copy, index = copies[label], indexes[label]
         target = copy / edit.relative_to(seeds)
         with open(target, "a", encoding="utf-8") as handle:
             handle.write("\nThe benchmark appended this sentence about zebra migration.\n")
-        update, documents, passages = _update(copy, index, repo)
-        edited, _ = _ask_wall(copy, index, repo)
+        update, documents, passages = _update(copy, index, repo, bytecode)
+        edited, _ = _ask_wall(copy, index, repo, bytecode)
         row = {"folder": name, "files": documents, "passages": passages,
                "first build (s)": round(firsts[label], 2),
                "restart p50 (s)": round(statistics.median(walls[label]), 2),
                "one file edited: update (s)": round(update, 3), "edited: process (s)": round(edited, 2),
-               "same answer after restart": _ask_wall(copy, index, repo)[1] == answers[label]}
+               "same answer after restart": _ask_wall(copy, index, repo, bytecode)[1] == answers[label]}
         if len(repos) > 1:
             row = {"code": label, **row, "restarts (s)": " ".join(f"{w:.2f}" for w in walls[label])}
         rows.append(row)
@@ -140,9 +165,10 @@ def startup(name: str, seeds: Path, edit: Path, work: Path, repos: dict[str, Pat
 
 
 def startup_table(data_dir: Path, quick: bool = False, baseline: Path | None = None,
-                  restarts: int = RESTARTS) -> Table:
+                  restarts: int = RESTARTS, bytecode: bool = True) -> Table:
     """The start-up table: Reuters-21578 and BBC News (``quick``: BBC only), for this code and, with
-    ``baseline`` (another checkout of the project), that code too, side by side in one run."""
+    ``baseline`` (another checkout of the project), that code too, side by side in one run; ``bytecode``:
+    see :func:`startup`."""
     from .data import reuters_folder
 
     reuters = reuters_folder(data_dir)
@@ -156,11 +182,15 @@ def startup_table(data_dir: Path, quick: bool = False, baseline: Path | None = N
     rows = []
     with tempfile.TemporaryDirectory(prefix="seedbot-startup-") as tmp:
         for name, folder, edit in folders if not quick else folders[1:] or folders:
-            rows.extend(startup(name, folder, edit, Path(tmp), repos, restarts))
+            rows.extend(startup(name, folder, edit, Path(tmp), repos, restarts, bytecode))
     notes = [("Floors (issue 9): Reuters restart <= 1.5 s, first build <= 10 s on 2 cores, update of one "
               "edited file <= 1 s; BBC restart <= 1 s."),
              f"Restart: median of {restarts} fresh processes with nothing changed; update: the store's own time in "
              "a fresh process, imports excluded."]
+    notes.append("Bytecode: cached as a default Python caches it (each code runs from a fresh copy of its "
+                 "packages: the first build compiles them, restarts read them)." if bytecode else "Bytecode: as the environment says (PYTHONDONTWRITEBYTECODE="
+                 f"{os.environ.get('PYTHONDONTWRITEBYTECODE', '')!r}): with it set, every process compiles the "
+                 "project's modules again (an editable install caches none ahead).")
     if baseline is not None:
         notes.append(f"baseline: the checkout in {baseline}; its restarts and this code's take turns.")
     return Table.from_dicts("Saved index: start-up (process start to first printed answer) and one edited file",
@@ -362,6 +392,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--baseline", type=Path, default=None, metavar="DIR",
                         help="another checkout of the project: its start-up rows beside this code's, in one run")
     parser.add_argument("--restarts", type=int, default=RESTARTS, help="restarts per folder (median)")
+    parser.add_argument("--no-bytecode-cache", action="store_true",
+                        help="start-up processes keep the environment's bytecode setting (default: cache it, as a "
+                        "default Python does, in the run's temporary folder)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--folder", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--index", type=Path, help=argparse.SUPPRESS)
@@ -380,7 +413,7 @@ def main(argv: list[str] | None = None) -> int:
         with tempfile.TemporaryDirectory(prefix="seedbot-persistence-") as tmp:
             tables = [scale(data, args.passages or SCALE_PASSAGES, Path(tmp))]
     elif args.only == "startup" or args.baseline is not None:
-        tables = [startup_table(data, args.quick, args.baseline, args.restarts)]
+        tables = [startup_table(data, args.quick, args.baseline, args.restarts, not args.no_bytecode_cache)]
     else:
         tables = run(data, quick=args.quick, passages=args.passages)
     for table in tables:

@@ -7,6 +7,13 @@ import os
 import sys
 from collections.abc import Sequence
 
+# numpy's OpenBLAS starts a thread per CPU when numpy is imported. The product's BLAS calls are small
+# matrix-vector products, which OpenBLAS runs on one thread anyway; the pool only cost start-up time (about
+# 50 ms of CPU, a tenth of a second or more of a restart on a busy 2-core machine) in this process and in
+# each indexing worker, which inherits the setting. A thread count the user chose is kept.
+if "OPENBLAS_NUM_THREADS" not in os.environ and "OMP_NUM_THREADS" not in os.environ:
+    os.environ["OPENBLAS_NUM_THREADS"] = "1"
+
 try:
     from pydantic import ValidationError
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 
+from .acronyms import spells_out
 from .question import MONTHS, AnswerType
 
 __all__ = ["counts", "future_dates", "has_answer_type", "labelled"]
@@ -28,56 +29,90 @@ _NUMBER_WORDS = (
     r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|"
     r"hundred|hundreds|thousand|thousands|million|millions|billion|dozen|dozens|a couple|several|half"
 )
+#: Upper- and lower-case letters of names, accented ones included ("Tomasz Wójcik", "Ilkka Järvinen").
+_UP = "[A-ZÀ-ÖØ-Þ]"
+_LO = "[a-zß-öø-ÿ\u0100-\u017f]"
 _UNITS = r"(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|yrs?|nights?)"
 
-_PATTERNS: dict[AnswerType, re.Pattern[str]] = {
-    AnswerType.DATE: re.compile(
+
+class _LazyPatterns(Mapping[AnswerType, "re.Pattern[str]"]):
+    """``{kind: re.compile(*source)}``, each pattern compiled the first time it is looked up.
+
+    A process compiles only the patterns its questions need (compiling all of them cost about 25 ms of every
+    start); the patterns themselves are the sources given, unchanged.
+    """
+
+    def __init__(self, sources: dict[AnswerType, tuple[str] | tuple[str, int]]) -> None:
+        self._sources = sources
+        self._compiled: dict[AnswerType, re.Pattern[str]] = {}
+
+    def __getitem__(self, kind: AnswerType) -> re.Pattern[str]:
+        pattern = self._compiled.get(kind)
+        if pattern is None:
+            pattern = self._compiled[kind] = re.compile(*self._sources[kind])
+        return pattern
+
+    def __contains__(self, kind: object) -> bool:
+        return kind in self._sources
+
+    def __iter__(self) -> Iterator[AnswerType]:
+        return iter(self._sources)
+
+    def __len__(self) -> int:
+        return len(self._sources)
+
+
+_PATTERNS: Mapping[AnswerType, re.Pattern[str]] = _LazyPatterns({
+    AnswerType.DATE: (
         rf"\b(?i:{_MONTH})\.? \d{{1,2}}\b|\b\d{{1,2}}(?:st|nd|rd|th)? (?:of )?(?i:{_MONTH})\b|"
         rf"\b(?i:{_MONTH}),? (?:1\d|20)\d{{2}}\b|\b(?:19|20)\d{{2}}-\d{{1,2}}-\d{{1,2}}\b|\b\d{{1,2}}/\d{{1,2}}/\d{{2,4}}\b|"
         rf"\b(?:{_WEEKDAY_FULL})s?\b|\b(?:in|since|until|by|from|before|after|during|of) (?:(?:early|late|mid) )?(?:1\d|20)\d{{2}}\b|"
         rf"\b(?:[Yy]esterday|[Tt]omorrow|[Tt]onight|next (?:week|month|year)|last (?:week|month|year)|"
         rf"(?:early|late|mid)[- ](?:{_MONTH_FULL}|\d{{4}}))\b|\bQ[1-4]\b|\b(?:{_MONTH_FULL})\b|\b(?:1[5-9]|20)\d{{2}}\b(?!,\d)",
     ),
-    AnswerType.TIME: re.compile(
+    AnswerType.TIME: (
         r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,2} ?(?:am|pm|a\.m\.|p\.m\.)|\b(?:UTC|GMT|CET|CEST|EST|PST|noon|midnight)\b|"
         r"\b(?:morning|afternoon|evening)\b|o'clock",
         re.IGNORECASE,
     ),
-    AnswerType.DURATION: re.compile(
+    AnswerType.DURATION: (
         rf"\b(?:\d+(?:[.,]\d+)?|{_NUMBER_WORDS}|a|an)[- ](?:{_UNITS})\b|\b(?:forever|indefinitely|permanent)\b|"
         r"\b\d[\d,.]*[- ](?:[a-z]+[- ])?long\b|\b\d[\d,.]*[- ](?:pages?|words?|lines?|chapters?|episodes?|km|miles?|"
         r"metres?|meters?|feet|foot|inches|kilometres?|kilometers?)\b",
         re.IGNORECASE,
     ),
-    AnswerType.FREQUENCY: re.compile(
+    AnswerType.FREQUENCY: (
         r"\bevery\b|\beach (?:day|week|month|year|night)\b|\b(?:daily|weekly|monthly|yearly|annually|hourly|nightly|"
         r"fortnightly|biweekly|quarterly)\b|\b(?:once|twice|\d+ times) (?:a|an|per|every)\b|\bper (?:day|week|month|year)\b|"
         r"\b(?:first|second|third|fourth|last) (?:" + _WEEKDAY_FULL + r")\b",
         re.IGNORECASE,
     ),
-    AnswerType.NUMBER: re.compile(
+    AnswerType.NUMBER: (
         rf"\d|\b(?:{_NUMBER_WORDS})\b", re.IGNORECASE
     ),
-    AnswerType.MONEY: re.compile(
+    AnswerType.MONEY: (
         r"[$€£¥]\s?\d|\d\s?(?:[$€£¥]|EUR|USD|GBP|euros?|dollars?|pounds?|cents?)\b|\b(?:free|no cost|costs?|per month|"
         r"a month|a year|per year)\b",
         re.IGNORECASE,
     ),
-    AnswerType.VERSION: re.compile(r"\bv?\d+\.\d+(?:\.\d+)*\b|\bversion \d+\b", re.IGNORECASE),
-    AnswerType.PLACE: re.compile(
+    AnswerType.VERSION: (r"\bv?\d+\.\d+(?:\.\d+)*\b|\bversion \d+\b", re.IGNORECASE),
+    AnswerType.PLACE: (
         r"https?://|\bwww\.|\b[\w-]+\.(?:com|org|net|io|dev|app|eu|de|pt|uk)\b|(?<!\w)#[a-z][\w-]*|"
         r"\b(?:in|at|on|near|from|inside|via|under) (?:the )?[A-Z][\w'-]+|\b(?:street|st\.|avenue|road|room|"
         r"building|floor|hall|venue|city|channel|folder|directory|page|menu|tab|settings)\b|/[\w.-]+/|"
-        r"`[^`]*/[^`]*`",
+        r"`[^`]*/[^`]*`|\b[\w.]+ ?-based\b|\b(?:based|headquartered|located|situated) "
+        r"(?:in|at|near)\b",
     ),
-    AnswerType.PERSON: re.compile(
-        r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?: [A-Z][a-z'-]+)+\b|\b(?:Mr|Ms|Mrs|Dr|Prof)\.? [A-Z]|(?<!\w)@[\w.-]+|"
+    AnswerType.PERSON: (
+        rf"(?<![.!?]\s)(?<!^)\b{_UP}{_LO}+(?: {_UP}(?:{_LO}|['-])+)+\b|\b(?:Mr|Ms|Mrs|Dr|Prof)\.? [A-Z]|(?<!\w)@[\w.-]+|"
         r"\b(?:team|maintainers?|moderators?|admins?|organi[sz]er|founder|author|manager|lead|sponsor|"
-        r"company|foundation|he|she)\b|\b[A-Z][a-z]+ (?:is|was|will|has|and) |"
+        r"company|foundation|he|she)\b|\b(?!(?:It|Its|This|That|There|These|Those|They|We|You|What|Which|Who|Here|Everything|"
+        r"Everyone|Nothing|Something|Each|Every|All|Some|Most|Many|Much|One|Both|Neither|Either|Such|Our|Your|Their|"
+        rf"His|Her|My|The|If|When|While|Now|Today|Then|So|But|And|Or|Also|Nobody|Anyone|Anything)\b){_UP}{_LO}+ (?:is|was|will|has|and) |"
         r"^\W*(?!(?:The|A|An|This|That|These|Our|Your|Each|Every|In|On|At|For|From|After|Before|If|When)\b)"
-        r"[A-Z][a-z]+ [A-Z][a-z'-]+(?=,| [a-z])",  # a name that opens the sentence: "Ines Carvalho, who ..."
+        rf"{_UP}{_LO}+ {_UP}(?:{_LO}|['-])+(?=,| [a-z]| \()",  # a name opening the sentence: "Ines Carvalho, who ..."
     ),
-    AnswerType.INSTRUCTION: re.compile(
+    AnswerType.INSTRUCTION: (
         r"`[^`]+`|^\W*(?:(?:after|if|when|once|before|to|for|in)\b[^.;:!?]{0,100}?,\s+)?(?:Run|Set|Use|Open|Go to|Click|Select|Type|Enter|Install|Add|Remove|Delete|Enable|Disable|"
         r"Turn|Restart|Upgrade|Update|Edit|Change|Create|Copy|Move|Ask|Send|Post|Contact|Email|Report|Write|Mount|"
         r"Point|Pick|Choose|Press|Visit|Follow|Download|Sign|Make sure|Check|Try|Put|Log in|Reset)\b|"
@@ -85,12 +120,13 @@ _PATTERNS: dict[AnswerType, re.Pattern[str]] = {
         r"(?:ways?|options?|methods?) to)\b",
         re.IGNORECASE | re.MULTILINE,
     ),
-    AnswerType.DECISION: re.compile(
+    AnswerType.DECISION: (
         r"\b(?:decision|decided|decides|agreed|agreement|resolved|resolution|concluded|approved|rejected|"
-        r"postponed|deferred|settled|voted|vote|in favou?r|against|not yet|go ahead|consensus|outcome)\b",
+        r"postponed|deferred|settled|voted (?:to|for|against|down|in favou?r)|the vote (?:was|passed|failed|went)|"
+        r"in favou?r|against|not yet|go ahead|consensus|outcome)\b",  # "voted on X" is the debate, not the result
         re.IGNORECASE,
     ),
-    AnswerType.REASON: re.compile(
+    AnswerType.REASON: (
         r"\bsince(?! (?:v?\d|then|last|early|late|mid|the (?:start|beginning|first|last)|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|"
         r"oct|nov|dec)[a-z]*\b|(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*day\b|yesterday|\w+ (?:19|20)\d\d))|"
         r"\b(?:because|so that|due to|means that|this means|pointed out|explain(?:s|ed)? that|argued that|is why|"
@@ -100,7 +136,7 @@ _PATTERNS: dict[AnswerType, re.Pattern[str]] = {
         r"confus(?:es|ed|ing)|thanks to|was (?:too|not)|were (?:too|not)|doubles|comes? from|happens when|if you)\b",
         re.IGNORECASE,
     ),
-}
+})
 
 
 def has_answer_type(text: str, kind: AnswerType, asked: frozenset[str] = frozenset()) -> bool:
@@ -111,7 +147,8 @@ def has_answer_type(text: str, kind: AnswerType, asked: frozenset[str] = frozens
     text:
         The sentence, as written.
     kind:
-        The expected answer type of the question.
+        The expected answer type of the question. For :attr:`AnswerType.EXPANSION`: whether ``text`` spells
+        out a word of ``asked`` that may be an initialism (:func:`retrieval.acronyms.spells_out`).
     asked:
         Lower-cased words of the question. A value made only of words the question already says ("2010"
         in "Who won the 2010 World Cup?", "World Cup" for a *who* question) is not an answer to it.
@@ -123,6 +160,8 @@ def has_answer_type(text: str, kind: AnswerType, asked: frozenset[str] = frozens
         question also accepts a TIME or a FREQUENCY ("every second Tuesday at 16:00"); a TIME question a
         FREQUENCY.
     """
+    if kind is AnswerType.EXPANSION:  # the asked initialism, spelled out
+        return any(spells_out(word, text) for word in asked if word not in _EXPANSION_FRAME)
     if _matches(_PATTERNS[kind], text, asked):
         return True
     if kind is AnswerType.DATE:
@@ -133,12 +172,21 @@ def has_answer_type(text: str, kind: AnswerType, asked: frozenset[str] = frozens
 
 
 _WORD = re.compile(r"[^\W_]+")
+#: Words of an EXPANSION question that are not the initialism ("What does AARP stand for?").
+_EXPANSION_FRAME = frozenset("what does do did is was the a an stand stands stood for short full name form of "
+                             "abbreviation acronym mean letters".split())
+
+
+#: Words a pattern matches around a value ("in Lisbon", "since 2019") that are not part of it.
+_CONTEXT = frozenset(["in", "at", "on", "near", "from", "inside", "via", "under", "the", "of", "by", "since", "until",
+                      "before", "after", "during"])
 
 
 def _matches(pattern: re.Pattern[str], text: str, asked: frozenset[str]) -> bool:
     for match in pattern.finditer(text):
         words = _WORD.findall(match.group(0).lower())
-        if not words or not asked or any(w not in asked for w in words):
+        value = [w for w in words if w not in _CONTEXT] or words  # "in Lisbon" is the value "Lisbon"
+        if not words or not asked or any(w not in asked for w in value):
             return True
     return False
 
@@ -219,8 +267,9 @@ _LABELS: dict[AnswerType, str] = {
     AnswerType.PLACE: r"venue|where|location|place|address|room|url|link|channel|getting there",
     AnswerType.PERSON: r"who|contact|organi[sz]ers?|hosts?|speakers?|owners?|maintainers?|chair|lead",
 }
-_LABEL_LINE = {kind: re.compile(rf"^\W*(?:[-*+]\s+)?(?:\*\*|__)?(?:{words})(?:\*\*|__)?\s*:", re.IGNORECASE)
-               for kind, words in _LABELS.items()}
+_LABEL_LINE: Mapping[AnswerType, re.Pattern[str]] = _LazyPatterns(
+    {kind: (rf"^\W*(?:[-*+]\s+)?(?:\*\*|__)?(?:{words})(?:\*\*|__)?\s*:", re.IGNORECASE)
+     for kind, words in _LABELS.items()})
 
 
 def labelled(text: str, kinds: tuple[AnswerType, ...]) -> bool:

@@ -72,7 +72,8 @@ class Window:
     ``matched`` is the share (0 to 1) of the question's weight covered; ``typed`` whether the window holds
     the expected answer type; ``type_share`` the share of the expected types it holds (0 to 1); ``lead`` the
     share of the weight its first sentence covers alone; ``chars`` its length; ``score`` combines covered
-    share and types, less the length penalty.
+    share and types, less the length penalty; ``semantic`` its similarity to the question (-1 to 1), which
+    the ranking sets for its best windows (:mod:`retrieval.semantic`; 0 until then).
     """
 
     first: int
@@ -83,6 +84,7 @@ class Window:
     type_share: float = 0.0
     lead: float = 0.0
     chars: int = 0
+    semantic: float = 0.0
 
 
 def windows(

@@ -5,8 +5,8 @@ lower weight (:data:`CARRY_WEIGHT`), and the document the previous answer quoted
 (:data:`DOCUMENT_BONUS`). The excerpt is still a window of sentences holding the follow-up's *own* words (so
 "what about on Linux?" over documents that never mention Linux is "not found" rather than a repeat of the
 previous answer), chosen and ranked by all the words, carried ones included (:func:`keep_window`); it
-answers when either share, of its own words or of all, reaches the no-answer threshold
-(:data:`retrieval.retriever.MIN_COVERAGE`): a sentence under the subject's heading need not repeat the
+answers when either share, of its own words or of all, reaches the no-answer rule
+(:data:`retrieval.retriever.MIN_EVIDENCE`): a sentence under the subject's heading need not repeat the
 subject, and in "what time does it start?" the word "time" alone must not sink the answer.
 
 A follow-up lacks its own subject (:func:`needs_context`) when it refers back (a pronoun such as "it" or

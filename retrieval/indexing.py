@@ -19,6 +19,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -29,7 +30,8 @@ from .passages import make_passages
 from .segments import AnalyzedDocument, FileStat
 from .sentences import split_sentences
 
-__all__ = ["FileResult", "Progress", "analyze_document", "analyze_files", "file_stat", "workers"]
+__all__ = ["FileResult", "Progress", "analyze_document", "analyze_files", "file_stat", "worker_context",
+           "workers"]
 
 log = logging.getLogger(__name__)
 
@@ -246,15 +248,33 @@ def _read_file(path: str | Path, doc_id: str) -> tuple[FileStat | None, Document
     read once."""
     warnings: list[str] = []
     try:
-        st = os.stat(path)
-        with open(path, "rb") as handle:
-            raw: bytes | None = handle.read()
+        st, raw = _read_bytes(path)
     except OSError:
-        stat, raw = None, None
+        stat = None
+        document = read_document(path, doc_id, warnings, None)
     else:
-        assert raw is not None
         stat = FileStat(st.st_size, st.st_mtime_ns, digest(raw))
-    return stat, read_document(path, doc_id, warnings, raw), warnings
+        document = read_document(path, doc_id, warnings, raw)
+    return stat, document, warnings
+
+
+def _read_bytes(path: str | Path) -> tuple[os.stat_result, bytes]:
+    """A file's version (``fstat`` of the open file) and all its bytes, read to the end; raises OSError.
+
+    Plain ``os`` calls: opening a Python file object and a separate ``stat`` of the path cost about twice
+    as much, which counts over tens of thousands of small files.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    try:
+        st = os.fstat(fd)
+        parts = []
+        want = max(st.st_size, 0) + 1
+        while chunk := os.read(fd, want):
+            parts.append(chunk)
+            want = 1 << 20
+        return st, parts[0] if len(parts) == 1 else b"".join(parts)
+    finally:
+        os.close(fd)
 
 
 def _index_files(files: Sequence[tuple[str | Path, str]], analyzer: Analyzer) -> list[FileResult]:
@@ -275,9 +295,62 @@ def _init_worker() -> None:
     logging.getLogger("retrieval").setLevel(logging.CRITICAL + 1)  # warnings come back in each FileResult
 
 
-def _index_chunk(chunk: list[tuple[str, str]]) -> list[FileResult]:
+def _index_chunk(chunk: list[tuple[str, str]]) -> _Packed:
     assert _worker_analyzer is not None
-    return _index_files(chunk, _worker_analyzer)
+    return _pack(_index_files(chunk, _worker_analyzer))
+
+
+#: A chunk's results as a worker sends them back (see :func:`_pack`).
+_Packed = tuple[list[Any], list[Any], dict[str, npt.NDArray[Any]]]
+
+
+def _pack(results: Sequence[FileResult]) -> _Packed:
+    """``results`` as a few arrays for the trip to the parent process: each document's seven arrays
+    concatenated with the others' (plus their lengths), file versions as tuples, one vocabulary.
+
+    Pickling a chunk's small arrays and dataclasses one by one cost about as much as a tenth of the
+    indexing itself, on both sides. :func:`_unpack` gives back equal results (the arrays as views).
+    """
+    analyzed = [r.analyzed for r in results if r.analyzed is not None]
+    heads = [(r.doc_id, None if r.stat is None else (r.stat.size, r.stat.mtime, r.stat.digest), r.warnings,
+              r.analyzed is not None) for r in results]
+    vocabs = list({id(a.vocab): a.vocab for a in analyzed}.values())  # one per chunk (analyzed together)
+    where = {id(v): i for i, v in enumerate(vocabs)}
+    arrays: dict[str, npt.NDArray[Any]] = {}
+    if analyzed:
+        for name in ("spans", "passages", "lengths", "tids", "tfs", "distinct"):
+            parts = [getattr(a, name) for a in analyzed]
+            arrays[name] = np.concatenate(parts)
+            arrays[f"{name}_n"] = np.array([len(part) for part in parts], dtype=np.int64)
+        arrays["vocab"] = np.array([where[id(a.vocab)] for a in analyzed], dtype=np.int64)
+        docs: list[Any] = [[a.document for a in analyzed], vocabs]
+    else:
+        docs = [[], vocabs]
+    return heads, docs, arrays
+
+
+def _unpack(packed: _Packed) -> list[FileResult]:
+    """The results :func:`_pack` packed, equal to the original ones."""
+    heads, (documents, vocabs), arrays = packed
+    columns: dict[str, list[npt.NDArray[Any]]] = {}
+    if documents:
+        for name in ("spans", "passages", "lengths", "tids", "tfs", "distinct"):
+            whole = arrays[name]
+            ends = np.cumsum(arrays[f"{name}_n"]).tolist()
+            columns[name] = [whole[a:b] for a, b in zip([0] + ends[:-1], ends)]
+    vocab_of = arrays["vocab"].tolist() if documents else []
+    out: list[FileResult] = []
+    k = 0
+    for doc_id, stat, warnings, usable in heads:
+        file_stat = None if stat is None else FileStat(*stat)
+        analyzed = None
+        if usable:
+            analyzed = AnalyzedDocument(documents[k], file_stat, columns["spans"][k], columns["passages"][k],
+                                        columns["lengths"][k], vocabs[vocab_of[k]], columns["tids"][k],
+                                        columns["tfs"][k], columns["distinct"][k])
+            k += 1
+        out.append(FileResult(doc_id, file_stat, analyzed, warnings))
+    return out
 
 
 def workers() -> int:
@@ -346,6 +419,30 @@ def _in_process(files: Sequence[tuple[str | Path, str]], analyzer: Analyzer) -> 
         yield from _index_files(files[i:i + CHUNK], analyzer)
 
 
+#: Modules a worker needs, imported once by the fork server that the workers are forked from.
+_WORKER_MODULES = ["retrieval.indexing", "retrieval.formats.text", "retrieval.formats.encoding"]
+
+
+def worker_context() -> Any:
+    """The multiprocessing context indexing workers start from (see :func:`_context`)."""
+    import multiprocessing
+
+    return _context(multiprocessing)
+
+
+def _context(multiprocessing: Any) -> Any:
+    """How workers start: forked from a fork server (a fresh single-threaded process that has imported the
+    workers' modules once, so each worker starts at once) where the platform has one, else spawned.
+
+    Never a plain fork of this process, which may run threads (the bot).
+    """
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(_WORKER_MODULES)
+        return context
+    return multiprocessing.get_context("spawn")
+
+
 def _pooled(files: Sequence[tuple[str | Path, str]], n_workers: int) -> Iterator[FileResult]:
     """:func:`_index_files` over ``files`` on ``n_workers`` processes, a chunk each, in order."""
     import multiprocessing
@@ -355,16 +452,16 @@ def _pooled(files: Sequence[tuple[str | Path, str]], n_workers: int) -> Iterator
     chunk = max(1, min(CHUNK, total // (n_workers * 4) or 1))
     chunks = [[(str(p), d) for p, d in files[i:i + chunk]] for i in range(0, total, chunk)]
     started = time.perf_counter()
-    context = multiprocessing.get_context("spawn")  # never fork a process that runs threads (the bot)
+    context = _context(multiprocessing)
     with ProcessPoolExecutor(n_workers, mp_context=context, initializer=_init_worker) as pool:
         # A bounded window of chunks in flight, results in order: finished results never pile up on the
         # heap while this process is busy turning a batch into a segment.
-        pending: deque[Future[list[FileResult]]] = deque()
+        pending: deque[Future[_Packed]] = deque()
         queued = iter(chunks)
         for chunk_ in islice(queued, IN_FLIGHT * n_workers):
             pending.append(pool.submit(_index_chunk, chunk_))
         while pending:
-            results = pending.popleft().result()
+            results = _unpack(pending.popleft().result())
             for chunk_ in islice(queued, 1):
                 pending.append(pool.submit(_index_chunk, chunk_))
             for result in results:

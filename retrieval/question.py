@@ -44,6 +44,7 @@ class AnswerType(enum.Enum):
     INSTRUCTION = "instruction"
     REASON = "reason"
     DECISION = "decision"
+    EXPANSION = "expansion"
 
 
 #: Words that frame a question rather than name its subject, dropped from search terms (the analyzer's
@@ -77,6 +78,18 @@ _MONTH_YEAR = re.compile(
     re.IGNORECASE,
 )
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+#: A day and month without a year ("the 28 April chat", "on April 28"), or a month alone after "the" / "in"
+#: ("the March call"; not May, which is a modal verb as often as a month).
+_DAY_MONTH = re.compile(
+    rf"\b(?:on |the |at the |from the )?(?:(\d{{1,2}})(?:st|nd|rd|th)? (?:of )?({_MONTH_NAMES})|({_MONTH_NAMES})\.? "
+    rf"(\d{{1,2}})(?:st|nd|rd|th)?)\b(?!,? \d)",
+    re.IGNORECASE,
+)
+_MONTH_ALONE = re.compile(
+    r"\b(?:in|during|at the|the|from the|of the) (january|february|march|april|june|july|august|september|"
+    r"october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\b(?!\.? \d)",
+    re.IGNORECASE,
+)
 _YEAR = re.compile(r"\b(?:(?:back )?in |during )(19\d{2}|20\d{2})\b", re.IGNORECASE)
 _RELATIVE = re.compile(
     r"\b(this|last|past) (week|month|year)\b|\b(yesterday|today|tonight)\b|\bin the (?:last|past) (\d+) days\b",
@@ -189,6 +202,9 @@ _TYPE_RULES: tuple[tuple[re.Pattern[str], AnswerType], ...] = tuple(
          r"\bminimum\b.*\bversion\b|\b(?:which|what) releases?\b"
          r"(?= (?:did|do|does|is|was|will|added|removed|fixed|introduced|made|changed|brought|dropped|has|had|of|"
          r"first|last)\b|\?)", AnswerType.VERSION),
+        (r"\b(?:stands?|stood) for\b|\bshort for\b|\bfull (?:name|form) of\b|"
+         r"^\W*what(?:'s| is| are) (?:an? |the )?(?-i:[A-Z]{2,6})s?\W*$",  # "What is an RFC?"
+         AnswerType.EXPANSION),  # "What does AARP stand for?" asks for the spelled-out name (Li & Roth's ABBR:exp)
         (r"\bwhen\b|\bwhat (?:date|day|year|month)\b|\bwhich (?:date|day|year|month)\b|\bwhat year\b",
          AnswerType.DATE),
         (r"\bwhere\b|\bwhich (?:channel|city|country|place|url|site|website|address)\b|"
@@ -209,8 +225,11 @@ _TYPE_RULES: tuple[tuple[re.Pattern[str], AnswerType], ...] = tuple(
 )
 
 
-#: "what time", "which year": the noun names the answer type, not the subject.
-_TYPE_NOUN = re.compile(r"\b((?:at )?(?:what|which)) (?:time|year|date|day|month|hour)\b", re.IGNORECASE)
+#: "what time", "which year": the noun names the answer type, not the subject; so do "stand for" and "full
+#: name of" in a question that asks what an abbreviation means.
+_TYPE_NOUN = re.compile(r"\b((?:at )?(?:what|which)) (?:time|year|date|day|month|hour)\b|"
+                        r"\b(?:stands?|stood) for\b|\bshort for\b|\b(?:the )?full (?:name|form) of\b|"
+                        r"\b(?:the )?(?:acronym|abbreviation|initials)(?= \S+ (?:stands?|stood) for\b)", re.IGNORECASE)
 
 
 def _answer_types(text: str) -> tuple[AnswerType, ...]:
@@ -283,6 +302,26 @@ def _period(text: str, as_of: dt.date) -> tuple[tuple[dt.date, dt.date] | None, 
             return (exact, exact), text[: match.start()] + " " + text[match.end():]
         except ValueError:
             pass
+    match = _DAY_MONTH.search(text)
+    if match:  # the nearest such day to the day asked, before or after it
+        day = int(match.group(1) or match.group(4))
+        month = MONTHS[(match.group(2) or match.group(3)).lower()]
+        days = []
+        for year in (as_of.year - 1, as_of.year, as_of.year + 1):
+            try:
+                days.append(dt.date(year, month, day))
+            except ValueError:
+                continue
+        if days:
+            exact = min(days, key=lambda d: (abs((d - as_of).days), d))
+            return (exact, exact), text[: match.start()] + " " + text[match.end():]
+    match = _MONTH_ALONE.search(text)
+    if match:  # the nearest such month to the day asked
+        month = MONTHS[match.group(1).lower()]
+        periods = [_month_period(year, month, None) for year in (as_of.year - 1, as_of.year, as_of.year + 1)]
+        nearest = min(periods, key=lambda p: (0 if p[0] <= as_of <= p[1] else min(abs((p[0] - as_of).days),
+                                                                                  abs((p[1] - as_of).days)), p[0]))
+        return nearest, text[: match.start()] + " " + text[match.end():]
     match = _YEAR.search(text)
     if match:
         year = int(match.group(1))
@@ -320,13 +359,14 @@ def read_question(text: str, as_of: dt.date) -> QuestionPlan:
     cleaned = clean_question(text)
     period, rest = _period(cleaned, as_of)
     rest = _STILL_VALUE.sub(" ", rest)  # "Is it still 8420?": the old value is what may have changed
-    rest, searched = (_UPCOMING_WORDS.sub(" ", _RECENCY.sub(" ", _TYPE_NOUN.sub(r"\1", t))) for t in (rest, cleaned))
+    rest, searched = (_UPCOMING_WORDS.sub(" ", _RECENCY.sub(" ", _TYPE_NOUN.sub(lambda m: m.group(1) or " ", t))) for t in (rest, cleaned))
+    kinds = _answer_types(cleaned)
     return QuestionPlan(
         text=" ".join(rest.split()),
         searched=" ".join(searched.split()),
         raw=text,
         cleaned=cleaned,
-        answer_types=_answer_types(cleaned),
+        answer_types=kinds,
         unit=_counted(cleaned),
         recency=bool(_RECENCY.search(cleaned)),
         upcoming=bool(_UPCOMING.search(cleaned)),

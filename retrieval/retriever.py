@@ -15,12 +15,13 @@ import math
 import re
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from .acronyms import could_be_initialism, expansions
 from .analyzer import Analyzer
 from .anaphora import leans_back
 from .answer_types import counts, future_dates, has_answer_type, labelled
@@ -36,13 +37,14 @@ from .passages import Passage
 from .question import FRAME_WORDS, AnswerType, QuestionPlan, read_question
 from .quotes import Quote
 from .ranking import FEATURES, WEIGHTS, DocumentLengths, document_scores, feature_vector, score_matrix
+from .recency import state_change
 from .segments import build_segment
 from .semantic import similarities
 from .termcache import term_cache
 from .variants import VARIANT_FACTOR, term_variants
 from .zipf import zipf_frequency
 
-__all__ = ["DEFAULT_TOP_K", "MAX_QUESTION_CHARS", "MIN_COVERAGE", "Answer", "Excerpt", "Retriever"]
+__all__ = ["DEFAULT_TOP_K", "MAX_QUESTION_CHARS", "MIN_COVERAGE", "MIN_EVIDENCE", "Answer", "Excerpt", "Retriever"]
 
 log = logging.getLogger(__name__)
 
@@ -54,18 +56,33 @@ DEFAULT_TOP_K = 3
 MAX_TOP_K = 10
 #: Passages, per requested excerpt, whose sentences compete to be quoted.
 CANDIDATES_PER_EXCERPT = 4
-#: The no-answer threshold. An excerpt's ``coverage`` is the share of the question's weight found in it:
-#: each distinct question term weighs its idf, and a term that no passage contains weighs what
-#: :meth:`Retriever.concepts` gives it. The question is answered when some candidate excerpt holds at least
-#: this share (and :data:`UNTYPED_COVERAGE` when the question expects an answer type the excerpt lacks):
-#: below it, the words that make the question specific are missing, so quoting would be quoting noise.
-#: Then the excerpts are quoted in ranking order, each holding at least :data:`MIN_EXCERPT_COVERAGE`.
+#: The no-answer rule. An excerpt's ``coverage`` is the share of the question's weight found in it: each
+#: distinct question term weighs its idf, and a term that no passage contains weighs what
+#: :meth:`Retriever.concepts` gives it. Its *similarity* is the static-embedding cosine of question and excerpt
+#: (:mod:`retrieval.semantic`; computed for the best-ranked :data:`SEMANTIC_CANDIDATES` windows, 0 for the
+#: others), and its *evidence* coverage plus :data:`SEMANTIC_EVIDENCE` times similarity. The question is
+#: answered when some candidate excerpt covers :data:`STRONG_COVERAGE`, or covers :data:`MIN_COVERAGE` with
+#: :data:`MIN_SIMILARITY`, or has this much evidence; it must cover :data:`MIN_EXCERPT_COVERAGE` in any case,
+#: and :data:`UNTYPED_COVERAGE` when the question expects an answer type the excerpt lacks. Below that the words
+#: that make the question specific are missing and what is left does not mean what the question means, so
+#: quoting would be quoting noise; a paraphrase keeps its meaning with fewer shared words ("How frequently are
+#: my photos duplicated onto the backup drive?" for "Your photos are copied to the backup disk every night").
 #: Calibrated on SQuAD v1.1 dev's no-answer split (``python -m benchmarks.squad``: the first 24 articles
 #: indexed, questions about them should be answered, questions about the other 24 declined; figures in
-#: benchmarks/README.md). With windows that grow by a sentence adding 6% of the weight
-#: (:data:`~retrieval.excerpts.EXTRA_SENTENCE_GAIN`), 0.46 answers 93.75% and declines 79.85%, 0.47 answers
-#: 93.33% and declines 81.25%; 0.465 answers 93.50% and declines 80.55%.
+#: benchmarks/README.md): coverage alone (0.465, its best threshold) answered 93.72% and declined 80.30%;
+#: this rule answers 95.77% and declines 80.43% (evidence 0.84: 95.51% / 81.23%; similarity floor 0.3:
+#: 95.65% / 81.43%, but a one-page folder's "What meeting rhythm did the call agree on?" is declined).
+#: Then the excerpts are quoted in ranking order, each holding at least :data:`MIN_EXCERPT_COVERAGE`.
+MIN_EVIDENCE = 0.82
+#: Coverage that answers without the similarity (see :data:`MIN_EVIDENCE`).
+STRONG_COVERAGE = 0.6
+#: Weight of the question-excerpt similarity in an excerpt's evidence (see :data:`MIN_EVIDENCE`).
+SEMANTIC_EVIDENCE = 1.0
+#: Coverage that answers with at least :data:`MIN_SIMILARITY` of similarity (see :data:`MIN_EVIDENCE`).
 MIN_COVERAGE = 0.465
+MIN_SIMILARITY = 0.25
+#: Weight of the question-excerpt similarity in an excerpt's evidence (see :data:`MIN_EVIDENCE`).
+SEMANTIC_EVIDENCE = 1.0
 #: Unknown question words: a word with an English Zipf frequency (wordfreq; Speer 2022) at or above
 #: ``COMMON_ZIPF`` is ordinary vocabulary ("say", "year") that the documents merely phrase differently, and
 #: weighs little; at or below ``RARE_ZIPF`` it is a name or a term of art ("Tesla") that the documents would
@@ -128,7 +145,7 @@ class Excerpt(Quote):
     score:
         BM25 score of the passage the excerpt was taken from (> 0).
     coverage:
-        Share (0 to 1) of the question's weight found in the excerpt itself (see :data:`MIN_COVERAGE`).
+        Share (0 to 1) of the question's weight found in the excerpt itself (see :data:`MIN_EVIDENCE`).
     """
 
     score: float
@@ -205,11 +222,11 @@ class Retriever:
     analyzer: Analyzer
     sentences: Sequence[DocumentSentences]
     warnings: list[str] = field(default_factory=list)
-    min_coverage: float = MIN_COVERAGE
+    min_evidence: float = MIN_EVIDENCE
     clock: Callable[[], dt.date] = dt.date.today
     _titles: dict[int, frozenset[str]] = field(default_factory=dict, repr=False)
     _caseless: dict[int, bool] = field(default_factory=dict, repr=False)
-    _any_dated: bool | None = field(default=None, repr=False)
+    _sorted_dates: list[dt.date] | None = field(default=None, repr=False)
     #: Every document's date without reading the documents (a snapshot's :meth:`~.corpus.Snapshot.dates`).
     date_source: Callable[[], list[dt.date | None]] | None = field(default=None, repr=False)
     _dates: list[dt.date | None] | None = field(default=None, repr=False)
@@ -328,12 +345,15 @@ class Retriever:
         QuestionError
             As :meth:`question_terms`.
         """
-        # A period's words ("March 2024") are a filter, not search terms, where documents have dates to
-        # filter by; over undated documents they stay search terms.
-        text = plan.text if plan.period is None or self._dated() else plan.searched
+        # A period's words ("March 2024") are a filter, not search terms, where some document is dated within
+        # it; otherwise (undated documents, or none of that time) they stay search terms.
+        text = plan.text if plan.period is None or self._dated_within(plan.period) else plan.searched
         # Only markup or emoji ("🙂", "<@123>") is a question with no words, not an empty one.
         pairs = self.question_terms(text or plan.cleaned or ("." if plan.raw.strip() else ""))
-        content = [(t, w) for t, w in pairs if w not in FRAME_WORDS] or pairs
+        content = [(t, w) for t, w in pairs if w not in FRAME_WORDS]
+        if not content and all(w in SOCIAL_WORDS for _, w in pairs):
+            return []  # "thanks!", "hi": said to the bot, not asked of the documents
+        content = content or pairs
         names = _capitalised_words(plan.text)
         proper = _proper_names(plan.text) & names
         unit = plan.unit.lower() if plan.unit else None
@@ -364,9 +384,9 @@ class Retriever:
                 if len(word) == 1:
                     continue  # a stray letter ("h" of a question cut short) says nothing
                 idf = self.index.max_idf * min(1.0, max(MIN_UNKNOWN_SHARE, share))
-                # A name no passage holds, or the counted thing of "how many" ("GitHub stars"): the
-                # documents do not talk about it.
-                absent = word in proper or (word == unit and counting)
+                # A name no passage holds, a version none names ("v4.0"), or the counted thing of "how many"
+                # ("GitHub stars"): the documents do not talk about it.
+                absent = word in proper or (word == unit and counting) or _named_version(term, plan.cleaned)
             else:
                 absent = False
             if word not in names and word != unit:  # names and the counted thing are the question's focus
@@ -397,7 +417,8 @@ class Retriever:
         -------
         Answer
             With no excerpts (and ``closest`` set when some document shares a word with the question)
-            when the best excerpt covers less than ``min_coverage`` of the question's weight.
+            when no candidate excerpt is evidence enough that the documents answer (``min_evidence``,
+            see :data:`MIN_EVIDENCE`).
 
         Raises
         ------
@@ -419,6 +440,7 @@ class Retriever:
                 concepts = concepts + [Concept(t, w, ((t, 1.0),)) for t, w in asked.weights.items() if t not in own]
             elif asked.preferred_document is None:
                 asked = None  # a question with a subject of its own is asked as it stands
+        concepts = self._spelled_out(concepts)
         hits, documents = self._candidates(concepts, plan, max(CANDIDATES, top_k * CANDIDATES_PER_EXCERPT))
         if not hits:
             return Answer(question, [], None, time.perf_counter() - started)
@@ -433,6 +455,8 @@ class Retriever:
                 doc = self.passages[p].doc
                 if window.matched < MIN_EXCERPT_COVERAGE or excerpts and window.lead <= 0:
                     continue  # a weak excerpt is noise, even after a good one; so is one only its title ties in
+                if plan.period is not None and not self._of_period(doc, plan.period, plan.as_of):
+                    continue  # a question about May 2024 is not answered from the March minutes
                 if any(window.first <= last and first <= window.last for first, last in used.get(doc, [])):
                     continue  # overlapping windows: never quote the same sentence twice
                 sents = self.sentences[doc]
@@ -448,19 +472,51 @@ class Retriever:
             return Answer(question, [], closest, time.perf_counter() - started)
         return Answer(question, excerpts, None, time.perf_counter() - started)
 
+    def _spelled_out(self, concepts: list[Concept]) -> list[Concept]:
+        """``concepts`` with each unknown initialism ("jfk", "ny") matched by its long form where the
+        documents that the question's other words find spell it out ("John F. Kennedy"; see
+        :mod:`retrieval.acronyms`): the concept then also counts in a sentence that holds the long form's
+        rarest word, and weighs that word's idf. Other concepts are returned as they are."""
+        unknown = [i for i, c in enumerate(concepts)
+                   if len(c.forms) == 1 and could_be_initialism(c.term) and self.index.term_idf(c.term) is None]
+        if not unknown:
+            return concepts
+        changed = list(concepts)
+        for i in unknown:
+            others = [term for j, c in enumerate(concepts) if j != i for term, _ in c.forms]
+            if not others:
+                continue
+            docs = list(dict.fromkeys(self.passages[p].doc for p, _ in self.index.top_k(others, INITIALISM_PASSAGES)))
+            long_forms = expansions(concepts[i].term, (self.documents[d].text for d in docs[:INITIALISM_DOCUMENTS]))
+            if not long_forms:
+                continue
+            known = [(self.index.term_idf(t), t) for t in self.analyzer(long_forms[0])]
+            known = [(idf, t) for idf, t in known if idf is not None]
+            if not known:
+                continue
+            idf, term = max(known, key=lambda k: (k[0], k[1]))
+            changed[i] = Concept(concepts[i].term, idf, (*concepts[i].forms, (term, 1.0)))
+        return changed
+
     def _answers(self, window: Window, plan: QuestionPlan, doc: int) -> bool:
         """Whether ``window`` (of document ``doc``) is evidence enough that the documents answer the
-        question: it holds :attr:`min_coverage` of the question's weight, and when the question expects an
-        answer type and the window holds none, :data:`UNTYPED_COVERAGE` ("How many stars ...?" is not
-        answered by a sentence without a number in it)."""
+        question (see :data:`MIN_EVIDENCE`): it covers :data:`STRONG_COVERAGE` of the question's weight, or
+        its coverage plus its similarity to the question reaches :attr:`min_evidence`; and when the question
+        expects an answer type and the window holds none, it covers :data:`UNTYPED_COVERAGE` ("How many stars
+        ...?" is not answered by a sentence without a number in it)."""
         matched = window.matched
-        if matched < self.min_coverage:
+        if matched < MIN_EXCERPT_COVERAGE:
+            return False
+        if plan.period is not None and not self._of_period(doc, plan.period, plan.as_of):
+            return False  # "at the May 2024 call" is not answered by the March minutes
+        if matched < STRONG_COVERAGE and matched + SEMANTIC_EVIDENCE * window.semantic < self.min_evidence and not (
+                matched >= MIN_COVERAGE and window.semantic >= MIN_SIMILARITY):
             return False
         return window.typed or not self._expected(plan, doc) or matched >= UNTYPED_COVERAGE
 
     def _document_answers(self, window: Window, p: int, concepts: Sequence[Concept], plan: QuestionPlan) -> bool:
         """Whether the best-ranked ``window`` (of passage ``p``) answers though it covers less than
-        :attr:`min_coverage`: it holds at least :data:`SPREAD_WINDOW_COVERAGE` of the question's weight and
+        :attr:`min_evidence`: it holds at least :data:`SPREAD_WINDOW_COVERAGE` of the question's weight and
         the expected answer type, and its document (its passages' postings, headings included) at least
         :data:`SPREAD_DOCUMENT_COVERAGE`. A chatty
         question ("someone keeps sending me creepy dms, where do i report that") spreads its words over the
@@ -475,7 +531,7 @@ class Retriever:
         return coverage(concepts, terms) / total >= SPREAD_DOCUMENT_COVERAGE
 
     def _expected(self, plan: QuestionPlan, doc: int) -> tuple[AnswerType, ...]:
-        """The answer types a quote of document ``doc`` must hold to answer on :attr:`min_coverage` alone
+        """The answer types a quote of document ``doc`` must hold to answer without covering :data:`UNTYPED_COVERAGE`
         (see :meth:`_answers`): in a document written in lower case (a chat log, lower-cased newswire) names
         have no capitals to be found by, so there a *who* question's quote need not hold one. Ranking still
         uses all of the question's types."""
@@ -538,6 +594,7 @@ class Retriever:
         versions = {c.term for c in concepts if _VERSION_TERM.fullmatch(c.term)}
         seen: set[tuple[int, int, int]] = set()
         texts: list[str] = []
+        headings: list[str] = []
         features: list[list[float]] = []
         for p, score in hits:
             passage = self.passages[p]
@@ -571,10 +628,14 @@ class Retriever:
                 if plan.answer_types and labelled(document.text[sents.spans[window.first][0]:sents.spans[window.first][1]],
                                                   plan.answer_types):
                     extra += LABEL_WEIGHT  # "- **Time:** 14:00" for "What time ...?"
+                if plan.recency:  # "current": the sentence reporting the new state, not the one it replaced
+                    extra += STATE_WEIGHT * state_change(
+                        document.text[sents.spans[window.first][0]:sents.spans[window.last][1]])
                 if plan.upcoming:  # "next": a date after today ranks up, a quote naming only past dates down
                     extra += UPCOMING_WEIGHT * _upcoming(document, sents.spans, window, plan.as_of)
                 found.append((window, p, score, extra, document.date))
                 texts.append(document.text[sents.spans[window.first][0]:sents.spans[window.last][1]])
+                headings.append(_under_heading(document, sents, window.first))
                 features.append(feature_vector(window, score / top_score, title, 0.0, window.first == lead,
                                                bool(plan.answer_types), headed,
                                                documents.get(passage.doc, score) / top_document))
@@ -601,9 +662,17 @@ class Retriever:
         order = sorted(range(len(found)), key=lambda i: -values[i])
         head = order[:SEMANTIC_CANDIDATES]
         semantic = FEATURES.index("semantic")
-        for i, sim in zip(head, similarities(plan.text or plan.cleaned, [texts[i] for i in head])):
+        asked_text = plan.text or plan.cleaned
+        for i, sim in zip(head, similarities(asked_text, [texts[i] for i in head])):
             features[i][semantic] = float(sim)
             values[i] += WEIGHTS[semantic] * float(sim)
+            found[i] = (replace(found[i][0], semantic=float(sim)), *found[i][1:])
+        # The no-answer rule judges a window with the heading whose words its coverage counts ("Power" above
+        # "Solar panels feed it."); ranking keeps the window's own similarity.
+        headed = [i for i in head if headings[i]]
+        for i, sim in zip(headed, similarities(asked_text, [headings[i] + texts[i] for i in headed])):
+            if sim > found[i][0].semantic:
+                found[i] = (replace(found[i][0], semantic=float(sim)), *found[i][1:])
         order = sorted(head, key=lambda i: -values[i]) + order[SEMANTIC_CANDIDATES:]
         if rows is not None:
             rows.extend(features[i] + [found[i][3]] for i in order)
@@ -615,6 +684,8 @@ class Retriever:
         that sentence ``i`` of that document holds. One cache per question, shared by overlapping passages."""
         cache: dict[tuple[int, int], frozenset[object]] = {}
         asked = frozenset(re.findall(r"[^\W_]+", plan.cleaned.lower()))
+        # "When is the meetup?" asks for a time to come: "last year" is no answer to it.
+        ahead = AnswerType.DATE in plan.answer_types and _AHEAD.search(plan.cleaned) is not None
         unit = self.analyzer.stem_word(plan.unit) if plan.unit else None
         # Documents that name the counted thing ("people") must count it ("80 people"): there a bare
         # number ("v2.2", "last year") is not the answer. Elsewhere any number will do.
@@ -633,18 +704,32 @@ class Retriever:
                     found = cache[(doc, i)] = frozenset(
                         kind for kind in plan.answer_types if has_answer_type(text, kind, asked)
                         and (unit is None or kind is not AnswerType.NUMBER
-                             or counts(text, unit, self.analyzer, strict=doc in naming)))
+                             or counts(text, unit, self.analyzer, strict=doc in naming))
+                        and (not ahead or kind is not AnswerType.DATE or _PAST_DEICTIC.search(text) is None
+                             or has_answer_type(_PAST_DEICTIC.sub(" ", text), kind, asked)))
                 return found
 
             return typed
 
         return finder
 
-    def _dated(self) -> bool:
-        """Whether any document has a date."""
-        if self._any_dated is None:
-            self._any_dated = any(d is not None for d in self._document_dates())
-        return self._any_dated
+    def _of_period(self, doc: int, period: tuple[dt.date, dt.date], as_of: dt.date) -> bool:
+        """Whether document ``doc`` may answer a question about ``period``, asked on ``as_of``: it is undated,
+        or dated within the period or up to :data:`PERIOD_GRACE_DAYS` after it (notes written up after the
+        event), or before it when the period is still to come (an announcement of "the 26 April meetup")."""
+        date = self._document_dates()[doc]
+        first, last = period
+        if date is None or first <= date <= last + dt.timedelta(days=PERIOD_GRACE_DAYS):
+            return True
+        return date < first and first > as_of
+
+    def _dated_within(self, period: tuple[dt.date, dt.date]) -> bool:
+        """Whether some document's date falls within ``period`` (first and last day included)."""
+        if self._sorted_dates is None:
+            self._sorted_dates = sorted(d for d in self._document_dates() if d is not None)
+        first, last = period
+        at = bisect.bisect_left(self._sorted_dates, first)
+        return at < len(self._sorted_dates) and self._sorted_dates[at] <= last
 
     def _document_dates(self) -> list[dt.date | None]:
         """Every document's date, in document order (cached)."""
@@ -678,6 +763,10 @@ class Retriever:
 
 #: Passages fetched by BM25 whose windows compete, at the least.
 CANDIDATES = 24
+#: An unknown initialism is looked up in the documents of the best passages for the question's other words:
+#: this many passages, and of their documents this many (see :meth:`Retriever._spelled_out`).
+INITIALISM_PASSAGES = 10
+INITIALISM_DOCUMENTS = 5
 #: Passages whose documents get a whole-document BM25 score, the ``document`` feature: how much of the
 #: question's evidence a document holds overall, beyond its best passage (the document-then-passage order
 #: of classic QA pipelines).
@@ -694,6 +783,21 @@ RECENCY_PEERS = 0.4
 #: A follow-up prefers the document the previous answer quoted: :func:`retrieval.followup.document_bonus`
 #: times this, in ranking-score units (the learned passage weight is 2).
 PREFERRED_WEIGHT = 15.0
+#: Words said to the bot rather than asked ("thanks!", "hi", "ok"): a question of these alone finds nothing.
+SOCIAL_WORDS: frozenset[str] = frozenset(
+    "thanks thank thx hi hello hey hiya yo ok okay lol".split())
+#: Sentences looked back over for the heading of a window's section (see :func:`_under_heading`).
+HEADING_LOOKBACK = 200
+#: A question about a period ("at the May 2024 call") is answered only from undated documents and documents
+#: dated within it or this many days after it (see :meth:`Retriever._of_period`).
+PERIOD_GRACE_DAYS = 14
+#: A *when* question about what is or will be ("When is the meetup?", "when's the call"), not what was.
+_AHEAD = re.compile(r"\bwhen(?: and \w+)?(?:'s| is| are| will| does| do)\b|\bwhens\b", re.IGNORECASE)
+#: Times that point back from the day of writing; no answer to a question about what is to come.
+_PAST_DEICTIC = re.compile(r"\b(?:[Yy]esterday|[Ll]ast (?:week|month|year)(?:'s)?|(?:a|one|two|three) (?:weeks?|months?|years?) ago)\b")
+#: For "current" / "now" questions, a quote reporting a new state ("takes over") ranks up by this, one
+#: reporting the old state ("steps down") down (:func:`retrieval.recency.state_change`), in date units.
+STATE_WEIGHT = 0.1
 #: Largest boost a document's date earns for "latest" / "now" questions (newest candidate document).
 RECENCY_WEIGHT = 0.5
 #: The same when the question says nothing of time: newer documents win near-ties.
@@ -891,6 +995,29 @@ def _date_score(date: dt.date | None, dates: Sequence[dt.date], plan: QuestionPl
         return weight * 0.3 if dates and date is None else 0.0
     rank = min(1.0, bisect.bisect_left(dates, date) / (len(dates) - 1))
     return weight * rank
+
+
+def _named_version(term: str, question: str) -> bool:
+    """Whether ``term`` ("4.0") is a version the question names as one ("v4.0", "version 4.0", "the 4.0
+    release"), not a plain decimal ("3.5 million")."""
+    if _VERSION_TERM.fullmatch(term) is None:
+        return False
+    escaped = re.escape(term.lstrip("v"))
+    return re.search(rf"(?i)(?:\bv|\bversion |\brelease ){escaped}\b|\b{escaped} release\b", question) is not None
+
+
+def _under_heading(document: Document, sents: DocumentSentences, first: int) -> str:
+    """The text of the heading a window starting at sentence ``first`` sits under, and a space, when its
+    words count towards the window's coverage (``sections``): "Power" for "Solar panels feed it." under
+    "## Power". The no-answer rule judges its similarity to the question with the heading, as its coverage
+    is. Empty otherwise. The heading is the nearest sentence above without index terms of its own."""
+    if not sents.sections[first]:
+        return ""
+    for j in range(first - 1, max(-1, first - HEADING_LOOKBACK), -1):
+        if not sents.terms[j]:
+            s, e = sents.spans[j]
+            return document.text[s:e].lstrip("#").strip() + ". "
+    return ""
 
 
 def _upcoming(document: Document, spans: Sequence[tuple[int, int]], window: Window, as_of: dt.date) -> float:

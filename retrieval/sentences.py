@@ -43,10 +43,14 @@ _DOUBLE_QUOTES = frozenset('"“”')
 _BLANK_QUOTES = str.maketrans({q: " " for q in _DOUBLE_QUOTES})
 #: Longest first line (before trailing blanks) that :data:`_TITLE_LINE` can match: "12) " and 60 characters.
 _TITLE_LINE_CHARS = 64
+#: What the line after a title line (not numbered) starts with, after blanks: :data:`_TITLE_LINE`'s lookahead.
+_TITLE_NEXT = frozenset("\"'([ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789*_`-")
 #: Closing emphasis, quotes or brackets at the start of a piece, when a sentence ended just inside them.
 _CLOSING = re.compile(r"[*_`\"'”’)\]]+(?=\s|$)")
+_CLOSING_CHARS = frozenset("*_`\"'”’)]")
 #: A list or section number standing alone ("2."), as sentencex cuts it off a numbered heading.
 _LIST_NUMBER = re.compile(r"\d{1,3}[.)]")
+_LIST_NUMBER_CHARS = 4
 #: Most words in a title line.
 _TITLE_WORDS = 10
 
@@ -160,42 +164,58 @@ def split_sentences(
         if pieces and pieces[-1][1] == s and not any(ch.isalnum() for ch in region[pieces[-1][0]:s]):
             # Only punctuation, glued to what follows: the "!" of a Markdown image "![alt](src)".
             s = pieces.pop()[0]
-        if pieces and _LIST_NUMBER.fullmatch(region, *pieces[-1]) and "\n" not in region[pieces[-1][1]:s]:
+        # (The length and first-character tests only skip regular expressions that could not match.)
+        if pieces and pieces[-1][1] - pieces[-1][0] <= _LIST_NUMBER_CHARS and _LIST_NUMBER.fullmatch(
+                region, *pieces[-1]) and "\n" not in region[pieces[-1][1]:s]:
             # "2. Berlin meetup recap": a numbered heading's number is not a sentence of its own.
             s = pieces.pop()[0]
-        closing = _CLOSING.match(region, s, e)
-        if pieces and closing and pieces[-1][1] == s:
-            # Closing markup or quotes that belong to the sentence before: "**Sharing.**", "“Go.”"
-            pieces[-1] = (pieces[-1][0], closing.end())
-            s = closing.end()
-            while s < e and region[s].isspace():
-                s += 1
-            if s == e:
-                continue
+        if pieces and pieces[-1][1] == s and region[s] in _CLOSING_CHARS:
+            closing = _CLOSING.match(region, s, e)
+            if closing:
+                # Closing markup or quotes that belong to the sentence before: "**Sharing.**", "“Go.”"
+                pieces[-1] = (pieces[-1][0], closing.end())
+                s = closing.end()
+                while s < e and region[s].isspace():
+                    s += 1
+                if s == e:
+                    continue
         pieces.append((s, e))
     spans: list[tuple[int, int]] = []
+    hashes = headings and text.find("#", start, end) >= 0
     for s, e in pieces:
         s, e = start + s, start + e
         # Pieces are trimmed already: only one with a "#" can hold a heading line, only one with a line
         # break after a short first line a title line.
-        for hs, he in _split_headings(text, s, e) if headings and text.find("#", s, e) >= 0 else [(s, e)]:
+        for hs, he in _split_headings(text, s, e) if hashes and text.find("#", s, e) >= 0 else ((s, e),):
             line_end = text.find("\n", hs, he) if headings else -1
-            if line_end >= 0 and (line_end - hs <= _TITLE_LINE_CHARS
-                                  or len(text[hs:line_end].rstrip(" \t\r")) <= _TITLE_LINE_CHARS):
-                title = _TITLE_LINE.match(text, hs, he)
-                line = text[hs:title.end()].rstrip().rstrip("*_`'\")]") if title else ""
-                if title and line and line[-1] not in ".!?:;," and len(line.split()) <= _TITLE_WORDS \
-                        and title.end() < he:
-                    cut = hs + len(text[hs:title.end()].rstrip())
+            if 0 <= line_end < he - 1 and _may_be_title(text, hs, line_end, he) and (
+                    line_end - hs <= _TITLE_LINE_CHARS or len(text[hs:line_end].rstrip(" \t\r")) <= _TITLE_LINE_CHARS):
+                # A title line's match ends just past the first line break (no part of the pattern crosses
+                # one), so the line is known before matching; the pattern runs only when the tests it makes
+                # of the line's ends (_may_be_title) and the rules below can all pass.
+                line = text[hs:line_end + 1].rstrip().rstrip("*_`'\")]")
+                if line and line[-1] not in ".!?:;," and len(line.split()) <= _TITLE_WORDS \
+                        and _TITLE_LINE.match(text, hs, he):
+                    cut = hs + len(text[hs:line_end + 1].rstrip())
                     spans.append((hs, cut))
-                    hs = title.end()
+                    hs = line_end + 1
                     while hs < he and text[hs].isspace():
                         hs += 1
             if max_chars is not None and he - hs > max_chars:
                 spans.extend(_cut_long(text, hs, he, max_chars))
             else:
                 spans.append((hs, he))
-    return _join_heading_pieces(text, spans) if headings else spans
+    return _join_heading_pieces(text, spans) if hashes else spans
+
+
+def _may_be_title(text: str, start: int, line_end: int, end: int) -> bool:
+    """Whether :data:`_TITLE_LINE` can match at ``start``, its first line ending at ``line_end``: it wants a
+    digit first, or a next line (before ``end``) whose first character after blanks is one of
+    :data:`_TITLE_NEXT`."""
+    j = line_end + 1
+    while j < end and text[j] in " \t":
+        j += 1
+    return j < end and text[j] in _TITLE_NEXT or text[start].isdigit()
 
 
 def _join_heading_pieces(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

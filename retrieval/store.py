@@ -48,7 +48,7 @@ from .corpus import Snapshot
 from .documents import scan_files
 from .errors import NoDocumentsError, SeedsFolderNotFound
 from .index import DEFAULT_B, DEFAULT_K1
-from .indexing import Progress, analyze_files, digest
+from .indexing import POOL_MIN_FILES, Progress, analyze_files, digest, worker_context, workers
 from .merging import concatenable, concatenate
 from .segments import (
     AnalyzedDocument,
@@ -198,6 +198,7 @@ class IndexStore:
         self.k1, self.b = k1, b
         self.settings = settings_fingerprint(self.analyzer, k1, b, self.seeds.resolve())
         self._lock: FileLock | None = None
+        self._zipf_job: Any = None  # the process making the word-frequency table (a first build)
 
     # -- reading ----------------------------------------------------------------------------------------
 
@@ -267,10 +268,13 @@ class IndexStore:
         except Timeout:
             log.info("Waiting for another process that is updating the index in %s", self.root)
             lock.acquire()
+        self._zipf_job = None
         try:
             found = self._update(progress)
         finally:
             lock.release()
+            if self._zipf_job is not None:
+                self._zipf_job.join()
         zipf.use_folder(self.root)
         return found
 
@@ -396,6 +400,10 @@ class IndexStore:
                     warnings[result.doc_id] = result.warnings
                 if batch >= BATCH_PASSAGES:
                     flush()
+        if len(todo) >= POOL_MIN_FILES and workers() > 1:
+            # A big build: the word-frequency table the first answer needs is made on the other core while
+            # this process turns the batch into a segment (see zipf.save_aside).
+            self._zipf_job = zipf.save_aside(self.root, worker_context())
         flush()
         if not any(seg.n_docs - len(dead) for seg, dead in zip(segments, deleted)):
             found = f" ({len(files)} file(s) could not be used)" if files else ""

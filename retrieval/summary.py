@@ -898,7 +898,7 @@ def _topic_documents(retriever: Retriever, terms: Sequence[str], passage_docs: n
     """Which documents are about a topic: per document (shape ``(documents,)``), whether it is allowed and
     holds at least :data:`TOPIC_MIN_SHARE` of the topic's distinct terms, each term anywhere in it.
 
-    Not the question no-answer share (:attr:`Retriever.min_coverage` of the idf mass in one excerpt): a
+    Not the question no-answer share (:attr:`Retriever.min_evidence`: the idf mass in one excerpt and its similarity): a
     topic names what a summary is about, and a document about "China's response to the report" may hold
     "China" and "report" all through it without the word "response". Distinct terms count alike (idf says
     how rare a word is among passages, not whether the document is about it: in a one-document collection

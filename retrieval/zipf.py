@@ -32,7 +32,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["TABLE", "zipf_frequency", "use_folder"]
+__all__ = ["TABLE", "save_aside", "zipf_frequency", "use_folder"]
 
 log = logging.getLogger(__name__)
 
@@ -97,6 +97,41 @@ def use_folder(folder: Path) -> None:
         if words.ndim != 1 or words.dtype.kind != "S" or values.shape != words.shape:
             return
         _words, _values = words, values
+
+
+def _saved(folder: Path) -> bool:
+    """Whether ``folder`` holds a table made from the installed wordfreq."""
+    try:
+        return json.loads((folder / TABLE / "source.json").read_text(encoding="utf-8")) == _source_key()
+    except (OSError, ValueError):
+        return False
+
+
+def _save_job(folder: str) -> None:
+    """Save the table into ``folder`` (the body of :func:`save_aside`'s process)."""
+    try:
+        _save(Path(folder))
+    except Exception:  # pragma: no cover - the table is then made the first time it is needed, as before
+        log.debug("The word-frequency table could not be made in %s", folder, exc_info=True)
+
+
+def save_aside(folder: Path, context: Any) -> Any | None:
+    """Start making the table of ``folder`` in a process of the multiprocessing ``context``, unless one is
+    saved there already; returns the process (``join`` it before :func:`use_folder`), or ``None``.
+
+    For a first build: a worker process forked from the indexing workers' fork server imports wordfreq
+    (about half a second) and writes the table on the core that the build's last, single-process steps
+    leave free, instead of the first answer doing it afterwards.
+    """
+    if _words is not None or _saved(folder):
+        return None
+    try:
+        process = context.Process(target=_save_job, args=(str(folder),), daemon=True)
+        process.start()
+    except Exception:  # pragma: no cover - no side process: made when first needed
+        log.debug("Could not start making the word-frequency table", exc_info=True)
+        return None
+    return process
 
 
 def _lookup(word: str) -> float | None:

@@ -348,3 +348,108 @@ def test_next_prefers_a_schedule_to_a_date_already_past() -> None:
 def test_what_command_quotes_the_command_below_the_colon() -> None:
     text = first(Retriever.from_documents(CHAT_DOCUMENTS), "What command builds the gallery?")
     assert "pebble build --out site" in text
+
+
+def test_current_quotes_the_sentence_reporting_the_new_state_not_the_old_one() -> None:
+    pages = [
+        Document(id="minutes-2025-01.md", title="Community call, January 2025", date=dt.date(2025, 1, 14), text=(
+            "# Community call, January 2025\n\n## Release manager\n\n"
+            "Tobias announced that he is stepping back as release manager after the upcoming 2.1.1 patch release; "
+            "he stays on as a maintainer of the importer. Ines Carvalho, who has run the beta testing since v2.0, "
+            "takes over as release manager starting with 2.2.\n")),
+        Document(id="v2.0.md", title="Larkspur 2.0", date=dt.date(2024, 7, 9), text=(
+            "# Larkspur 2.0\n\nTobias Lindqvist was the release manager for this cycle.\n")),
+        *(Document(id=f"note-{n}.md", title=f"Note {n}", date=None, text=f"# Note {n}\n\nThe pump ran {n} hours.")
+          for n in range(4)),
+    ]
+    text = Retriever.from_documents(pages).ask("Who's the current release manager?", as_of=AS_OF).excerpts[0].text
+    assert text.startswith("Ines Carvalho") or "stepping back" not in text
+    assert "Ines Carvalho" in text
+
+
+def test_when_and_where_is_quotes_the_date_and_venue_not_last_years_meetup_or_the_asked_city() -> None:
+    pages = [
+        Document(id="events/lisbon.md", title="Lisbon meetup 2025", date=dt.date(2025, 2, 3), text=(
+            "# Lisbon meetup 2025\n\nAfter last year's meetup in Berlin, we are heading south! "
+            "The second community meetup takes place in Lisbon, and since v2.2 is due the same week, it doubles "
+            "as the launch party.\n\n## Details\n\n- **Date:** Saturday, 26 April 2025\n"
+            "- **Time:** 14:00 to 19:00 WEST, doors open at 13:30\n- **Venue:** Casa do Codigo, Rua da Prata 118, 2nd floor\n"
+            "- **Getting there:** the metro station is a five-minute walk away.\n\n"
+            "Entry is free, but please register so we know how much food to order. There is room for 80 people.\n")),
+        Document(id="minutes.md", title="Community call, September 2024", date=dt.date(2024, 9, 5), text=(
+            "# Community call, September 2024\n\nThe Berlin meetup on 8 June had 38 people in the room.\n")),
+        *(Document(id=f"note-{n}.md", title=f"Note {n}", date=None, text=f"# Note {n}\n\nThe pump ran {n} hours.")
+          for n in range(4)),
+    ]
+    # "last year" is no answer to when something *is*, and "in Lisbon" no answer to where the Lisbon meetup is.
+    text = first(Retriever.from_documents(pages), "When and where is the Lisbon meetup?")
+    assert "26 April 2025" in text and "Casa do Codigo" in text
+
+
+def test_a_place_made_of_the_asked_name_and_a_preposition_is_not_a_place_answer() -> None:
+    from retrieval.answer_types import has_answer_type
+    from retrieval.question import AnswerType
+
+    asked = frozenset("where is the lisbon meetup".split())
+    assert not has_answer_type("The second meetup takes place in Lisbon.", AnswerType.PLACE, asked)
+    assert has_answer_type("The meetup takes place in Porto.", AnswerType.PLACE, asked)
+
+
+def test_a_sentence_opening_with_it_or_there_names_no_person() -> None:
+    from retrieval.answer_types import has_answer_type
+    from retrieval.question import AnswerType
+
+    asked = frozenset("who runs the importer".split())
+    for text in ("It was a long night for the importer.", "There is a new importer.", "This is the importer."):
+        assert not has_answer_type(text, AnswerType.PERSON, asked), text
+    assert has_answer_type("Priya was the first to run the importer.", AnswerType.PERSON, asked)
+
+
+BACKUP_PAGES = [
+    Document(id="backup.md", title="Backups", date=None, text=(
+        "# Backups\n\nYour photos are copied to the backup disk every night at 02:00.\n\n"
+        "The copy keeps thirty days of history.")),
+    Document(id="faq.md", title="FAQ", date=None, text=(
+        "# FAQ\n\nThe web interface runs on port 8420. Albums can be shared with a link.")),
+    Document(id="sponsors.md", title="Sponsors", date=None, text=(
+        "# Sponsors\n\nNorthbay Hosting provides the build servers free of charge.")),
+    *(Document(id=f"note-{n}.md", title=f"Note {n}", date=None, text=f"# Note {n}\n\nThe pump ran {n} hours.")
+      for n in range(4)),
+]
+
+
+def test_a_paraphrase_that_shares_few_words_but_means_the_same_is_answered() -> None:
+    retriever = Retriever.from_documents(BACKUP_PAGES)
+    answer = retriever.ask("How frequently are my photos duplicated onto the backup drive?")
+    assert answer.answered and "every night" in answer.excerpts[0].text
+    # Shared words without the meaning are still no answer.
+    assert not retriever.ask("Which hosting company ran the pump for thirty days?").answered
+
+
+def test_a_named_month_no_document_is_dated_in_is_declined_not_answered_from_another_month() -> None:
+    pages = [
+        Document(id="call-2024-03.md", title="Community call, March 2024", date=dt.date(2024, 3, 7), text=(
+            "# Community call, March 2024\n\n- Dario: book the Berlin venue; call for talks.\n"
+            "- We decided to move the calls to Tuesdays.\n")),
+        Document(id="call-2024-09.md", title="Community call, September 2024", date=dt.date(2024, 9, 5), text=(
+            "# Community call, September 2024\n\nDecision: not yet; revisit the paid maintainer in six months.\n")),
+        Document(id="channels.md", title="Channel guide", date=None, text=(
+            "# Channel guide\n\n## #ideas\n\nPost feature requests here. Vote with 👍; the top requests are "
+            "reviewed at community calls.\n")),
+        *(Document(id=f"note-{n}.md", title=f"Note {n}", date=None, text=f"# Note {n}\n\nThe pump ran {n} hours.")
+          for n in range(4)),
+    ]
+    retriever = Retriever.from_documents(pages)
+    assert not retriever.ask("What was decided at the May 2024 community call?", as_of=AS_OF).answered
+    assert "Tuesdays" in first(retriever, "What was decided at the March 2024 community call?")
+
+
+def test_based_in_and_x_based_are_places_even_in_lower_case() -> None:
+    from retrieval.answer_types import has_answer_type
+    from retrieval.question import AnswerType
+
+    asked = frozenset("where is the company rohm and haas located".split())
+    assert has_answer_type("the deal was made by rohm and haas, a philadelphia -based chemical maker.",
+                           AnswerType.PLACE, asked)
+    assert has_answer_type("the firm is headquartered in a small town.", AnswerType.PLACE, asked)
+    assert not has_answer_type("rohm and haas makes chemicals for paints.", AnswerType.PLACE, asked)

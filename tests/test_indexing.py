@@ -119,3 +119,39 @@ def test_a_first_build_keeps_its_segments_on_disk_not_on_the_heap(tmp_path: Path
     answer = Retriever.from_snapshot(snapshot).ask("When did the moon base open?")
     assert answer.answered
     assert answer.to_dict() == Retriever.from_folder(seeds).ask("When did the moon base open?").to_dict()
+
+
+def test_files_indexed_by_worker_processes_equal_those_indexed_here(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    # Workers send a chunk's results back packed into a few arrays: what arrives must be what they made.
+    from retrieval import indexing
+
+    words = ["harbour", "ferry", "storm", "U.S.", "v2.1", "café", "reports", "Dr.", "the", "opened"]
+    files = []
+    for i in range(40):
+        text = " ".join(words[(i + k) % len(words)] for k in range(5 + i % 17)) + ".\n\n" + "Next line here. " * (i % 4)
+        path = tmp_path / f"f{i:02d}.md"
+        path.write_text(f"# Note {i}\n\n{text}" if i % 3 else text, encoding="utf-8")
+        files.append((path, path.name))
+    (tmp_path / "empty.txt").write_text("   \n", encoding="utf-8")
+    (tmp_path / "binary.txt").write_bytes(bytes(range(256)) * 4)
+    files += [(tmp_path / "empty.txt", "empty.txt"), (tmp_path / "binary.txt", "binary.txt"),
+              (tmp_path / "gone.txt", "gone.txt")]
+    analyzer = Analyzer()
+    here = list(indexing.analyze_files(files, analyzer))
+    monkeypatch.setattr(indexing, "POOL_MIN_FILES", 5)
+    monkeypatch.setattr(indexing, "CHUNK", 4)
+    monkeypatch.setattr(indexing, "workers", lambda: 2)
+    pooled = list(indexing.analyze_files(files, analyzer))
+    assert [r.doc_id for r in pooled] == [r.doc_id for r in here]
+    for a, b in zip(here, pooled):
+        assert (a.stat, a.warnings) == (b.stat, b.warnings)
+        assert (a.analyzed is None) == (b.analyzed is None)
+        if a.analyzed is None or b.analyzed is None:
+            continue
+        assert a.analyzed.document == b.analyzed.document and a.analyzed.stat == b.analyzed.stat
+        assert _postings(a.analyzed) == _postings(b.analyzed)
+        for name in ("spans", "passages", "lengths", "distinct"):
+            x, y = getattr(a.analyzed, name), getattr(b.analyzed, name)
+            assert x.dtype == y.dtype and x.shape == y.shape and np.array_equal(x, y), name
+    assert sum(r.analyzed is not None for r in pooled) == 40

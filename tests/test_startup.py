@@ -82,3 +82,39 @@ def test_a_restart_answers_alike_without_loading_heavy_libraries(tmp_path: Path)
     assert again.stdout == first.stdout
     assert json.loads(again.stdout)["answered"]
     assert again.stderr.strip().splitlines()[-1] == "[]"  # none of them was imported
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="counts threads through Linux's /proc")
+def test_the_terminal_starts_no_blas_thread_pool_unless_asked() -> None:
+    # numpy's OpenBLAS would start a thread per CPU at import: start-up time, and on 2 cores CPU taken from the
+    # indexing workers. `python -m bot` keeps to its one thread; a thread count the user sets is kept.
+    env = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS")}
+    env["PYTHONPATH"] = str(ROOT)
+    probe = ("import os, sys\nsys.argv = ['bot']\nimport bot.__main__, numpy\n"
+             "print(len(os.listdir('/proc/self/task')))\n")
+    alone = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, check=True,
+                           timeout=120)
+    assert alone.stdout.split() == ["1"]
+    chosen = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120,
+                            env=dict(env, OPENBLAS_NUM_THREADS="2"))
+    assert int(chosen.stdout.split()[0]) >= 2
+
+
+def test_a_big_first_build_saves_the_word_table_before_the_first_answer(tmp_path: Path, fresh_zipf: None,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    # Made on the other core while the build's last steps run, so the first answer needs no wordfreq.
+    from retrieval import indexing, store
+
+    seeds = tmp_path / "docs"
+    seeds.mkdir()
+    for i in range(12):
+        (seeds / f"n{i}.txt").write_text(f"Note {i}: the harbour reopened after storm number {i}.\n", encoding="utf-8")
+    for module in (indexing, store):
+        monkeypatch.setattr(module, "POOL_MIN_FILES", 4)
+    monkeypatch.setattr(store, "workers", lambda: 2)
+    monkeypatch.setattr(indexing, "workers", lambda: 2)
+    index = tmp_path / "index"
+    store.IndexStore(index, seeds).update()
+    assert (index / zipf.TABLE / "words.npy").is_file()
+    assert zipf._words is not None  # in use, not made on demand
+    assert zipf.zipf_frequency("harbour") == wordfreq.zipf_frequency("harbour", "en")

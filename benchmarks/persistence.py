@@ -366,7 +366,9 @@ def scale(data_dir: Path, passages: int, work: Path) -> Table:
                 "queries use the compiled top-k (retrieval/compiled.py) when numba is installed."),
                ("Floors (issue 9, at 1M): build <= 150 s, ready RSS <= 2.5 GB, peak <= 4 GB, reload <= 2 s, "
                 "ask p50 <= 3 ms, index p50 <= 2 ms, memory within 1.5x of tantivy's."),
-               "'passages' for seedbot are the product's own passages of the files (it regroups sentences)."])
+               "'passages' for seedbot are the product's own passages of the files (it regroups sentences).",
+               ("seedbot's ready RSS includes its postings mapped from the file cache (shared, reclaimable): an "
+                "index of 100,000 passages or more maps them when it opens (retrieval/index.py PREFAULT_PASSAGES).")])
 
 
 def _r(value: float | None, digits: int = 2) -> float | None:

@@ -1,10 +1,11 @@
-"""Exact top-k BM25 as one compiled pass per segment (numba), for large indexes: MaxScore, term at a time.
+"""Exact top-k BM25 as one compiled pass per segment (numba), for large indexes: MaxScore, document at a time.
 
 :func:`retrieval.pruning.top_k` works term at a time in numpy: each step is a numpy call over one term's
 postings in one segment, which costs little per posting but a few microseconds per call, and at a million
 passages the calls and the candidate lookups dominate. When numba is installed (the ``fast`` extra; it is
 optional) and the index is large (:data:`MIN_PASSAGES`), :func:`top_k` runs instead: per segment one
-compiled function, MaxScore (Turtle & Flood 1995) over the block bounds of :mod:`retrieval.pruning`:
+compiled function, MaxScore (Turtle & Flood 1995) document at a time, with the block bounds of
+:mod:`retrieval.pruning` (block-max MaxScore, as in PISA; Ding & Suel 2011 for the bounds):
 
 * each term's block bounds ``w(max tf, min length)`` (blocks of :data:`retrieval.pruning.BLOCK` postings)
   are computed under the current statistics; a term's bound is its largest;
@@ -12,14 +13,14 @@ compiled function, MaxScore (Turtle & Flood 1995) over the block bounds of :mod:
   in the best blocks of the term with the largest bound (:data:`SEED_BLOCKS`), and carries over from one
   segment to the next (the k-th best so far never exceeds the final k-th best);
 * terms sorted by bound, the longest prefix whose bounds sum below ``theta`` is *non-essential*: a passage
-  holding only those terms cannot reach the top k. The other (essential) terms are added term at a time
-  into a dense accumulator, skipping each block whose bound plus every other term's bound is below
-  ``theta``; then the non-essential terms, largest bound first, only for the passages whose partial score
-  plus the bounds left still reaches ``theta`` (a scan of the term's postings when it has few against
-  those passages, :data:`SCAN_RATIO`, else a galloping lookup of each);
-* the passages left get their exact score: their terms' weights added in query order, the float expression an exhaustive pass evaluates, so scores and
-  the tie order (lower passage number first) are those of :meth:`retrieval.index.BM25Index.scores`
-  (tested against it).
+  holding only those terms cannot reach the top k. The passages of the essential terms are visited in
+  order (a cursor per term; a block of a term whose bound plus every other term's bound is below
+  ``theta`` is stepped over); for each, the non-essential terms are looked up, largest bound first, only
+  while the partial score plus the bounds left (the looked-up term's bound being that of its block that
+  would hold the passage) still reaches ``theta``; each time ``theta`` rises the non-essential prefix grows;
+* a passage that can still make it gets its exact score: its terms' weights added in query order, the float
+  expression an exhaustive pass evaluates, so scores and the tie order (lower passage number first) are
+  those of :meth:`retrieval.index.BM25Index.scores` (tested against it).
 
 Importing numba and loading the compiled code (cached beside this file after the first compilation) happens
 on the first query of a large index.
@@ -45,17 +46,9 @@ MIN_PASSAGES = 100_000
 MAX_K = 1_000
 #: Blocks of the term with the largest bound scored first, to start with a high threshold.
 SEED_BLOCKS = 4
-#: A non-essential term is scanned (not looked up) when it has at most this many postings per candidate.
-SCAN_RATIO = 16
-
-#: De Bruijn sequence and table: the position of a 64-bit word's only set bit (Leiserson et al. 1998).
-_DE_BRUIJN = np.uint64(0x03F79D71B4CB0A89)
-_BIT = np.zeros(64, dtype=np.int64)
-for _i in range(64):
-    _BIT[((1 << _i) * 0x03F79D71B4CB0A89 % 2**64) >> 58] = _i
 
 #: The compiled functions the kernel calls.
-_HELPERS = ("_weight", "_offer", "_find", "_global", "_exact", "_sift", "_sort", "_order", "_in_order")
+_HELPERS = ("_weight", "_norm", "_scaled", "_offer", "_find", "_global", "_exact", "_sift", "_sort", "_order")
 
 _kernel: Any = None
 _failed = False
@@ -90,7 +83,8 @@ def installed() -> bool:
 
 def available(index: BM25Index, k: int) -> bool:
     """Whether :func:`top_k` should answer for ``index`` (large enough, small ``k``, numba installed)."""
-    return index.size >= MIN_PASSAGES and k <= MAX_K and _compile() is not None
+    return (index.size >= MIN_PASSAGES and k <= MAX_K and index.int_lengths is not None
+            and _compile() is not None)
 
 
 def top_k(index: BM25Index, counts: dict[str, int], k: int) -> list[tuple[int, float]]:
@@ -106,45 +100,51 @@ def top_k(index: BM25Index, counts: dict[str, int], k: int) -> list[tuple[int, f
     if kernel is None:
         raise RuntimeError("numba is not installed")
     terms = list(counts)
-    idf = np.array([index.idf[index.vocabulary[t]] for t in terms], dtype=np.float64)
+    m = len(terms)
+    vocabulary, all_idf = index.vocabulary, index.idf
+    idf = np.array([all_idf[vocabulary[t]] for t in terms], dtype=np.float64)
     cnt = np.array([counts[t] for t in terms], dtype=np.float64)
     heap_s = np.zeros(k, dtype=np.float64)
     heap_g = np.zeros(k, dtype=np.int64)
     filled = np.zeros(2, dtype=np.int64)
-    no_map = np.zeros(0, dtype=np.int64)
-    m = len(terms)
-    size = max(part.n_local for part in index.parts)
-    acc = getattr(_scratch, "acc", None)
-    if acc is None or len(acc) < size:  # zero between queries: every entry set is reset
-        acc = _scratch.acc = np.zeros(size, dtype=np.float64)
-        _scratch.touched = np.zeros(size, dtype=np.int64)
-        _scratch.marks = np.zeros(size // 64 + 1, dtype=np.uint64)
-    touched, marks = _scratch.touched, _scratch.marks
-    for part in index.parts:
+    where = np.zeros((4, m), dtype=np.int64)  # per term: first posting, end, first block, term (in the part)
+    k1, b, avgdl, lengths = index.k1, index.b, index.bm25.avgdl, index.int_lengths
+    for part in index.parts_by_size:  # the largest first: its seeded threshold serves the others
         lookup = part.postings.terms
-        starts = np.zeros(m, dtype=np.int64)
-        ends = np.zeros(m, dtype=np.int64)
-        blocks = np.zeros(m, dtype=np.int64)
         found = False
         for i, term in enumerate(terms):
             t = lookup.get(term)
-            if t is not None:
-                starts[i], ends[i], blocks[i] = part.off[t], part.off[t + 1], part.blk_off[t]
+            if t is None:
+                where[0, i] = where[1, i] = where[2, i] = where[3, i] = 0
+            else:
+                where[:, i] = part.off[t], part.off[t + 1], part.blk_off[t], t
                 found = True
-        if not found:
-            continue
-        mapping = no_map if part.shift is not None else part.mapping
-        kernel(part.pid, part.tf, part.blk_tf, part.blk_len, starts, ends, blocks, idf, cnt, index.k1,
-               index.b, index.bm25.avgdl, index.norm, part.shift or 0, mapping, part.shift is None, heap_s,
-               heap_g, filled, acc, touched, marks, SEED_BLOCKS, SCAN_RATIO)
+        if found:
+            fblk, fmax = part.bound_factors(k1, b, avgdl)
+            kernel(part.pid, part.tf, fblk, fmax, where, idf, cnt, k1, b, avgdl, lengths, part.shift or 0,
+                   part.kernel_map, heap_s, heap_g, filled, SEED_BLOCKS)
     n = int(filled[0])
-    best = np.lexsort((heap_g[:n], -heap_s[:n]))
-    return [(int(heap_g[j]), float(heap_s[j])) for j in best if heap_s[j] > 0]
+    hits = sorted(zip((-heap_s[:n]).tolist(), heap_g[:n].tolist()))
+    return [(g, -s) for s, g in hits if s < 0]
 
 
 def _weight(idf, cnt, k1, t, nrm):  # type: ignore[no-untyped-def]
     """A term's BM25 weight (times its count in the query): the float expression of an exhaustive pass."""
     w = idf * (t * (k1 + 1.0) / (t + nrm))
+    if cnt > 1.0:
+        w = w * cnt
+    return w
+
+
+def _norm(k1, b, avgdl, length):  # type: ignore[no-untyped-def]
+    """``k1 * (1 - b + b * |p| / avgdl)``: the float of :attr:`retrieval.index.BM25Index.norm` (the same
+    operations in the same order), from the passage's length (an int32 array is half the memory traffic)."""
+    return k1 * (1.0 - b + b * float(length) / avgdl)
+
+
+def _scaled(idf, cnt, f):  # type: ignore[no-untyped-def]
+    """``idf * f`` (times the term's count in the query): :func:`_weight` with ``f`` for its fraction."""
+    w = idf * f
     if cnt > 1.0:
         w = w * cnt
     return w
@@ -241,29 +241,6 @@ def _sift(a, root, n):  # type: ignore[no-untyped-def]
         root = child
 
 
-def _in_order(touched, n, marks):  # type: ignore[no-untyped-def]
-    """Sort the ``n`` distinct passage numbers ``touched[:n]`` in place through the bitmap ``marks`` (all 0
-    before and after): set a bit per passage, then read the set bits back in order (de Bruijn bit scan)."""
-    one = np.uint64(1)
-    low_word = len(marks)
-    high_word = -1
-    for t in range(n):
-        d = touched[t]
-        word = d >> 6
-        marks[word] |= one << np.uint64(d & 63)
-        low_word = min(low_word, word)
-        high_word = max(high_word, word)
-    n = 0
-    for word in range(low_word, high_word + 1):
-        w = marks[word]
-        if w == 0:
-            continue
-        marks[word] = np.uint64(0)
-        while w != 0:
-            lowest = w & (~w + one)
-            touched[n] = word * 64 + _BIT[(lowest * _DE_BRUIJN) >> np.uint64(58)]
-            n += 1
-            w ^= lowest
 
 
 def _order(values):  # type: ignore[no-untyped-def]
@@ -280,26 +257,22 @@ def _order(values):  # type: ignore[no-untyped-def]
 
 
 def _segment_top_k(  # type: ignore[no-untyped-def]
-        pid, tf, blk_tf, blk_len, starts, ends, blocks, idf, cnt, k1, b, avgdl, norm, shift, mapping, mapped,
-        heap_s, heap_g, filled, acc, touched, marks, seed_blocks, scan_ratio):
+        pid, tf, fblk, fmax, where, idf, cnt, k1, b, avgdl, lengths, shift, mapping, heap_s, heap_g, filled,
+        seed_blocks):
     """One segment's passages into the running top-k ``heap_s/heap_g`` (``filled``: entries used, the
-    worst one's position); numba compiles it (arguments as :func:`top_k` passes them).
+    worst one's position); numba compiles it (arguments as :func:`top_k` passes them; ``fblk/fmax``:
+    :meth:`retrieval.index.Part.bound_factors`; ``mapping`` empty when the part's map is ``local + shift``).
     """
     slack = 1e-9
     block = 64
+    inf = 2**31  # past every passage number (int32)
+    starts, ends, blocks, tix = where[0], where[1], where[2], where[3]
+    mapped = len(mapping) > 0
     m = len(starts)
-    bound = np.zeros(m)
-    first = np.zeros(m + 1, dtype=np.int64)  # term i's block bounds are bb[first[i]:first[i + 1]]
+    bound = np.zeros(m)  # per term, the largest weight it can give (0: not in this segment)
     for i in range(m):
-        first[i + 1] = first[i] + (ends[i] - starts[i] + block - 1) // block
-    bb = np.zeros(first[m])
-    for i in range(m):
-        for j in range(first[i + 1] - first[i]):
-            q = blocks[i] + j
-            w = _weight(idf[i], cnt[i], k1, float(blk_tf[q]), k1 * (1.0 - b + b * float(blk_len[q]) / avgdl))
-            bb[first[i] + j] = w
-            if w > bound[i]:
-                bound[i] = w
+        if ends[i] > starts[i]:
+            bound[i] = _scaled(idf[i], cnt[i], fmax[tix[i]])
     order = _order(bound)
     prefix = np.zeros(m)
     total = 0.0
@@ -311,27 +284,28 @@ def _segment_top_k(  # type: ignore[no-untyped-def]
         theta = heap_s[filled[1]]
     # Seed the threshold: exact scores of the passages in the best blocks of the term with the largest bound.
     top = order[m - 1]
-    if first[top + 1] > first[top]:
-        top_bb = bb[first[top]:first[top + 1]]
-        chosen = np.zeros(min(seed_blocks, len(top_bb)), dtype=np.int64)
-        taken = np.zeros(len(top_bb), dtype=np.bool_)
+    n_top = (ends[top] - starts[top] + block - 1) // block
+    if n_top > 0 and seed_blocks > 0 and filled[0] < len(heap_s):
+        chosen = np.zeros(min(seed_blocks, n_top), dtype=np.int64)
+        taken = np.zeros(n_top, dtype=np.bool_)
+        top_f = fblk[blocks[top]:blocks[top] + n_top]
         for r in range(len(chosen)):  # the best blocks, then in posting order
             best = -1
-            for j in range(len(top_bb)):
-                if not taken[j] and (best < 0 or top_bb[j] > top_bb[best]):
+            for j in range(n_top):
+                if not taken[j] and (best < 0 or top_f[j] > top_f[best]):
                     best = j
             taken[best] = True
             chosen[r] = best
         _sort(chosen, len(chosen))
         seek = starts.copy()
         for j in chosen:
-            if top_bb[j] + prefix[m - 1] - bound[top] < theta * (1.0 - slack):
+            if _scaled(idf[top], cnt[top], top_f[j]) + prefix[m - 1] - bound[top] < theta * (1.0 - slack):
                 continue
             for c in range(starts[top] + j * block, min(starts[top] + (j + 1) * block, ends[top])):
                 d = pid[c]
                 g = _global(d, shift, mapping, mapped)
                 if g >= 0:
-                    score = _exact(pid, tf, ends, seek, d, idf, cnt, k1, norm[g])
+                    score = _exact(pid, tf, ends, seek, d, idf, cnt, k1, _norm(k1, b, avgdl, lengths[g]))
                     theta = _offer(heap_s, heap_g, filled, score, g)
     floor = theta * (1.0 - slack)
     e = 0  # terms order[:e] are non-essential
@@ -339,67 +313,74 @@ def _segment_top_k(  # type: ignore[no-untyped-def]
         e += 1
     if e == m:
         return
-    # The essential terms, term at a time into a dense accumulator (segment-local numbering): postings read
-    # in order, at memory speed; a block whose bound cannot lift any of its passages to theta is skipped.
-    nt = 0
+    pos = starts.copy()  # per term, its cursor: the first posting not yet passed
+    w = np.zeros(m)  # the current passage's weight per term (0: absent or not looked up)
+    hit = np.zeros(m, dtype=np.int64)  # the essential terms holding the current passage, and where
+    at = np.zeros(m, dtype=np.int64)
+    d = inf
     for j in range(e, m):
         i = order[j]
-        other = prefix[m - 1] - bound[i]
-        for q in range(first[i + 1] - first[i]):
-            if bb[first[i] + q] + other < floor:
+        if pos[i] < ends[i] and pid[pos[i]] < d:
+            d = pid[pos[i]]
+    while d < inf:
+        # The essential terms at d (cursors moved past it), and a bound on d's score from their blocks.
+        nh = 0
+        reach = prefix[e - 1] if e > 0 else 0.0
+        nxt = inf
+        for j in range(e, m):
+            i = order[j]
+            p = pos[i]
+            if p >= ends[i]:
                 continue
-            for c in range(starts[i] + q * block, min(starts[i] + (q + 1) * block, ends[i])):
-                d = pid[c]
-                g = _global(d, shift, mapping, mapped)
-                if g < 0:
+            if pid[p] == d:
+                hit[nh] = i
+                at[nh] = p
+                nh += 1
+                reach += _scaled(idf[i], cnt[i], fblk[blocks[i] + ((p - starts[i]) >> 6)])
+                p += 1
+                pos[i] = p
+                if p >= ends[i]:
                     continue
-                if acc[d] == 0.0:
-                    touched[nt] = d
-                    nt += 1
-                acc[d] += _weight(idf[i], cnt[i], k1, float(tf[c]), norm[g])
-    # The non-essential terms, largest bound first, only for the passages that can still reach theta: by a
-    # scan of the term's postings when it has few against them, else by a lookup of each passage.
-    ordered = False
-    for j in range(e, -1, -1):
-        rest = prefix[j - 1] if j > 0 else 0.0
-        ns = 0
-        for t in range(nt):
-            d = touched[t]
-            if acc[d] + rest >= floor:
-                touched[ns] = d
-                ns += 1
-            else:
-                acc[d] = 0.0
-        nt = ns
-        if j == 0 or nt == 0:
-            break
-        i = order[j - 1]
-        if ends[i] - starts[i] <= scan_ratio * nt:
-            for c in range(starts[i], ends[i]):
-                d = pid[c]
-                if acc[d] != 0.0:
-                    g = _global(d, shift, mapping, mapped)
-                    acc[d] += _weight(idf[i], cnt[i], k1, float(tf[c]), norm[g])
-        else:
-            if not ordered:
-                _in_order(touched, nt, marks)
-                ordered = True
-            c = starts[i]
-            for t in range(nt):
-                d = touched[t]
-                c = _find(pid, c, ends[i], d)
-                if c < ends[i] and pid[c] == d:
-                    g = _global(d, shift, mapping, mapped)
-                    acc[d] += _weight(idf[i], cnt[i], k1, float(tf[c]), norm[g])
-    if nt == 0:
-        return
-    # Every term is in acc now (added in another order than the query's): the passages left get their
-    # exact scores, in query order.
-    if not ordered:
-        _in_order(touched, nt, marks)
-    cur = starts.copy()
-    for t in range(nt):
-        d = touched[t]
-        acc[d] = 0.0
-        g = _global(d, shift, mapping, mapped)
-        _offer(heap_s, heap_g, filled, _exact(pid, tf, ends, cur, d, idf, cnt, k1, norm[g]), g)
+            if pid[p] < nxt:
+                nxt = pid[p]
+        g = _global(d, shift, mapping, mapped) if reach >= floor else -1
+        if g >= 0:
+            nrm = _norm(k1, b, avgdl, lengths[g])
+            partial = 0.0
+            for h in range(nh):
+                i = hit[h]
+                wi = _weight(idf[i], cnt[i], k1, float(tf[at[h]]), nrm)
+                w[i] = wi
+                partial += wi
+            alive = True
+            for j in range(e - 1, -1, -1):  # the non-essential terms, largest bound first
+                if partial + prefix[j] < floor:
+                    alive = False
+                    break
+                i = order[j]
+                p = _find(pid, pos[i], ends[i], d)
+                pos[i] = p
+                if p < ends[i] and pid[p] == d:
+                    wi = _weight(idf[i], cnt[i], k1, float(tf[p]), nrm)
+                    w[i] = wi
+                    partial += wi
+            if alive and partial >= floor:
+                score = 0.0
+                for i in range(m):  # in query order, as an exhaustive pass adds them
+                    score += w[i]
+                t = _offer(heap_s, heap_g, filled, score, g)
+                if t > theta:
+                    theta = t
+                    floor = theta * (1.0 - slack)
+                    while e < m and prefix[e] < floor:
+                        e += 1
+                    if e == m:
+                        return
+                    nxt = inf
+                    for j in range(e, m):
+                        i = order[j]
+                        if pos[i] < ends[i] and pid[pos[i]] < nxt:
+                            nxt = pid[pos[i]]
+            for i in range(m):
+                w[i] = 0.0
+        d = nxt

@@ -10,8 +10,9 @@ Layout of ``INDEX_DIR``::
 An update (:meth:`IndexStore.update`) stats every file of the folder; a file whose size and modification
 time match the index costs nothing more; otherwise its bytes are hashed, and only when the hash differs is
 it read, split and analyzed again, into a new segment, its old version becoming a tombstone. Deleted files
-become tombstones. Small segments are merged, and a segment whose documents are mostly deleted is
-rewritten, so segments stay few.
+become tombstones. The segments one update writes (a first build writes one per batch of passages) are
+joined into one (:mod:`retrieval.merging`), small segments are merged, and a segment whose documents are
+mostly deleted is rewritten, so segments stay few.
 
 Writes are atomic: a segment is written into a temporary folder, each file fsynced, then renamed; the
 manifest is written aside, fsynced and renamed over the old one (``os.replace``), then the folder is
@@ -48,6 +49,7 @@ from .documents import scan_files
 from .errors import NoDocumentsError, SeedsFolderNotFound
 from .index import DEFAULT_B, DEFAULT_K1
 from .indexing import POOL_MIN_FILES, Progress, analyze_files, digest, worker_context, workers
+from .merging import concatenable, concatenate
 from .segments import (
     AnalyzedDocument,
     Segment,
@@ -411,7 +413,8 @@ class IndexStore:
                    or warnings != state.warnings)
         updated = state.updated_at
         if changed:
-            segments, deleted, generation = self._compact(segments, deleted, generation)
+            segments, deleted, generation = self._compact(segments, deleted, generation,
+                                                          built=len(segments) - len(state.segments))
             updated = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
             self._commit(segments, deleted, generation, updated, skipped, warnings, touched, scanned_ns)
         elif rechecked:
@@ -431,9 +434,12 @@ class IndexStore:
     def _new_name(self, generation: int) -> str:
         return f"seg-{generation:06d}-{secrets.token_hex(4)}"
 
-    def _compact(self, segments: list[Segment], deleted: list[set[int]],
-                 generation: int) -> tuple[list[Segment], list[set[int]], int]:
-        """Merge the smallest segments while there are too many, and rewrite mostly deleted ones."""
+    def _compact(self, segments: list[Segment], deleted: list[set[int]], generation: int,
+                 built: int = 0) -> tuple[list[Segment], list[set[int]], int]:
+        """Join the ``built`` segments this update wrote (the last ones) into one, merge the smallest
+        segments while there are too many, and rewrite mostly deleted ones."""
+        if built > 1:
+            segments, deleted, generation = self._concatenate(segments, deleted, generation, built)
         keep = [(seg, dead) for seg, dead in zip(segments, deleted) if len(dead) < seg.n_docs]
         merge = [(seg, dead) for seg, dead in keep if seg.n_docs and len(dead) / seg.n_docs > MAX_DELETED_SHARE]
         rest = sorted((x for x in keep if all(x[0] is not m[0] for m in merge)),
@@ -451,6 +457,21 @@ class IndexStore:
                                                 self._new_name(generation)))
             rest.append((merged, set()))
         return [seg for seg, _ in rest], [dead for _, dead in rest], generation
+
+    def _concatenate(self, segments: list[Segment], deleted: list[set[int]], generation: int,
+                     built: int) -> tuple[list[Segment], list[set[int]], int]:
+        """The last ``built`` segments as one (a build's batches, :mod:`retrieval.merging`) when they can be."""
+        new = segments[-built:]
+        if not concatenable([seg.ids[0] for seg in new], [seg.ids[seg.n_docs - 1] for seg in new],
+                            [len(dead) for dead in deleted[-built:]]):
+            return segments, deleted, generation
+        generation += 1
+        name = self._new_name(generation)
+        temporary = self.root / f"tmp-{name}"
+        shutil.rmtree(temporary, ignore_errors=True)
+        concatenate([self.root / seg.name for seg in new], temporary)
+        os.replace(temporary, self.root / name)
+        return segments[:-built] + [open_segment(self.root / name)], deleted[:-built] + [set()], generation
 
     def _write(self, segment: Segment) -> Segment:
         """Write ``segment`` into its folder (aside, then renamed) and open it memory-mapped."""

@@ -92,3 +92,44 @@ def test_top_k_breaks_ties_by_lower_index_even_at_the_cut() -> None:
     index = _index(*texts)
     assert [i for i, _ in index.top_k(analyze("harbour"), 3)] == [0, 3, 6]
     assert [i for i, _ in index.top_k(analyze("harbour"), 5)] == [0, 3, 6, 9, 12]
+
+
+def test_a_large_index_maps_its_postings_when_it_opens(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """From PREFAULT_PASSAGES passages on, opening an index reads one number per page of its postings (so
+    queries do not fault them in one by one); below it, nothing is read."""
+    from retrieval import index as index_module
+
+    monkeypatch.setattr(index_module, "PREFAULT_PASSAGES", 50)
+    read: list[int] = []
+    original = index_module.Part.prefault
+
+    def counting(self):  # type: ignore[no-untyped-def]
+        read.append(len(self.pid))
+        original(self)
+
+    monkeypatch.setattr(index_module.Part, "prefault", counting)
+    BM25Index([["storm", "harbour"]] * 49)
+    assert read == []
+    BM25Index([["storm", "harbour"]] * 50)
+    assert read == [100]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_live_document_frequencies_by_search_equal_a_count_of_every_posting(  # type: ignore[no-untyped-def]
+        seed: int, monkeypatch) -> None:
+    """A segment with a few deleted documents (runs of passages): each term's live postings, found by binary
+    searches of the runs' ends, equal those counted posting by posting (the way with many runs)."""
+    from retrieval import index as index_module
+
+    rng = np.random.default_rng(seed)
+    corpus = [[f"w{t}" for t in rng.integers(0, 40, size=int(rng.integers(0, 12)))] for _ in range(500)]
+    postings = index_module.Postings.from_corpus(corpus)
+    mapping = np.arange(len(corpus), dtype=np.int64)
+    for start in rng.integers(0, len(corpus), size=int(rng.integers(1, 6))):
+        mapping[start:start + int(rng.integers(1, 30))] = -1
+    expected = np.array([int((mapping[postings.pid[a:b]] >= 0).sum())
+                         for a, b in zip(postings.off[:-1], postings.off[1:])])
+    searched = index_module._live_counts(postings.off, postings.pid, mapping)
+    monkeypatch.setattr(index_module, "SEARCHED_RUNS", 0)
+    counted = index_module._live_counts(postings.off, postings.pid, mapping)
+    assert searched.tolist() == expected.tolist() == counted.tolist()

@@ -106,13 +106,13 @@ def test_a_first_build_keeps_its_segments_on_disk_not_on_the_heap(tmp_path: Path
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     from retrieval import Retriever, store
 
-    monkeypatch.setattr(store, "BATCH_PASSAGES", 2)  # several batches, each a segment
+    monkeypatch.setattr(store, "BATCH_PASSAGES", 2)  # several batches, each a segment, then joined into one
     seeds = tmp_path / "seeds"
     seeds.mkdir()
     for i, topic in enumerate(["moon base domes", "river bridge tax", "garden tomatoes beans"]):
         (seeds / f"{i}.txt").write_text(f"The {topic} opened in 203{i}. " * 40, encoding="utf-8")
     snapshot, _, _, report = store.IndexStore(tmp_path / "index", seeds).update()
-    assert report.rebuilt and len(snapshot.segments) > 1
+    assert report.rebuilt and len(snapshot.segments) == 1
     for segment in snapshot.segments:  # read back memory-mapped, as a restart reads them
         assert isinstance(segment.arrays["post_pid"], np.memmap)
         assert isinstance(segment.arrays["texts_blob"], np.memmap)

@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from retrieval import Analyzer, LuceneIdfBM25, Retriever
+from retrieval.segments import FILES
 from retrieval.store import IndexStore
 
 WORDS = ["moon", "base", "report", "garden", "dome", "river", "tax", "vote", "storm", "bridge", "cat", "seed"]
@@ -76,10 +77,25 @@ operation = st.tuples(st.sampled_from(["add", "edit", "delete", "touch"]), st.in
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(start=st.lists(st.lists(st.sampled_from(WORDS), min_size=1, max_size=40), min_size=1, max_size=5),
-       changes=st.lists(st.lists(operation, min_size=1, max_size=3), min_size=1, max_size=5))
+       changes=st.lists(st.lists(operation, min_size=1, max_size=3), min_size=1, max_size=5),
+       batch=st.sampled_from([1, 3, 200_000]))
 def test_scores_after_any_changes_equal_a_fresh_rank_bm25(tmp_path_factory: pytest.TempPathFactory,
                                                           start: list[list[str]],
-                                                          changes: list[list[tuple[str, int, list[str]]]]) -> None:
+                                                          changes: list[list[tuple[str, int, list[str]]]],
+                                                          batch: int) -> None:
+    """``batch``: passages per segment an update writes (small: an update writes several, then joins them)."""
+    from retrieval import store
+
+    saved_batch = store.BATCH_PASSAGES
+    store.BATCH_PASSAGES = batch
+    try:
+        _changes_equal_fresh(tmp_path_factory, start, changes)
+    finally:
+        store.BATCH_PASSAGES = saved_batch
+
+
+def _changes_equal_fresh(tmp_path_factory: pytest.TempPathFactory, start: list[list[str]],
+                         changes: list[list[tuple[str, int, list[str]]]]) -> None:
     root = tmp_path_factory.mktemp("store")
     seeds, index = root / "seeds", root / "index"
     seeds.mkdir()
@@ -216,10 +232,30 @@ def test_a_build_in_several_batches_equals_one_in_a_single_batch(tmp_path: Path,
     for i in range(5):
         (seeds / f"note{i}.txt").write_text(f"Note {i} mentions the river storm and the tax number {i}.",
                                             encoding="utf-8")
+    single = Retriever.from_folder(seeds, index_dir=tmp_path / "single")
+    written: list[str] = []
+    original = store.IndexStore._write
+
+    def counting(self, segment):  # type: ignore[no-untyped-def]
+        written.append(segment.name)
+        return original(self, segment)
+
+    monkeypatch.setattr(store.IndexStore, "_write", counting)
     monkeypatch.setattr(store, "BATCH_PASSAGES", 2)  # a segment every two passages: the heap stays small
     saved = Retriever.from_folder(seeds, index_dir=tmp_path / "index")
-    assert len([p for p in (tmp_path / "index").iterdir() if p.name.startswith("seg-")]) > 1
+    assert len(written) > 1  # several batches, then joined: one segment, as a single batch writes it
+    [joined] = [p for p in (tmp_path / "index").iterdir() if p.name.startswith("seg-")]
+    [whole] = [p for p in (tmp_path / "single").iterdir() if p.name.startswith("seg-")]
+    for key in FILES:
+        a, b = np.load(joined / f"{key}.npy"), np.load(whole / f"{key}.npy")
+        assert a.dtype == b.dtype and np.array_equal(a, b), key
     assert_equals_fresh(saved, seeds)
+    assert [saved.index.top_k(analyze(w), 3) for w in WORDS] == [single.index.top_k(analyze(w), 3) for w in WORDS]
+    # Files added later in several batches join one another, not the segment already there.
+    for i in range(5, 9):
+        (seeds / f"note{i}.txt").write_text(f"Note {i} is about the garden vote {i}.", encoding="utf-8")
+    assert_equals_fresh(Retriever.from_folder(seeds, index_dir=tmp_path / "index"), seeds)
+    assert len([p for p in (tmp_path / "index").iterdir() if p.name.startswith("seg-")]) == 2
 
 
 def test_sentence_terms_analyzed_on_demand_equal_the_whole_document_rule() -> None:

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator, Mapping
 from .acronyms import spells_out
 from .question import MONTHS, AnswerType
 
-__all__ = ["counts", "future_dates", "has_answer_type", "labelled"]
+__all__ = ["counts", "field_line", "future_dates", "has_answer_type", "labelled"]
 
 _MONTH = "|".join(
     sorted([m for m in calendar.month_name if m] + [m for m in calendar.month_abbr if m] + ["Sept"], key=len,
@@ -276,3 +276,16 @@ def labelled(text: str, kinds: tuple[AnswerType, ...]) -> bool:
     """Whether ``text`` opens with a field label for one of ``kinds``: ``**Time:**``, ``Venue:``,
     ``- Date:`` (a key-value line of an event page, a release note, an FAQ)."""
     return any(kind in _LABEL_LINE and _LABEL_LINE[kind].match(text) is not None for kind in kinds)
+
+
+def field_line(text: str) -> bool:
+    """Whether ``text`` opens with the field label of any answer type (``labelled`` for all of them, in one
+    pattern)."""
+    global _ANY_LABEL
+    if _ANY_LABEL is None:
+        words = "|".join(_LABELS.values())
+        _ANY_LABEL = re.compile(rf"^\W*(?:[-*+]\s+)?(?:\*\*|__)?(?:{words})(?:\*\*|__)?\s*:", re.IGNORECASE)
+    return _ANY_LABEL.match(text) is not None
+
+
+_ANY_LABEL: re.Pattern[str] | None = None

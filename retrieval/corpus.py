@@ -25,11 +25,10 @@ import numpy as np
 import numpy.typing as npt
 
 from .analyzer import Analyzer
-from .answer_types import labelled
+from .answer_types import field_line
 from .documents import Document
 from .index import BM25Index, Postings
 from .passages import Passage
-from .question import AnswerType
 from .segments import Segment
 from .termcache import term_cache
 
@@ -73,8 +72,6 @@ def _is_prose(text: str, span: tuple[int, int], terms: Sequence[str]) -> bool:
     return bool(terms) and not text.startswith(NOT_PROSE_START, span[0])
 
 
-#: Every answer type: a line opening with a field label of any ("Venue:", "Date:", "Capacity:") is a field.
-_FIELD_KINDS = tuple(AnswerType)
 #: Longest plain title line, in characters.
 _TITLE_CHARS = 80
 _LIST_MARKS = ("- ", "* ", "+ ", "• ", "|", ">")
@@ -95,7 +92,7 @@ def _is_heading(text: str, span: tuple[int, int]) -> bool:
         return False
     if text.startswith(_LIST_MARKS, s) or not any(ch.isalpha() for ch in text[s:e]):
         return False
-    if labelled(text[s:e], _FIELD_KINDS):
+    if field_line(text[s:e]):
         return False  # "Venue: Casa do Porto" is a field, not a title ("Chapter 2: Installation" is one)
     if not text[e:].strip():
         return False  # a title stands above text: the last line of a document (a chat's last message) is not one

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from .acronyms import could_be_initialism, expansions
 from .analyzer import Analyzer
@@ -226,7 +227,7 @@ class Retriever:
     clock: Callable[[], dt.date] = dt.date.today
     _titles: dict[int, frozenset[str]] = field(default_factory=dict, repr=False)
     _caseless: dict[int, bool] = field(default_factory=dict, repr=False)
-    _sorted_dates: list[dt.date] | None = field(default=None, repr=False)
+    _sorted_dates: tuple[list[dt.date], npt.NDArray[np.int64]] | None = field(default=None, repr=False)
     #: Every document's date without reading the documents (a snapshot's :meth:`~.corpus.Snapshot.dates`).
     date_source: Callable[[], list[dt.date | None]] | None = field(default=None, repr=False)
     _dates: list[dt.date | None] | None = field(default=None, repr=False)
@@ -563,12 +564,12 @@ class Retriever:
         documents = document_scores(self.index, self._document_lengths(), list(dict.fromkeys(query)), candidates)
         hits = pool[:k]
         if plan.period is not None and hits:
-            first, last = plan.period
-            in_period = {d for d, date in enumerate(self._document_dates()) if date and first <= date <= last}
-            if in_period:
+            in_period = self._documents_within(plan.period)
+            if len(in_period):
                 scores = self.index.scores(query)
-                extra = [(p, float(scores[p])) for p in np.flatnonzero(scores > 0).tolist()
-                         if self.passages[p].doc in in_period]
+                positive = np.flatnonzero(scores > 0)
+                kept = positive[np.isin(self._document_lengths().docs[positive], in_period)]
+                extra = [(p, float(scores[p])) for p in kept.tolist()]
                 extra.sort(key=lambda h: (-h[1], h[0]))
                 known = {p for p, _ in hits}
                 hits = hits + [h for h in extra[:k] if h[0] not in known]
@@ -670,7 +671,7 @@ class Retriever:
         # The no-answer rule judges a window with the heading whose words its coverage counts ("Power" above
         # "Solar panels feed it."); ranking keeps the window's own similarity.
         headed = [i for i in head if headings[i]]
-        for i, sim in zip(headed, similarities(asked_text, [headings[i] + texts[i] for i in headed])):
+        for i, sim in zip(headed, similarities(asked_text, [headings[i] + texts[i] for i in headed]) if headed else ()):
             if sim > found[i][0].semantic:
                 found[i] = (replace(found[i][0], semantic=float(sim)), *found[i][1:])
         order = sorted(head, key=lambda i: -values[i]) + order[SEMANTIC_CANDIDATES:]
@@ -724,13 +725,19 @@ class Retriever:
             return True
         return date < first and first > as_of
 
+    def _documents_within(self, period: tuple[dt.date, dt.date]) -> npt.NDArray[np.int64]:
+        """The documents dated within ``period`` (first and last day included), in date order: shape
+        ``(documents,)``. The dates are sorted once per retriever, so this is two binary searches."""
+        if self._sorted_dates is None:
+            dated = sorted((d, i) for i, d in enumerate(self._document_dates()) if d is not None)
+            self._sorted_dates = ([d for d, _ in dated], np.array([i for _, i in dated], dtype=np.int64))
+        dates, docs = self._sorted_dates
+        first, last = period
+        return docs[bisect.bisect_left(dates, first):bisect.bisect_right(dates, last)]
+
     def _dated_within(self, period: tuple[dt.date, dt.date]) -> bool:
         """Whether some document's date falls within ``period`` (first and last day included)."""
-        if self._sorted_dates is None:
-            self._sorted_dates = sorted(d for d in self._document_dates() if d is not None)
-        first, last = period
-        at = bisect.bisect_left(self._sorted_dates, first)
-        return at < len(self._sorted_dates) and self._sorted_dates[at] <= last
+        return len(self._documents_within(period)) > 0
 
     def _document_dates(self) -> list[dt.date | None]:
         """Every document's date, in document order (cached)."""

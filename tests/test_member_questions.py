@@ -81,6 +81,15 @@ def test_a_title_line_with_a_colon_is_still_a_title() -> None:
     assert not _is_heading(field, (0, len("Venue: Casa do Porto")))
 
 
+def test_a_field_line_is_one_labelled_for_any_answer_type() -> None:
+    from retrieval.answer_types import field_line, labelled
+    from retrieval.question import AnswerType
+
+    for line in ("Venue: Casa", "- **Date:** 3 Oct", "Capacity: 30", "**Getting there:** by metro",
+                 "Chapter 2: Install", "[18:30] jun: the room", "Note: bring a laptop"):
+        assert field_line(line) == labelled(line, tuple(AnswerType)), line
+
+
 def test_a_day_and_month_without_a_year_name_a_period(tmp_path: Path) -> None:
     pages = [
         Document(id="chat-2026-04-28.txt", title="chat", date=dt.date(2026, 4, 28), text=(

@@ -157,21 +157,24 @@ def has_answer_type(text: str, kind: AnswerType, asked: frozenset[str] = frozens
     -------
     bool
         ``True`` when one of the kind's patterns matches a value the question does not contain. A DATE
-        question also accepts a TIME or a FREQUENCY ("every second Tuesday at 16:00"); a TIME question a
+        question also accepts a clock time or a FREQUENCY ("every second Tuesday at 16:00"); a TIME question a
         FREQUENCY.
     """
     if kind is AnswerType.EXPANSION:  # the asked initialism, spelled out
         return any(spells_out(word, text) for word in asked if word not in _EXPANSION_FRAME)
     if _matches(_PATTERNS[kind], text, asked):
         return True
-    if kind is AnswerType.DATE:
-        return _matches(_PATTERNS[AnswerType.TIME], text, asked) or _matches(_PATTERNS[AnswerType.FREQUENCY], text, asked)
+    if kind is AnswerType.DATE:  # a clock time, not "an evening jam session"
+        return _matches(_CLOCK, text, asked) or _matches(_PATTERNS[AnswerType.FREQUENCY], text, asked)
     if kind is AnswerType.TIME:
         return _matches(_PATTERNS[AnswerType.FREQUENCY], text, asked)
     return False
 
 
 _WORD = re.compile(r"[^\W_]+")
+#: The TIME patterns less the parts of the day ("morning", "evening"): what a *when* question accepts as a time.
+_CLOCK = re.compile(r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,2} ?(?:am|pm|a\.m\.|p\.m\.)|\b(?:UTC|GMT|CET|CEST|EST|PST|noon|"
+                    r"midnight)\b|o'clock", re.IGNORECASE)
 #: Words of an EXPANSION question that are not the initialism ("What does AARP stand for?").
 _EXPANSION_FRAME = frozenset("what does do did is was the a an stand stands stood for short full name form of "
                              "abbreviation acronym mean letters".split())

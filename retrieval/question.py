@@ -85,6 +85,9 @@ _DAY_MONTH = re.compile(
     rf"(\d{{1,2}})(?:st|nd|rd|th)?)\b(?!,? \d)",
     re.IGNORECASE,
 )
+#: A question about the past ("what was decided", "what did they say"): its day or month without a year is
+#: the last one before the day asked, not the nearest.
+_PAST_TENSE = re.compile(r"\b(?:was|were|did|had|happened|said|decided|agreed|suggested|announced)\b", re.IGNORECASE)
 _MONTH_ALONE = re.compile(
     r"\b(?:in|during|at the|the|from the|of the) (january|february|march|april|june|july|august|september|"
     r"october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\b(?!\.? \d)",
@@ -313,14 +316,22 @@ def _period(text: str, as_of: dt.date) -> tuple[tuple[dt.date, dt.date] | None, 
             except ValueError:
                 continue
         if days:
-            exact = min(days, key=lambda d: (abs((d - as_of).days), d))
+            past = [d for d in days if d <= as_of]
+            if _PAST_TENSE.search(text) and past:  # "what was said in the 3 May chat": the one before today
+                exact = max(past)
+            else:
+                exact = min(days, key=lambda d: (abs((d - as_of).days), d))
             return (exact, exact), text[: match.start()] + " " + text[match.end():]
     match = _MONTH_ALONE.search(text)
     if match:  # the nearest such month to the day asked
         month = MONTHS[match.group(1).lower()]
         periods = [_month_period(year, month, None) for year in (as_of.year - 1, as_of.year, as_of.year + 1)]
-        nearest = min(periods, key=lambda p: (0 if p[0] <= as_of <= p[1] else min(abs((p[0] - as_of).days),
-                                                                                  abs((p[1] - as_of).days)), p[0]))
+        begun = [p for p in periods if p[0] <= as_of]
+        if _PAST_TENSE.search(text) and begun:
+            nearest = max(begun)
+        else:
+            nearest = min(periods, key=lambda p: (0 if p[0] <= as_of <= p[1] else min(abs((p[0] - as_of).days),
+                                                                                      abs((p[1] - as_of).days)), p[0]))
         return nearest, text[: match.start()] + " " + text[match.end():]
     match = _YEAR.search(text)
     if match:

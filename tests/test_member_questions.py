@@ -118,3 +118,22 @@ def test_a_field_labelled_venue_holds_the_place_a_two_part_question_asks_for() -
     ]
     text = Retriever.from_documents(pages).ask("When and where is the Porto sprint?", as_of=AS_OF).excerpts[0].text
     assert "13 June 2026" in text and "Biblioteca de Marvila" in text
+
+
+def test_an_evening_is_no_date_for_when_and_a_past_question_means_the_last_such_day() -> None:
+    pages = [
+        Document(id="summit-2027.md", title="Mossbell Summit 2027", date=dt.date(2026, 11, 2), text=(
+            "# Mossbell Summit 2027\n\nThe first in-person Mossbell Summit: talks, a plugin hack table and an evening "
+            "jam session.\n\n- **Date:** Saturday, 13 February 2027\n- **Time:** 10:00 to 17:30\n"
+            "- **Venue:** Hall B, Kulturfabrik Oerlikon, Zurich\n")),
+        Document(id="chat-2026-05-03.txt", title="chat", date=dt.date(2026, 5, 3), text=(
+            "[10:02] reedbird: anyone else getting crackles on the 0.8 build?\n"
+            "[10:04] lars: yes, try raising the buffer to 512 in preferences.\n")),
+        Document(id="release-v0.9.md", title="Release 0.9", date=dt.date(2026, 6, 1), text=(
+            "# Release 0.9\n\n- The default audio buffer size is now 128 samples.\n")),
+        *filler_notes(),
+    ]
+    retriever = Retriever.from_documents(pages)
+    assert "13 February 2027" in retriever.ask("When is the Mossbell Summit?", as_of=dt.date(2026, 12, 1)).excerpts[0].text
+    answer = retriever.ask("In the 3 May chat, what buffer size was suggested for crackles?", as_of=dt.date(2026, 12, 1))
+    assert answer.answered and answer.excerpts[0].document.id == "chat-2026-05-03.txt"

@@ -174,7 +174,8 @@ def has_answer_type(text: str, kind: AnswerType, asked: frozenset[str] = frozens
 _WORD = re.compile(r"[^\W_]+")
 #: The TIME patterns less the parts of the day ("morning", "evening"): what a *when* question accepts as a time.
 _CLOCK = re.compile(r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,2} ?(?:am|pm|a\.m\.|p\.m\.)|\b(?:UTC|GMT|CET|CEST|EST|PST|noon|"
-                    r"midnight)\b|o'clock", re.IGNORECASE)
+                    r"midnight)\b|o'clock|\b(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve) "
+                    r"(?:in the |this |each |every )?(?:morning|afternoon|evening|night)s?\b", re.IGNORECASE)
 #: Words of an EXPANSION question that are not the initialism ("What does AARP stand for?").
 _EXPANSION_FRAME = frozenset("what does do did is was the a an stand stands stood for short full name form of "
                              "abbreviation acronym mean letters".split())

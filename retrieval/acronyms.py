@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
+from functools import lru_cache
 
 __all__ = ["MAX_LETTERS", "MIN_LETTERS", "could_be_initialism", "expansions", "spells_out"]
 
@@ -31,6 +32,7 @@ def could_be_initialism(word: str) -> bool:
     return MIN_LETTERS <= len(word) <= MAX_LETTERS and word.isascii() and word.isalpha()
 
 
+@lru_cache(maxsize=256)  # one pattern per asked word, looked for in many sentences
 def _pattern(word: str, caseless: bool = False) -> re.Pattern[str]:
     letters = [re.escape(c.upper()) for c in word]
     parts = []
@@ -68,7 +70,7 @@ def expansions(word: str, texts: Iterable[str]) -> list[str]:
     for text in texts:
         for match in pattern.finditer(text):
             form = " ".join(match.group(0).split())
-            if all(len(w.rstrip(".")) <= 1 for w in form.split()):
+            if _initials_only(form):
                 continue
             found[form] += 1
             order.setdefault(form, len(order))
@@ -84,7 +86,9 @@ def spells_out(word: str, text: str) -> bool:
     """
     if not could_be_initialism(word):
         return False
-    for match in _pattern(word, caseless=True).finditer(text):
-        if not all(len(w.rstrip(".")) <= 1 for w in match.group(0).split()):
-            return True
-    return False
+    return any(not _initials_only(match.group(0)) for match in _pattern(word, caseless=True).finditer(text))
+
+
+def _initials_only(form: str) -> bool:
+    """Whether a matched long form is one-letter initials alone ("J. F. K."): the short form again."""
+    return all(len(w.rstrip(".")) <= 1 for w in form.split())

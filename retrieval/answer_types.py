@@ -32,6 +32,8 @@ _NUMBER_WORDS = (
 #: Upper- and lower-case letters of names, accented ones included ("Tomasz Wójcik", "Ilkka Järvinen").
 _UP = "[A-ZÀ-ÖØ-Þ]"
 _LO = "[a-zß-öø-ÿ\u0100-\u017f]"
+#: Clock times ("16:00", "9 am", "noon", "UTC"): the TIME patterns less the parts of the day.
+_CLOCK_TIME = r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,2} ?(?:am|pm|a\.m\.|p\.m\.)|\b(?:UTC|GMT|CET|CEST|EST|PST|noon|midnight)\b|o'clock"
 _UNITS = r"(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|yrs?|nights?)"
 
 
@@ -70,11 +72,7 @@ _PATTERNS: Mapping[AnswerType, re.Pattern[str]] = _LazyPatterns({
         rf"\b(?:[Yy]esterday|[Tt]omorrow|[Tt]onight|next (?:week|month|year)|last (?:week|month|year)|"
         rf"(?:early|late|mid)[- ](?:{_MONTH_FULL}|\d{{4}}))\b|\bQ[1-4]\b|\b(?:{_MONTH_FULL})\b|\b(?:1[5-9]|20)\d{{2}}\b(?!,\d)",
     ),
-    AnswerType.TIME: (
-        r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,2} ?(?:am|pm|a\.m\.|p\.m\.)|\b(?:UTC|GMT|CET|CEST|EST|PST|noon|midnight)\b|"
-        r"\b(?:morning|afternoon|evening)\b|o'clock",
-        re.IGNORECASE,
-    ),
+    AnswerType.TIME: (_CLOCK_TIME + r"|\b(?:morning|afternoon|evening)\b", re.IGNORECASE),
     AnswerType.DURATION: (
         rf"\b(?:\d+(?:[.,]\d+)?|{_NUMBER_WORDS}|a|an)[- ](?:{_UNITS})\b|\b(?:forever|indefinitely|permanent)\b|"
         r"\b\d[\d,.]*[- ](?:[a-z]+[- ])?long\b|\b\d[\d,.]*[- ](?:pages?|words?|lines?|chapters?|episodes?|km|miles?|"
@@ -173,8 +171,7 @@ def has_answer_type(text: str, kind: AnswerType, asked: frozenset[str] = frozens
 
 _WORD = re.compile(r"[^\W_]+")
 #: The TIME patterns less the parts of the day ("morning", "evening"): what a *when* question accepts as a time.
-_CLOCK = re.compile(r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,2} ?(?:am|pm|a\.m\.|p\.m\.)|\b(?:UTC|GMT|CET|CEST|EST|PST|noon|"
-                    r"midnight)\b|o'clock|\b(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve) "
+_CLOCK = re.compile(_CLOCK_TIME + r"|\b(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve) "
                     r"(?:in the |this |each |every )?(?:morning|afternoon|evening|night)s?\b", re.IGNORECASE)
 #: Words of an EXPANSION question that are not the initialism ("What does AARP stand for?").
 _EXPANSION_FRAME = frozenset("what does do did is was the a an stand stands stood for short full name form of "

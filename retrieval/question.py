@@ -26,7 +26,7 @@ import enum
 import re
 from dataclasses import dataclass
 
-__all__ = ["FRAME_WORDS", "AnswerType", "QuestionPlan", "clean_question", "read_question"]
+__all__ = ["FRAME_WORDS", "SOCIAL_WORDS", "AnswerType", "QuestionPlan", "clean_question", "read_question"]
 
 
 class AnswerType(enum.Enum):
@@ -52,6 +52,11 @@ class AnswerType(enum.Enum):
 FRAME_WORDS: frozenset[str] = frozenset(
     ["many", "much", "long", "often", "whats", "what's", "whos", "who's", "wheres", "where's", "whens", "hows", "can", "could", "would", "should", "may", "might", "must", "shall", "will", "anyone", "anybody", "someone", "somebody", "anything", "something", "tell", "know", "please", "pls", "plz", "thanks", "thank", "thx", "hey", "hi", "hello", "hiya", "yo", "halp", "help", "guys", "folks", "lol", "idk", "tbh", "btw", "imo", "ok", "okay", "like", "good", "best", "hmm", "um", "uh", "get", "got", "gets", "getting", "really", "actually"]
 )
+#: Frame words said to the bot rather than asked ("thanks!", "hi", "ok"): a question of these alone is not
+#: asked of the documents (:meth:`retrieval.Retriever.concepts` finds nothing for it).
+SOCIAL_WORDS: frozenset[str] = frozenset(
+    ["thanks", "thank", "thx", "hi", "hello", "hey", "hiya", "yo", "ok", "okay", "lol"]
+)
 
 #: Words that ask for the newest information.
 _RECENCY = re.compile(
@@ -72,6 +77,8 @@ MONTHS: dict[str, int] = {name.lower(): i for i, name in enumerate(calendar.mont
 MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
 MONTHS["sept"] = 9
 _MONTH_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
+#: The same without "may", a modal verb as often as a month.
+_MONTH_NAMES_NOT_MAY = "|".join(sorted((m for m in MONTHS if m != "may"), key=len, reverse=True))
 _MONTH_YEAR = re.compile(
     rf"\b(?:(?:back )?in |during |at the |of |from )?(?:(\d{{1,2}})(?:st|nd|rd|th)? )?({_MONTH_NAMES})\.?"
     rf"(?: (\d{{1,2}})(?:st|nd|rd|th)?,?)? (\d{{4}})\b",
@@ -89,8 +96,7 @@ _DAY_MONTH = re.compile(
 #: the last one before the day asked, not the nearest.
 _PAST_TENSE = re.compile(r"\b(?:was|were|did|had|happened|said|decided|agreed|suggested|announced)\b", re.IGNORECASE)
 _MONTH_ALONE = re.compile(
-    r"\b(?:in|during|at the|the|from the|of the) (january|february|march|april|june|july|august|september|"
-    r"october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\b(?!\.? \d)",
+    rf"\b(?:in|during|at the|the|from the|of the) ({_MONTH_NAMES_NOT_MAY})\b(?!\.? \d)",
     re.IGNORECASE,
 )
 _YEAR = re.compile(r"\b(?:(?:back )?in |during )(19\d{2}|20\d{2})\b", re.IGNORECASE)

@@ -35,7 +35,7 @@ from .followup import plan as follow_up_plan
 from .index import DEFAULT_B, DEFAULT_K1, BM25Index
 from .indexing import Progress, analyze_document
 from .passages import Passage
-from .question import FRAME_WORDS, AnswerType, QuestionPlan, read_question
+from .question import FRAME_WORDS, SOCIAL_WORDS, AnswerType, QuestionPlan, read_question
 from .quotes import Quote
 from .ranking import FEATURES, WEIGHTS, DocumentLengths, document_scores, feature_vector, score_matrix
 from .recency import state_change
@@ -81,9 +81,8 @@ STRONG_COVERAGE = 0.6
 SEMANTIC_EVIDENCE = 1.0
 #: Coverage that answers with at least :data:`MIN_SIMILARITY` of similarity (see :data:`MIN_EVIDENCE`).
 MIN_COVERAGE = 0.465
+#: Similarity that, with :data:`MIN_COVERAGE`, answers (see :data:`MIN_EVIDENCE`).
 MIN_SIMILARITY = 0.25
-#: Weight of the question-excerpt similarity in an excerpt's evidence (see :data:`MIN_EVIDENCE`).
-SEMANTIC_EVIDENCE = 1.0
 #: Unknown question words: a word with an English Zipf frequency (wordfreq; Speer 2022) at or above
 #: ``COMMON_ZIPF`` is ordinary vocabulary ("say", "year") that the documents merely phrase differently, and
 #: weighs little; at or below ``RARE_ZIPF`` it is a name or a term of art ("Tesla") that the documents would
@@ -595,7 +594,6 @@ class Retriever:
         versions = {c.term for c in concepts if _VERSION_TERM.fullmatch(c.term)}
         seen: set[tuple[int, int, int]] = set()
         texts: list[str] = []
-        headings: list[str] = []
         features: list[list[float]] = []
         for p, score in hits:
             passage = self.passages[p]
@@ -636,7 +634,6 @@ class Retriever:
                     extra += UPCOMING_WEIGHT * _upcoming(document, sents.spans, window, plan.as_of)
                 found.append((window, p, score, extra, document.date))
                 texts.append(document.text[sents.spans[window.first][0]:sents.spans[window.last][1]])
-                headings.append(_under_heading(document, sents, window.first))
                 features.append(feature_vector(window, score / top_score, title, 0.0, window.first == lead,
                                                bool(plan.answer_types), headed,
                                                documents.get(passage.doc, score) / top_document))
@@ -670,6 +667,8 @@ class Retriever:
             found[i] = (replace(found[i][0], semantic=float(sim)), *found[i][1:])
         # The no-answer rule judges a window with the heading whose words its coverage counts ("Power" above
         # "Solar panels feed it."); ranking keeps the window's own similarity.
+        headings = {i: _under_heading(self.documents[d], self.sentences[d], found[i][0].first)
+                    for i in head for d in (self.passages[found[i][1]].doc,)}
         headed = [i for i in head if headings[i]]
         for i, sim in zip(headed, similarities(asked_text, [headings[i] + texts[i] for i in headed]) if headed else ()):
             if sim > found[i][0].semantic:
@@ -792,9 +791,6 @@ RECENCY_PEERS = 0.4
 #: A follow-up prefers the document the previous answer quoted: :func:`retrieval.followup.document_bonus`
 #: times this, in ranking-score units (the learned passage weight is 2).
 PREFERRED_WEIGHT = 15.0
-#: Words said to the bot rather than asked ("thanks!", "hi", "ok"): a question of these alone finds nothing.
-SOCIAL_WORDS: frozenset[str] = frozenset(
-    "thanks thank thx hi hello hey hiya yo ok okay lol".split())
 #: Sentences looked back over for the heading of a window's section (see :func:`_under_heading`).
 HEADING_LOOKBACK = 200
 #: A question about a period ("at the May 2024 call") is answered only from undated documents and documents

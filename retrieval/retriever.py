@@ -448,6 +448,7 @@ class Retriever:
             return Answer(question, [], self.documents[self.passages[hits[0][0]].doc], time.perf_counter() - started)
         ranked = self._rank(hits, concepts, plan, documents, asked=asked)
         excerpts: list[Excerpt] = []
+        quoted: set[str] = set()
         used: dict[int, list[tuple[int, int]]] = {}
         if any(self._answers(window, plan, self.passages[p].doc) for _, window, p, _ in ranked) or (
                 ranked and self._document_answers(ranked[0][1], ranked[0][2], concepts, plan)):
@@ -461,6 +462,10 @@ class Retriever:
                     continue  # overlapping windows: never quote the same sentence twice
                 sents = self.sentences[doc]
                 spans = sents.spans
+                said = " ".join(self.documents[doc].text[spans[window.first][0]:spans[window.last][1]].split())
+                if said in quoted:
+                    continue  # the same sentences in another document (a pasted paragraph): quoted once
+                quoted.add(said)
                 first = _antecedent(self.documents[doc], sents, window, self.passages[p].first, used.get(doc, []))
                 used.setdefault(doc, []).append((first, window.last))
                 end = _with_command(self.documents[doc], spans[window.last][1], plan)

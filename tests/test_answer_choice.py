@@ -168,3 +168,17 @@ def test_same_answers_in_processes_with_different_hash_seeds(folder: Path, tmp_p
             row.pop("seconds", None)
         outputs.append(rows)
     assert len(outputs[0]) == 6 and outputs[0] == outputs[1]
+
+
+def test_a_sentence_pasted_into_two_documents_is_quoted_once() -> None:
+    from retrieval import Document
+
+    notice = "The forum moves to forum.example.org on 3 March; old links keep working for a year."
+    docs = [Document(id="announcements.md", title="Announcements", date=None,
+                     text=f"# Announcements\n\n{notice}\n\nThe wiki stays where it is.\n"),
+            Document(id="faq.md", title="FAQ", date=None,
+                     text=f"# FAQ\n\n## Where is the forum?\n\n{notice}\n\n## Where is the wiki?\n\nAt wiki.example.org.\n")]
+    answer = Retriever.from_documents(docs).ask("When does the forum move?", top_k=3)
+    texts = [" ".join(e.text.split()) for e in answer.excerpts]
+    assert texts and texts[0] == notice
+    assert texts.count(notice) == 1

@@ -104,7 +104,7 @@ _PATTERNS: Mapping[AnswerType, re.Pattern[str]] = _LazyPatterns({
     AnswerType.PERSON: (
         rf"(?<![.!?]\s)(?<!^)\b{_UP}{_LO}+(?: {_UP}(?:{_LO}|['-])+)+\b|\b(?:Mr|Ms|Mrs|Dr|Prof)\.? [A-Z]|(?<!\w)@[\w.-]+|"
         r"\b(?:team|maintainers?|moderators?|admins?|organi[sz]er|founder|author|manager|lead|sponsor|"
-        r"company|foundation|he|she)\b|\b(?!(?:It|Its|This|That|There|These|Those|They|We|You|What|Which|Who|Here|Everything|"
+        r"company|foundation|[Hh]e|[Ss]he)\b|\b(?!(?:It|Its|This|That|There|These|Those|They|We|You|What|Which|Who|Here|Everything|"
         r"Everyone|Nothing|Something|Each|Every|All|Some|Most|Many|Much|One|Both|Neither|Either|Such|Our|Your|Their|"
         rf"His|Her|My|The|If|When|While|Now|Today|Then|So|But|And|Or|Also|Nobody|Anyone|Anything)\b){_UP}{_LO}+ (?:is|was|will|has|and) |"
         r"^\W*(?!(?:The|A|An|This|That|These|Our|Your|Each|Every|In|On|At|For|From|After|Before|If|When)\b)"

@@ -404,6 +404,19 @@ def test_a_sentence_opening_with_it_or_there_names_no_person() -> None:
     assert has_answer_type("Priya was the first to run the importer.", AnswerType.PERSON, asked)
 
 
+def test_a_sentence_opening_with_he_or_she_is_about_a_person_as_one_with_he_inside() -> None:
+    # Lower-cased newswire (TrecQA) has no capitals to find "ingemar johansson" by: the pronoun is the cue,
+    # at the start of a sentence as well as inside one.
+    from retrieval.answer_types import has_answer_type
+    from retrieval.question import AnswerType
+
+    asked = frozenset("who beat floyd patterson to take the title away".split())
+    assert has_answer_type("later he knocked floyd patterson down.", AnswerType.PERSON, asked)
+    assert has_answer_type("He saw ingemar johansson knock down floyd patterson seven times.", AnswerType.PERSON, asked)
+    assert has_answer_type("She took the title in 1998.", AnswerType.PERSON, asked)
+    assert not has_answer_type("Heavy rain took the title fight away.", AnswerType.PERSON, asked)
+
+
 BACKUP_PAGES = [
     Document(id="backup.md", title="Backups", date=None, text=(
         "# Backups\n\nYour photos are copied to the backup disk every night at 02:00.\n\n"

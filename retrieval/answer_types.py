@@ -106,7 +106,7 @@ _PATTERNS: Mapping[AnswerType, re.Pattern[str]] = _LazyPatterns({
         r"\b(?:team|maintainers?|moderators?|admins?|organi[sz]er|founder|author|manager|lead|sponsor|"
         r"company|foundation|[Hh]e|[Ss]he)\b|\b(?!(?:It|Its|This|That|There|These|Those|They|We|You|What|Which|Who|Here|Everything|"
         r"Everyone|Nothing|Something|Each|Every|All|Some|Most|Many|Much|One|Both|Neither|Either|Such|Our|Your|Their|"
-        rf"His|Her|My|The|If|When|While|Now|Today|Then|So|But|And|Or|Also|Nobody|Anyone|Anything)\b){_UP}{_LO}+ (?:is|was|will|has|and) |"
+        rf"His|Her|My|The|If|When|While|Now|Today|Then|So|But|And|Or|Also|Nobody|Anyone|Anything)\b){_UP}{_LO}+ (?:is|was|will|has|and|[a-z]{{2,}}(?:es|[^s\W]s|ed)) |"
         r"^\W*(?!(?:The|A|An|This|That|These|Our|Your|Each|Every|In|On|At|For|From|After|Before|If|When)\b)"
         rf"{_UP}{_LO}+ {_UP}(?:{_LO}|['-])+(?=,| [a-z]| \()",  # a name opening the sentence: "Ines Carvalho, who ..."
     ),

@@ -77,11 +77,20 @@ _TITLE_CHARS = 80
 _LIST_MARKS = ("- ", "* ", "+ ", "• ", "|", ">")
 
 
+#: An agenda item's label opening its line, with the item's text after it on the same line ("1. Release
+#: manager. Tobias is stepping back ..."): up to three words after the number.
+_INLINE_LABEL = re.compile(r"\d{1,2}[.)] [A-Z][\w'&/-]*(?: [\w'&/.-]+){0,2}\.")
+
+
 def _is_heading(text: str, span: tuple[int, int]) -> bool:
-    """Whether sentence ``text[s:e]`` is a Markdown heading, or a plain title line: one short line with
-    letters and no closing punctuation, standing on a line of its own ("2. Release rhythm")."""
+    """Whether sentence ``text[s:e]`` is a Markdown heading, a plain title line (one short line with letters
+    and no closing punctuation, standing on a line of its own: "2. Release rhythm"), or an agenda item's
+    inline label ("1. Release manager." before the item's text on the same line)."""
     s, e = span
     if text.startswith("#", s) and _HEADING.fullmatch(text, s, e) is not None:
+        return True
+    if (s == 0 or text[s - 1] == "\n") and _INLINE_LABEL.fullmatch(text, s, e) is not None \
+            and text[e:e + 2].startswith(" ") and text[e + 1:e + 2].isupper():
         return True
     if e - s > _TITLE_CHARS or e <= s or "\n" in text[s:e]:
         return False

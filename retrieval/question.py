@@ -4,7 +4,7 @@
 
 * **Clean text.** Discord markup is not content: user, role and channel mentions (``<@123>``, ``<@&123>``,
   ``<#123>``), ``@everyone``/``@here``, a leading ``@bot``-style handle, custom emoji (``<:name:123>``),
-  Unicode emoji and zero-width characters are removed before analysis, in the terminal and in Discord alike.
+  pasted links, Unicode emoji and zero-width characters are removed before analysis, in the terminal and in Discord alike.
 * **Frame words.** "how many", "what's", "can I", "is there", "pls", "hey" say what kind of question it is,
   not what it is about: they are dropped from the search terms (:data:`FRAME_WORDS`, on top of the analyzer's
   stop words), so "How many albums can I share?" searches for *albums* and *share*.
@@ -26,7 +26,7 @@ import enum
 import re
 from dataclasses import dataclass
 
-__all__ = ["FRAME_WORDS", "SOCIAL_WORDS", "AnswerType", "QuestionPlan", "clean_question", "read_question"]
+__all__ = ["DECISION_WORDS", "FRAME_WORDS", "SOCIAL_WORDS", "AnswerType", "QuestionPlan", "clean_question", "read_question"]
 
 
 class AnswerType(enum.Enum):
@@ -56,6 +56,15 @@ FRAME_WORDS: frozenset[str] = frozenset(
 #: asked of the documents (:meth:`retrieval.Retriever.concepts` finds nothing for it).
 SOCIAL_WORDS: frozenset[str] = frozenset(
     ["thanks", "thank", "thx", "hi", "hello", "hey", "hiya", "yo", "ok", "okay", "lol"]
+)
+
+#: The words that make a question a DECISION question ("What was decided at the March call?", "What was the
+#: outcome of the vote?"): they name the kind of answer, as "when" does, not its subject, and minutes record a
+#: decision in other words ("Decision: postponed", "so the price stays at €3"). The retriever drops them from a
+#: DECISION question's search terms when other words are left.
+DECISION_WORDS: frozenset[str] = frozenset(
+    "decide decided decides deciding decision decisions agree agreed agreement resolve resolved resolution "
+    "conclude concluded conclusion outcome outcomes result results verdict settle settled".split()
 )
 
 #: Words that ask for the newest information.
@@ -121,6 +130,9 @@ _REPEATS = re.compile(r"(.)\1+")
 _MENTION = re.compile(r"<(?:@[!&]?|#)\d+>|<a?:\w+:\d+>|<t:\d+(?::\w)?>")
 _EVERYONE = re.compile(r"(?<!\w)@(?:everyone|here)\b", re.IGNORECASE)
 _HANDLE = re.compile(r"(?<![\w@])@[\w.-]+")
+#: A pasted link ("https://discord.com/channels/1/2/3 when is the meetup"): what the question points at, not
+#: its words.
+_LINK = re.compile(r"<?\b(?:https?://|www\.)[^\s<>]+>?", re.IGNORECASE)
 _ZERO_WIDTH = re.compile("[\u200b-\u200f\u2060-\u2064\ufeff\u00ad]")
 _EMOJI = re.compile(
     "[\U0001f000-\U0001faff\U00002600-\U000027bf\U0001f1e6-\U0001f1ff\U0000fe0f\U0000200d\U00002b00-\U00002bff]"
@@ -131,12 +143,14 @@ def clean_question(text: str) -> str:
     """``text`` without Discord markup, emoji and zero-width characters, white space collapsed.
 
     Examples: ``"<@123> when is the call?"`` and ``"@everyone when is the call?"`` both give
-    ``"when is the call?"``. A ``@name`` handle is dropped too (it names who is asked, not what). Chat
+    ``"when is the call?"``. A ``@name`` handle is dropped too (it names who is asked, not what), and so is
+    a pasted link (``https://discord.com/channels/...``, ``www.example.org/x``). Chat
     spellings of question words (:data:`CHAT_SPELLINGS`: "wat time", "whens the call") read as the words they
     stand for, and drawn-out frame words ("hiii", "plsss") as the frame word.
     """
     text = _ZERO_WIDTH.sub("", text)
     text = _MENTION.sub(" ", text)
+    text = _LINK.sub(" ", text)
     text = _EVERYONE.sub(" ", text)
     text = _HANDLE.sub(" ", text)
     text = _EMOJI.sub(" ", text)

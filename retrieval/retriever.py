@@ -35,7 +35,7 @@ from .followup import plan as follow_up_plan
 from .index import DEFAULT_B, DEFAULT_K1, BM25Index
 from .indexing import Progress, analyze_document
 from .passages import Passage
-from .question import FRAME_WORDS, SOCIAL_WORDS, AnswerType, QuestionPlan, read_question
+from .question import DECISION_WORDS, FRAME_WORDS, SOCIAL_WORDS, AnswerType, QuestionPlan, read_question
 from .quotes import Quote
 from .ranking import FEATURES, WEIGHTS, DocumentLengths, document_scores, feature_vector, score_matrix
 from .recency import state_change
@@ -354,6 +354,8 @@ class Retriever:
         if not content and all(w in SOCIAL_WORDS for _, w in pairs):
             return []  # "thanks!", "hi": said to the bot, not asked of the documents
         content = content or pairs
+        if AnswerType.DECISION in plan.answer_types:  # "What was decided at the March call?" is about the call
+            content = [(t, w) for t, w in content if w.lower() not in DECISION_WORDS] or content
         names = _capitalised_words(plan.text)
         proper = _proper_names(plan.text) & names
         unit = plan.unit.lower() if plan.unit else None
@@ -517,6 +519,8 @@ class Retriever:
         if matched < STRONG_COVERAGE and matched + SEMANTIC_EVIDENCE * window.semantic < self.min_evidence and not (
                 matched >= MIN_COVERAGE and window.semantic >= MIN_SIMILARITY):
             return False
+        if AnswerType.DECISION in plan.answer_types and not window.typed:
+            return False  # its cue words are not searched for ("decided"): the quote must record a decision
         return window.typed or not self._expected(plan, doc) or matched >= UNTYPED_COVERAGE
 
     def _document_answers(self, window: Window, p: int, concepts: Sequence[Concept], plan: QuestionPlan) -> bool:
@@ -529,6 +533,8 @@ class Retriever:
         if window.matched < SPREAD_WINDOW_COVERAGE or (plan.answer_types and not window.typed):
             return False
         doc = self.passages[p].doc
+        if plan.period is not None and not self._of_period(doc, plan.period, plan.as_of):
+            return False  # the March minutes do not answer for the May call
         docs = self._document_lengths().docs  # looked up in the postings: no sentence of the document analyzed
         terms = {term for c in concepts for term, _ in c.forms
                  if bool((docs[self.index.term_frequencies(term)[0]] == doc).any())}
@@ -610,16 +616,23 @@ class Retriever:
             headed = lead > 0  # the document opens with a heading (its term set is empty)
             title_terms = self._title_terms(passage.doc, headed)
             title = coverage(concepts, title_terms) / total
+            prose = _prose(document.text, sents)
+            untitled = [c for c in concepts if not any(t in title_terms for t, _ in c.forms)] if title > 0 else concepts
             for window in windows(passage.first, passage.last, sents.terms, sents.chars, concepts, typed, quotable,
                                   wanted=len(plan.answer_types), followed=_FOLLOWED,
                                   sections=sents.sections, outer=title_terms if title > 0 else frozenset(),
-                                  prose=_prose(document.text, sents),
+                                  prose=prose,
                                   joins=_joins(document, sents.spans), filler=_filler(document, sents),
                                   introduces=_introduces(document, sents)):
                 key = (passage.doc, window.first, window.last)
                 if key in seen:
                     continue
                 seen.add(key)
+                if title > 0 and prose(window.first):
+                    # The title's words stand over every prose sentence of the document: "Register on the meetup
+                    # page" does not lead "- Venue: De Bibliotheek" on the meetup page for repeating "meetup".
+                    own = coverage(untitled, sents.terms[window.first]) / total
+                    window = replace(window, lead=min(1.0, own + title))
                 extra = 0.0
                 if asked is not None:
                     kept = keep_window(window, sents.terms, asked)
@@ -689,6 +702,8 @@ class Retriever:
         that sentence ``i`` of that document holds. One cache per question, shared by overlapping passages."""
         cache: dict[tuple[int, int], frozenset[object]] = {}
         asked = frozenset(re.findall(r"[^\W_]+", plan.cleaned.lower()))
+        if AnswerType.DECISION in plan.answer_types:  # "We decided to ..." records what "was decided"
+            asked -= DECISION_WORDS
         # "When is the meetup?" asks for a time to come: "last year" is no answer to it.
         ahead = AnswerType.DATE in plan.answer_types and _AHEAD.search(plan.cleaned) is not None
         unit = self.analyzer.stem_word(plan.unit) if plan.unit else None
@@ -929,11 +944,13 @@ def _filler(document: Document, sents: DocumentSentences) -> Callable[[int], boo
 
 
 def _introduces(document: Document, sents: DocumentSentences) -> Callable[[int], bool]:
-    """``introduces(j)`` for :func:`~retrieval.excerpts.windows`: sentence ``j`` ends with a colon."""
+    """``introduces(j)`` for :func:`~retrieval.excerpts.windows`: sentence ``j`` ends with a colon, or asks a
+    question (an FAQ's "Q: Which formats are supported?", a chat message asking): what follows it answers it,
+    so a quote of it goes on to the next sentence."""
 
     def introduces(j: int) -> bool:
         s, e = sents.spans[j]
-        return document.text[s:e].rstrip(" *_\"')]").endswith(":")
+        return document.text[s:e].rstrip(" *_\"')]").endswith((":", "?"))
 
     return introduces
 

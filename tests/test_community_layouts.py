@@ -1,0 +1,108 @@
+"""Failure classes a third new-user trial met on a community folder of its own: FAQ ``Q:``/``A:`` lines and
+chat questions quoted without their answer, "What was decided at the March call?" declined, agenda labels
+("1. Release manager.") quoted as sentences, a pasted link sinking the question, a sentence that repeats the
+page's title word beating the one that answers, a successor named as "Ines takes over", and "From October on"
+not read as the new state."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from filler import filler_notes
+from retrieval import Document, Retriever
+
+AS_OF = dt.date(2026, 12, 1)
+
+FOLDER = [
+    Document(id="faq.txt", title="Driftwood FAQ", date=None, text=(
+        "Driftwood frequently asked questions\n\n"
+        "Q: Which file formats are supported?\n"
+        "A: FLAC, MP3, Ogg Vorbis and Opus are supported. WMA files must be converted first.\n\n"
+        "Q: Where are my settings stored?\n"
+        "A: All settings live in config.toml in the data folder.\n")),
+    Document(id="chatlog.txt", title="chatlog.txt", date=dt.date(2026, 11, 18), text=(
+        "[14:15] lena.k: is transcoding to opus possible for the android app?\n"
+        "[14:16] yuki (maintainer): yes, set transcode_format = \"opus\" in config.toml, bitrate 96 is plenty.\n"
+        "[14:17] lena.k: perfect, saves a lot of mobile data.\n")),
+    Document(id="minutes-2026-03-10.txt", title="Maintainers' call, March 2026", date=dt.date(2026, 3, 10), text=(
+        "Maintainers' call, March 2026\n\n"
+        "Present: Ines, Tobias, Kwame, Yuki. Chair: Tobias.\n\n"
+        "1. Port change. Kwame proposed moving the default port away from 4533. Decision: postponed until "
+        "after 2.3 ships, so existing users are not surprised.\n\n"
+        "2. Next call: 14 April 2026 at 18:00 UTC on Jitsi.\n")),
+    Document(id="minutes-2026-11-03.txt", title="Maintainers' call, November 2026", date=dt.date(2026, 11, 3), text=(
+        "Maintainers' call, November 2026\n\n"
+        "Present: Ines, Tobias, Kwame. Chair: Ines.\n\n"
+        "1. Release manager. Tobias is stepping back as release manager after 2.4.1. Ines takes over as release "
+        "manager from 2.5 onwards.\n\n"
+        "2. Calls. From December on, maintainers' calls move to the first Tuesday of the month.\n")),
+    Document(id="meetup.md", title="Utrecht meetup", date=dt.date(2026, 11, 20), text=(
+        "# Utrecht meetup\n\n"
+        "Register on the meetup page at driftwood.community/meetup.\n\n"
+        "- Date: Saturday 16 January 2027\n"
+        "- Venue: De Bibliotheek Neude, Neude 11, Utrecht\n")),
+    *filler_notes(),
+]
+
+
+@pytest.fixture(scope="module")
+def retriever() -> Retriever:
+    return Retriever.from_documents(FOLDER)
+
+
+def first(retriever: Retriever, question: str) -> str:
+    answer = retriever.ask(question, as_of=AS_OF)
+    assert answer.answered, f"declined: {question!r}"
+    return " ".join(answer.excerpts[0].text.split())
+
+
+def test_an_faq_question_line_is_quoted_with_its_answer(retriever: Retriever) -> None:
+    text = first(retriever, "Which file formats are supported?")
+    assert text.startswith("Q: Which file formats") and "FLAC, MP3" in text
+
+
+def test_a_question_in_a_chat_is_quoted_with_the_reply_after_it(retriever: Retriever) -> None:
+    assert "transcode_format" in first(retriever, "can the android app stream opus?")
+
+
+def test_what_was_decided_at_a_named_call_quotes_the_decision(retriever: Retriever) -> None:
+    assert "Decision: postponed" in first(retriever, "What was decided at the March call?")
+    assert "Decision: postponed" in first(retriever, "What did the March 2026 call decide?")
+
+
+def test_an_agenda_label_is_not_quoted_as_a_sentence(retriever: Retriever) -> None:
+    text = first(retriever, "What about the port change?")
+    assert not text.startswith("1. Port change.") and "Kwame proposed" in text
+
+
+def test_who_holds_a_role_now_quotes_the_successor_named_with_a_plain_verb(retriever: Retriever) -> None:
+    from retrieval.answer_types import has_answer_type
+    from retrieval.question import AnswerType
+
+    assert first(retriever, "Who is the release manager now?").startswith("Ines takes over")
+    asked = frozenset("who is the release manager now".split())
+    for text in ("Ines takes over as release manager.", "Priya organises the meetup.", "Kwame proposed it."):
+        assert has_answer_type(text, AnswerType.PERSON, asked), text
+
+
+def test_a_pasted_link_in_the_question_is_not_searched_for(retriever: Retriever) -> None:
+    plain = first(retriever, "when is the meetup")
+    assert "16 January 2027" in plain
+    assert first(retriever, "https://discord.com/channels/1/2/3 when is the meetup") == plain
+    assert first(retriever, "see <https://example.com/x> when is the meetup") == plain
+
+
+def test_the_page_title_stands_over_every_sentence_so_the_labelled_answer_wins(retriever: Retriever) -> None:
+    # "Register on the meetup page at driftwood.community/meetup." repeats the title's word and has an
+    # address; the venue line answers "where".
+    assert "De Bibliotheek Neude" in first(retriever, "where is the meetup?")
+
+
+def test_from_a_month_on_reports_the_new_state() -> None:
+    from retrieval.recency import state_change
+
+    assert state_change("From October on, community calls move to the second Tuesday.") == 1
+    assert state_change("From 1 March onwards, backups run every night.") == 1
+    assert state_change("Calls happen on the first Thursday of every month.") == 0

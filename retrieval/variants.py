@@ -10,7 +10,8 @@ question term, :func:`term_variants` looks up, in the index's vocabulary only (s
    "GPU", "API");
 3. derivations one suffix away (own/owner, spam/spammer, moderate/moderator), doubling a final consonant
    where English does;
-4. for a word found in no passage, the known terms one edit away (Damerau-Levenshtein distance 1:
+4. a short form chat writes for a word documents spell out (:data:`ABBREVIATIONS`: "py", "tz", "dms");
+5. for a word found in no passage, the known terms one edit away (Damerau-Levenshtein distance 1:
    Norvig 2007's candidate generation; SymSpell uses the same edit model), for words of five letters or
    more, the most frequent such term first.
 
@@ -21,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Container
 
-__all__ = ["TYPO_FACTOR", "VARIANT_FACTOR", "term_variants"]
+__all__ = ["ABBREVIATIONS", "TYPO_FACTOR", "VARIANT_FACTOR", "term_variants"]
 
 #: Share of a question term's weight that a spelling variant or a derivation earns.
 VARIANT_FACTOR = 0.85
@@ -32,6 +33,25 @@ _SUFFIXES = ("er", "or", "ership", "ing", "ion", "ation", "ment")
 _LETTERS = "abcdefghijklmnopqrstuvwxyz0123456789"
 _SPELLING = (("ise", "ize"), ("ising", "izing"), ("isa", "iza"), ("yse", "yze"), ("our", "or"), ("tre", "ter"), ("ogue", "og"),
 )
+
+
+#: Short forms chat writes for words documents spell out ("the min py version", "which tz", "in my dms"): a
+#: short form counts, at :data:`VARIANT_FACTOR`, in a sentence that holds its long form's rarest word. Only
+#: short forms with one common reading in a software community's chat.
+ABBREVIATIONS: dict[str, tuple[str, ...]] = {
+    "py": ("python",), "js": ("javascript",), "ts": ("typescript",), "k8s": ("kubernetes",),
+    "tz": ("timezone", "time zone"), "dm": ("direct message",), "dms": ("direct messages",),
+    "pw": ("password",), "pwd": ("password",), "passwd": ("password",), "db": ("database",),
+    "cfg": ("configuration", "config"), "conf": ("configuration", "config"), "repo": ("repository",),
+    "repos": ("repositories",), "env": ("environment",), "docs": ("documentation",), "doc": ("documentation",),
+    "msg": ("message",), "msgs": ("messages",), "mod": ("moderator",), "mods": ("moderators",),
+    "admin": ("administrator",), "admins": ("administrators",), "min": ("minimum",), "max": ("maximum",),
+    "ver": ("version",), "vm": ("virtual machine",), "os": ("operating system",), "pic": ("picture", "photo"),
+    "pics": ("pictures", "photos"), "vid": ("video",), "vids": ("videos",), "mins": ("minutes",),
+    "hrs": ("hours",), "sec": ("seconds",), "secs": ("seconds",), "approx": ("approximately",),
+    "info": ("information",), "auth": ("authentication",), "perms": ("permissions",), "dev": ("development",),
+    "prod": ("production",), "dir": ("directory", "folder"), "notifs": ("notifications",),
+}
 
 
 def _edits1(word: str) -> list[str]:
@@ -88,6 +108,10 @@ def term_variants(
             add(stem(word[:-1]), VARIANT_FACTOR)
         elif len(word) >= 2:
             add(stem(word + "s"), VARIANT_FACTOR)
+    for long_form in ABBREVIATIONS.get(word.lower(), ()):  # "py" for "Python", "tz" for "time zone"
+        stems = [t for t in (stem(w) for w in long_form.split()) if t in vocabulary]
+        if stems:
+            add(min(stems, key=lambda t: (frequency(t), t)), VARIANT_FACTOR)
     if len(term) >= 3:
         for suffix in _SUFFIXES:
             add(stem(term + suffix), VARIANT_FACTOR)

@@ -106,3 +106,15 @@ def test_from_a_month_on_reports_the_new_state() -> None:
     assert state_change("From October on, community calls move to the second Tuesday.") == 1
     assert state_change("From 1 March onwards, backups run every night.") == 1
     assert state_change("Calls happen on the first Thursday of every month.") == 0
+
+
+def test_a_short_form_chat_writes_finds_the_spelled_out_word() -> None:
+    docs = [Document(id="team.md", title="Moderation team", date=None, text=(
+                "# Moderation team\n\nSasha moderates #help from the UTC+1 time zone. Dev covers #bug-reports.\n")),
+            Document(id="install.md", title="Install", date=None, text=(
+                "# Install\n\nPython 3.11 or newer is required. The database lives in the data folder.\n")),
+            *filler_notes()]
+    retriever = Retriever.from_documents(docs)
+    assert "UTC+1" in first(retriever, "which tz is sasha in?")
+    assert "3.11" in first(retriever, "what py do i need?")
+    assert "data folder" in first(retriever, "where does the db live?")

@@ -141,7 +141,7 @@ def _common(parser: argparse.ArgumentParser, default: bool = False) -> None:
     parser.add_argument("--json", action="store_true", default=False if default else argparse.SUPPRESS,
                         help="print JSON instead of text")
     parser.add_argument("--quiet", action="store_true", default=False if default else argparse.SUPPRESS,
-                        help="no progress bar while indexing")
+                        help="no progress bar while indexing, and one line for the files with problems")
 
 
 def _quote(text: str) -> str:
@@ -169,7 +169,8 @@ def format_answer_text(answer: Answer) -> str:
 
 def load_retriever(seeds: Path | None, err: TextIO, settings: Settings | None = None, quiet: bool = False
                    ) -> Retriever:
-    """Build the retriever for ``seeds`` (or the ``SEEDS_DIR`` setting), printing load warnings to ``err``.
+    """Build the retriever for ``seeds`` (or the ``SEEDS_DIR`` setting), printing load warnings to ``err``
+    (with ``quiet``, one line counting them when there are several).
 
     The index is the saved one in ``INDEX_DIR`` (brought up to date first, with a progress bar on a
     terminal unless ``quiet``); when ``INDEX_DIR`` is empty, or cannot be written, it is built in memory.
@@ -188,8 +189,12 @@ def load_retriever(seeds: Path | None, err: TextIO, settings: Settings | None = 
         raise UsageError(str(error)) from error
     finally:
         progress.close()
-    for warning in retriever.warnings:
-        print(f"warning: {warning}", file=err)
+    if quiet and len(retriever.warnings) > 1:  # a saved index repeats them on every ask: one line instead
+        print(f"warning: {len(retriever.warnings)} warnings about the documents (files skipped, undated or "
+              "decoded with a fallback); run without --quiet to see them", file=err)
+    else:
+        for warning in retriever.warnings:
+            print(f"warning: {warning}", file=err)
     return retriever
 
 

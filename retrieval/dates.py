@@ -14,16 +14,34 @@ also rejects impossible ones (``30 February 2022``).
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
 
 from dateutil import parser as dateutil_parser
 
-__all__ = ["DateReading", "DateHeader", "read_date", "read_date_header", "HOW_TO_WRITE"]
+__all__ = ["DateReading", "DateHeader", "read_date", "read_date_header", "how_to_write", "HOW_TO_WRITE"]
 
-#: How a person should write a date, quoted in warnings.
+#: How a person should write a date, quoted in warnings (see :func:`how_to_write`).
 HOW_TO_WRITE = "write it as 2022-09-02 or 2 September 2022"
+_AMBIGUOUS = re.compile(r"(?<!\d)(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})(?!\d)")
+_A_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+
+
+def how_to_write(value: str) -> str:
+    """How to write the date in ``value`` so it reads one way, for a warning: for day and month that could
+    be swapped, both readings ("02/09/2026": "write it as 2026-09-02 for 2 September 2026 or 2026-02-09 for
+    9 February 2026"); else :data:`HOW_TO_WRITE` with the year ``value`` names, if it names one."""
+    found = _AMBIGUOUS.search(value)
+    if found:
+        a, b, year = int(found.group(1)), int(found.group(2)), int(found.group(3))
+        if 1 <= a <= 12 and 1 <= b <= 12:
+            readings = [f"{year}-{month:02d}-{day:02d} for {day} {calendar.month_name[month]} {year}"
+                        for day, month in ((a, b), (b, a))]
+            return "write it as " + " or ".join(readings)
+    year = _A_YEAR.search(value)
+    return HOW_TO_WRITE.replace("2022", year.group(1)) if year else HOW_TO_WRITE
 
 _MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
           r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")

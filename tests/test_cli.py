@@ -205,3 +205,14 @@ def test_python_without_the_virtual_environment_says_to_activate_it() -> None:
     assert result.returncode != 0
     assert "Traceback" not in result.stderr
     assert "activate" in result.stderr and "not installed" in result.stderr
+
+
+def test_quiet_sums_up_the_file_warnings_in_one_line(folder: Path) -> None:
+    (folder / "broken.txt").write_bytes(b"\x00\x01\x02binary\x00" * 50)
+    (folder / "undated.txt").write_text("Date: 02/09/2026\nThe board met on a Tuesday.\n", encoding="utf-8")
+    code, _, err = run("ask", "When does the ferry leave?", "--seeds", str(folder))
+    assert code == 0 and "broken.txt" in err and "undated.txt" in err
+    code, out, err = run("ask", "When does the ferry leave?", "--seeds", str(folder), "--quiet")
+    assert code == 0 and "ferry" in out.lower()
+    lines = [line for line in err.splitlines() if line.startswith("warning:")]
+    assert len(lines) == 1 and "2 warnings" in lines[0] and "broken.txt" not in err

@@ -354,3 +354,11 @@ def test_code_blocks_are_found_whatever_the_line_ends_and_when_left_open(text: s
     doc = parse_document("c.md", text)
     regions = [doc.text[s:e] for s, e in doc.quotable_regions()]
     assert len(regions) == 1 and "code line" not in regions[0] and "text." in regions[0]
+
+
+def test_a_date_warning_shows_both_readings_of_the_files_own_date() -> None:
+    warnings: list[str] = []
+    parse_document("minutes.txt", "Date: 02/09/2026\nThe board met.", warnings)
+    (warning,) = warnings
+    assert "2026-09-02 for 2 September 2026" in warning and "2026-02-09 for 9 February 2026" in warning
+    assert "2022" not in warning

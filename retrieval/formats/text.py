@@ -26,7 +26,7 @@ from typing import Any
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 
-from ..dates import HOW_TO_WRITE, DateReading, read_date, read_date_header
+from ..dates import DateReading, how_to_write, read_date, read_date_header
 from ..document import Document, warn
 
 __all__ = ["parse_text", "finish", "code_blocks", "date_warning", "shorten", "MARKDOWN_SUFFIXES"]
@@ -46,10 +46,10 @@ def date_warning(reading: DateReading, name: str, where: str, value: str, warnin
         warn(warnings, "%s: the %s %r is not a real date; the document is treated as undated.", name, where, value)
     elif reading.problem == "ambiguous":
         warn(warnings, "%s: the %s %r could be day/month or month/day; the document is treated as undated: %s.",
-             name, where, value, HOW_TO_WRITE)
+             name, where, value, how_to_write(value))
     elif reading.problem == "unreadable":
         warn(warnings, "%s: the %s %r is not a date it can read; the document is treated as undated: %s.",
-             name, where, value, HOW_TO_WRITE)
+             name, where, value, how_to_write(value))
 
 
 def _first_sentence(text: str, start: int, end: int) -> str:

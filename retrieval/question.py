@@ -240,7 +240,7 @@ _TYPE_RULES: tuple[tuple[re.Pattern[str], AnswerType], ...] = tuple(
          r"\b(?:what|which)(?: [\w-]+){0,3} did\b.*\b(?:decide|agree|conclude|resolve|settle)\b|\b(?:what|which) (?:was|were) the (?:decision|outcome|"
          r"result|conclusion|verdict)s?\b|\bhow did\b.*\b(?:vote|decision|discussion)\b.*\b(?:turn out|go|end)\b",
          AnswerType.DECISION),  # minutes: the sentence that records what was decided
-        (r"\bhow (?:do|can|should|would|could) (?:i|we|you|one)\b|\bhow to\b|\b(?:what|which) command\b|\bwhat (?:do|should|can) (?:i|we)\b|"
+        (r"\bhow (?:do|can|should|would|could) (?:i|we|you|one)\b|\bhow to\b|\b(?:what|which)(?:'s| is| are)?(?: the)?(?: [\w-]+){0,2} commands?\b|\bwhat (?:do|should|can) (?:i|we)\b|"
          r"\bwhat should\b|\bhow (?:do|does) (?:i|one|you)\b|\bsteps? to\b|\bis there a way\b|"
          r"\bhow\b(?! (?:did|was|were|had)\b).*\?$",
          AnswerType.INSTRUCTION),

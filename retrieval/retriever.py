@@ -471,6 +471,8 @@ class Retriever:
                 first = _antecedent(self.documents[doc], sents, window, self.passages[p].first, used.get(doc, []))
                 used.setdefault(doc, []).append((first, window.last))
                 end = _with_command(self.documents[doc], spans[window.last][1], plan)
+                if end == spans[window.last][1] and window.last + 1 < len(spans):
+                    end = _introduced_command(self.documents[doc], spans[window.last], spans[window.last + 1], plan)
                 excerpts.append(Excerpt(self.documents[doc], spans[first][0], end, score, window.matched))
                 if len(excerpts) == top_k:
                     break
@@ -891,6 +893,17 @@ def _with_command(document: Document, end: int, plan: QuestionPlan) -> int:
                 return end
             return len(document.text[:b].rstrip())
     return end
+
+
+def _introduced_command(document: Document, last: tuple[int, int], after: tuple[int, int], plan: QuestionPlan) -> int:
+    """Where a how-to quote ending with sentence ``last`` ends when the sentence right after it, in the same
+    paragraph, introduces a code block ("Docker is the recommended way to run it. Start it with:" over the
+    ``docker run`` block): at the end of that block, so the command is shown (see :func:`_with_command`);
+    else at the end of ``last``."""
+    if AnswerType.INSTRUCTION not in plan.answer_types or "\n\n" in document.text[last[1]:after[0]]:
+        return last[1]
+    end = _with_command(document, after[1], plan)
+    return end if end > after[1] else last[1]
 
 
 def _joins(document: Document, spans: Sequence[tuple[int, int]]) -> Callable[[int], bool] | None:

@@ -7,6 +7,7 @@ not read as the new state."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -118,3 +119,16 @@ def test_a_short_form_chat_writes_finds_the_spelled_out_word() -> None:
     assert "UTC+1" in first(retriever, "which tz is sasha in?")
     assert "3.11" in first(retriever, "what py do i need?")
     assert "data folder" in first(retriever, "where does the db live?")
+
+
+def test_a_how_to_quote_shows_the_command_the_next_sentence_introduces(tmp_path: Path) -> None:
+    (tmp_path / "install.md").write_text(
+        "# Installing Driftwood\n\n## Docker\n\nDocker is the recommended way to run Driftwood. Start it with:\n\n"
+        "```sh\ndocker run -d -p 8460:8460 driftwood/driftwood:2.4\n```\n\n"
+        "Mount your music folder read-only if you do not want tags written.\n", encoding="utf-8")
+    for n in range(4):
+        (tmp_path / f"note-{n}.md").write_text(f"# Note {n}\n\nThe pump ran {n} hours.\n", encoding="utf-8")
+    retriever = Retriever.from_folder(tmp_path, index_dir=tmp_path.parent / "index")
+    for question in ("hey so how do i get driftwood running in docker??", "What is the Docker command to run Driftwood?"):
+        text = retriever.ask(question, as_of=AS_OF).excerpts[0].text
+        assert text.startswith("Docker is the recommended way") and "docker run -d" in text, question

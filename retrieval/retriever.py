@@ -606,6 +606,9 @@ class Retriever:
         find_types = self._type_finder(plan) if plan.answer_types else None
         versions = {c.term for c in concepts if _VERSION_TERM.fullmatch(c.term)}
         seen: set[tuple[int, int, int]] = set()
+        # "Which Android app is official, and is there an iOS app?": a quote is judged by all it covers, not
+        # by its first sentence.
+        two_part = _TWO_PART.search(plan.cleaned) is not None
         texts: list[str] = []
         features: list[list[float]] = []
         for p, score in hits:
@@ -630,7 +633,9 @@ class Retriever:
                 if key in seen:
                     continue
                 seen.add(key)
-                if title > 0 and prose(window.first):
+                if two_part:
+                    window = replace(window, lead=max(window.lead, window.matched))
+                elif title > 0 and prose(window.first):
                     # The title's words stand over every prose sentence of the document: "Register on the meetup
                     # page" does not lead "- Venue: De Bibliotheek" on the meetup page for repeating "meetup".
                     own = coverage(untitled, sents.terms[window.first]) / total
@@ -792,6 +797,8 @@ class Retriever:
 
 
 #: Passages fetched by BM25 whose windows compete, at the least.
+#: A question in two parts: two questions, or a second clause opened by a question or auxiliary verb.
+_TWO_PART = re.compile(r"\?.*\w.*\?|\b(?:and|or|but|also) (?:is|are|do|does|did|can|could|should|will|would|how|what|when|where|who|whom|which|why)\b", re.IGNORECASE)
 CANDIDATES = 24
 #: An unknown initialism is looked up in the documents of the best passages for the question's other words:
 #: this many passages, and of their documents this many (see :meth:`Retriever._spelled_out`).

@@ -132,3 +132,64 @@ def test_a_how_to_quote_shows_the_command_the_next_sentence_introduces(tmp_path:
     for question in ("hey so how do i get driftwood running in docker??", "What is the Docker command to run Driftwood?"):
         text = retriever.ask(question, as_of=AS_OF).excerpts[0].text
         assert text.startswith("Docker is the recommended way") and "docker run -d" in text, question
+
+
+def test_a_two_part_question_quotes_both_parts() -> None:
+    from retrieval.documents import parse_document
+
+    folder = [parse_document("faq.txt", FAQ), parse_document("release-2.4.txt", RELEASE), *filler_notes()]
+    text = first(Retriever.from_documents(folder), "Which Android app is official and is there an iOS app?")
+    assert "Driftwood Go" in text and "iOS" in text
+
+
+FAQ = """Driftwood frequently asked questions
+
+Q: What is Driftwood?
+A: Driftwood is a free, open-source music server that streams your own music library to your phone, browser or smart speaker.
+
+Q: Does Driftwood cost anything?
+A: Driftwood is free and licensed under the AGPL-3.0. The optional Driftwood Relay service, which lets you reach your server from outside your home without opening ports, costs €3 a month.
+
+Q: Which file formats are supported?
+A: FLAC, MP3, Ogg Vorbis, Opus, AAC and ALAC are supported. WMA files are not supported and must be converted first.
+
+Q: What hardware do I need?
+A: A Raspberry Pi 4 with 2 GB of RAM is enough for a library of up to 50,000 tracks. Transcoding for several listeners at once needs a faster CPU.
+
+Q: Where are my settings stored?
+A: All settings live in the file config.toml in the data folder, which is /var/lib/driftwood on Linux and %APPDATA%\\Driftwood on Windows.
+
+Q: How do I reset the admin password?
+A: Stop the server and run `driftwood admin reset-password`, then start the server again. The command prints a one-time password that you must change at the first login.
+
+Q: Can several people use the same server?
+A: Yes. Each user gets their own playlists, favourites and listening history, and an admin can limit a user to some libraries.
+
+Q: Is there a mobile app?
+A: The official Android app is called Driftwood Go and is available on F-Droid and Google Play. There is no official iOS app yet; the third-party app Tidepool works with Driftwood's API.
+
+Q: How do I get my music scanned faster?
+A: Turn off waveform generation in Settings → Library while the first scan runs; it can be turned on again afterwards.
+"""
+
+
+RELEASE = """date 2026-09-02
+Driftwood 2.4 release notes
+
+Driftwood 2.4 replaces the 2.3 series and is the recommended version for all users.
+
+Breaking changes:
+- The default web port changed from 4533 to 8460, because 4533 clashed with another popular music server. Set port = 4533 in config.toml to keep the old port.
+- Python 3.11 or newer is now required; Python 3.9 and 3.10 are no longer supported.
+- The old REST API v1 was removed. Clients must use API v2.
+
+New features:
+- Podcasts: subscribe to RSS feeds and download episodes automatically.
+- Lyrics are shown next to the player when an .lrc file sits beside the track.
+- A new dark theme called Midnight.
+
+Fixed:
+- Embedded WebP album art now shows in the Android app.
+
+Upgrade with `pip install --upgrade driftwood` or pull driftwood/driftwood:2.4. Back up your data folder before upgrading, because the database is migrated and cannot be downgraded.
+"""

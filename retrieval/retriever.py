@@ -521,9 +521,25 @@ class Retriever:
         if matched < STRONG_COVERAGE and matched + SEMANTIC_EVIDENCE * window.semantic < self.min_evidence and not (
                 matched >= MIN_COVERAGE and window.semantic >= MIN_SIMILARITY):
             return False
+        if not self._names_versions(doc, plan):
+            return False  # "How much RAM does the 2.5 release need?" is not answered by a page that never says 2.5
         if AnswerType.DECISION in plan.answer_types and not window.typed:
             return False  # its cue words are not searched for ("decided"): the quote must record a decision
         return window.typed or not self._expected(plan, doc) or matched >= UNTYPED_COVERAGE
+
+    def _names_versions(self, doc: int, plan: QuestionPlan) -> bool:
+        """Whether document ``doc`` holds every version number the question names ("2.5", "v1.6"), in its
+        text or title (looked up in the postings)."""
+        named = _VERSION_NAMED.findall(plan.cleaned)
+        if not named:
+            return True
+        wanted = [t for t in self.analyzer(" ".join(named)) if _VERSION_TERM.fullmatch(t)]
+        docs = self._document_lengths().docs
+        for term in wanted:
+            pids, _ = self.index.term_frequencies(term)
+            if not bool((docs[pids] == doc).any()) and term not in self._title_terms(doc, True):
+                return False
+        return True
 
     def _document_answers(self, window: Window, p: int, concepts: Sequence[Concept], plan: QuestionPlan) -> bool:
         """Whether the best-ranked ``window`` (of passage ``p``) answers though it covers less than
@@ -841,6 +857,7 @@ PERIOD_WEIGHT = 0.6
 #: Boost for an excerpt of a document whose title or file name holds a version the question names.
 VERSION_WEIGHT = 0.3
 _VERSION_TERM = re.compile(r"v?\d+\.\d+(?:\.\d+)*")
+_VERSION_NAMED = re.compile(r"(?<![\w.])v?\d+\.\d+(?:\.\d+)*(?![\w.]*\d)")
 #: Boost for an excerpt that opens with a field label of the expected answer type ("Time:", "Venue:").
 LABEL_WEIGHT = 0.4
 #: Boost for an excerpt that mentions a date after today, for "next" / "upcoming" questions; an excerpt that

@@ -193,3 +193,15 @@ Fixed:
 
 Upgrade with `pip install --upgrade driftwood` or pull driftwood/driftwood:2.4. Back up your data folder before upgrading, because the database is migrated and cannot be downgraded.
 """
+
+
+def test_a_version_the_quoted_document_never_names_is_not_answered_from_it() -> None:
+    from retrieval.documents import parse_document
+
+    folder = [parse_document("faq.txt", FAQ), parse_document("release-2.4.txt", RELEASE),
+              Document(id="minutes.txt", title="Maintainers' call", date=dt.date(2026, 11, 3), text=(
+                  "Maintainers' call\n\nThe 2.5 release is planned for 15 January 2027 and adds multi-room playback.\n")),
+              *filler_notes()]
+    retriever = Retriever.from_documents(folder)
+    assert not retriever.ask("How much RAM does the 2.5 release need?", as_of=AS_OF).answered
+    assert "2 GB of RAM" in first(retriever, "How much RAM does Driftwood need?")

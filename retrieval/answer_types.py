@@ -96,6 +96,7 @@ _PATTERNS: Mapping[AnswerType, re.Pattern[str]] = _LazyPatterns({
     AnswerType.VERSION: (r"\bv?\d+\.\d+(?:\.\d+)*\b|\bversion \d+\b", re.IGNORECASE),
     AnswerType.PLACE: (
         r"https?://|\bwww\.|\b[\w-]+\.(?:com|org|net|io|dev|app|eu|de|pt|uk)\b|(?<!\w)#[a-z][\w-]*|"
+        r"(?<![\w/.:])/[a-z][a-z0-9_-]{1,30}(?![\w/.])|"  # a slash command: "use /report" is where to report
         r"\b(?:in|at|on|near|from|inside|via|under) (?:the )?[A-Z][\w'-]+|\b(?:street|st\.|avenue|road|room|"
         r"building|floor|hall|venue|city|channel|folder|directory|page|menu|tab|settings)\b|/[\w.-]+/|"
         r"`[^`]*/[^`]*`|\b[\w.]+ ?-based\b|\b(?:based|headquartered|located|situated) "
@@ -187,8 +188,8 @@ def _matches(pattern: re.Pattern[str], text: str, asked: frozenset[str]) -> bool
     for match in pattern.finditer(text):
         words = _WORD.findall(match.group(0).lower())
         value = [w for w in words if w not in _CONTEXT] or words  # "in Lisbon" is the value "Lisbon"
-        if not words or not asked or any(w not in asked for w in value):
-            return True
+        if not words or not asked or any(w not in asked for w in value) or match.group(0).startswith("/"):
+            return True  # a slash command may be named by the question's verb ("where do I report" - "/report")
     return False
 
 

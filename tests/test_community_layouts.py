@@ -205,3 +205,31 @@ def test_a_version_the_quoted_document_never_names_is_not_answered_from_it() -> 
     retriever = Retriever.from_documents(folder)
     assert not retriever.ask("How much RAM does the 2.5 release need?", as_of=AS_OF).answered
     assert "2 GB of RAM" in first(retriever, "How much RAM does Driftwood need?")
+
+
+def test_a_slash_command_is_where_to_report() -> None:
+    from retrieval.documents import parse_document
+
+    retriever = Retriever.from_documents([parse_document("rules.txt", RULES), *filler_notes()])
+    assert "/report command" in first(retriever, "someone keeps sending me creepy dms, where do i report that")
+
+
+RULES = """date 2026-01-15
+Driftwood community rules
+
+These rules apply to the Driftwood Discord server, the forum and the issue tracker.
+
+1. Be kind. Personal attacks, slurs and harassment are not tolerated, whether in public channels or in direct messages.
+2. Keep it on topic. Driftwood is a self-hosted music server; general tech chat belongs in #off-topic.
+3. No piracy. Do not share links to copyrighted music, cracked software or ripped albums. Asking where to download pirated music gets a warning on the first time and a ban on the second.
+4. No advertising. Promoting your own server, product or paid service requires approval from a moderator first.
+5. Use the right channel. Bug reports go to #bug-reports, setup questions to #help, and feature ideas to #ideas.
+6. Do not ping the maintainers directly for support. Post in #help and wait at least 24 hours before bumping your thread.
+7. English only in the main channels. Other languages are welcome in #international.
+
+Enforcement: a first breach gets a warning, a second one a 7-day timeout, and a third one a permanent ban. Moderators may skip steps for serious abuse.
+
+To report a rule breach, use the /report command or send a direct message to the ModMail bot. Reports are read by the moderation team within 12 hours.
+
+Appeals against a ban can be sent by email to appeals@driftwood.community; an appeal is decided by two moderators who were not involved in the ban.
+"""

@@ -50,8 +50,16 @@ class AnswerType(enum.Enum):
 #: Words that frame a question rather than name its subject, dropped from search terms (the analyzer's
 #: English stop words are dropped as well). Casefolded, unstemmed.
 FRAME_WORDS: frozenset[str] = frozenset(
-    ["many", "much", "long", "often", "whats", "what's", "whos", "who's", "wheres", "where's", "whens", "hows", "can", "could", "would", "should", "may", "might", "must", "shall", "will", "anyone", "anybody", "someone", "somebody", "anything", "something", "tell", "know", "please", "pls", "plz", "thanks", "thank", "thx", "hey", "hi", "hello", "hiya", "yo", "halp", "help", "guys", "folks", "lol", "idk", "tbh", "btw", "imo", "ok", "okay", "like", "good", "best", "hmm", "um", "uh", "get", "got", "gets", "getting", "really", "actually"]
+    ["many", "much", "long", "often", "whats", "what's", "whos", "who's", "wheres", "where's", "whens", "hows", "can", "could", "would", "should", "may", "might", "must", "shall", "will", "anyone", "anybody", "someone", "somebody", "anything", "something", "tell", "know", "please", "pls", "plz", "thanks", "thank", "thx", "hey", "hi", "hello", "hiya", "yo", "halp", "help", "guys", "folks", "lol", "idk", "tbh", "btw", "imo", "ok", "okay", "like", "good", "best", "hmm", "um", "uh", "get", "got", "gets", "getting", "really", "actually",
+     # chat: interjections, and contractions written without the apostrophe ("the web ui wont load")
+     "ugh", "argh", "meh", "oops", "welp", "sigh", "omg", "pfff", "wont", "cant", "dont", "doesnt", "didnt",
+     "isnt", "arent", "wasnt", "werent", "havent", "hasnt", "shouldnt", "couldnt", "wouldnt", "ive",
+     "youre", "theyre", "thats", "theres"]
 )
+#: Chat's closing requests for help ("..., any ideas?", "any tips"): the frame of the question, not its subject.
+_ASKING_FOR_HELP = re.compile(
+    r"\b(?:(?:got|have|has) )?any(?:one| ?body)? (?:ideas?|clues?|tips?|thoughts?|suggestions?|pointers?)\b",
+    re.IGNORECASE)
 #: Frame words said to the bot rather than asked ("thanks!", "hi", "ok"): a question of these alone is not
 #: asked of the documents (:meth:`retrieval.Retriever.concepts` finds nothing for it).
 SOCIAL_WORDS: frozenset[str] = frozenset(
@@ -390,6 +398,7 @@ def read_question(text: str, as_of: dt.date) -> QuestionPlan:
     cleaned = clean_question(text)
     period, rest = _period(cleaned, as_of)
     rest = _STILL_VALUE.sub(" ", rest)  # "Is it still 8420?": the old value is what may have changed
+    rest = _ASKING_FOR_HELP.sub(" ", rest)
     rest, searched = (_UPCOMING_WORDS.sub(" ", _RECENCY.sub(" ", _TYPE_NOUN.sub(lambda m: m.group(1) or " ", t))) for t in (rest, cleaned))
     kinds = _answer_types(cleaned)
     return QuestionPlan(

@@ -233,3 +233,16 @@ To report a rule breach, use the /report command or send a direct message to the
 
 Appeals against a ban can be sent by email to appeals@driftwood.community; an appeal is decided by two moderators who were not involved in the ban.
 """
+
+
+def test_chat_interjections_contractions_and_any_ideas_are_not_searched_for() -> None:
+    guide = Document(id="install.md", title="Installing Driftwood", date=None, text=(
+        "# Installing Driftwood\n\n## Reverse proxy\n\nPut it behind Caddy or nginx and forward traffic to port "
+        "8460.\n\n## Troubleshooting\n\nIf the web page does not load, check that nothing else is listening on "
+        "port 8460 and look at the log in the data folder.\n"))
+    retriever = Retriever.from_documents([guide, *filler_notes()])
+    assert "does not load" in first(retriever, "ugh the web ui wont load at all, any ideas")
+    from retrieval.question import read_question
+
+    assert "ideas" not in read_question("the web ui wont load, any ideas?", AS_OF).text
+    assert "tips" not in read_question("scan is slow, got any tips?", AS_OF).text

@@ -46,7 +46,7 @@ SENTENCE_CACHE = 20_000
 #: A document's stored sentence terms: ``(off, tids, vocab)``, sentence ``i``'s distinct terms are
 #: ``vocab[t]`` for ``t`` in ``tids[off[i] - off[0]:off[i + 1] - off[0]]`` (see
 #: :meth:`retrieval.segments.Segment.sentence_terms`).
-StoredTerms = tuple[Sequence[int], Sequence[int], Sequence[str]]
+StoredTerms = tuple[Sequence[int], npt.NDArray[np.int32], Sequence[str]]
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -171,12 +171,12 @@ class _SentenceTerms:
     sentence's own term set (analyzed once, with :class:`~retrieval.termcache.TermCache`) and where the
     headings are (:meth:`above`: ``_headings_above(text, spans)[i]``).
 
-    The headings too are found on demand: whether a sentence is one is a look at that sentence alone; the
-    nearest heading above it is found by walking back over the sentences that start a line (or start with
-    "#"), found from the text's newlines, remembering the answer for each one passed. An excerpt needs the
-    sentences of a few passages of a long document, not a pass over all of them."""
+    The headings too are found on demand: whether a sentence is one is a look at that sentence alone (what
+    its term set needs); the nearest heading above one (what its section needs) comes from the list of
+    the document's headings, made on first need from the sentences that start a line (found from the
+    text's newlines, not by a look at every sentence) and are short enough to be one."""
 
-    __slots__ = ("text", "spans", "analyze", "own", "stored", "_above", "_starts", "_heading", "_section")
+    __slots__ = ("text", "spans", "analyze", "own", "stored", "_above", "_heading", "_headings")
 
     def __init__(self, text: str, spans: list[tuple[int, int]], analyzer: Analyzer,
                  above: list[int] | None = None, stored: StoredTerms | None = None) -> None:
@@ -185,9 +185,8 @@ class _SentenceTerms:
         self._above = above  # every sentence's, when given
         self.analyze = term_cache(analyzer)
         self.own: list[frozenset[str] | None] = [None] * len(spans)
-        self._starts: list[int] | None = None
         self._heading: dict[int, bool] = {}  # sentence -> whether it is a heading
-        self._section: dict[int, int] = {}  # line-start sentence -> nearest heading at or above it (-1: none)
+        self._headings: list[int] | None = None  # every heading, in order (found on first need)
 
     def terms(self, i: int) -> frozenset[str]:
         """The set of sentence ``i``'s own index terms (a heading's too)."""
@@ -196,7 +195,7 @@ class _SentenceTerms:
             if self.stored is not None:  # the index's own analysis of the sentence, in the same order
                 off, tids, vocab = self.stored
                 base = off[0]
-                found = frozenset(map(vocab.__getitem__, tids[off[i] - base:off[i + 1] - base]))
+                found = frozenset(map(vocab.__getitem__, tids[off[i] - base:off[i + 1] - base].tolist()))
             else:
                 s, e = self.spans[i]
                 found = self.analyze.term_set(self.text[s:e])
@@ -223,49 +222,17 @@ class _SentenceTerms:
             return self._above[i]
         if self.is_heading(i):
             return -2
-        passed = []
-        found = -1
-        k = self._line_start_before(i)
-        while k >= 0:
-            known = self._section.get(k)
-            if known is not None:
-                found = known
-                break
-            passed.append(k)
-            if self.is_heading(k):
-                found = k
-                break
-            k = self._line_start_before(k)
-        for k in passed:
-            self._section[k] = found
-        return found
-
-    def _line_start_before(self, i: int) -> int:
-        """The last sentence before sentence ``i`` that could be a heading (it starts the text or a line,
-        or starts with "#"; see :func:`_line_starts`), or -1."""
-        starts = self._starts
-        if starts is None:
-            starts = self._starts = list(map(itemgetter(0), self.spans))
-        text, pos = self.text, starts[i]
-        best = -1
-        newline = text.rfind("\n", 0, pos - 1) if pos > 1 else -1  # a sentence starting after it starts before pos
-        while newline >= 0:
-            k = bisect_left(starts, newline + 1, 0, i)
-            if k < i and starts[k] == newline + 1:
-                best = k
-                break
-            newline = text.rfind("\n", 0, newline)
-        low = starts[best] if best >= 0 else -1
-        mark = text.rfind("#", low + 1, pos)
-        while mark > low:
-            k = bisect_left(starts, mark, 0, i)
-            if k < i and starts[k] == mark:
-                best = k
-                break
-            mark = text.rfind("#", low + 1, mark)
-        if best < 0 and i > 0 and starts[0] == 0:
-            best = 0
-        return best
+        headings = self._headings
+        if headings is None:
+            text, spans = self.text, self.spans
+            # A heading is a "#" line or at most _TITLE_CHARS long (see _is_heading, _is_opening_title):
+            # the other line starts (most, in prose) are passed over without a look at their text.
+            headings = self._headings = [
+                k for k in _line_starts(text, spans)
+                if (spans[k][1] - spans[k][0] <= _TITLE_CHARS or text.startswith("#", spans[k][0]))
+                and self.is_heading(k)]
+        k = bisect_left(headings, i)
+        return headings[k - 1] if k else -1
 
 
 class _LazyTerms(Sequence[frozenset[str]]):

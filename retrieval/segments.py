@@ -233,12 +233,13 @@ class Segment:
         a = self.arrays
         return FileStat(int(a["size"][d]), int(a["mtime"][d]), bytes(a["digest"][d]))
 
-    def sentence_terms(self, d: int) -> tuple[list[int], list[int]]:
+    def sentence_terms(self, d: int) -> tuple[list[int], npt.NDArray[np.int32]]:
         """Document ``d``'s sentences' terms: ``(off, tids)``, sentence ``i``'s distinct terms (numbers into
-        :attr:`vocab`, in order of first occurrence) are ``tids[off[i] - off[0]:off[i + 1] - off[0]]``."""
+        :attr:`vocab`, in order of first occurrence) are ``tids[off[i] - off[0]:off[i + 1] - off[0]]``
+        (``tids`` a view of the memory map: only the sentences read are converted)."""
         off = self._views["sent_off"]
-        toff = self._views["sterm_off"][off[d]:off[d + 1] + 1]
-        return toff.tolist(), self._views["sterm_tid"][toff[0]:toff[-1]].tolist()
+        toff = self._views["sterm_off"][off[d]:off[d + 1] + 1].tolist()
+        return toff, self._views["sterm_tid"][toff[0]:toff[-1]]
 
     def spans(self, d: int) -> list[tuple[int, int]]:
         """Sentence offsets of document ``d``."""

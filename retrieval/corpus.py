@@ -19,6 +19,8 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from bisect import bisect_left
+from operator import itemgetter
 from typing import Any, Generic, TypeVar, overload
 
 import numpy as np
@@ -40,6 +42,11 @@ NOT_PROSE_START = ("![", "[", "```", "~~~", "<", "|", "#")
 #: Documents whose decoded text, and whose sentence tables, stay cached.
 DOCUMENT_CACHE = 2048
 SENTENCE_CACHE = 20_000
+
+#: A document's stored sentence terms: ``(off, tids, vocab)``, sentence ``i``'s distinct terms are
+#: ``vocab[t]`` for ``t`` in ``tids[off[i] - off[0]:off[i + 1] - off[0]]`` (see
+#: :meth:`retrieval.segments.Segment.sentence_terms`).
+StoredTerms = tuple[Sequence[int], npt.NDArray[np.int32], Sequence[str]]
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -117,15 +124,31 @@ def _is_opening_title(text: str, span: tuple[int, int]) -> bool:
     return text[e:e + 4].replace(" ", "").replace("\t", "").replace("\r", "").startswith("\n\n")
 
 
+def _line_starts(text: str, spans: Sequence[tuple[int, int]]) -> list[int]:
+    """The sentences that start a line (or the text) or start with "#", in order: the only ones that can be
+    a heading (see :func:`_is_heading` and :func:`_is_opening_title`). Found from the text's newlines and
+    "#" signs (a few per document) rather than by a look at every sentence."""
+    starts = dict(zip(map(itemgetter(0), spans), range(len(spans))))
+    if len(starts) != len(spans):  # two sentences at one offset (none are empty): look at each one
+        return [i for i, (s, _) in enumerate(spans) if s == 0 or text[s - 1] == "\n" or text.startswith("#", s)]
+    found = {starts[0]} if 0 in starts else set()
+    get = starts.get
+    for mark, shift in (("\n", 1), ("#", 0)):
+        p = text.find(mark)
+        while p >= 0:
+            i = get(p + shift)
+            if i is not None:
+                found.add(i)
+            p = text.find(mark, p + 1)
+    return sorted(found)
+
+
 def _headings_above(text: str, spans: Sequence[tuple[int, int]]) -> list[int]:
     """For each sentence, the index of the nearest heading above it (``-1``: none); ``-2`` for a heading."""
     found: list[int] = []
     current = -1
-    # Only a sentence that starts a line or starts with "#" can be a heading (see _is_heading and
-    # _is_opening_title): the others are passed over without a look at their text.
-    maybe = [i for i, (s, _) in enumerate(spans) if s == 0 or text[s - 1] == "\n" or text.startswith("#", s)]
     last = 0
-    for i in maybe:
+    for i in _line_starts(text, spans):
         span = spans[i]
         if _is_heading(text, span) or (i == 0 and _is_opening_title(text, span)):
             found.extend([current] * (i - last))
@@ -155,24 +178,70 @@ def excerpt_terms(text: str, spans: Sequence[tuple[int, int]], term_lists: Seque
 class _SentenceTerms:
     """One document's sentences analyzed on first use, shared by its :class:`_LazyTerms` views: each
     sentence's own term set (analyzed once, with :class:`~retrieval.termcache.TermCache`) and where the
-    headings are."""
+    headings are (:meth:`above`: ``_headings_above(text, spans)[i]``).
 
-    __slots__ = ("text", "spans", "above", "analyze", "own")
+    The headings too are found on demand: whether a sentence is one is a look at that sentence alone (what
+    its term set needs); the nearest heading above one (what its section needs) comes from the list of
+    the document's headings, made on first need from the sentences that start a line (found from the
+    text's newlines, not by a look at every sentence) and are short enough to be one."""
+
+    __slots__ = ("text", "spans", "analyze", "own", "stored", "_above", "_heading", "_headings")
 
     def __init__(self, text: str, spans: list[tuple[int, int]], analyzer: Analyzer,
-                 above: list[int] | None = None) -> None:
+                 above: list[int] | None = None, stored: StoredTerms | None = None) -> None:
         self.text, self.spans = text, spans
-        self.above = _headings_above(text, spans) if above is None else above
+        self.stored = stored
+        self._above = above  # every sentence's, when given
         self.analyze = term_cache(analyzer)
         self.own: list[frozenset[str] | None] = [None] * len(spans)
+        self._heading: dict[int, bool] = {}  # sentence -> whether it is a heading
+        self._headings: list[int] | None = None  # every heading, in order (found on first need)
 
     def terms(self, i: int) -> frozenset[str]:
         """The set of sentence ``i``'s own index terms (a heading's too)."""
         found = self.own[i]
         if found is None:
-            s, e = self.spans[i]
-            found = self.own[i] = self.analyze.term_set(self.text[s:e])
+            if self.stored is not None:  # the index's own analysis of the sentence, in the same order
+                off, tids, vocab = self.stored
+                base = off[0]
+                found = frozenset(map(vocab.__getitem__, tids[off[i] - base:off[i + 1] - base].tolist()))
+            else:
+                s, e = self.spans[i]
+                found = self.analyze.term_set(self.text[s:e])
+            self.own[i] = found
         return found
+
+    def is_heading(self, i: int) -> bool:
+        """Whether sentence ``i`` is a heading (see :func:`_headings_above`)."""
+        if self._above is not None:
+            return self._above[i] == -2
+        found = self._heading.get(i)
+        if found is None:
+            text, span = self.text, self.spans[i]
+            s = span[0]
+            found = (s == 0 or text[s - 1] == "\n" or text.startswith("#", s)) and (
+                _is_heading(text, span) or (i == 0 and _is_opening_title(text, span)))
+            self._heading[i] = found
+        return found
+
+    def above(self, i: int) -> int:
+        """The nearest heading above sentence ``i`` (``-1``: none), ``-2`` when ``i`` is one: the entry
+        ``i`` of :func:`_headings_above`."""
+        if self._above is not None:
+            return self._above[i]
+        if self.is_heading(i):
+            return -2
+        headings = self._headings
+        if headings is None:
+            text, spans = self.text, self.spans
+            # A heading is a "#" line or at most _TITLE_CHARS long (see _is_heading, _is_opening_title):
+            # the other line starts (most, in prose) are passed over without a look at their text.
+            headings = self._headings = [
+                k for k in _line_starts(text, spans)
+                if (spans[k][1] - spans[k][0] <= _TITLE_CHARS or text.startswith("#", spans[k][0]))
+                and self.is_heading(k)]
+        k = bisect_left(headings, i)
+        return headings[k - 1] if k else -1
 
 
 class _LazyTerms(Sequence[frozenset[str]]):
@@ -207,13 +276,11 @@ class _LazyTerms(Sequence[frozenset[str]]):
         if i < 0:
             i += len(self._sets)
         table = self._table
-        h = table.above[i]
         if not self._sections:
-            found = _EMPTY if h == -2 else table.terms(i)
-        elif h >= 0 and _is_prose(table.text, table.spans[i], table.terms(i)):
-            found = table.terms(h)
+            found = _EMPTY if table.is_heading(i) else table.terms(i)
         else:
-            found = _EMPTY
+            h = table.above(i)
+            found = table.terms(h) if h >= 0 and _is_prose(table.text, table.spans[i], table.terms(i)) else _EMPTY
         self._sets[i] = found
         return found
 
@@ -236,9 +303,11 @@ class DocumentSentences:
     sections: Sequence[frozenset[str]] = ()
 
     @classmethod
-    def lazy(cls, text: str, spans: list[tuple[int, int]], analyzer: Analyzer) -> DocumentSentences:
-        """Sentences whose term sets are analyzed on first use."""
-        table = _SentenceTerms(text, spans, analyzer)
+    def lazy(cls, text: str, spans: list[tuple[int, int]], analyzer: Analyzer,
+             stored: StoredTerms | None = None) -> DocumentSentences:
+        """Sentences whose term sets are made on first use: from ``stored`` (the segment's sentence terms,
+        :meth:`retrieval.segments.Segment.sentence_terms` and its vocabulary) or else by analyzing them."""
+        table = _SentenceTerms(text, spans, analyzer, stored=stored)
         return cls(spans, _LazyTerms(table), [e - s for s, e in spans], _LazyTerms(table, sections=True))
 
 
@@ -317,8 +386,10 @@ class _Passages(Sequence[Passage]):
 class _Sentences(_PerDocument[DocumentSentences]):
     def _build(self, d: int) -> DocumentSentences:
         snap = self._snapshot
-        spans = snap.segments[snap.doc_seg[d]].spans(int(snap.doc_loc[d]))
-        return DocumentSentences.lazy(snap.documents[d].text, spans, snap.analyzer)
+        seg, loc = snap.segments[snap.doc_seg[d]], int(snap.doc_loc[d])
+        off, tids = seg.sentence_terms(loc)
+        return DocumentSentences.lazy(snap.documents[d].text, seg.spans(loc), snap.analyzer,
+                                      (off, tids, seg.vocab.all()))
 
 
 class Snapshot:

@@ -111,17 +111,54 @@ def analyze_documents(documents: Sequence[Document], analyzer: Analyzer,
     distinct: npt.NDArray[np.int32] = np.bincount(post_pid, minlength=n_passages).astype(np.int32)
     post_tid: npt.NDArray[np.int32] = inverse.astype(np.int32).reshape(-1)
     tfs: npt.NDArray[np.int32] = counts.astype(np.int32)
+    sent_tid, sent_distinct = _sentence_terms(ids_all, term_off, width, used)
     p_start = np.cumsum([0] + [len(p) for p in doc_passages])
     t_start = np.concatenate(([0], np.cumsum(distinct, dtype=np.int64)))
+    s_start = np.cumsum([0] + [len(spans) for spans in doc_spans])
+    u_start = np.concatenate(([0], np.cumsum(sent_distinct, dtype=np.int64)))
     out = []
     for i, (document, spans, passages) in enumerate(zip(documents, doc_spans, doc_passages)):
         p0, p1 = int(p_start[i]), int(p_start[i + 1])
         t0, t1 = int(t_start[p0]), int(t_start[p1])
+        s0, s1 = int(s_start[i]), int(s_start[i + 1])
+        u0, u1 = int(u_start[s0]), int(u_start[s1])
         out.append(AnalyzedDocument(
             document, stats[i], np.asarray(spans, dtype=np.int64).reshape(-1, 2),
             np.asarray([(p.first, p.last, p.start, p.end) for p in passages], dtype=np.int64).reshape(-1, 4),
-            lengths[p0:p1], vocab, post_tid[t0:t1], tfs[t0:t1], distinct[p0:p1]))
+            lengths[p0:p1], vocab, post_tid[t0:t1], tfs[t0:t1], distinct[p0:p1],
+            sent_tid[u0:u1], sent_distinct[s0:s1]))
     return out
+
+
+def _sentence_terms(ids: npt.NDArray[np.int32], off: npt.NDArray[np.int64], width: int,
+                    used: npt.NDArray[Any]) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]]:
+    """Each sentence's distinct terms, in the order they first occur in it (the order a term set made from
+    the analyzer's output is filled in, so the sets built from them at question time are the same objects
+    in every respect, iteration order included).
+
+    Parameters
+    ----------
+    ids, off:
+        The batch's term ids: sentence ``k``'s are ``ids[off[k]:off[k + 1]]`` (see ``sentence_ids``).
+    width:
+        More than the largest id.
+    used:
+        The batch vocabulary's ids, sorted (every sentence term is among them: every sentence is in a
+        passage).
+
+    Returns
+    -------
+    tuple[numpy.ndarray, numpy.ndarray]
+        ``(terms, distinct)``: terms as positions in ``used``, sentence after sentence, shape ``(U,)``;
+        terms per sentence, shape ``(S,)``; both int32.
+    """
+    n = len(off) - 1
+    sentence = np.repeat(np.arange(n, dtype=np.int64), np.diff(off))
+    _, first = np.unique(sentence * width + ids, return_index=True)  # each (sentence, term)'s first place
+    first.sort()  # sentence after sentence, each in order of first occurrence
+    terms = np.searchsorted(used, ids[first]).astype(np.int32)
+    distinct = np.bincount(sentence[first], minlength=n).astype(np.int32)
+    return terms, distinct
 
 
 #: Separates sentences joined into one text for the analyzer: a word no analyzer step changes, between
@@ -300,12 +337,14 @@ def _index_chunk(chunk: list[tuple[str, str]]) -> _Packed:
     return _pack(_index_files(chunk, _worker_analyzer))
 
 
+#: The arrays of an :class:`~retrieval.segments.AnalyzedDocument` that :func:`_pack` concatenates.
+_COLUMNS = ("spans", "passages", "lengths", "tids", "tfs", "distinct", "sent_tids", "sent_distinct")
 #: A chunk's results as a worker sends them back (see :func:`_pack`).
 _Packed = tuple[list[Any], list[Any], dict[str, npt.NDArray[Any]]]
 
 
 def _pack(results: Sequence[FileResult]) -> _Packed:
-    """``results`` as a few arrays for the trip to the parent process: each document's seven arrays
+    """``results`` as a few arrays for the trip to the parent process: each document's arrays
     concatenated with the others' (plus their lengths), file versions as tuples, one vocabulary.
 
     Pickling a chunk's small arrays and dataclasses one by one cost about as much as a tenth of the
@@ -318,7 +357,7 @@ def _pack(results: Sequence[FileResult]) -> _Packed:
     where = {id(v): i for i, v in enumerate(vocabs)}
     arrays: dict[str, npt.NDArray[Any]] = {}
     if analyzed:
-        for name in ("spans", "passages", "lengths", "tids", "tfs", "distinct"):
+        for name in _COLUMNS:
             parts = [getattr(a, name) for a in analyzed]
             arrays[name] = np.concatenate(parts)
             arrays[f"{name}_n"] = np.array([len(part) for part in parts], dtype=np.int64)
@@ -334,7 +373,7 @@ def _unpack(packed: _Packed) -> list[FileResult]:
     heads, (documents, vocabs), arrays = packed
     columns: dict[str, list[npt.NDArray[Any]]] = {}
     if documents:
-        for name in ("spans", "passages", "lengths", "tids", "tfs", "distinct"):
+        for name in _COLUMNS:
             whole = arrays[name]
             ends = np.cumsum(arrays[f"{name}_n"]).tolist()
             columns[name] = [whole[a:b] for a, b in zip([0] + ends[:-1], ends)]
@@ -347,7 +386,8 @@ def _unpack(packed: _Packed) -> list[FileResult]:
         if usable:
             analyzed = AnalyzedDocument(documents[k], file_stat, columns["spans"][k], columns["passages"][k],
                                         columns["lengths"][k], vocabs[vocab_of[k]], columns["tids"][k],
-                                        columns["tfs"][k], columns["distinct"][k])
+                                        columns["tfs"][k], columns["distinct"][k], columns["sent_tids"][k],
+                                        columns["sent_distinct"][k])
             k += 1
         out.append(FileResult(doc_id, file_stat, analyzed, warnings))
     return out

@@ -212,4 +212,9 @@ def concatenate(folders: Sequence[Path], out: Path) -> None:
     _save(out, "post_tf", post_tf)
     _save(out, "blk_tf", blk_tf)
     _save(out, "blk_len", blk_len)
+    del post_pid, post_tf, blk_tf, blk_len
+    # Sentence terms: the segments' ones one after the other, renumbered into the joined vocabulary.
+    _save(out, "sterm_off", _offsets([f["sterm_off"] for f in files]))
+    _save(out, "sterm_tid", np.concatenate([tid[f["sterm_tid"].read()].astype(np.int32) for f, tid in zip(files, ids)])
+          if files else np.zeros(0, dtype=np.int32))
     fsync_folder(out)

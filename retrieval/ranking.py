@@ -138,15 +138,18 @@ class DocumentLengths:
             self._free.append(slot)
 
 
-#: Candidate passages up to which a term's postings are searched for them (binary search per passage) rather
-#: than read whole; beyond it, reading every posting is cheaper.
+#: Candidate passages up to which a term's postings are searched for the candidates' runs of passages
+#: (binary searches) rather than read whole; beyond it, reading every posting is cheaper.
 LOOKUP_PASSAGES = 20_000
 
 
-def _lookups(index: BM25Index, stats: DocumentLengths, cands: npt.NDArray[np.int64]) -> list[tuple[Any, Any, Any]] | None:
-    """Per segment of ``index``: ``(part, owner, local)``, the candidates' live passages there as segment-local
-    numbers and each one's position in ``cands``; ``None`` when the postings must be read whole instead
-    (passages not numbered document by document, too many candidate passages, an index without parts)."""
+def _lookups(index: BM25Index, stats: DocumentLengths, cands: npt.NDArray[np.int64]
+             ) -> list[tuple[Any, Any, Any, Any]] | None:
+    """Per segment of ``index``: ``(part, owner, lo, hi)``, the candidates' passages there as runs of
+    consecutive segment-local numbers ``lo[r] <= local < hi[r]`` (one run per document: a document's
+    passages are consecutive in its segment, and live or deleted together) and each run's position in
+    ``cands``; ``None`` when the postings must be read whole instead (passages not numbered document by
+    document, too many candidate passages, an index without parts)."""
     parts = getattr(index, "parts", None)
     if not stats.ordered or not parts:
         return None
@@ -161,8 +164,15 @@ def _lookups(index: BM25Index, stats: DocumentLengths, cands: npt.NDArray[np.int
     found = []
     for part in parts:
         which, local = part.to_local(passages)
-        if len(local):
-            found.append((part, owners[which], local))
+        if not len(local):
+            continue
+        owner = owners[which]
+        starts = np.flatnonzero(np.diff(owner, prepend=-1))  # owners are non-decreasing
+        ends = np.append(starts[1:], len(owner))
+        lo, hi = local[starts], local[ends - 1] + 1
+        if not np.array_equal(hi - lo, ends - starts):  # pragma: no cover - a document's passages not consecutive
+            return None
+        found.append((part, owner[starts], lo, hi))
     return found
 
 
@@ -198,19 +208,24 @@ def document_scores(index: BM25Index, stats: DocumentLengths, terms: Sequence[st
             if idf is None:
                 continue
             freq = np.zeros(len(cands), dtype=np.float64)
-            for part, owner, local in lookups:
+            for part, owner, lo, hi in lookups:
                 t = part.postings.terms.get(term)
                 if t is None:
                     continue
-                pids = part.pid[int(part.off[t]):int(part.off[t + 1])]
+                a, b = int(part.off[t]), int(part.off[t + 1])
+                pids = part.pid[a:b]
                 if not len(pids):
                     continue
-                pos = np.searchsorted(pids, local)
-                np.minimum(pos, len(pids) - 1, out=pos)
-                hit = np.flatnonzero(pids[pos] == local)
-                if len(hit):
-                    tf = part.tf[int(part.off[t]) + pos[hit]].astype(np.float64)
-                    freq += np.bincount(owner[hit], weights=tf, minlength=len(cands))
+                # Each run's postings are pids[first[r]:after[r]]: two binary searches per document.
+                # (needles of the postings' own dtype: mixed dtypes would copy the whole list to convert it)
+                bounds = np.searchsorted(pids, np.concatenate((lo, hi)).astype(pids.dtype))
+                first, after = bounds[:len(lo)], bounds[len(lo):]
+                n = after - first
+                total = int(n.sum())
+                if total:
+                    at = np.repeat(first - (np.cumsum(n) - n), n) + np.arange(total)
+                    tf = part.tf[a + at].astype(np.float64)
+                    freq += np.bincount(np.repeat(owner, n), weights=tf, minlength=len(cands))
             scores += idf * freq * (index.k1 + 1.0) / (freq + norm)
         return dict(zip(cands.tolist(), scores.tolist()))
     slot, marked = stats.slots(cands)

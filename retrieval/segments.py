@@ -30,6 +30,10 @@ Array schema (``n`` documents, ``S`` sentences, ``P`` passages, ``V`` terms, ``T
     post_tf int32 (T)               raw term frequency
     blk_tf, blk_len int32 (B)       per block of 64 postings of a term: largest tf, shortest plen (score
                                     bounds for dynamic pruning, :func:`retrieval.index.block_bounds`)
+    sterm_off int64 (S + 1)         sentence k's distinct terms are sterm_tid[sterm_off[k]:sterm_off[k + 1]]
+    sterm_tid int32 (U)             term numbers (into vocab), in order of first occurrence in the sentence:
+                                    excerpt choice reads a candidate sentence's term set from them
+                                    (:mod:`retrieval.corpus`) instead of analyzing its text again
 """
 
 from __future__ import annotations
@@ -54,7 +58,7 @@ __all__ = ["AnalyzedDocument", "FileStat", "Segment", "SegmentError", "build_seg
 
 _STRINGS = ("ids", "titles", "encodings", "texts", "extras", "vocab")
 _ARRAYS = ("date", "body_start", "size", "mtime", "digest", "sent_off", "spans", "pass_off", "passages", "plen",
-           "post_off", "post_pid", "post_tf", "blk_tf", "blk_len")
+           "post_off", "post_pid", "post_tf", "blk_tf", "blk_len", "sterm_off", "sterm_tid")
 FILES: tuple[str, ...] = tuple(f"{s}_{part}" for s in _STRINGS for part in ("blob", "off")) + _ARRAYS
 
 
@@ -94,6 +98,9 @@ class AnalyzedDocument:
         Postings in passage order: passage ``i`` holds the next ``distinct[i]`` entries of ``tids`` (the
         term, as a position in ``vocab``) and ``tfs`` (its raw frequency); shapes ``(T,)``, ``(T,)`` and
         ``(P,)``, int32.
+    sent_tids, sent_distinct:
+        Each sentence's distinct terms (positions in ``vocab``) in order of first occurrence: sentence ``k``
+        holds the next ``sent_distinct[k]`` entries of ``sent_tids``; shapes ``(U,)`` and ``(S,)``, int32.
     """
 
     document: Document
@@ -105,6 +112,8 @@ class AnalyzedDocument:
     tids: npt.NDArray[np.int32]
     tfs: npt.NDArray[np.int32]
     distinct: npt.NDArray[np.int32]
+    sent_tids: npt.NDArray[np.int32]
+    sent_distinct: npt.NDArray[np.int32]
 
 
 class Strings:
@@ -171,7 +180,8 @@ class Segment:
         self.n_passages = len(arrays["plen"])
         self._terms: dict[str, int] | None = None
         # Plain views of the columns read per document at question time (a memmap's indexing is slow).
-        self._views = {k: np.asarray(arrays[k]).view(np.ndarray) for k in ("date", "body_start", "sent_off", "spans")}
+        self._views = {k: np.asarray(arrays[k]).view(np.ndarray)
+                       for k in ("date", "body_start", "sent_off", "spans", "sterm_off", "sterm_tid")}
         self._check()
 
     def _check(self) -> None:
@@ -180,7 +190,7 @@ class Segment:
         expected = {"ids_off": n + 1, "titles_off": n + 1, "encodings_off": n + 1, "texts_off": n + 1,
                     "extras_off": n + 1,
                     "body_start": n, "size": n, "mtime": n, "digest": n, "sent_off": n + 1, "pass_off": n + 1,
-                    "post_off": v + 1}
+                    "post_off": v + 1, "sterm_off": len(a["spans"]) + 1}
         for key, length in expected.items():
             if len(a[key]) != length:
                 raise SegmentError(f"{self.name}: {key} has {len(a[key])} entries, expected {length}")
@@ -188,6 +198,7 @@ class Segment:
             (a["pass_off"], p), (a["sent_off"], len(a["spans"])), (a["post_off"], len(a["post_pid"])),
             (a["ids_off"], len(a["ids_blob"])), (a["texts_off"], len(a["texts_blob"])),
             (a["vocab_off"], len(a["vocab_blob"])), (a["titles_off"], len(a["titles_blob"])),
+            (a["sterm_off"], len(a["sterm_tid"])),
         ]
         for off, length in checks:
             if len(off) and (int(off[0]) != 0 or int(off[-1]) != length):
@@ -222,10 +233,19 @@ class Segment:
         a = self.arrays
         return FileStat(int(a["size"][d]), int(a["mtime"][d]), bytes(a["digest"][d]))
 
+    def sentence_terms(self, d: int) -> tuple[list[int], npt.NDArray[np.int32]]:
+        """Document ``d``'s sentences' terms: ``(off, tids)``, sentence ``i``'s distinct terms (numbers into
+        :attr:`vocab`, in order of first occurrence) are ``tids[off[i] - off[0]:off[i + 1] - off[0]]``
+        (``tids`` a view of the memory map: only the sentences read are converted)."""
+        off = self._views["sent_off"]
+        toff = self._views["sterm_off"][off[d]:off[d + 1] + 1].tolist()
+        return toff, self._views["sterm_tid"][toff[0]:toff[-1]]
+
     def spans(self, d: int) -> list[tuple[int, int]]:
         """Sentence offsets of document ``d``."""
         off = self._views["sent_off"]
-        return list(map(tuple, self._views["spans"][off[d]:off[d + 1]].tolist()))  # tolist gives Python ints already
+        flat = self._views["spans"][off[d]:off[d + 1]].ravel().tolist()  # Python ints, one list (no row lists)
+        return list(zip(flat[0::2], flat[1::2]))
 
 
 def build_segment(documents: Sequence[AnalyzedDocument], name: str = "", texts: bool = True) -> Segment:
@@ -242,7 +262,7 @@ def build_segment(documents: Sequence[AnalyzedDocument], name: str = "", texts: 
     """
     vocab: dict[str, int] = {}
     numbered: dict[int, npt.NDArray[np.int32]] = {}  # id() of a vocabulary -> its terms' numbers here
-    tid_parts, tf_parts, distinct_parts = [], [], []
+    tid_parts, tf_parts, distinct_parts, sent_parts = [], [], [], []
     for item in documents:
         mapping = numbered.get(id(item.vocab))
         if mapping is None:  # numbers in order of first sight (terms are distinct within a vocabulary)
@@ -251,6 +271,7 @@ def build_segment(documents: Sequence[AnalyzedDocument], name: str = "", texts: 
             mapping = numbered[id(item.vocab)] = np.fromiter(map(vocab.__getitem__, item.vocab), dtype=np.int32,
                                                              count=len(item.vocab))
         tid_parts.append(mapping[item.tids])
+        sent_parts.append(mapping[item.sent_tids])
         tf_parts.append(item.tfs)
         distinct_parts.append(item.distinct)
     distinct = _concat(distinct_parts, np.int32)
@@ -263,6 +284,8 @@ def build_segment(documents: Sequence[AnalyzedDocument], name: str = "", texts: 
                                                                                                 dtype=np.int32)
     tid = rank[tids]
     del tids
+    sterm_tid = rank[_concat(sent_parts, np.int32)]
+    del sent_parts
     post_off = np.zeros(len(terms) + 1, dtype=np.int64)
     np.cumsum(np.bincount(tid, minlength=len(terms)), out=post_off[1:])
     post_pid, post_tf = _sort_by_term(tid, pids, tfs)
@@ -286,6 +309,8 @@ def build_segment(documents: Sequence[AnalyzedDocument], name: str = "", texts: 
     arrays["plen"] = _concat([item.lengths for item in documents], np.int32)
     arrays["post_off"], arrays["post_pid"], arrays["post_tf"] = post_off, post_pid, post_tf
     arrays["blk_tf"], arrays["blk_len"] = block_bounds(post_off, post_pid, post_tf, arrays["plen"])
+    arrays["sterm_off"] = _offsets(_concat([item.sent_distinct for item in documents], np.int64))
+    arrays["sterm_tid"] = sterm_tid.astype(np.int32, copy=False)
     return Segment(name, arrays)
 
 
@@ -326,7 +351,7 @@ def _concat(parts: Sequence[npt.NDArray[Any]], dtype: Any) -> npt.NDArray[Any]:
     return np.concatenate(parts).astype(dtype, copy=False) if parts else np.zeros(0, dtype=dtype)
 
 
-def _offsets(counts: Sequence[int]) -> npt.NDArray[np.int64]:
+def _offsets(counts: Sequence[int] | npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
     off = np.zeros(len(counts) + 1, dtype=np.int64)
     if len(counts):
         np.cumsum(counts, out=off[1:])
@@ -364,7 +389,7 @@ def merge_segments(segments: Sequence[Segment], picks: Sequence[tuple[int, int]]
     for key in ("date", "body_start", "size", "mtime", "digest"):
         arrays[key] = np.stack([np.asarray(segments[s].arrays[key][d]) for s, d in picks]) if picks \
             else np.zeros((0, 16) if key == "digest" else 0, dtype=segments[0].arrays[key].dtype)
-    spans, passages, plen, sent_counts, pass_counts = [], [], [], [], []
+    spans, passages, plen, sent_counts, pass_counts, sterms, sterm_counts = [], [], [], [], [], [], []
     maps = [np.full(seg.n_passages, -1, dtype=np.int64) for seg in segments]  # old passage -> new, or -1
     base = 0
     for s, d in picks:
@@ -372,6 +397,9 @@ def merge_segments(segments: Sequence[Segment], picks: Sequence[tuple[int, int]]
         s0, s1 = int(a["sent_off"][d]), int(a["sent_off"][d + 1])
         p0, p1 = int(a["pass_off"][d]), int(a["pass_off"][d + 1])
         spans.append(np.asarray(a["spans"][s0:s1]))
+        toff = np.asarray(a["sterm_off"][s0:s1 + 1])
+        sterms.append((s, np.asarray(a["sterm_tid"][int(toff[0]):int(toff[-1])])))
+        sterm_counts.append(np.diff(toff))
         passages.append(np.asarray(a["passages"][p0:p1]))
         plen.append(np.asarray(a["plen"][p0:p1]))
         sent_counts.append(s1 - s0)
@@ -386,9 +414,11 @@ def merge_segments(segments: Sequence[Segment], picks: Sequence[tuple[int, int]]
     terms = sorted(set().union(*vocabularies)) if vocabularies else []
     number = {t: i for i, t in enumerate(terms)}
     all_tid, all_pid, all_tf = [], [], []
+    to_new: list[npt.NDArray[np.int32]] = []  # per segment: its term numbers -> numbers in ``terms``
     for seg, words, mapping in zip(segments, vocabularies, maps):
         a = seg.arrays
         local_to_new = np.fromiter((number[t] for t in words), dtype=np.int32, count=len(words))
+        to_new.append(local_to_new)
         tid = np.repeat(local_to_new, np.diff(np.asarray(a["post_off"])))
         pid = mapping[np.asarray(a["post_pid"])]
         keep = pid >= 0
@@ -404,6 +434,10 @@ def merge_segments(segments: Sequence[Segment], picks: Sequence[tuple[int, int]]
     arrays["vocab_blob"], arrays["vocab_off"] = Strings.pack([t for t, u in zip(terms, used.tolist()) if u])
     arrays["post_off"] = _offsets(counts[used].tolist())
     arrays["post_pid"], arrays["post_tf"] = pid[order], tf[order].astype(np.int32)
+    # Sentence terms: old term number -> number among the terms kept (a kept document's terms all are).
+    kept = (np.cumsum(used) - 1).astype(np.int32)
+    arrays["sterm_tid"] = _concat([kept[to_new[s][tids]] for s, tids in sterms], np.int32)
+    arrays["sterm_off"] = _offsets(_concat(sterm_counts, np.int64))
     arrays["blk_tf"], arrays["blk_len"] = block_bounds(arrays["post_off"], arrays["post_pid"], arrays["post_tf"],
                                                        arrays["plen"])
     return Segment(name, arrays)

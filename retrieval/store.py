@@ -67,7 +67,7 @@ log = logging.getLogger(__name__)
 
 FORMAT = "seedbot-index"
 #: Bumped whenever the layout of the manifest or of a segment changes.
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 #: Default ``INDEX_DIR``: a hidden folder in the working directory (git-ignored).
 DEFAULT_INDEX_DIR = Path(".seedbot-index")
 MANIFEST = "manifest.json"

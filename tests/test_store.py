@@ -276,6 +276,33 @@ def test_sentence_terms_analyzed_on_demand_equal_the_whole_document_rule() -> No
     assert not lazy[0] and "tomato" in lazy[tomatoes] and "garden" in lazy_sections[tomatoes]
 
 
+def test_stored_sentence_terms_are_the_analyzed_term_sets_in_their_order(tmp_path: Path) -> None:
+    """The term sets read from a saved (and merged) index's sentence terms equal those of analyzing each
+    sentence, down to their iteration order (answers iterate over them), headings and repeats included."""
+    from retrieval.corpus import _headings_above
+    from retrieval.termcache import term_cache
+
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "a.md").write_text("# Moon base\n\nThe base, the base and the dome. Domes 2.0.1 ship.\n\n"
+                                "Tomatoes grow there. Grow, grow, grow!\n", encoding="utf-8")
+    (seeds / "b.txt").write_text("Release v1.2 is out. It fixes the v1.2 upload bug and the login bug.",
+                                 encoding="utf-8")
+    Retriever.from_folder(seeds, index_dir=tmp_path / "index")
+    (seeds / "c.txt").write_text("A third note about the dome and the moon.", encoding="utf-8")
+    retriever = Retriever.from_folder(seeds, index_dir=tmp_path / "index")  # a second segment
+    analyze_set = term_cache(retriever.analyzer).term_set
+    checked = 0
+    for d, document in enumerate(retriever.documents):
+        sentences = retriever.sentences[d]
+        above = _headings_above(document.text, sentences.spans)
+        for i, (s, e) in enumerate(sentences.spans):
+            expected = frozenset() if above[i] == -2 else analyze_set(document.text[s:e])
+            assert list(sentences.terms[i]) == list(expected)
+            checked += 1
+    assert checked >= 7
+
+
 def test_an_unwritable_index_dir_still_answers_from_memory(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     seeds = _folder(tmp_path)
     blocker = tmp_path / "a-file"

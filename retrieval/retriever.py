@@ -29,7 +29,7 @@ from .answer_types import counts, future_dates, has_answer_type, labelled
 from .corpus import NOT_PROSE_START, DocumentSentences, Snapshot
 from .documents import Document, load_documents
 from .errors import QuestionError, RetrievalError
-from .excerpts import Concept, Window, coverage, windows
+from .excerpts import Concept, Coverage, Window, coverage, windows
 from .followup import FollowUp, FollowUpPlan, document_bonus, keep_window
 from .followup import plan as follow_up_plan
 from .index import DEFAULT_B, DEFAULT_K1, BM25Index
@@ -595,6 +595,7 @@ class Retriever:
         seen: set[tuple[int, int, int]] = set()
         texts: list[str] = []
         features: list[list[float]] = []
+        weights = Coverage(concepts)  # every window's coverage, through one table for the question
         for p, score in hits:
             passage = self.passages[p]
             document = self.documents[passage.doc]
@@ -604,13 +605,13 @@ class Retriever:
             lead = next((i for i, t in enumerate(sents.terms) if t), 0)
             headed = lead > 0  # the document opens with a heading (its term set is empty)
             title_terms = self._title_terms(passage.doc, headed)
-            title = coverage(concepts, title_terms) / total
+            title = weights.weight(weights.mask(title_terms)) / total
             for window in windows(passage.first, passage.last, sents.terms, sents.chars, concepts, typed, quotable,
                                   wanted=len(plan.answer_types), followed=_FOLLOWED,
                                   sections=sents.sections, outer=title_terms if title > 0 else frozenset(),
                                   prose=_prose(document.text, sents),
                                   joins=_joins(document, sents.spans), filler=_filler(document, sents),
-                                  introduces=_introduces(document, sents)):
+                                  introduces=_introduces(document, sents), weights=weights):
                 key = (passage.doc, window.first, window.last)
                 if key in seen:
                     continue

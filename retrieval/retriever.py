@@ -593,7 +593,6 @@ class Retriever:
         find_types = self._type_finder(plan) if plan.answer_types else None
         versions = {c.term for c in concepts if _VERSION_TERM.fullmatch(c.term)}
         seen: set[tuple[int, int, int]] = set()
-        texts: list[str] = []
         features: list[list[float]] = []
         weights = Coverage(concepts)  # every window's coverage, through one table for the question
         for p, score in hits:
@@ -602,7 +601,7 @@ class Retriever:
             sents = self.sentences[passage.doc]
             typed = find_types(passage.doc, document, sents.spans) if find_types else None
             quotable = _quotable(sents.terms)
-            lead = next((i for i, t in enumerate(sents.terms) if t), 0)
+            lead = _first_quotable(sents.terms)
             headed = lead > 0  # the document opens with a heading (its term set is empty)
             title_terms = self._title_terms(passage.doc, headed)
             title = weights.weight(weights.mask(title_terms)) / total
@@ -634,7 +633,6 @@ class Retriever:
                 if plan.upcoming:  # "next": a date after today ranks up, a quote naming only past dates down
                     extra += UPCOMING_WEIGHT * _upcoming(document, sents.spans, window, plan.as_of)
                 found.append((window, p, score, extra, document.date))
-                texts.append(document.text[sents.spans[window.first][0]:sents.spans[window.last][1]])
                 features.append(feature_vector(window, score / top_score, title, 0.0, window.first == lead,
                                                bool(plan.answer_types), headed,
                                                documents.get(passage.doc, score) / top_document))
@@ -660,6 +658,7 @@ class Retriever:
         values = score_matrix(features) + dates_column
         order = sorted(range(len(found)), key=lambda i: -values[i])
         head = order[:SEMANTIC_CANDIDATES]
+        texts = {i: self._window_text(found[i][0], found[i][1]) for i in head}  # only these are embedded
         semantic = FEATURES.index("semantic")
         asked_text = plan.text or plan.cleaned
         for i, sim in zip(head, similarities(asked_text, [texts[i] for i in head])):
@@ -678,6 +677,12 @@ class Retriever:
         if rows is not None:
             rows.extend(features[i] + [found[i][3]] for i in order)
         return [(float(values[i]), found[i][0], found[i][1], found[i][2]) for i in order]
+
+    def _window_text(self, window: Window, p: int) -> str:
+        """The text of ``window`` of passage ``p``: its sentences, first to last, as the document has them."""
+        doc = self.passages[p].doc
+        spans = self.sentences[doc].spans
+        return self.documents[doc].text[spans[window.first][0]:spans[window.last][1]]
 
     def _type_finder(self, plan: QuestionPlan
                      ) -> Callable[[int, Document, Sequence[tuple[int, int]]], Callable[[int], frozenset[object]]]:
@@ -979,6 +984,14 @@ def _antecedent(document: Document, sents: DocumentSentences, window: Window, pa
     if any(f <= j <= l for f, l in used):
         return i
     return j
+
+
+def _first_quotable(terms: Sequence[frozenset[str]]) -> int:
+    """The first sentence with index terms (0 when none has any): after the opening heading, if any."""
+    for i in range(len(terms)):
+        if terms[i]:
+            return i
+    return 0
 
 
 def _quotable(terms: Sequence[frozenset[str]]) -> Callable[[int], bool]:

@@ -768,7 +768,7 @@ class Retriever:
             document = self.documents[doc]
             title = document.title
             body = document.text[document.body_start:document.body_start + len(title) + 400]  # not all the body
-            if not headed and " ".join(title.rstrip("…").split()) in " ".join(body.split()):
+            if not headed and _within(title.rstrip("…"), body):
                 title = ""
             cached = term_cache(self.analyzer).term_set(title + " " + document.id.replace("-", " "))
             self._titles[doc] = cached
@@ -984,6 +984,13 @@ def _antecedent(document: Document, sents: DocumentSentences, window: Window, pa
     if any(f <= j <= l for f, l in used):
         return i
     return j
+
+
+def _within(part: str, text: str) -> bool:
+    """Whether ``part`` occurs in ``text`` once runs of white space are one space in both (and ends are
+    stripped). A verbatim occurrence is one (white space runs inside it match the same runs of ``text``), so
+    only the others need the normalised copies."""
+    return part in text or " ".join(part.split()) in " ".join(text.split())
 
 
 def _first_quotable(terms: Sequence[frozenset[str]]) -> int:

@@ -22,7 +22,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
     "errors": ("CorpusError", "DateRangeError", "NoDocumentsError", "NothingToSummariseError", "QuestionError",
                "RetrievalError", "SeedsFolderNotFound", "SummaryError", "SummaryLengthError", "TopicError",
                "UnknownDocumentError"),
-    "excerpts": ("Concept", "Window", "windows"),
+    "excerpts": ("Concept", "Coverage", "Window", "windows"),
     "followup": ("FollowUp", "FollowUpPlan"),
     "index": ("BM25Index", "LuceneIdfBM25", "Postings"),
     "indexing": ("FileResult",),
@@ -61,7 +61,7 @@ if TYPE_CHECKING:  # the same names, for type checkers
         TopicError,
         UnknownDocumentError,
     )
-    from .excerpts import Concept, Window, windows
+    from .excerpts import Concept, Coverage, Window, windows
     from .followup import FollowUp, FollowUpPlan
     from .index import BM25Index, LuceneIdfBM25, Postings
     from .indexing import FileResult
@@ -102,6 +102,7 @@ __all__ = [
     "Concept",
     "context_of",
     "CorpusError",
+    "Coverage",
     "DateHeader",
     "DateRange",
     "DateRangeError",

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-__all__ = ["WINDOW_MAX_SENTENCES", "Concept", "Window", "coverage", "windows"]
+__all__ = ["WINDOW_MAX_SENTENCES", "Concept", "Coverage", "Window", "coverage", "windows"]
 
 #: An excerpt quotes at most this many consecutive sentences.
 WINDOW_MAX_SENTENCES = 3
@@ -65,6 +65,54 @@ def coverage(concepts: Sequence[Concept], terms: frozenset[str] | set[str]) -> f
     return total
 
 
+class Coverage:
+    """:func:`coverage` of one question's concepts over many term sets, through bit masks.
+
+    Every distinct term of the concepts' forms is one bit; :meth:`mask` reduces a term set to the bits of
+    the question terms it holds (the only terms coverage looks at), the mask of a union of sets is the ``|``
+    of their masks, and :meth:`weight` gives a mask's coverage, computed once per distinct mask with the same
+    operations as :func:`coverage`, so ``weight(mask(terms)) == coverage(concepts, terms)`` exactly.
+    """
+
+    __slots__ = ("concepts", "bits", "terms", "_weights")
+
+    def __init__(self, concepts: Sequence[Concept]) -> None:
+        self.concepts = concepts
+        bits: dict[str, int] = {}
+        for concept in concepts:
+            for term, _ in concept.forms:
+                if term not in bits:
+                    bits[term] = 1 << len(bits)
+        self.bits = bits
+        self.terms = frozenset(bits)
+        self._weights: dict[int, float] = {}
+
+    def mask(self, terms: frozenset[str] | set[str]) -> int:
+        """The bits of the question terms in ``terms`` (0 when it holds none)."""
+        if not terms:
+            return 0
+        bits = self.bits
+        found = 0
+        for term in self.terms.intersection(terms):
+            found |= bits[term]
+        return found
+
+    def weight(self, mask: int) -> float:
+        """``coverage(concepts, terms)`` of any term set whose :meth:`mask` is ``mask`` (not normalised)."""
+        found = self._weights.get(mask)
+        if found is None:
+            bits = self.bits
+            total = 0.0
+            for concept in self.concepts:
+                best = 0.0
+                for term, factor in concept.forms:
+                    if factor > best and bits[term] & mask:
+                        best = factor
+                total += concept.weight * best
+            found = self._weights[mask] = total
+        return found
+
+
 @dataclass(frozen=True)
 class Window:
     """Sentences ``first..last`` (inclusive, indexes into the document's sentence list) and their score.
@@ -103,6 +151,7 @@ def windows(
     outer: frozenset[str] = frozenset(),
     prose: Callable[[int], bool] | None = None,
     introduces: Callable[[int], bool] | None = None,
+    weights: Coverage | None = None,
 ) -> list[Window]:
     """For each sentence in ``first..last`` that may start a quote, its best window of 1 to
     :data:`WINDOW_MAX_SENTENCES` consecutive sentences.
@@ -144,6 +193,8 @@ def windows(
     introduces:
         ``introduces(j)``: sentence ``j`` ends with a colon, introducing what follows ("Back up two things
         separately:"): a window never ends on it when the sentence after it may join.
+    weights:
+        :class:`Coverage` of ``concepts``, shared by the calls for one question (one is made when ``None``).
 
     Returns
     -------
@@ -155,24 +206,39 @@ def windows(
     found: list[Window] = []
     if total <= 0:
         return found
+    # Coverage is only ever asked of unions of term sets, and only the question's terms count: each set is
+    # reduced to a bit mask of the question terms it holds, a union is an ``|`` of masks, and the weight of a
+    # mask is computed once per question (the same floats as :func:`coverage` of the set itself).
+    table = weights if weights is not None else Coverage(concepts)
+    mask, covered_weight = table.mask, table.weight
+    masks: list[int | None] = [None] * (last + 1 - first)
+
+    def own(k: int) -> int:
+        found_mask = masks[k - first]
+        if found_mask is None:
+            found_mask = masks[k - first] = mask(sentence_terms[k])
+        return found_mask
+
+    outer_mask = mask(outer) if outer else 0
+    no_types: frozenset[object] = frozenset()
     for i in range(first, last + 1):
         if quotable is not None and not quotable(i):
             continue
-        covered: set[str] = set(sentence_terms[i])
-        lead = coverage(concepts, covered) / total
+        covered = own(i)
+        lead = covered_weight(covered) / total
         if sections is not None:
-            covered |= sections[i]
+            covered |= mask(sections[i])
         titled = bool(outer) and (prose is None or prose(i))
-        if lead <= 0 and coverage(concepts, covered) <= 0 and not (
-                titled and typed is not None and typed(i) and coverage(concepts, outer) > 0):
+        if lead <= 0 and covered_weight(covered) <= 0 and not (
+                titled and typed is not None and typed(i) and covered_weight(outer_mask) > 0):
             continue  # a quote starts with a sentence that holds a question term, or under a heading that does
             # (or holds the answer type in a document whose title names the subject: "- **Time:** 14:00")
         if titled:
-            covered |= outer
+            covered |= outer_mask
         best: Window | None = None
         chars = 0
         previous = 0.0
-        types: frozenset[object] = frozenset()
+        types: frozenset[object] = no_types
         for j in range(i, min(i + WINDOW_MAX_SENTENCES, last + 1)):
             if j > i:
                 if joins is not None and not joins(j):
@@ -182,9 +248,9 @@ def windows(
                     continue  # through "What now?" to the answer after it
                 if quotable is not None and not quotable(j):
                     break  # never run a quote across a heading
-                covered |= sentence_terms[j]
-            matched = coverage(concepts, covered) / total
-            held = typed(j) if typed is not None else frozenset()
+                covered |= own(j)
+            matched = covered_weight(covered) / total
+            held = typed(j) if typed is not None else no_types
             more = held - types
             follows = i < j <= i + 2 and bool(held & followed)  # the reason or the steps come after the subject
             continues = j > i and introduces is not None and introduces(j - 1)

@@ -29,7 +29,7 @@ from .answer_types import counts, future_dates, has_answer_type, labelled
 from .corpus import NOT_PROSE_START, DocumentSentences, Snapshot
 from .documents import Document, load_documents
 from .errors import QuestionError, RetrievalError
-from .excerpts import Concept, Window, coverage, windows
+from .excerpts import Concept, Coverage, Window, coverage, windows
 from .followup import FollowUp, FollowUpPlan, document_bonus, keep_window
 from .followup import plan as follow_up_plan
 from .index import DEFAULT_B, DEFAULT_K1, BM25Index
@@ -625,18 +625,18 @@ class Retriever:
         # "Which Android app is official, and is there an iOS app?": a quote is judged by all it covers, not
         # by its first sentence.
         two_part = _TWO_PART.search(plan.cleaned) is not None
-        texts: list[str] = []
         features: list[list[float]] = []
+        weights = Coverage(concepts)  # every window's coverage, through one table for the question
         for p, score in hits:
             passage = self.passages[p]
             document = self.documents[passage.doc]
             sents = self.sentences[passage.doc]
             typed = find_types(passage.doc, document, sents.spans) if find_types else None
             quotable = _quotable(sents.terms)
-            lead = next((i for i, t in enumerate(sents.terms) if t), 0)
+            lead = _first_quotable(sents.terms)
             headed = lead > 0  # the document opens with a heading (its term set is empty)
             title_terms = self._title_terms(passage.doc, headed)
-            title = coverage(concepts, title_terms) / total
+            title = weights.weight(weights.mask(title_terms)) / total
             prose = _prose(document.text, sents)
             untitled = [c for c in concepts if not any(t in title_terms for t, _ in c.forms)] if title > 0 else concepts
             for window in windows(passage.first, passage.last, sents.terms, sents.chars, concepts, typed, quotable,
@@ -644,7 +644,7 @@ class Retriever:
                                   sections=sents.sections, outer=title_terms if title > 0 else frozenset(),
                                   prose=prose,
                                   joins=_joins(document, sents.spans), filler=_filler(document, sents),
-                                  introduces=_introduces(document, sents)):
+                                  introduces=_introduces(document, sents), weights=weights):
                 key = (passage.doc, window.first, window.last)
                 if key in seen:
                     continue
@@ -674,7 +674,6 @@ class Retriever:
                 if plan.upcoming:  # "next": a date after today ranks up, a quote naming only past dates down
                     extra += UPCOMING_WEIGHT * _upcoming(document, sents.spans, window, plan.as_of)
                 found.append((window, p, score, extra, document.date))
-                texts.append(document.text[sents.spans[window.first][0]:sents.spans[window.last][1]])
                 features.append(feature_vector(window, score / top_score, title, 0.0, window.first == lead,
                                                bool(plan.answer_types), headed,
                                                documents.get(passage.doc, score) / top_document))
@@ -700,6 +699,7 @@ class Retriever:
         values = score_matrix(features) + dates_column
         order = sorted(range(len(found)), key=lambda i: -values[i])
         head = order[:SEMANTIC_CANDIDATES]
+        texts = {i: self._window_text(found[i][0], found[i][1]) for i in head}  # only these are embedded
         semantic = FEATURES.index("semantic")
         asked_text = plan.text or plan.cleaned
         for i, sim in zip(head, similarities(asked_text, [texts[i] for i in head])):
@@ -718,6 +718,12 @@ class Retriever:
         if rows is not None:
             rows.extend(features[i] + [found[i][3]] for i in order)
         return [(float(values[i]), found[i][0], found[i][1], found[i][2]) for i in order]
+
+    def _window_text(self, window: Window, p: int) -> str:
+        """The text of ``window`` of passage ``p``: its sentences, first to last, as the document has them."""
+        doc = self.passages[p].doc
+        spans = self.sentences[doc].spans
+        return self.documents[doc].text[spans[window.first][0]:spans[window.last][1]]
 
     def _type_finder(self, plan: QuestionPlan
                      ) -> Callable[[int, Document, Sequence[tuple[int, int]]], Callable[[int], frozenset[object]]]:
@@ -805,7 +811,7 @@ class Retriever:
             document = self.documents[doc]
             title = document.title
             body = document.text[document.body_start:document.body_start + len(title) + 400]  # not all the body
-            if not headed and " ".join(title.rstrip("…").split()) in " ".join(body.split()):
+            if not headed and _within(title.rstrip("…"), body):
                 title = ""
             cached = term_cache(self.analyzer).term_set(title + " " + document.id.replace("-", " "))
             self._titles[doc] = cached
@@ -1037,6 +1043,21 @@ def _antecedent(document: Document, sents: DocumentSentences, window: Window, pa
     if any(f <= j <= l for f, l in used):
         return i
     return j
+
+
+def _within(part: str, text: str) -> bool:
+    """Whether ``part`` occurs in ``text`` once runs of white space are one space in both (and ends are
+    stripped). A verbatim occurrence is one (white space runs inside it match the same runs of ``text``), so
+    only the others need the normalised copies."""
+    return part in text or " ".join(part.split()) in " ".join(text.split())
+
+
+def _first_quotable(terms: Sequence[frozenset[str]]) -> int:
+    """The first sentence with index terms (0 when none has any): after the opening heading, if any."""
+    for i in range(len(terms)):
+        if terms[i]:
+            return i
+    return 0
 
 
 def _quotable(terms: Sequence[frozenset[str]]) -> Callable[[int], bool]:

@@ -139,17 +139,21 @@ def _encode(tokenizer: Any, text: str) -> tuple[int, ...]:
     if not text or not _pieces_split(tokenizer) or "<" in text and ("<s>" in text or "</s>" in text
                                                                     or "<unk>" in text):
         return tuple(tokenizer.encode(text, add_special_tokens=False).ids)
-    ids: list[int] = []
     cache = _piece_ids
-    for piece in _PIECE.findall(_SPACE + text.replace(" ", _SPACE)):
-        found = cache.get(piece)
-        if found is None:
-            found = [token.id for token in tokenizer.model.tokenize(piece)]
-            if len(cache) >= _PIECE_CACHE:
-                cache.clear()
-            cache[piece] = found
-        ids.extend(found)
-    return tuple(ids)
+    pieces = _PIECE.findall(_SPACE + text.replace(" ", _SPACE))
+    found = list(map(cache.get, pieces))  # most pieces were seen before: one C-level pass
+    if None in found:
+        for k, ids in enumerate(found):
+            if ids is None:
+                piece = pieces[k]
+                ids = cache.get(piece)
+                if ids is None:
+                    ids = [token.id for token in tokenizer.model.tokenize(piece)]
+                    if len(cache) >= _PIECE_CACHE:
+                        cache.clear()
+                    cache[piece] = ids
+                found[k] = ids
+    return tuple(itertools.chain.from_iterable(found))
 
 
 def _token_ids(tokenizer: Any, text: str) -> tuple[int, ...]:
@@ -183,6 +187,8 @@ def _rows(table: npt.NDArray[np.float16], ids: npt.NDArray[np.intp]) -> npt.NDAr
 
 
 def _embed(texts: Sequence[str]) -> npt.NDArray[np.float32]:
+    """L2-normalised mean token vectors of ``texts``, shape ``(len(texts), dim)`` (zeros for a text without
+    tokens). Each row depends on its own text only."""
     model = _load()
     assert model is not None
     table, tokenizer = model
@@ -190,7 +196,8 @@ def _embed(texts: Sequence[str]) -> npt.NDArray[np.float32]:
     ids = [_token_ids(tokenizer, text) for text in texts]
     counts = [len(x) for x in ids]
     # One gather for every text; each text's rows are then averaged as ``table[ids].mean(axis=0)`` averages
-    # them (a float32 sum over the rows in order, divided by their number: the same floats).
+    # them (a float32 sum over the rows in order, divided by their number: the same floats). ``add.reduceat``
+    # would add in another order: not the same floats.
     rows = _rows(table, np.fromiter(itertools.chain.from_iterable(ids), dtype=np.intp, count=sum(counts)))
     at = 0
     for i, n in enumerate(counts):
@@ -199,6 +206,21 @@ def _embed(texts: Sequence[str]) -> npt.NDArray[np.float32]:
             at += n
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     return vectors / np.where(norms == 0, 1.0, norms)
+
+
+#: The last question's vector: the ranking asks for its similarities twice (windows, then windows with their
+#: headings).
+_last_question: tuple[str, npt.NDArray[np.float32]] | None = None
+
+
+def _question_vector(question: str) -> npt.NDArray[np.float32]:
+    global _last_question
+    last = _last_question
+    if last is not None and last[0] == question:
+        return last[1]
+    vector = _embed([question])[0]
+    _last_question = (question, vector)
+    return vector
 
 
 def similarities(question: str, texts: Sequence[str]) -> npt.NDArray[np.float64]:
@@ -210,7 +232,11 @@ def similarities(question: str, texts: Sequence[str]) -> npt.NDArray[np.float64]
         Shape ``(len(texts),)``, values in -1..1 (0 for an empty text); all zeros when the model is not
         available.
     """
-    if not texts or _load() is None:
+    model = _load()
+    if not texts or model is None:
         return np.zeros(len(texts), dtype=np.float64)
-    vectors = _embed([question, *texts])
+    # The question in row 0 and the texts below it, as one array: the product is taken as it always was.
+    vectors = np.empty((len(texts) + 1, model[0].shape[1]), dtype=np.float32)
+    vectors[0] = _question_vector(question)
+    vectors[1:] = _embed(texts)
     return np.asarray(vectors[1:] @ vectors[0], dtype=np.float64)

@@ -113,7 +113,7 @@ _DAY_MONTH = re.compile(
 #: the last one before the day asked, not the nearest.
 _PAST_TENSE = re.compile(r"\b(?:was|were|did|had|happened|said|decided|agreed|suggested|announced)\b", re.IGNORECASE)
 _MONTH_ALONE = re.compile(
-    rf"\b(?:in|during|at the|the|from the|of the) ({_MONTH_NAMES_NOT_MAY})\b(?!\.? \d)",
+    rf"\b(?:in|during|at the|the|from the|of the) ({_MONTH_NAMES_NOT_MAY}|(?-i:May))\b(?!\.? \d)",  # "may" is a verb
     re.IGNORECASE,
 )
 _YEAR = re.compile(r"\b(?:(?:back )?in |during )(19\d{2}|20\d{2})\b", re.IGNORECASE)

@@ -246,3 +246,12 @@ def test_chat_interjections_contractions_and_any_ideas_are_not_searched_for() ->
 
     assert "ideas" not in read_question("the web ui wont load, any ideas?", AS_OF).text
     assert "tips" not in read_question("scan is slow, got any tips?", AS_OF).text
+
+
+def test_the_may_call_is_a_month_and_declined_when_no_document_is_from_it() -> None:
+    minutes = Document(id="minutes-2026-10-06.txt", title="Community call, October 2026", date=dt.date(2026, 10, 6),
+                       text=("Community call, October 2026\n\n1. Call schedule. It was decided that calls move from "
+                             "Wednesdays to Thursdays at 17:00 UTC.\n\nNext call: 12 November 2026.\n"))
+    retriever = Retriever.from_documents([minutes, *filler_notes()])
+    assert not retriever.ask("What was decided at the May call?", as_of=AS_OF).answered
+    assert "Thursdays" in first(retriever, "What was decided at the October call?")

@@ -25,24 +25,6 @@ __all__ = ["DateReading", "DateHeader", "read_date", "read_date_header", "how_to
 
 #: How a person should write a date, quoted in warnings (see :func:`how_to_write`).
 HOW_TO_WRITE = "write it as 2022-09-02 or 2 September 2022"
-_AMBIGUOUS = re.compile(r"(?<!\d)(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})(?!\d)")
-_A_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
-
-
-def how_to_write(value: str) -> str:
-    """How to write the date in ``value`` so it reads one way, for a warning: for day and month that could
-    be swapped, both readings ("02/09/2026": "write it as 2026-09-02 for 2 September 2026 or 2026-02-09 for
-    9 February 2026"); else :data:`HOW_TO_WRITE` with the year ``value`` names, if it names one."""
-    found = _AMBIGUOUS.search(value)
-    if found:
-        a, b, year = int(found.group(1)), int(found.group(2)), int(found.group(3))
-        if 1 <= a <= 12 and 1 <= b <= 12:
-            readings = [f"{year}-{month:02d}-{day:02d} for {day} {calendar.month_name[month]} {year}"
-                        for day, month in ((a, b), (b, a))]
-            return "write it as " + " or ".join(readings)
-    year = _A_YEAR.search(value)
-    return HOW_TO_WRITE.replace("2022", year.group(1)) if year else HOW_TO_WRITE
-
 _MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
           r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
 _WEEKDAY = r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?[ \t]+)?"
@@ -58,6 +40,24 @@ _VALUE = re.compile(
 )
 # The start of a date header: the word "date" (any case), then a colon, or white space before a digit.
 _HEADER = re.compile(r"\A\s*date(?:[ \t]*:[ \t]*|[ \t]+(?=\d)|(?=\d))", re.IGNORECASE)
+
+
+_A_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+
+
+def how_to_write(value: str) -> str:
+    """How to write the date in ``value`` so it reads one way, for a warning: for day and month that could
+    be swapped, both readings ("02/09/2026": "write it as 2026-09-02 for 2 September 2026 or 2026-02-09 for
+    9 February 2026"); else :data:`HOW_TO_WRITE` with the year ``value`` names, if it names one."""
+    found = _VALUE.search(value)  # the reading read_date gives up on as "ambiguous"
+    if found and found.group("num"):
+        a, b, year = int(found.group("a")), int(found.group("b")), int(found.group("y2"))
+        if 1 <= a <= 12 and 1 <= b <= 12 and a != b:
+            readings = [f"{year}-{month:02d}-{day:02d} for {day} {calendar.month_name[month]} {year}"
+                        for day, month in ((a, b), (b, a))]
+            return "write it as " + " or ".join(readings)
+    year = _A_YEAR.search(value)
+    return HOW_TO_WRITE.replace("2022", year.group(1)) if year else HOW_TO_WRITE
 
 
 @dataclass(frozen=True)

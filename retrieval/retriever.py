@@ -226,6 +226,7 @@ class Retriever:
     clock: Callable[[], dt.date] = dt.date.today
     _titles: dict[int, frozenset[str]] = field(default_factory=dict, repr=False)
     _caseless: dict[int, bool] = field(default_factory=dict, repr=False)
+    _asked_versions: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
     _sorted_dates: tuple[list[dt.date], npt.NDArray[np.int64]] | None = field(default=None, repr=False)
     #: Every document's date without reading the documents (a snapshot's :meth:`~.corpus.Snapshot.dates`).
     date_source: Callable[[], list[dt.date | None]] | None = field(default=None, repr=False)
@@ -464,7 +465,7 @@ class Retriever:
                     continue  # overlapping windows: never quote the same sentence twice
                 sents = self.sentences[doc]
                 spans = sents.spans
-                said = " ".join(self.documents[doc].text[spans[window.first][0]:spans[window.last][1]].split())
+                said = " ".join(self._window_text(window, p).split())
                 if said in quoted:
                     continue  # the same sentences in another document (a pasted paragraph): quoted once
                 quoted.add(said)
@@ -530,10 +531,13 @@ class Retriever:
     def _names_versions(self, doc: int, plan: QuestionPlan) -> bool:
         """Whether document ``doc`` holds every version number the question names ("2.5", "v1.6"), in its
         text or title (looked up in the postings)."""
-        named = _VERSION_NAMED.findall(plan.cleaned)
-        if not named:
-            return True
-        wanted = [t for t in self.analyzer(" ".join(named)) if _VERSION_TERM.fullmatch(t)]
+        wanted = self._asked_versions.get(plan.cleaned)
+        if wanted is None:  # once per question, not once per candidate window
+            named = _VERSION_NAMED.findall(plan.cleaned)
+            wanted = tuple(t for t in self.analyzer(" ".join(named)) if _VERSION_TERM.fullmatch(t)) if named else ()
+            if len(self._asked_versions) > 256:
+                self._asked_versions.clear()
+            self._asked_versions[plan.cleaned] = wanted
         docs = self._document_lengths().docs
         for term in wanted:
             pids, _ = self.index.term_frequencies(term)
@@ -818,9 +822,10 @@ class Retriever:
         return cached
 
 
-#: Passages fetched by BM25 whose windows compete, at the least.
 #: A question in two parts: two questions, or a second clause opened by a question or auxiliary verb.
-_TWO_PART = re.compile(r"\?.*\w.*\?|\b(?:and|or|but|also) (?:is|are|do|does|did|can|could|should|will|would|how|what|when|where|who|whom|which|why)\b", re.IGNORECASE)
+_TWO_PART = re.compile(r"\?.*\w.*\?|\b(?:and|or|but|also) (?:is|are|do|does|did|can|could|should|will|would|"
+                       r"how|what|when|where|who|whom|which|why)\b", re.IGNORECASE)
+#: Passages fetched by BM25 whose windows compete, at the least.
 CANDIDATES = 24
 #: An unknown initialism is looked up in the documents of the best passages for the question's other words:
 #: this many passages, and of their documents this many (see :meth:`Retriever._spelled_out`).

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator, Mapping
 from .acronyms import spells_out
 from .question import MONTHS, AnswerType
 
-__all__ = ["counts", "field_line", "future_dates", "has_answer_type", "labelled"]
+__all__ = ["counts", "field_line", "vague_count", "future_dates", "has_answer_type", "labelled"]
 
 _MONTH = "|".join(
     sorted([m for m in calendar.month_name if m] + [m for m in calendar.month_abbr if m] + ["Sept"], key=len,
@@ -223,6 +223,23 @@ def counts(text: str, unit: str, analyzer: Callable[[str], list[str]], strict: b
     # time, a year or a version ("8 June 2024", "17:00", "v2.2" count nothing).
     rest = _NOT_COUNTS.sub(" ", text)
     return _PATTERNS[AnswerType.NUMBER].search(rest) is not None
+
+
+#: Quantifiers that count without a number: "several people" is a count, but a vaguer answer to *how many*
+#: than "38 people".
+_VAGUE = frozenset({"several", "many", "a few", "a couple", "dozens", "hundreds", "thousands", "millions", "no"})
+
+
+def vague_count(text: str, unit: str, analyzer: Callable[[str], list[str]]) -> bool:
+    """Whether ``text`` counts ``unit`` (an index term) only with a quantifier ("several people", "many
+    users"), never with a number ("80 people", "nine days"). See :func:`counts` for what counts."""
+    vague = False
+    for match in _COUNT.finditer(text):
+        if unit in analyzer((match.group(1) or "") + " " + match.group(2)):
+            if match.group(0).lower() not in _VAGUE:
+                return False
+            vague = True
+    return vague
 
 
 _NOT_COUNTS = re.compile(

@@ -25,7 +25,7 @@ import numpy.typing as npt
 from .acronyms import could_be_initialism, expansions
 from .analyzer import Analyzer
 from .anaphora import leans_back
-from .answer_types import counts, future_dates, has_answer_type, labelled
+from .answer_types import counts, future_dates, has_answer_type, labelled, vague_count
 from .corpus import NOT_PROSE_START, DocumentSentences, Snapshot
 from .documents import Document, load_documents
 from .errors import QuestionError, RetrievalError
@@ -631,6 +631,9 @@ class Retriever:
         two_part = _TWO_PART.search(plan.cleaned) is not None
         features: list[list[float]] = []
         weights = Coverage(concepts)  # every window's coverage, through one table for the question
+        # "How many people ...?": a number of people answers better than "several people".
+        counted = self.analyzer.stem_word(plan.unit) if plan.unit and AnswerType.NUMBER in plan.answer_types \
+            and _HOW_MANY.search(plan.cleaned) is not None else None
         for p, score in hits:
             passage = self.passages[p]
             document = self.documents[passage.doc]
@@ -672,6 +675,9 @@ class Retriever:
                 if plan.answer_types and labelled(document.text[sents.spans[window.first][0]:sents.spans[window.first][1]],
                                                   plan.answer_types):
                     extra += LABEL_WEIGHT  # "- **Time:** 14:00" for "What time ...?"
+                if counted is not None and window.typed and vague_count(
+                        document.text[sents.spans[window.first][0]:sents.spans[window.last][1]], counted, self.analyzer):
+                    extra -= VAGUE_COUNT_WEIGHT
                 if plan.recency:  # "current": the sentence reporting the new state, not the one it replaced
                     extra += STATE_WEIGHT * state_change(
                         document.text[sents.spans[window.first][0]:sents.spans[window.last][1]])
@@ -871,6 +877,9 @@ _VERSION_TERM = re.compile(r"v?\d+\.\d+(?:\.\d+)*")
 _VERSION_NAMED = re.compile(r"(?<![\w.])v?\d+\.\d+(?:\.\d+)*(?![\w.]*\d)")
 #: Boost for an excerpt that opens with a field label of the expected answer type ("Time:", "Venue:").
 LABEL_WEIGHT = 0.4
+#: Loss, in date units, of an excerpt that answers *how many X* only with a quantifier ("several people")
+#: against one that gives the number ("room for 80 people"): worth about half the type feature.
+VAGUE_COUNT_WEIGHT = 0.17
 #: Boost for an excerpt that mentions a date after today, for "next" / "upcoming" questions; an excerpt that
 #: names only dates before today loses :data:`PAST_FACTOR` times as much ("Next call: 3 November", read in
 #: December, is out of date).

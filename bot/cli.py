@@ -160,7 +160,8 @@ def format_answer_text(answer: Answer) -> str:
     blocks = []
     for number, excerpt in enumerate(answer.excerpts, 1):
         document = excerpt.document
-        source = f"  — {document.title} · {document.date_label} · {document.id}"
+        titled = f"{document.title} · " if document.title != document.id else ""  # an untitled file is named once
+        source = f"  — {titled}{document.date_label} · {document.id}"
         if excerpt.page is not None:
             source += f" · {page_label([excerpt.page])}"
         blocks.append(f"{number}.\n{_quote(excerpt.text)}\n{source}")

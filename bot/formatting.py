@@ -153,12 +153,12 @@ def source_line(document: Document, pages: Iterable[int | None] = ()) -> str:
     Returns
     -------
     str
-        The title (bold, at most :data:`MAX_SOURCE_PART` characters), the date or ``undated``, the file,
+        The title (bold, at most :data:`MAX_SOURCE_PART` characters; left out when it is only the file
+        name), the date or ``undated``, the file,
         shown as a code span unless its name holds a backtick (then as escaped text), and the page(s).
     """
-    line = f"— **{escape(clip(document.title, MAX_SOURCE_PART))}** · {document.date_label} · " + _file(
-        document.id
-    )
+    titled = f"**{escape(clip(document.title, MAX_SOURCE_PART))}** · " if document.title != document.id else ""
+    line = f"— {titled}{document.date_label} · " + _file(document.id)  # an untitled file is named once
     label = page_label(pages)
     return f"{line} · {label}" if label else line
 

@@ -59,6 +59,14 @@ def test_undated_document_says_so() -> None:
     assert doc.title == "How do I reset my password?"
 
 
+def test_a_chat_log_is_named_by_its_file_not_by_its_first_message() -> None:
+    for text in ("[14:15] lena.k: does the android app play offline?\n[14:18] yuki: yes.",
+                 "14:02 <dario> anyone around?\n14:03 <priya> yes",
+                 "[2026-11-18 09:30] yuki (maintainer): the 2.5 beta is out\n"):
+        assert parse_document("logs/chat-2026-11.txt", text).title == "logs/chat-2026-11.txt"
+    assert parse_document("agenda.txt", "Time: 14:00 in room 2.").title == "Time: 14:00 in room 2."
+
+
 def test_long_first_sentence_title_is_cut_at_a_word() -> None:
     sentence = "This " + "remarkably " * 15 + "long sentence ends here."
     title = parse_document("x.txt", sentence).title

@@ -119,6 +119,10 @@ class TestSourceLine:
     def test_undated_document(self) -> None:
         assert "· undated ·" in source_line(make_document("Text.", date=None))
 
+    def test_a_file_without_a_title_is_named_once(self) -> None:
+        line = source_line(make_document("Text.", doc_id="chat-2026-11.txt", title="chat-2026-11.txt"))
+        assert line == "— 2022-09-02 · `chat-2026-11.txt`"
+
     def test_markdown_in_title_is_escaped(self) -> None:
         line = source_line(make_document("Text.", title="**Loud** __title__"))
         assert "\\*\\*Loud\\*\\*" in line and "\\_\\_title\\_\\_" in line

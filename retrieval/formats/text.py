@@ -35,6 +35,10 @@ MARKDOWN_SUFFIXES = (".md", ".markdown")
 
 _NAME_DATE = re.compile(r"(?<!\d)(\d{4}-\d{2}-\d{2})(?!\d)")
 _HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
+#: A chat message pasted from a log: a time stamp, then the speaker ("[14:15] lena.k: ...", "14:15 <lena> ...",
+#: "[2025-03-01 14:15] yuki (maintainer): ..."). It names no document: a log that opens with one has no title.
+_CHAT_LINE = re.compile(r"\[?(?:\d{4}-\d{2}-\d{2}[ T])?\d{1,2}:\d{2}(?::\d{2})?(?: ?[AaPp][Mm])?\]?[ \t]*"
+                        r"(?:<[^<>\s]{1,32}>|[^\s:\[\]<>]{1,32}(?: \([^()\n]{1,30}\))?:)(?:\s|$)")
 _RULE_LINE = re.compile(r"-{3,}[ \t]*(?:\r?\n|\Z)")
 _KEY_LINE = re.compile(r"[ \t]*[\w][\w \t.-]*:(?:[ \t]|$)")
 _TITLE_CHARS = 80
@@ -237,6 +241,8 @@ def finish(doc_id: str, text: str, body_start: int, warnings: list[str], *, titl
             title = heading.group(1)
         else:
             title = next((t for s, e in regions for t in [_first_sentence(text, s, e)] if t), "")
+            if _CHAT_LINE.match(title):
+                title = ""  # a chat log's first message is not its title: the file name is
     return Document(id=doc_id, text=text, title=shorten(title) or doc_id, date=date, body_start=body_start,
                     encoding=encoding, pages=pages, code=code)
 

@@ -142,6 +142,12 @@ _HANDLE = re.compile(r"(?<![\w@])@[\w.-]+")
 #: its words.
 _LINK = re.compile(r"<?\b(?:https?://|www\.)[^\s<>]+>?", re.IGNORECASE)
 _ZERO_WIDTH = re.compile("[\u200b-\u200f\u2060-\u2064\ufeff\u00ad]")
+#: An emoji typed as its short code (":thinking:", ":+1:"), as clients that do not render it send it.
+_SHORTCODE = re.compile(r"(?<![\w:]):[a-z0-9_+-]{2,32}:(?![\w:])")
+#: A Discord block quote: a line opening with "> ", or ">>> " quoting the rest of the message.
+_QUOTE_LINE = re.compile(r"^[ \t]*>[ \t]+.*$", re.MULTILINE)
+_QUOTE_REST = re.compile(r"^[ \t]*>>>[ \t].*", re.MULTILINE | re.DOTALL)
+_QUOTE_MARK = re.compile(r"^[ \t]*>(?:>>)?[ \t]+", re.MULTILINE)
 _EMOJI = re.compile(
     "[\U0001f000-\U0001faff\U00002600-\U000027bf\U0001f1e6-\U0001f1ff\U0000fe0f\U0000200d\U00002b00-\U00002bff]"
 )
@@ -152,12 +158,18 @@ def clean_question(text: str) -> str:
 
     Examples: ``"<@123> when is the call?"`` and ``"@everyone when is the call?"`` both give
     ``"when is the call?"``. A ``@name`` handle is dropped too (it names who is asked, not what), and so is
-    a pasted link (``https://discord.com/channels/...``, ``www.example.org/x``). Chat
+    a pasted link (``https://discord.com/channels/...``, ``www.example.org/x``), an emoji short code
+    (``:thinking:``), and the lines of a block quote (``> someone else's words``) when the message says more
+    than the quote (a message that is only a quote is read without its ``>`` marks). Chat
     spellings of question words (:data:`CHAT_SPELLINGS`: "wat time", "whens the call") read as the words they
     stand for, and drawn-out frame words ("hiii", "plsss") as the frame word.
     """
     text = _ZERO_WIDTH.sub("", text)
+    if ">" in text:  # a reply quoting another message: the quote is what is answered, not what is asked
+        unquoted = _QUOTE_LINE.sub(" ", _QUOTE_REST.sub(" ", text))
+        text = unquoted if re.search(r"[^\W_]", _MENTION.sub(" ", unquoted)) else _QUOTE_MARK.sub("", text)
     text = _MENTION.sub(" ", text)
+    text = _SHORTCODE.sub(" ", text)
     text = _LINK.sub(" ", text)
     text = _EVERYONE.sub(" ", text)
     text = _HANDLE.sub(" ", text)

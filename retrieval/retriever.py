@@ -349,6 +349,9 @@ class Retriever:
         # A period's words ("March 2024") are a filter, not search terms, where some document is dated within
         # it; otherwise (undated documents, or none of that time) they stay search terms.
         text = plan.text if plan.period is None or self._dated_within(plan.period) else plan.searched
+        if not plan.cleaned and _PASTED_LINK.search(plan.raw):
+            raise QuestionError("That question is only a link; please ask in words what you want to know "
+                                "(the documents are searched by their words, not by links).")
         # Only markup or emoji ("🙂", "<@123>") is a question with no words, not an empty one.
         pairs = self.question_terms(text or plan.cleaned or ("." if plan.raw.strip() else ""))
         content = [(t, w) for t, w in pairs if w not in FRAME_WORDS]
@@ -1032,6 +1035,7 @@ CASELESS_MIN_WORDS = 30
 CASELESS_SAMPLE_CHARS = 20_000
 _INSIDE_WORD = re.compile(r"(?:(?<=[a-z] )|(?<=[a-z][,;:] ))[^\W\d_]")
 _HOW_MANY = re.compile(r"\bhow many\b", re.IGNORECASE)
+_PASTED_LINK = re.compile(r"https?://|\bwww\.", re.IGNORECASE)
 _LIST_ITEM = re.compile(r"[ \t]*(?:[-*+•]|\d+[.)])[ \t]")
 
 

@@ -1,5 +1,6 @@
 """Failure classes of a fourth round of member questions: a quantifier ("several people") taken for the
-number a *how many* question asks for."""
+number a *how many* question asks for; emoji short codes and quoted lines of a reply read as search words;
+a question that is only a link told it has no words."""
 
 from __future__ import annotations
 
@@ -38,3 +39,24 @@ def first(retriever: Retriever, question: str) -> str:
 
 def test_how_many_is_answered_by_a_number_not_by_several(retriever: Retriever) -> None:
     assert "60 people" in first(retriever, "How many people can attend the Porto meetup?")
+
+
+@pytest.mark.parametrize(("message", "asked"), [
+    ("what is the default port now :thinking:", "what is the default port now"),
+    ("> quoted reply\nwhen is the meetup?", "when is the meetup?"),
+    (">>> when is the meetup?", "when is the meetup?"),
+    ("> when is the meetup?", "when is the meetup?"),
+    ("meet at 14:30:00 :+1:", "meet at 14:30:00"),
+    ("is 3 > 2?", "is 3 > 2?"),
+])
+def test_emoji_short_codes_and_quoted_lines_are_not_search_words(message: str, asked: str) -> None:
+    from retrieval import clean_question
+
+    assert clean_question(message) == asked
+
+
+def test_a_question_that_is_only_a_link_is_told_to_use_words(retriever: Retriever) -> None:
+    from retrieval.errors import QuestionError
+
+    with pytest.raises(QuestionError, match="only a link"):
+        retriever.ask("https://example.org/porto-meetup", as_of=AS_OF)

@@ -869,7 +869,7 @@ _PAST_DEICTIC = re.compile(r"\b(?:[Yy]esterday|[Ll]ast (?:week|month|year)(?:'s)
 #: reporting the old state ("steps down") down (:func:`retrieval.recency.state_change`), in date units.
 STATE_WEIGHT = 0.1
 #: Largest boost a document's date earns for "latest" / "now" questions (newest candidate document).
-RECENCY_WEIGHT = 0.5
+RECENCY_WEIGHT = 0.6
 #: The same when the question says nothing of time: newer documents win near-ties.
 DEFAULT_RECENCY_WEIGHT = 0.04
 #: Boost for a document of the period a question names; one from before it gets less, fading with distance.

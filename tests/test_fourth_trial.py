@@ -1,5 +1,6 @@
 """Failure classes of a fourth round of member questions: a quantifier ("several people") taken for the
-number a *how many* question asks for; emoji short codes and quoted lines of a reply read as search words;
+number a *how many* question asks for; the newest release losing "the latest release" to an older one
+whose title repeats the question's word; emoji short codes and quoted lines of a reply read as search words;
 a question that is only a link told it has no words."""
 
 from __future__ import annotations
@@ -60,3 +61,30 @@ def test_a_question_that_is_only_a_link_is_told_to_use_words(retriever: Retrieve
 
     with pytest.raises(QuestionError, match="only a link"):
         retriever.ask("https://example.org/porto-meetup", as_of=AS_OF)
+
+
+RELEASES = [
+    Document(id="release-1.3.md", title="Pantry 1.3 release notes", date=dt.date(2026, 3, 4), text=(
+        "# Pantry 1.3 release notes\n\nPantry 1.3 brings nutrition facts and a long list of import fixes.\n")),
+    Document(id="release-1.4.md", title="Pantry 1.4 release notes", date=dt.date(2026, 4, 22), text=(
+        "# Pantry 1.4 release notes\n\nPantry 1.4 is a smaller release with one change that needs your "
+        "attention: the default port.\n\n## The default port is now 9180\n\nFrom 1.4 on, the default port is "
+        "9180. If you relied on the default, update your reverse proxy.\n\n## Highlights\n\n"
+        "- Pantry items can be scanned by barcode.\n- This release also fixes the CSV export.\n")),
+    Document(id="call-2026-05-08.md", title="Contributor call, 8 May 2026", date=dt.date(2026, 5, 8), text=(
+        "# Contributor call, 8 May 2026\n\n## 1. Release manager\n\nInes will be the release manager from now on.\n")),
+    Document(id="meetup.md", title="Pantry summer meetup", date=dt.date(2026, 5, 15), text=(
+        "# Pantry summer meetup\n\nAt 14:30 Ines presents what is new in Pantry 1.5.\n")),
+    Document(id="changelog-1.5.txt", title="Pantry 1.5 changelog", date=dt.date(2026, 5, 20), text=(
+        "Pantry 1.5 changelog\n\nPantry 1.5 was released on 20 May 2026, managed for the first time by Ines.\n\n"
+        "Breaking changes: Pantry 1.5 requires PostgreSQL 15 or newer. Installs on PostgreSQL 14 must upgrade "
+        "the database first; the migration that adds full-text search depends on it.\n\n"
+        "New: full-text recipe search in all interface languages, with stemming. Meal plans can be copied "
+        "from one week to the next. The shopping list groups items by aisle.\n")),
+    *filler_notes(),
+]
+
+
+def test_the_latest_release_is_the_newest_one_even_when_an_older_title_says_release() -> None:
+    answer = Retriever.from_documents(RELEASES).ask("What is the latest release of Pantry?", as_of=dt.date(2026, 6, 1))
+    assert answer.excerpts and answer.excerpts[0].document.id == "changelog-1.5.txt"

@@ -13,6 +13,7 @@ Rules on top of sentencex keep every sentence quotable (both on by default, each
 
 * a Markdown heading line (``# Title``) is a sentence of its own, never glued to the text below it, and so
   is a plain title line (short, no closing punctuation, alone on its line, the text going on below it);
+* each row of a Markdown table is a sentence of its own (the ``|---|`` line under the header is none);
 * a "sentence" longer than :data:`MAX_SENTENCE_CHARS` (a table, a list without punctuation, a file with no
   full stops) is cut at line breaks, and a line still too long is cut at the last space before the limit, so
   an excerpt can never be a whole file. Only a single "word" longer than the limit (no space in it at all)
@@ -205,7 +206,51 @@ def split_sentences(
                 spans.extend(_cut_long(text, hs, he, max_chars))
             else:
                 spans.append((hs, he))
+    if "|" in region:
+        spans = _table_rows(text, spans)
     return _join_heading_pieces(text, spans) if hashes else spans
+
+
+#: A Markdown table's row: a line that starts with "|" (after blanks).
+_TABLE_ROW = re.compile(r"[ \t]*\|[^\n]*")
+#: The line under a table's header row: only bars, dashes, colons and blanks ("|---|:--:|").
+_TABLE_RULE = re.compile(r"[ \t]*\|[-:| \t]*")
+
+
+def _table_rows(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``spans`` with each row of a Markdown table a sentence of its own ("| Demo server | 6.80 euros |"
+    answers "How much does the demo server cost?"; the whole table does not), the rule line under the
+    header left out. The text between rows stays one piece."""
+    cut: list[tuple[int, int]] = []
+    for s, e in spans:
+        if "|" not in text[s:e] or "\n" not in text[s:e] and not text.startswith("|", s):
+            cut.append((s, e))
+            continue
+        piece = s
+        line = s
+        while line < e:
+            stop = text.find("\n", line, e)
+            stop = e if stop < 0 else stop
+            row = _TABLE_ROW.fullmatch(text, line, stop)
+            if row is not None:
+                if piece < line:
+                    cut.extend(_trimmed(text, piece, line))
+                if _TABLE_RULE.fullmatch(text, line, stop) is None:
+                    cut.extend(_trimmed(text, line, stop))
+                piece = stop + 1
+            line = stop + 1
+        if piece < e:
+            cut.extend(_trimmed(text, piece, e))
+    return cut
+
+
+def _trimmed(text: str, s: int, e: int) -> list[tuple[int, int]]:
+    """``[(s, e)]`` without the white space at its ends; empty when nothing is left."""
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return [(s, e)] if s < e else []
 
 
 def _may_be_title(text: str, start: int, line_end: int, end: int) -> bool:

@@ -66,8 +66,9 @@ __all__ = ["DEFAULT_INDEX_DIR", "FORMAT", "FORMAT_VERSION", "IndexStore", "Updat
 log = logging.getLogger(__name__)
 
 FORMAT = "seedbot-index"
-#: Bumped whenever the layout of the manifest or of a segment changes.
-FORMAT_VERSION = 4
+#: Bumped whenever the layout of the manifest or of a segment changes, or what is stored in it (5: each
+#: Markdown table row is a sentence of its own).
+FORMAT_VERSION = 5
 #: Default ``INDEX_DIR``: a hidden folder in the working directory (git-ignored).
 DEFAULT_INDEX_DIR = Path(".seedbot-index")
 MANIFEST = "manifest.json"

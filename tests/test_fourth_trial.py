@@ -88,3 +88,18 @@ RELEASES = [
 def test_the_latest_release_is_the_newest_one_even_when_an_older_title_says_release() -> None:
     answer = Retriever.from_documents(RELEASES).ask("What is the latest release of Pantry?", as_of=dt.date(2026, 6, 1))
     assert answer.excerpts and answer.excerpts[0].document.id == "changelog-1.5.txt"
+
+
+COSTS = [
+    Document(id="costs.md", title="Costs", date=None, text=(
+        "# Costs\n\nRecurring costs are reviewed every six months.\n\n"
+        "| Item | Provider | Cost per month |\n|---|---|---|\n| Demo server | Hetzner CX32 | 6.80 euros |\n"
+        "| Documentation hosting | Netlify (free plan) | 0 euros |\n| Domain pantry.example | Gandi | 1.25 euros |\n"
+        "| Backups of the demo server | Hetzner Storage Box | 3.20 euros |\n\nDonations cover all of it.\n")),
+    *filler_notes(),
+]
+
+
+def test_a_table_row_answers_not_the_whole_table() -> None:
+    answer = Retriever.from_documents(COSTS).ask("How much does the domain cost?", as_of=AS_OF)
+    assert answer.excerpts[0].text == "| Domain pantry.example | Gandi | 1.25 euros |"

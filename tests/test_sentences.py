@@ -42,3 +42,9 @@ def test_a_huge_line_without_full_stops_is_cut_into_quotable_pieces() -> None:
     spans = split_sentences(text)
     assert len(spans) > 300 and all(0 < e - s <= 3000 for s, e in spans)
     assert all(text[s:e].strip() == text[s:e] for s, e in spans)
+
+
+def test_each_table_row_is_a_sentence_and_the_rule_line_none() -> None:
+    text = "Costs:\n\n| Item | Cost |\n|---|:--:|\n| Server | 6 euros |\n| Domain | 1 euro |\nThat is all. Or | not.\n"
+    assert [text[s:e] for s, e in split_sentences(text)] == [
+        "Costs:", "| Item | Cost |", "| Server | 6 euros |", "| Domain | 1 euro |", "That is all.", "Or | not."]

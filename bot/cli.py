@@ -31,7 +31,7 @@ from retrieval.errors import (
 from retrieval.retriever import DEFAULT_TOP_K, MAX_TOP_K
 from retrieval.summary import DIGEST_DOCUMENTS, MAX_SENTENCES, MIN_SENTENCES, Summary, summarise
 
-from .formatting import NOT_FOUND, page_label
+from .formatting import NOT_FOUND, code_segments, page_label
 from .progress import TerminalProgress
 from .settings import Settings
 
@@ -145,8 +145,14 @@ def _common(parser: argparse.ArgumentParser, default: bool = False) -> None:
 
 
 def _quote(text: str) -> str:
-    """``text`` quoted for a terminal: white space collapsed, wrapped at 88 columns, each line ``  > ...``."""
-    return textwrap.fill(" ".join(text.split()), width=88, initial_indent="  > ", subsequent_indent="  > ")
+    """``text`` quoted for a terminal: white space collapsed, wrapped at 88 columns, each line ``  > ...``; a
+    fenced code block keeps its lines as written, so a command can be copied."""
+    if "```" not in text and "~~~" not in text:
+        return textwrap.fill(" ".join(text.split()), width=88, initial_indent="  > ", subsequent_indent="  > ")
+    return "\n".join(
+        "\n".join(f"  > {row}".rstrip() for row in part.split("\n")) if is_code else
+        textwrap.fill(" ".join(part.split()), width=88, initial_indent="  > ", subsequent_indent="  > ")
+        for is_code, part in code_segments(text))
 
 
 def format_answer_text(answer: Answer) -> str:

@@ -205,14 +205,51 @@ def _split_word(word: str, limit: int) -> list[str]:
     return parts + ([word] if word else [])
 
 
+#: A fenced code block: its opening fence line, its lines and its closing fence line.
+_FENCED = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})[^\n]*\n.*?^[ \t]{0,3}\1[ \t]*$", re.MULTILINE | re.DOTALL)
+
+
+def code_segments(text: str) -> list[tuple[bool, str]]:
+    """``text`` cut into ``(is_code, part)`` pieces, in order: the fenced code blocks (fences included) and
+    the text between them (stripped; empty parts left out). A quote shows a block's lines as they are, so a
+    command can be copied; the text around it is prose."""
+    parts: list[tuple[bool, str]] = []
+    at = 0
+    for match in _FENCED.finditer(text):
+        before = text[at:match.start()].strip()
+        if before:
+            parts.append((False, before))
+        parts.append((True, match.group(0).strip("\n")))
+        at = match.end()
+    rest = text[at:].strip()
+    if rest:
+        parts.append((False, rest))
+    return parts
+
+
 def quote_lines(text: str, limit: int = MAX_QUOTE_LINE) -> list[str]:
     """Quote ``text`` as block-quote lines (``"> ..."``), each at most ``limit`` units.
 
     White space runs are collapsed (as in the terminal); every word is kept, in order. A quote that fits
     is one line; a longer one breaks at sentence boundaries, and a sentence longer than a line breaks at
-    word boundaries with ``…`` at the end of one piece and the start of the next.
+    word boundaries with ``…`` at the end of one piece and the start of the next. A fenced code block keeps
+    its lines and fences as written (a line too long for ``limit`` makes it prose like the rest).
     """
     budget = limit - discord_length(QUOTE_PREFIX)
+    if "```" in text or "~~~" in text:
+        lines: list[str] = []
+        for is_code, part in code_segments(text):
+            rows = part.split("\n")
+            if is_code and all(discord_length(row) <= budget for row in rows):
+                lines.extend(QUOTE_PREFIX + row for row in rows)
+            else:
+                lines.extend(_prose_lines(part, budget))
+        return lines
+    return _prose_lines(text, budget)
+
+
+def _prose_lines(text: str, budget: int) -> list[str]:
+    """:func:`quote_lines` of text without code blocks, each line at most ``budget`` units after the prefix."""
     spans = split_sentences(text, headings=False, max_chars=None) or [(0, len(text))]
     sentences = [escape(" ".join(text[s:e].split())) for s, e in spans]
     sentences = [s for s in sentences if s]

@@ -40,6 +40,18 @@ def test_ask_prints_quote_title_date_and_file(folder: Path) -> None:
     assert "2023-04-01" in out and "ferry.txt" in out
 
 
+def test_a_quoted_command_keeps_its_lines_in_the_terminal(tmp_path: Path) -> None:
+    (tmp_path / "backup.md").write_text(
+        "# Backups\n\nBack up the database with the built-in command. Run it like this:\n\n"
+        "```sh\ndocker compose exec app app backup --output /backups/app.sql.gz\n```\n\nKeep 14 copies.\n",
+        encoding="utf-8")
+    for n in range(3):
+        (tmp_path / f"note-{n}.md").write_text(f"# Note {n}\n\nThe pump ran {n} hours.", encoding="utf-8")
+    code, out, _ = run("ask", "What command backs up the database?", "--seeds", str(tmp_path), "--top-k", "1")
+    assert code == 0
+    assert "\n  > docker compose exec app app backup --output /backups/app.sql.gz\n" in out, out
+
+
 def test_ask_json_shape_and_exact_slices(folder: Path) -> None:
     code, out, _ = run("ask", "When is the office closed?", "--seeds", str(folder), "--json", "--top-k", "2")
     assert code == 0

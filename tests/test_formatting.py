@@ -136,6 +136,11 @@ class TestQuoteLines:
     def test_short_quote_is_one_line(self) -> None:
         assert quote_lines("One sentence.  Two\nsentences.") == ["> One sentence. Two sentences."]
 
+    def test_a_code_block_keeps_its_lines_so_the_command_can_be_copied(self) -> None:
+        text = "Back it up with:\n\n```sh\ndocker exec app backup --out /b\nls  /b\n```\n\nThen copy it."
+        assert quote_lines(text) == ["> Back it up with:", "> ```sh", "> docker exec app backup --out /b",
+                                     "> ls  /b", "> ```", "> Then copy it."]
+
     def test_long_passage_breaks_at_sentence_boundaries(self) -> None:
         lines = quote_lines(LONG_PASSAGE, limit=1000)
         assert len(lines) >= 3

@@ -239,8 +239,9 @@ _TYPE_RULES: tuple[tuple[re.Pattern[str], AnswerType], ...] = tuple(
          AnswerType.FREQUENCY),  # "When do the calls happen?" asks for the schedule
         (r"\bhow much\b.*\b(cost|costs|price|pay|charge|charged|fee|fees|money|spend|spent)\b|"
          r"\bwhat(?:'s| is| does)? (?:the )?(?:price|cost|fee)\b", AnswerType.MONEY),
-        (r"\bhow (?:many|much|big|large|old|far|fast|high|tall|deep)\b|\bwhat (?:percentage|number|size)\b",
-         AnswerType.NUMBER),
+        (r"\bhow (?:many|much|big|large|old|far|fast|high|tall|deep)\b|\bwhat (?:percentage|number|size)\b|"
+         r"\b(?:what|which)(?:'s| is| was)?(?: the)?(?: [\w-]+)? (?:port|percentage|amount|limit|total)\b",
+         AnswerType.NUMBER),  # "What port does it use?", "What is the upload limit?": a number
         (r"\b(?:which|what)(?:'s| is| was)?(?: [\w-]+){0,3} version\b|\bversion\b.*\b(?:need|require|minimum)|"
          r"\bminimum\b.*\bversion\b|\b(?:which|what) releases?\b"
          r"(?= (?:did|do|does|is|was|will|added|removed|fixed|introduced|made|changed|brought|dropped|has|had|of|"
@@ -289,7 +290,9 @@ def _answer_types(text: str) -> tuple[AnswerType, ...]:
     if first is not None:
         found.append(first[2])
     for word, kind in _SECOND_PARTS:
-        if kind not in found and re.search(rf"\b(?:and|or|,) {word}\b", text, re.IGNORECASE):
+        # "..., and when ...?", "..., when is it?"; not "..., when it comes to broadcasting" (a clause, no question)
+        if kind not in found and re.search(rf"\b(?:and|or) {word}\b|, {word} (?:is|are|was|were|do|does|did|can|"
+                                           rf"could|will|would|should|has|have|had)\b", text, re.IGNORECASE):
             found.append(kind)
     return tuple(found)
 

@@ -473,10 +473,11 @@ class Retriever:
                     continue  # the same sentences in another document (a pasted paragraph): quoted once
                 quoted.add(said)
                 first = _antecedent(self.documents[doc], sents, window, self.passages[p].first, used.get(doc, []))
-                used.setdefault(doc, []).append((first, window.last))
-                end = _with_command(self.documents[doc], spans[window.last][1], plan)
-                if end == spans[window.last][1] and window.last + 1 < len(spans):
-                    end = _introduced_command(self.documents[doc], spans[window.last], spans[window.last + 1], plan)
+                last = _after_yes_no(self.documents[doc], sents, window.last, used.get(doc, []))
+                used.setdefault(doc, []).append((first, last))
+                end = _with_command(self.documents[doc], spans[last][1], plan)
+                if end == spans[last][1] and last + 1 < len(spans):
+                    end = _introduced_command(self.documents[doc], spans[last], spans[last + 1], plan)
                 excerpts.append(Excerpt(self.documents[doc], spans[first][0], end, score, window.matched))
                 if len(excerpts) == top_k:
                     break
@@ -659,7 +660,9 @@ class Retriever:
                 if key in seen:
                     continue
                 seen.add(key)
-                if two_part:
+                if two_part or _answers_heading_question(document.text, sents, window.first):
+                    # A quote is judged by all it covers: a two-part question's, or the answer right under an
+                    # FAQ heading that asks the question ("## Can I run it behind a proxy?" / "Yes, and ...").
                     window = replace(window, lead=max(window.lead, window.matched))
                 elif title > 0 and prose(window.first):
                     # The title's words stand over every prose sentence of the document: "Register on the meetup
@@ -678,6 +681,8 @@ class Retriever:
                 if plan.answer_types and labelled(document.text[sents.spans[window.first][0]:sents.spans[window.first][1]],
                                                   plan.answer_types):
                     extra += LABEL_WEIGHT  # "- **Time:** 14:00" for "What time ...?"
+                if len(plan.answer_types) > 1 and window.type_share >= 1.0:
+                    extra += COMPLETE_TYPES_WEIGHT  # "When and where ...?": a quote with the date and the place
                 if counted is not None and window.typed and vague_count(
                         document.text[sents.spans[window.first][0]:sents.spans[window.last][1]], counted, self.analyzer):
                     extra -= VAGUE_COUNT_WEIGHT
@@ -726,6 +731,8 @@ class Retriever:
         headed = [i for i in head if headings[i]]
         for i, sim in zip(headed, similarities(asked_text, [headings[i] + texts[i] for i in headed]) if headed else ()):
             if sim > found[i][0].semantic:
+                if headings[i].rstrip(" .").endswith("?"):  # an FAQ heading asking the question: its answer ranks
+                    values[i] += WEIGHTS[semantic] * (float(sim) - found[i][0].semantic)  # with it
                 found[i] = (replace(found[i][0], semantic=float(sim)), *found[i][1:])
         order = sorted(head, key=lambda i: -values[i]) + order[SEMANTIC_CANDIDATES:]
         if rows is not None:
@@ -880,6 +887,9 @@ _VERSION_TERM = re.compile(r"v?\d+\.\d+(?:\.\d+)*")
 _VERSION_NAMED = re.compile(r"(?<![\w.])v?\d+\.\d+(?:\.\d+)*(?![\w.]*\d)")
 #: Boost for an excerpt that opens with a field label of the expected answer type ("Time:", "Venue:").
 LABEL_WEIGHT = 0.4
+#: Boost, in date units, of an excerpt that holds every kind a two-part question asks for ("When and where
+#: ...?": the date and the place) over one that holds only one of them.
+COMPLETE_TYPES_WEIGHT = 0.2
 #: Loss, in date units, of an excerpt that answers *how many X* only with a quantifier ("several people")
 #: against one that gives the number ("room for 80 people"): worth about half the type feature.
 VAGUE_COUNT_WEIGHT = 0.17
@@ -1063,11 +1073,40 @@ def _antecedent(document: Document, sents: DocumentSentences, window: Window, pa
     return j
 
 
+def _after_yes_no(document: Document, sents: DocumentSentences, last: int, used: Sequence[tuple[int, int]]) -> int:
+    """The sentence a quote ends with: ``last``, or the next one when ``last`` is only a yes or a no ("A: Yes.",
+    "Yes, and we recommend it.") and the next sentence goes on in the same paragraph: the yes is quoted with
+    what it says yes to ("Larder is released under the AGPL-3.0 licence.")."""
+    spans = sents.spans
+    if last + 1 >= len(spans) or not sents.terms[last + 1] or any(f <= last + 1 <= l for f, l in used):
+        return last
+    s, e = spans[last]
+    text = document.text
+    if e - s > 40 or _YES_NO.fullmatch(text, s, e) is None or "\n\n" in text[e:spans[last + 1][0]]:
+        return last
+    if text.startswith(NOT_PROSE_START, spans[last + 1][0]) or sents.chars[last + 1] > MAX_ANTECEDENT_CHARS:
+        return last
+    return last + 1
+
+
+#: A sentence that only says yes or no, perhaps after an FAQ's "A:" ("A: Yes.", "No, not yet.").
+_YES_NO = re.compile(r"(?:A:\s*)?(?i:yes|no|yep|nope|sure|correct|not yet)\b[^.!?\n]{0,30}[.!]?")
+
+
 def _within(part: str, text: str) -> bool:
     """Whether ``part`` occurs in ``text`` once runs of white space are one space in both (and ends are
     stripped). A verbatim occurrence is one (white space runs inside it match the same runs of ``text``), so
     only the others need the normalised copies."""
     return part in text or " ".join(part.split()) in " ".join(text.split())
+
+
+def _answers_heading_question(text: str, sents: DocumentSentences, first: int) -> bool:
+    """Whether sentence ``first`` is the first one under a heading that asks a question ("## Can I run it
+    behind a reverse proxy?"): in an FAQ written with headings, the answer to it."""
+    if first == 0 or sents.terms[first - 1] or not sents.sections[first]:
+        return False
+    s, e = sents.spans[first - 1]
+    return text[s:e].rstrip(" #*_").endswith("?")
 
 
 def _first_quotable(terms: Sequence[frozenset[str]]) -> int:

@@ -1,7 +1,9 @@
 """Failure classes of a fourth round of member questions: a quantifier ("several people") taken for the
 number a *how many* question asks for; the newest release losing "the latest release" to an older one
 whose title repeats the question's word; emoji short codes and quoted lines of a reply read as search words;
-a question that is only a link told it has no words."""
+a question that is only a link told it has no words; a whole table quoted for one row; a two-part question
+answered by the place alone; "What port ...?" not read as asking for a number; an FAQ's answer under a heading
+that asks the question losing to a sentence elsewhere, and a bare "Yes." quoted without what it says yes to."""
 
 from __future__ import annotations
 
@@ -103,3 +105,73 @@ COSTS = [
 def test_a_table_row_answers_not_the_whole_table() -> None:
     answer = Retriever.from_documents(COSTS).ask("How much does the domain cost?", as_of=AS_OF)
     assert answer.excerpts[0].text == "| Domain pantry.example | Gandi | 1.25 euros |"
+
+
+MEETUP = [
+    Document(id="meetup-ghent.md", title="Pantry summer meetup Ghent 2026", date=dt.date(2026, 5, 15), text=(
+        "# Pantry summer meetup Ghent 2026\n\n"
+        "Come and meet other people who self-host Pantry. The meetup is free.\n\n"
+        "- **Date:** Saturday, 20 June 2026\n- **Time:** 14:00 to 19:00, doors open at 13:30\n"
+        "- **Venue:** De Koepel community kitchen, second floor\n- **Address:** Sleepstraat 47, 9000 Ghent\n"
+        "- **Registration:** https://pantry.example/meetup-ghent (free, places are limited to 40)\n\n"
+        "## Programme\n\nAt 14:30 Ines presents what is new in Pantry 1.5.\n")),
+    *filler_notes(),
+]
+
+
+def test_a_two_part_question_quotes_the_lines_with_both_the_date_and_the_place() -> None:
+    text = Retriever.from_documents(MEETUP).ask("When and where is the Ghent meetup?", as_of=AS_OF).excerpts[0].text
+    assert "20 June 2026" in text and ("De Koepel" in text or "Sleepstraat" in text), text
+
+
+def test_when_it_comes_to_is_no_second_question() -> None:
+    from retrieval import read_question
+
+    kinds = read_question("How many networks are partners, when it comes to broadcasting games?", AS_OF).answer_types
+    assert len(kinds) == 1
+    assert len(read_question("Who runs it, and when is it held?", AS_OF).answer_types) == 2
+
+
+PORTS = [
+    Document(id="release-1.2.md", title="Pantry 1.2 release notes", date=dt.date(2026, 1, 14), text=(
+        "# Pantry 1.2 release notes\n\nPantry 1.2 is out. This release focuses on meal planning.\n\n"
+        "## Upgrading\n\nPantry 1.2 requires PostgreSQL 12 or newer. The web interface listens on port 8080 by "
+        "default.\n")),
+    Document(id="release-1.3.md", title="Pantry 1.3 release notes", date=dt.date(2026, 3, 4), text=(
+        "# Pantry 1.3 release notes\n\nPantry 1.3 brings nutrition facts.\n")),
+    *filler_notes(),
+]
+
+
+def test_what_port_asks_for_a_number_not_the_release_announcement() -> None:
+    answer = Retriever.from_documents(PORTS).ask("What port did Pantry 1.2 use by default?", as_of=AS_OF)
+    assert "8080" in answer.excerpts[0].text
+
+
+FAQ = [
+    Document(id="install-faq.md", title="Installation questions", date=None, text=(
+        "# Installation questions\n\n## How much memory does it need?\n\n"
+        "Together with PostgreSQL, plan for 1 GB of memory for a household instance.\n\n"
+        "## Can I run Pantry behind a reverse proxy?\n\n"
+        "Yes, and we recommend it. Set `PANTRY_BASE_URL` to the public address and forward the "
+        "`X-Forwarded-Proto` header.\n")),
+    Document(id="faq.md", title="Pantry FAQ", date=None, text=(
+        "Pantry FAQ\n\nQ: Is Pantry free?\nA: Yes. Pantry is released under the AGPL-3.0 licence and will stay "
+        "free.\n\nQ: Does Pantry have a mobile app?\nA: There is no native app.\n")),
+    Document(id="release-1.4.md", title="Pantry 1.4 release notes", date=dt.date(2026, 4, 22), text=(
+        "# Pantry 1.4 release notes\n\nUntil now Pantry listened on port 8080, which clashes with many other "
+        "self-hosted apps and with most reverse proxy dashboards. If you relied on the default, update your "
+        "reverse proxy.\n")),
+    *filler_notes(),
+]
+
+
+def test_the_answer_under_an_faq_heading_that_asks_the_question_comes_first() -> None:
+    text = Retriever.from_documents(FAQ).ask("Can I run Pantry behind a reverse proxy?", as_of=AS_OF).excerpts[0].text
+    assert text.startswith("Yes, and we recommend it.")
+
+
+def test_a_bare_yes_is_quoted_with_the_sentence_after_it() -> None:
+    retriever = Retriever.from_documents(FAQ)
+    assert "AGPL-3.0" in retriever.ask("Is Pantry free?", as_of=AS_OF).excerpts[0].text
+    assert "PANTRY_BASE_URL" in retriever.ask("Can I run Pantry behind a reverse proxy?", as_of=AS_OF).excerpts[0].text

@@ -331,3 +331,16 @@ def test_a_short_opening_line_is_a_title_never_quoted_alone(tmp_path: Path) -> N
     (seeds / "other.txt").write_text("Cows graze in the field behind the barn.\n", encoding="utf-8")
     answer = Retriever.from_folder(seeds, index_dir=tmp_path / "index").ask("When is the server maintenance?")
     assert answer.excerpts[0].text.startswith("The forum is offline")
+
+
+def test_a_folder_without_usable_documents_names_each_file_and_why(tmp_path: Path) -> None:
+    from retrieval.errors import NoDocumentsError
+
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "empty.md").write_text("   \n", encoding="utf-8")
+    (seeds / "photo.md").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 8)
+    with pytest.raises(NoDocumentsError) as raised:
+        Retriever.from_folder(seeds, index_dir=tmp_path / "index")
+    message = str(raised.value)
+    assert "empty.md" in message and "photo.md" in message and ".pdf" in message

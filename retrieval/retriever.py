@@ -877,6 +877,9 @@ _PAST_DEICTIC = re.compile(r"\b(?:[Yy]esterday|[Ll]ast (?:week|month|year)(?:'s)
 STATE_WEIGHT = 0.1
 #: Largest boost a document's date earns for "latest" / "now" questions (newest candidate document).
 RECENCY_WEIGHT = 0.6
+#: For "latest" / "now" questions, the boost of every candidate document but the newest is scaled by this:
+#: the newest of several documents that state the same thing wins clearly, not only by a rank step.
+RECENCY_RUNNER_UP = 0.7
 #: The same when the question says nothing of time: newer documents win near-ties.
 DEFAULT_RECENCY_WEIGHT = 0.04
 #: Boost for a document of the period a question names; one from before it gets less, fading with distance.
@@ -1136,6 +1139,8 @@ def _date_score(date: dt.date | None, dates: Sequence[dt.date], plan: QuestionPl
     if date is None or len(dates) < 2:
         return weight * 0.3 if dates and date is None else 0.0
     rank = min(1.0, bisect.bisect_left(dates, date) / (len(dates) - 1))
+    if (plan.recency or plan.upcoming) and date < dates[-1]:
+        rank *= RECENCY_RUNNER_UP  # "now": the newest statement wins, not the one it replaced
     return weight * rank
 
 

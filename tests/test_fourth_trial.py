@@ -175,3 +175,29 @@ def test_a_bare_yes_is_quoted_with_the_sentence_after_it() -> None:
     retriever = Retriever.from_documents(FAQ)
     assert "AGPL-3.0" in retriever.ask("Is Pantry free?", as_of=AS_OF).excerpts[0].text
     assert "PANTRY_BASE_URL" in retriever.ask("Can I run Pantry behind a reverse proxy?", as_of=AS_OF).excerpts[0].text
+
+
+ROTA = [
+    Document(id="2026-05-11-minutes.md", title="Committee meeting, 11 May 2026", date=dt.date(2026, 5, 11), text=(
+        "# Committee meeting, 11 May 2026\n\nPriya Nair said she will step down as watering coordinator at the "
+        "end of May. Tom Becker offered to take over. Decision: Tom Becker becomes watering coordinator from "
+        "1 June.\n")),
+    Document(id="2026-06-02-announcement.md", title="Announcement: watering, the new coordinator and summer hours",
+             date=dt.date(2026, 6, 2), text=(
+        "# Announcement: watering, the new coordinator and summer hours\n\nDear members,\n\nWith the hot spell "
+        "forecast for June, a few practical notes.\n\n## A new watering coordinator\n\nPriya Nair has "
+        "coordinated the watering rota "
+        "for three years and is stepping back to focus on her new job. Thank you, Priya! From June, Tom Becker "
+        "takes over as watering coordinator. Please send swaps for the rota to Tom.\n")),
+    Document(id="2026-06-15-update.md", title="Quick update: watering rota", date=dt.date(2026, 6, 15), text=(
+        "# Quick update: watering rota\n\nTom Becker has hurt his back and cannot do heavy work this summer. "
+        "From 16 June, Lucja Kowalska takes over as watering coordinator until the end of August.\n")),
+    *filler_notes(),
+]
+
+
+@pytest.mark.parametrize("question", ["Who is the current watering coordinator?",
+                                      "Who is the watering coordinator now?"])
+def test_now_quotes_the_newest_of_two_documents_that_state_it(question: str) -> None:
+    answer = Retriever.from_documents(ROTA).ask(question, as_of=dt.date(2026, 6, 20))
+    assert "Lucja" in answer.excerpts[0].text

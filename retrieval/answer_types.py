@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator, Mapping
 from .acronyms import spells_out
 from .question import MONTHS, AnswerType
 
-__all__ = ["counts", "field_line", "vague_count", "future_dates", "has_answer_type", "labelled"]
+__all__ = ["counts", "field_line", "vague_count", "vague_date", "future_dates", "has_answer_type", "labelled"]
 
 _MONTH = "|".join(
     sorted([m for m in calendar.month_name if m] + [m for m in calendar.month_abbr if m] + ["Sept"], key=len,
@@ -223,6 +223,20 @@ def counts(text: str, unit: str, analyzer: Callable[[str], list[str]], strict: b
     # time, a year or a version ("8 June 2024", "17:00", "v2.2" count nothing).
     rest = _NOT_COUNTS.sub(" ", text)
     return _PATTERNS[AnswerType.NUMBER].search(rest) is not None
+
+
+#: A frequency said in one word ("our yearly seed swap", "the weekly call"): a date for *when*, but a vaguer
+#: one than "Saturday 5 July".
+_FREQUENCY_WORD = re.compile(r"\b(?:daily|weekly|monthly|yearly|annual|annually|hourly|nightly|fortnightly|"
+                             r"biweekly|quarterly)\b", re.IGNORECASE)
+
+
+def vague_date(text: str) -> bool:
+    """Whether ``text`` answers *when* only with a one-word frequency ("our yearly seed swap"): no date, no
+    clock time, no other frequency ("every second Tuesday")."""
+    if _FREQUENCY_WORD.search(text) is None or _PATTERNS[AnswerType.DATE].search(text) or _CLOCK.search(text):
+        return False
+    return _PATTERNS[AnswerType.FREQUENCY].search(_FREQUENCY_WORD.sub(" ", text)) is None
 
 
 #: Quantifiers that count without a number: "several people" is a count, but a vaguer answer to *how many*

@@ -25,7 +25,7 @@ import numpy.typing as npt
 from .acronyms import could_be_initialism, expansions
 from .analyzer import Analyzer
 from .anaphora import leans_back
-from .answer_types import counts, future_dates, has_answer_type, labelled, vague_count
+from .answer_types import counts, future_dates, has_answer_type, labelled, vague_count, vague_date
 from .corpus import NOT_PROSE_START, DocumentSentences, Snapshot
 from .documents import Document, load_documents
 from .errors import QuestionError, RetrievalError
@@ -635,6 +635,7 @@ class Retriever:
         two_part = _TWO_PART.search(plan.cleaned) is not None
         features: list[list[float]] = []
         weights = Coverage(concepts)  # every window's coverage, through one table for the question
+        dated = AnswerType.DATE in plan.answer_types
         # "How many people ...?": a number of people answers better than "several people".
         counted = self.analyzer.stem_word(plan.unit) if plan.unit and AnswerType.NUMBER in plan.answer_types \
             and _HOW_MANY.search(plan.cleaned) is not None else None
@@ -683,6 +684,9 @@ class Retriever:
                     extra += LABEL_WEIGHT  # "- **Time:** 14:00" for "What time ...?"
                 if len(plan.answer_types) > 1 and window.type_share >= 1.0:
                     extra += COMPLETE_TYPES_WEIGHT  # "When and where ...?": a quote with the date and the place
+                if dated and window.typed and vague_date(
+                        document.text[sents.spans[window.first][0]:sents.spans[window.last][1]]):
+                    extra -= VAGUE_COUNT_WEIGHT  # "When is the seed swap?": "Saturday 5 July" before "our yearly"
                 if counted is not None and window.typed and vague_count(
                         document.text[sents.spans[window.first][0]:sents.spans[window.last][1]], counted, self.analyzer):
                     extra -= VAGUE_COUNT_WEIGHT
@@ -894,7 +898,8 @@ LABEL_WEIGHT = 0.4
 #: ...?": the date and the place) over one that holds only one of them.
 COMPLETE_TYPES_WEIGHT = 0.2
 #: Loss, in date units, of an excerpt that answers *how many X* only with a quantifier ("several people")
-#: against one that gives the number ("room for 80 people"): worth about half the type feature.
+#: against one that gives the number ("room for 80 people"), or *when* only with a one-word frequency
+#: ("our yearly seed swap" against "Saturday 5 July"): worth about half the type feature.
 VAGUE_COUNT_WEIGHT = 0.17
 #: Boost for an excerpt that mentions a date after today, for "next" / "upcoming" questions; an excerpt that
 #: names only dates before today loses :data:`PAST_FACTOR` times as much ("Next call: 3 November", read in

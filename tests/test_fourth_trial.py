@@ -201,3 +201,17 @@ ROTA = [
 def test_now_quotes_the_newest_of_two_documents_that_state_it(question: str) -> None:
     answer = Retriever.from_documents(ROTA).ask(question, as_of=dt.date(2026, 6, 20))
     assert "Lucja" in answer.excerpts[0].text
+
+
+SWAP = [
+    Document(id="seed-swap.md", title="Seed swap and plant sale 2026", date=dt.date(2026, 5, 20), text=(
+        "# Seed swap and plant sale 2026\n\nOur yearly seed swap is back, and this year the plant sale joins it. "
+        "Bring seeds in labelled envelopes.\n\n- **Date:** Saturday 4 July 2026\n"
+        "- **Time:** 10:00 to 13:00\n- **Place:** the community hall on Alder Street\n")),
+    *filler_notes(),
+]
+
+
+def test_when_is_answered_by_the_date_not_by_a_yearly() -> None:
+    answer = Retriever.from_documents(SWAP).ask("When is the seed swap?", as_of=AS_OF)
+    assert "4 July 2026" in answer.excerpts[0].text

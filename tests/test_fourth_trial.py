@@ -215,3 +215,23 @@ SWAP = [
 def test_when_is_answered_by_the_date_not_by_a_yearly() -> None:
     answer = Retriever.from_documents(SWAP).ask("When is the seed swap?", as_of=AS_OF)
     assert "4 July 2026" in answer.excerpts[0].text
+
+
+FEES = [
+    Document(id="2026-01-12-minutes.md", title="Committee meeting, 12 January 2026", date=dt.date(2026, 1, 12), text=(
+        "# Committee meeting, 12 January 2026\n\n## Fees\n\nSam proposed raising the full-plot fee from £35 to "
+        "£40 for 2026, with half plots staying at £20. Several members asked about people on low incomes. "
+        "Decision: the rise was agreed by 19 votes to 3.\n\n## Tools\n\nThe shed lock will be replaced in "
+        "February. Members who borrow the strimmer must sign the tool book.\n\n## Events\n\nThe seed swap moves "
+        "to July. Volunteers for the plant sale should talk to Aisha.\n")),
+    Document(id="2026-01-15-newsletter.md", title="January newsletter", date=dt.date(2026, 1, 15), text=(
+        "# January newsletter\n\nHappy new year, gardeners! At the January meeting members voted to raise the "
+        "full-plot fee from £35 to £40, the first rise in four years, to pay for the new water tank and the "
+        "higher water bill. Seed orders close on 1 February.\n")),
+    *filler_notes(),
+]
+
+
+def test_why_is_answered_by_the_purpose_to_pay_for() -> None:
+    answer = Retriever.from_documents(FEES).ask("Why was the plot fee raised?", as_of=AS_OF)
+    assert "water tank" in answer.excerpts[0].text

@@ -636,6 +636,7 @@ class Retriever:
         features: list[list[float]] = []
         weights = Coverage(concepts)  # every window's coverage, through one table for the question
         dated = AnswerType.DATE in plan.answer_types
+        asked_terms = frozenset(c.term for c in concepts)
         # "How many people ...?": a number of people answers better than "several people".
         counted = self.analyzer.stem_word(plan.unit) if plan.unit and AnswerType.NUMBER in plan.answer_types \
             and _HOW_MANY.search(plan.cleaned) is not None else None
@@ -679,9 +680,11 @@ class Retriever:
                     extra += PREFERRED_WEIGHT * document_bonus(document.id, asked.preferred_document) / DATE_SCALE
                 if versions and versions & title_terms:
                     extra += VERSION_WEIGHT  # "In v1.6, ...": the release notes of v1.6
-                if plan.answer_types and labelled(document.text[sents.spans[window.first][0]:sents.spans[window.first][1]],
-                                                  plan.answer_types):
-                    extra += LABEL_WEIGHT  # "- **Time:** 14:00" for "What time ...?"
+                if plan.answer_types:
+                    opening = document.text[sents.spans[window.first][0]:sents.spans[window.first][1]]
+                    if labelled(opening, plan.answer_types) or window.typed and self._labelled_by(opening, asked_terms):
+                        extra += LABEL_WEIGHT  # "- **Time:** 14:00" for "What time ...?", "Minutes: Aisha" for
+                        # "Who took the minutes?"
                 if len(plan.answer_types) > 1 and window.type_share >= 1.0:
                     extra += COMPLETE_TYPES_WEIGHT  # "When and where ...?": a quote with the date and the place
                 if dated and window.typed and vague_date(
@@ -742,6 +745,12 @@ class Retriever:
         if rows is not None:
             rows.extend(features[i] + [found[i][3]] for i in order)
         return [(float(values[i]), found[i][0], found[i][1], found[i][2]) for i in order]
+
+    def _labelled_by(self, text: str, terms: frozenset[str]) -> bool:
+        """Whether ``text`` opens with a field label ("Minutes:", "- **Sign-up:**") that is one of the
+        question's ``terms``: the field the question asks about."""
+        match = _FIELD_LABEL.match(text)
+        return match is not None and any(t in terms for t in self.analyzer(match.group(1)))
 
     def _window_text(self, window: Window, p: int) -> str:
         """The text of ``window`` of passage ``p``: its sentences, first to last, as the document has them."""
@@ -1053,6 +1062,9 @@ CASELESS_MIN_WORDS = 30
 CASELESS_SAMPLE_CHARS = 20_000
 _INSIDE_WORD = re.compile(r"(?:(?<=[a-z] )|(?<=[a-z][,;:] ))[^\W\d_]")
 _HOW_MANY = re.compile(r"\bhow many\b", re.IGNORECASE)
+#: A field label opening a line: one word before a colon ("Minutes:", "- **Sign-up:**"), maybe bold or after a
+#: list mark. ("Docker users:" or "WebP thumbnails:" name a topic, not a field.)
+_FIELD_LABEL = re.compile(r"\W*(?:[-*+]\s+)?(?:\*\*|__)?([A-Za-z][\w'-]*)(?:\*\*|__)?\s*:(?!//)")
 _PASTED_LINK = re.compile(r"https?://|\bwww\.", re.IGNORECASE)
 _LIST_ITEM = re.compile(r"[ \t]*(?:[-*+•]|\d+[.)])[ \t]")
 

@@ -235,3 +235,20 @@ FEES = [
 def test_why_is_answered_by_the_purpose_to_pay_for() -> None:
     answer = Retriever.from_documents(FEES).ask("Why was the plot fee raised?", as_of=AS_OF)
     assert "water tank" in answer.excerpts[0].text
+
+
+MINUTES = [
+    Document(id="2026-05-11-minutes.md", title="Committee meeting, 11 May 2026", date=dt.date(2026, 5, 11), text=(
+        "# Committee meeting, 11 May 2026\n\nPresent: Helen Marsh, Sam Ortiz, Aisha Rahman, Tom Becker.\n\n"
+        "Chair: Helen Marsh.\n\nMinutes: Aisha Rahman, as Daniel Reyes sent apologies.\n\n"
+        "## Water\n\nTom Becker becomes watering coordinator from 1 June.\n")),
+    Document(id="2026-03-09-minutes.md", title="Committee meeting, 9 March 2026", date=dt.date(2026, 3, 9), text=(
+        "# Committee meeting, 9 March 2026\n\nChair: Helen Marsh. Minutes: Daniel Reyes.\n\n"
+        "## Fees\n\nThe fee stays at £40.\n")),
+    *filler_notes(),
+]
+
+
+def test_a_field_labelled_with_the_word_asked_about_answers() -> None:
+    answer = Retriever.from_documents(MINUTES).ask("Who took the minutes at the May 2026 meeting?", as_of=AS_OF)
+    assert "Aisha Rahman, as Daniel" in answer.excerpts[0].text

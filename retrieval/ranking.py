@@ -203,31 +203,7 @@ def document_scores(index: BM25Index, stats: DocumentLengths, terms: Sequence[st
     norm = index.k1 * (1.0 - index.b + index.b * stats.lengths[cands] / stats.avgdl)
     lookups = _lookups(index, stats, cands)
     if lookups is not None:
-        for term in terms:
-            idf = index.term_idf(term)
-            if idf is None:
-                continue
-            freq = np.zeros(len(cands), dtype=np.float64)
-            for part, owner, lo, hi in lookups:
-                t = part.postings.terms.get(term)
-                if t is None:
-                    continue
-                a, b = int(part.off[t]), int(part.off[t + 1])
-                pids = part.pid[a:b]
-                if not len(pids):
-                    continue
-                # Each run's postings are pids[first[r]:after[r]]: two binary searches per document.
-                # (needles of the postings' own dtype: mixed dtypes would copy the whole list to convert it)
-                bounds = np.searchsorted(pids, np.concatenate((lo, hi)).astype(pids.dtype))
-                first, after = bounds[:len(lo)], bounds[len(lo):]
-                n = after - first
-                total = int(n.sum())
-                if total:
-                    at = np.repeat(first - (np.cumsum(n) - n), n) + np.arange(total)
-                    tf = part.tf[a + at].astype(np.float64)
-                    freq += np.bincount(np.repeat(owner, n), weights=tf, minlength=len(cands))
-            scores += idf * freq * (index.k1 + 1.0) / (freq + norm)
-        return dict(zip(cands.tolist(), scores.tolist()))
+        return dict(zip(cands.tolist(), _looked_up_scores(index, terms, lookups, norm, len(cands)).tolist()))
     slot, marked = stats.slots(cands)
     try:
         for term in terms:
@@ -242,3 +218,67 @@ def document_scores(index: BM25Index, stats: DocumentLengths, terms: Sequence[st
     finally:
         stats.release(slot, marked)
     return dict(zip(cands.tolist(), scores.tolist()))
+
+
+def _looked_up_scores(index: BM25Index, terms: Sequence[str], lookups: list[tuple[Any, Any, Any, Any]],
+                      norm: npt.NDArray[np.float64], n: int) -> npt.NDArray[np.float64]:
+    """:func:`document_scores` of ``n`` candidates through ``lookups`` (see :func:`_lookups`); ``norm``: each
+    candidate's BM25 length norm, shape ``(n,)``. Returns the scores, shape ``(n,)``.
+
+    Each term's postings are searched for the candidates' runs of passages (two binary searches per run and
+    term), and every term's matching postings are then summed per term and candidate in one gather and one
+    bincount: the raw counts are whole numbers, so their float sums are exact in any order. The terms' BM25
+    weights are added to the scores one term after another, in ``terms`` order, as a term-by-term loop adds
+    them.
+    """
+    known = [(term, idf) for term in terms for idf in (index.term_idf(term),) if idf is not None]
+    if not known:
+        return np.zeros(n, dtype=np.float64)
+    starts: list[Any] = []  # per (term, part) with postings: each run's first matching posting in the part
+    sizes: list[Any] = []  # ... and how many postings match
+    slots: list[Any] = []  # ... and the run's (term, candidate) slot: term * n + candidate
+    tf_arrays: list[Any] = []  # the part of each of those
+    for part, owner, lo, hi in lookups:
+        lookup = part.postings.terms
+        off = part.off
+        needles: dict[Any, Any] = {}  # lo and hi in each postings dtype (a mixed dtype would copy the postings)
+        for j, (term, _) in enumerate(known):
+            t = lookup.get(term)
+            if t is None:
+                continue
+            a, b = int(off[t]), int(off[t + 1])
+            if a == b:
+                continue
+            pids = part.pid[a:b]
+            wanted = needles.get(pids.dtype)
+            if wanted is None:
+                wanted = needles[pids.dtype] = np.concatenate((lo, hi)).astype(pids.dtype)
+            # Run r's postings are pids[first[r]:after[r]]: two binary searches per document.
+            bounds = np.searchsorted(pids, wanted)
+            starts.append(bounds[:len(lo)] + a)
+            sizes.append(bounds[len(lo):] - bounds[:len(lo)])
+            slots.append(owner + j * n)
+            tf_arrays.append(part.tf)
+    freq = np.zeros((len(known), n), dtype=np.float64)
+    if starts:
+        size = np.concatenate(sizes)
+        total = int(size.sum())
+        if total:
+            first = np.concatenate(starts)
+            at = np.repeat(first - (np.cumsum(size) - size), size) + np.arange(total)  # each matching posting
+            slot = np.repeat(np.concatenate(slots), size)
+            if all(tf is tf_arrays[0] for tf in tf_arrays):  # one part: one gather
+                counts = tf_arrays[0][at]
+            else:  # each run's postings from its own part
+                part_of = np.repeat(np.repeat(np.arange(len(tf_arrays)), [len(x) for x in sizes]), size)
+                counts = np.empty(total, dtype=np.float64)
+                for i, tf in enumerate(tf_arrays):
+                    mine = part_of == i
+                    counts[mine] = tf[at[mine]]
+            freq = np.bincount(slot, weights=counts.astype(np.float64), minlength=len(known) * n).reshape(len(known), n)
+    k1 = index.k1
+    weights = np.array([idf for _, idf in known], dtype=np.float64)[:, None] * freq * (k1 + 1.0) / (freq + norm)
+    scores = np.zeros(n, dtype=np.float64)
+    for row in weights:  # term by term, in order: the float sums of the loop over terms
+        scores += row
+    return scores

@@ -596,7 +596,8 @@ class Retriever:
         document number to score."""
         query = [term for c in concepts for term, _ in c.forms]
         pool = self.index.top_k(query, max(k, DOCUMENT_POOL))
-        candidates = self._document_lengths().docs[[p for p, _ in pool]].tolist()
+        pooled = np.fromiter((p for p, _ in pool), dtype=np.intp, count=len(pool))
+        candidates = self._document_lengths().docs[pooled].tolist()
         documents = document_scores(self.index, self._document_lengths(), list(dict.fromkeys(query)), candidates)
         hits = pool[:k]
         if plan.period is not None and hits:
@@ -810,8 +811,7 @@ class Retriever:
         """The documents dated within ``period`` (first and last day included), in date order: shape
         ``(documents,)``. The dates are sorted once per retriever, so this is two binary searches."""
         if self._sorted_dates is None:
-            dated = sorted((d, i) for i, d in enumerate(self._document_dates()) if d is not None)
-            self._sorted_dates = ([d for d, _ in dated], np.array([i for _, i in dated], dtype=np.int64))
+            self._sorted_dates = _sorted_dates(self._document_dates())
         dates, docs = self._sorted_dates
         first, last = period
         return docs[bisect.bisect_left(dates, first):bisect.bisect_right(dates, last)]
@@ -939,6 +939,20 @@ def _zipf(word: str) -> float:
     """How common ``word`` is in English, on wordfreq's Zipf scale (Speer 2022), as :func:`.zipf.zipf_frequency`
     gives it (from a table saved with the index, else from wordfreq, imported on first use)."""
     return zipf_frequency(word)
+
+
+def _sorted_dates(dates: Sequence[dt.date | None]) -> tuple[list[dt.date], npt.NDArray[np.int64]]:
+    """The documents' dates in order and their documents, shape ``(dated documents,)``: what
+    ``sorted((date, doc) for each dated document)`` gives (same dates, ties by document number), by a stable
+    argsort of the day numbers (a twentieth of the time at 100,000 documents) when every date is a plain
+    ``datetime.date``."""
+    if all(type(d) is dt.date or d is None for d in dates):
+        days = np.fromiter((-1 if d is None else d.toordinal() for d in dates), dtype=np.int64, count=len(dates))
+        docs = np.flatnonzero(days >= 0)
+        docs = docs[np.argsort(days[docs], kind="stable")].astype(np.int64)
+        return [dates[i] for i in docs.tolist()], docs  # type: ignore[misc]
+    dated = sorted((d, i) for i, d in enumerate(dates) if d is not None)
+    return [d for d, _ in dated], np.array([i for _, i in dated], dtype=np.int64)
 
 
 def _capitalised_words(text: str) -> frozenset[str]:

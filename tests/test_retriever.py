@@ -167,3 +167,15 @@ def test_a_heading_never_lends_its_words_to_an_image_link_or_code_line(markup: s
     text = f"# Crane repairs\n\n{markup}\n\nWork on the quay starts in May."
     answer = Retriever.from_documents(_docs(text, "Farms keep cows.")).ask("When are the crane repairs?")
     assert answer.excerpts[0].text == "Work on the quay starts in May."
+
+
+def test_documents_sorted_by_date_as_sorted_sorts_them() -> None:
+    import random
+
+    from retrieval.retriever import _sorted_dates
+
+    rng = random.Random(4)
+    dates = [None if rng.random() < 0.2 else dt.date(2024, rng.randint(1, 12), rng.randint(1, 28)) for _ in range(500)]
+    expected = sorted((d, i) for i, d in enumerate(dates) if d is not None)
+    found, docs = _sorted_dates(dates)
+    assert found == [d for d, _ in expected] and docs.tolist() == [i for _, i in expected]

@@ -55,6 +55,17 @@ def test_the_saved_table_gives_wordfreqs_values(tmp_path: Path, fresh_zipf: None
     assert [zipf.zipf_frequency(w) for w in sample] == [wordfreq.zipf_frequency(w, "en") for w in sample]
 
 
+def test_without_a_table_plain_words_get_wordfreqs_values(fresh_zipf: None) -> None:
+    import random
+
+    rng = random.Random(7)
+    listed = sorted(w for w in wordfreq.get_frequency_dict("en", "best") if zipf._plain(w))
+    made_up = ["".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rng.randrange(1, 14)))
+               for _ in range(500)]
+    sample = listed[:: max(1, len(listed) // 2000)] + made_up + WORDS
+    assert [zipf.zipf_frequency(w) for w in sample] == [wordfreq.zipf_frequency(w, "en") for w in sample]
+
+
 def test_a_table_made_from_another_wordfreq_is_made_again(tmp_path: Path, fresh_zipf: None) -> None:
     seeds, index = _folder(tmp_path), tmp_path / "index"
     Retriever.from_folder(seeds, index_dir=index).ask(QUESTION)

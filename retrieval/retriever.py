@@ -700,8 +700,11 @@ class Retriever:
                 if plan.upcoming:  # "next": a date after today ranks up, a quote naming only past dates down
                     extra += UPCOMING_WEIGHT * _upcoming(document, sents.spans, window, plan.as_of)
                 found.append((window, p, score, extra, document.date))
+                # An FAQ entry ("Q: What is the code for the shed padlock?" and its answer) stands on its own:
+                # how far down the FAQ it is says nothing, as a page's first sentence does.
+                entry = window.last > window.first and _asks(document.text, sents.spans[window.first])
                 features.append(feature_vector(window, score / top_score, title, 0.0, window.first == lead,
-                                               bool(plan.answer_types), headed,
+                                               bool(plan.answer_types), headed and not entry,
                                                documents.get(passage.doc, score) / top_document))
         if not found:
             return []
@@ -1054,6 +1057,11 @@ def _introduces(document: Document, sents: DocumentSentences) -> Callable[[int],
         return document.text[s:e].rstrip(" *_\"')]").endswith((":", "?"))
 
     return introduces
+
+
+def _asks(text: str, span: tuple[int, int]) -> bool:
+    """Whether the sentence at ``span`` is a question line ("Q: Which formats ...?", "**Can I ...?**")."""
+    return text[span[0]:span[1]].rstrip(" *_\"')]").endswith("?")
 
 
 def _prose(text: str, sents: DocumentSentences) -> Callable[[int], bool]:

@@ -252,3 +252,27 @@ MINUTES = [
 def test_a_field_labelled_with_the_word_asked_about_answers() -> None:
     answer = Retriever.from_documents(MINUTES).ask("Who took the minutes at the May 2026 meeting?", as_of=AS_OF)
     assert "Aisha Rahman, as Daniel" in answer.excerpts[0].text
+
+
+SHED = [
+    Document(id="faq.md", title="Garden FAQ", date=None, text=(
+        "# Garden FAQ\n\n## Plots\n\nQ: How big is a full plot?\nA: A full plot is 10 by 5 metres.\n\n"
+        "Q: Can I share a plot?\nA: Yes, with one other member, if you both sign the agreement.\n\n"
+        "Q: Can I keep chickens?\nA: No, animals are not allowed on the plots.\n\n"
+        "Q: When are the gates open?\nA: From dawn to dusk.\n\nQ: Is there parking?\nA: There is no car park.\n\n"
+        "Q: Can I bring my dog?\nA: On a lead, on the paths only.\n\nQ: Who mows the paths?\nA: Volunteers.\n\n"
+        "## Tools\n\n"
+        "Q: Where are the tools kept?\nA: In the tool shed by the main gate.\n\n"
+        "Q: What is the code for the tool shed padlock?\nA: The code is sent to members by email and changes "
+        "every season.\n")),
+    Document(id="spring-newsletter.txt", title="Spring newsletter", date=dt.date(2026, 3, 28), text=(
+        "Spring is finally here and the garden is waking up. Work days move to the first Sunday of each month.\n\n"
+        "The tool shed padlock code has changed for the spring season. Check your email for the new code, and "
+        "please do not share it outside the membership.\n")),
+    *filler_notes(),
+]
+
+
+def test_an_faq_entry_deep_in_the_faq_is_not_ranked_down_for_its_place() -> None:
+    answer = Retriever.from_documents(SHED).ask("What is the code for the tool shed padlock?", as_of=AS_OF)
+    assert "sent to members by email" in answer.excerpts[0].text

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from filler import filler_notes
+from filler import filler_notes, first_quote
 from retrieval import Document, Retriever
 
 AS_OF = dt.date(2026, 12, 1)
@@ -54,9 +54,7 @@ def retriever() -> Retriever:
 
 
 def first(retriever: Retriever, question: str) -> str:
-    answer = retriever.ask(question, as_of=AS_OF)
-    assert answer.answered, f"declined: {question!r}"
-    return " ".join(answer.excerpts[0].text.split())
+    return first_quote(retriever, question, AS_OF)
 
 
 def test_an_faq_question_line_is_quoted_with_its_answer(retriever: Retriever) -> None:

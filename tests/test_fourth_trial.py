@@ -11,7 +11,7 @@ import datetime as dt
 
 import pytest
 
-from filler import filler_notes
+from filler import filler_notes, first_quote
 from retrieval import Document, Retriever
 
 AS_OF = dt.date(2026, 12, 1)
@@ -35,9 +35,7 @@ def retriever() -> Retriever:
 
 
 def first(retriever: Retriever, question: str) -> str:
-    answer = retriever.ask(question, as_of=AS_OF)
-    assert answer.answered, f"declined: {question!r}"
-    return " ".join(answer.excerpts[0].text.split())
+    return first_quote(retriever, question, AS_OF)
 
 
 def test_how_many_is_answered_by_a_number_not_by_several(retriever: Retriever) -> None:

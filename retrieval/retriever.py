@@ -15,7 +15,7 @@ import math
 import re
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +29,7 @@ from .answer_types import counts, future_dates, has_answer_type, labelled
 from .corpus import NOT_PROSE_START, DocumentSentences, Snapshot
 from .documents import Document, load_documents
 from .errors import QuestionError, RetrievalError
-from .excerpts import Concept, Coverage, Window, coverage, windows
+from .excerpts import Concept, Coverage, Window, coverage, window_rows
 from .followup import FollowUp, FollowUpPlan, document_bonus, keep_window
 from .followup import plan as follow_up_plan
 from .index import DEFAULT_B, DEFAULT_K1, BM25Index
@@ -633,33 +633,34 @@ class Retriever:
         weights = Coverage(concepts)  # every window's coverage, through one table for the question
         for p, score in hits:
             passage = self.passages[p]
-            document = self.documents[passage.doc]
-            sents = self.sentences[passage.doc]
-            typed = find_types(passage.doc, document, sents.spans) if find_types else None
-            quotable = _quotable(sents.terms)
-            lead = _first_quotable(sents.terms)
+            doc, first = passage.doc, passage.first
+            document = self.documents[doc]
+            sents = self.sentences[doc]
+            structure = sents.structure(document.text)
+            typed = find_types(doc, document, sents.spans) if find_types else None
+            own, sections = structure.masks(weights, first, passage.last)  # fills the structure's lists
+            lead = structure.first_quotable()
             headed = lead > 0  # the document opens with a heading (its term set is empty)
-            title_terms = self._title_terms(passage.doc, headed)
-            title = weights.weight(weights.mask(title_terms)) / total
-            prose = _prose(document.text, sents)
-            untitled = [c for c in concepts if not any(t in title_terms for t, _ in c.forms)] if title > 0 else concepts
-            for window in windows(passage.first, passage.last, sents.terms, sents.chars, concepts, typed, quotable,
-                                  wanted=len(plan.answer_types), followed=_FOLLOWED,
-                                  sections=sents.sections, outer=title_terms if title > 0 else frozenset(),
-                                  prose=prose,
-                                  joins=_joins(document, sents.spans), filler=_filler(document, sents),
-                                  introduces=_introduces(document, sents), weights=weights):
-                key = (passage.doc, window.first, window.last)
+            title_terms = self._title_terms(doc, headed)
+            title_mask = weights.mask(title_terms)
+            title = weights.weight(title_mask) / total
+            prose = structure.prose
+            for i, j, value, matched, holds, share, opening, chars in window_rows(
+                    first, passage.last, own, sections, sents.chars, weights, typed, structure.quotable,
+                    wanted=len(plan.answer_types), followed=_FOLLOWED, joins=_joins(document, sents.spans),
+                    filler=structure.filler, outer=title_mask if title > 0 else 0, prose=prose,
+                    introduces=structure.introduces):
+                key = (doc, i, j)
                 if key in seen:
                     continue
                 seen.add(key)
                 if two_part:
-                    window = replace(window, lead=max(window.lead, window.matched))
-                elif title > 0 and prose(window.first):
+                    opening = max(opening, matched)
+                elif title > 0 and prose[i]:
                     # The title's words stand over every prose sentence of the document: "Register on the meetup
                     # page" does not lead "- Venue: De Bibliotheek" on the meetup page for repeating "meetup".
-                    own = coverage(untitled, sents.terms[window.first]) / total
-                    window = replace(window, lead=min(1.0, own + title))
+                    opening = min(1.0, weights.untitled(title_mask, own[i - first]) / total + title)
+                window = Window(i, j, value, matched, holds, share, opening, chars)
                 extra = 0.0
                 if asked is not None:
                     kept = keep_window(window, sents.terms, asked)
@@ -709,7 +710,7 @@ class Retriever:
         for i, sim in zip(head, similarities(asked_text, [texts[i] for i in head])):
             features[i][semantic] = float(sim)
             values[i] += WEIGHTS[semantic] * float(sim)
-            found[i] = (replace(found[i][0], semantic=float(sim)), *found[i][1:])
+            found[i] = (_with_semantic(found[i][0], float(sim)), *found[i][1:])
         # The no-answer rule judges a window with the heading whose words its coverage counts ("Power" above
         # "Solar panels feed it."); ranking keeps the window's own similarity.
         headings = {i: _under_heading(self.documents[d], self.sentences[d], found[i][0].first)
@@ -717,7 +718,7 @@ class Retriever:
         headed = [i for i in head if headings[i]]
         for i, sim in zip(headed, similarities(asked_text, [headings[i] + texts[i] for i in headed]) if headed else ()):
             if sim > found[i][0].semantic:
-                found[i] = (replace(found[i][0], semantic=float(sim)), *found[i][1:])
+                found[i] = (_with_semantic(found[i][0], float(sim)), *found[i][1:])
         order = sorted(head, key=lambda i: -values[i]) + order[SEMANTIC_CANDIDATES:]
         if rows is not None:
             rows.extend(features[i] + [found[i][3]] for i in order)
@@ -977,32 +978,6 @@ def _joined_compounds(concepts: list[Concept], words: Sequence[str], vocabulary:
     return concepts
 
 
-def _filler(document: Document, sents: DocumentSentences) -> Callable[[int], bool]:
-    """``filler(j)`` for :func:`~retrieval.excerpts.windows`: a sentence with no index term that ends like
-    a sentence ("What now?**"), so it is prose, not a heading."""
-
-    def filler(j: int) -> bool:
-        if sents.terms[j]:
-            return False
-        s, e = sents.spans[j]
-        text = document.text[s:e].rstrip(" *_\"')]")
-        return bool(text) and text[-1] in ".?!" and not text.lstrip().startswith("#")
-
-    return filler
-
-
-def _introduces(document: Document, sents: DocumentSentences) -> Callable[[int], bool]:
-    """``introduces(j)`` for :func:`~retrieval.excerpts.windows`: sentence ``j`` ends with a colon, or asks a
-    question (an FAQ's "Q: Which formats are supported?", a chat message asking): what follows it answers it,
-    so a quote of it goes on to the next sentence."""
-
-    def introduces(j: int) -> bool:
-        s, e = sents.spans[j]
-        return document.text[s:e].rstrip(" *_\"')]").endswith((":", "?"))
-
-    return introduces
-
-
 def _prose(text: str, sents: DocumentSentences) -> Callable[[int], bool]:
     """``prose(i)``: sentence ``i`` is prose (it has index terms and does not start like an image, a link, a
     table row or a heading), so the document's title stands over it."""
@@ -1057,18 +1032,6 @@ def _within(part: str, text: str) -> bool:
     return part in text or " ".join(part.split()) in " ".join(text.split())
 
 
-def _first_quotable(terms: Sequence[frozenset[str]]) -> int:
-    """The first sentence with index terms (0 when none has any): after the opening heading, if any."""
-    for i in range(len(terms)):
-        if terms[i]:
-            return i
-    return 0
-
-
-def _quotable(terms: Sequence[frozenset[str]]) -> Callable[[int], bool]:
-    return lambda i: bool(terms[i])
-
-
 def _date_score(date: dt.date | None, dates: Sequence[dt.date], plan: QuestionPlan) -> float:
     """Date boost of a candidate document (see :data:`RECENCY_WEIGHT` and :data:`PERIOD_WEIGHT`)."""
     if plan.period is not None:
@@ -1096,15 +1059,25 @@ def _named_version(term: str, question: str) -> bool:
     return re.search(rf"(?i)(?:\bv|\bversion |\brelease ){escaped}\b|\b{escaped} release\b", question) is not None
 
 
+def _with_semantic(window: Window, semantic: float) -> Window:
+    """``dataclasses.replace(window, semantic=semantic)``, without its look at the fields."""
+    return Window(window.first, window.last, window.score, window.matched, window.typed, window.type_share,
+                  window.lead, window.chars, semantic)
+
+
 def _under_heading(document: Document, sents: DocumentSentences, first: int) -> str:
     """The text of the heading a window starting at sentence ``first`` sits under, and a space, when its
     words count towards the window's coverage (``sections``): "Power" for "Solar panels feed it." under
     "## Power". The no-answer rule judges its similarity to the question with the heading, as its coverage
     is. Empty otherwise. The heading is the nearest sentence above without index terms of its own."""
-    if not sents.sections[first]:
+    structure = sents.structure(document.text)
+    if not structure.has_section(first):
         return ""
-    for j in range(first - 1, max(-1, first - HEADING_LOOKBACK), -1):
-        if not sents.terms[j]:
+    low = max(-1, first - HEADING_LOOKBACK)
+    structure.ensure(low + 1, first)
+    quotable = structure.quotable
+    for j in range(first - 1, low, -1):
+        if not quotable[j]:
             s, e = sents.spans[j]
             return document.text[s:e].lstrip("#").strip() + ". "
     return ""

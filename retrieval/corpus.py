@@ -160,6 +160,11 @@ class _LazyTerms(Sequence[frozenset[str]]):
 
     __slots__ = ("_table", "_sections", "_sets")
 
+    @property
+    def table(self) -> _SentenceTerms:
+        """The document's table these sets are read from."""
+        return self._table
+
     def __init__(self, table: _SentenceTerms, sections: bool = False) -> None:
         self._table = table
         self._sections = sections
@@ -212,8 +217,6 @@ class DocumentSentences:
     terms: Sequence[frozenset[str]]
     chars: list[int]
     sections: Sequence[frozenset[str]] = ()
-    _table: _SentenceTerms | None = field(default=None, repr=False, compare=False)
-    _numbers: dict[str, int] | None = field(default=None, repr=False, compare=False)
     _structure: SentenceStructure | None = field(default=None, repr=False, compare=False)
 
     @classmethod
@@ -222,27 +225,57 @@ class DocumentSentences:
         """Sentences whose term sets are made on first use: from ``stored`` (the segment's sentence terms,
         :meth:`retrieval.segments.Segment.sentence_terms` and its vocabulary) or else by analyzing them.
         ``numbers``: term to number in that vocabulary, for :meth:`structure` to read the stored terms
-        without making term sets."""
-        table = _SentenceTerms(text, spans, analyzer, stored=stored)
-        return cls(spans, _LazyTerms(table), [e - s for s, e in spans], _LazyTerms(table, sections=True),
-                   table, numbers)
+        without making term sets (then the term sets are not even set up until ``terms`` or ``sections``
+        is read)."""
+        return _LazySentences(text, spans, analyzer, stored, numbers)
 
     def structure(self, text: str) -> SentenceStructure:
         """The document's :class:`~retrieval.structure.SentenceStructure` (made on first use). ``text``: the
-        document's text (read only when the sentences were not made by :meth:`lazy`)."""
+        document's text."""
+        found = self._structure
+        if found is None:  # plain sets: headings are already empty, sections given
+            found = self._structure = SentenceStructure(text, self.spans, self.terms.__getitem__, headings=False,
+                                                        sections=self.sections or None)
+        return found
+
+
+class _LazySentences(DocumentSentences):
+    """:meth:`DocumentSentences.lazy`'s sentences: ``terms`` and ``sections`` are :class:`_LazyTerms` made
+    on first read (excerpt choice reads :meth:`structure`, from the stored term numbers)."""
+
+    def __init__(self, text: str, spans: list[tuple[int, int]], analyzer: Analyzer, stored: StoredTerms | None,
+                 numbers: dict[str, int] | None) -> None:
+        self.spans = spans
+        self.chars = [e - s for s, e in spans]
+        self._structure = None
+        self._text, self._analyzer, self._stored, self._numbers = text, analyzer, stored, numbers
+        self._lazy: tuple[_LazyTerms, _LazyTerms] | None = None
+
+    def _tables(self) -> tuple[_LazyTerms, _LazyTerms]:
+        found = self._lazy
+        if found is None:
+            table = _SentenceTerms(self._text, self.spans, self._analyzer, stored=self._stored)
+            found = self._lazy = (_LazyTerms(table), _LazyTerms(table, sections=True))
+        return found
+
+    @property  # type: ignore[override]
+    def terms(self) -> Sequence[frozenset[str]]:
+        return self._tables()[0]
+
+    @property  # type: ignore[override]
+    def sections(self) -> Sequence[frozenset[str]]:
+        return self._tables()[1]
+
+    def _own_terms(self, i: int) -> frozenset[str]:
+        return self._tables()[0].table.terms(i)
+
+    def structure(self, text: str) -> SentenceStructure:
         found = self._structure
         if found is None:
-            table = self._table
-            if table is not None:
-                stored = table.stored
-                found = SentenceStructure(
-                    table.text, self.spans, table.terms,
-                    (stored[0], stored[1], self._numbers) if stored is not None and self._numbers is not None
-                    else None)
-            else:  # plain sets: headings are already empty, sections given
-                found = SentenceStructure(text, self.spans, self.terms.__getitem__, headings=False,
-                                          sections=self.sections or None)
-            self._structure = found
+            stored = self._stored
+            found = self._structure = SentenceStructure(
+                self._text, self.spans, self._own_terms,
+                (stored[0], stored[1], self._numbers) if stored is not None and self._numbers is not None else None)
         return found
 
 
@@ -321,10 +354,11 @@ class _Passages(Sequence[Passage]):
 class _Sentences(_PerDocument[DocumentSentences]):
     def _build(self, d: int) -> DocumentSentences:
         snap = self._snapshot
-        seg, loc = snap.segments[snap.doc_seg[d]], int(snap.doc_loc[d])
-        off, tids = seg.sentence_terms(loc)
-        return DocumentSentences.lazy(snap.documents[d].text, seg.spans(loc), snap.analyzer,
-                                      (off, tids, seg.vocab.all()), snap.postings[snap.doc_seg[d]].terms)
+        s = int(snap.doc_seg[d])
+        seg = snap.segments[s]
+        spans, off, tids = seg.sentences(int(snap.doc_loc[d]))
+        return DocumentSentences.lazy(snap.documents[d].text, spans, snap.analyzer, (off, tids, seg.vocab.all()),
+                                      snap.postings[s].terms)
 
 
 class Snapshot:

@@ -75,7 +75,7 @@ class Coverage:
     ``total``: the concepts' summed weight.
     """
 
-    __slots__ = ("concepts", "bits", "terms", "total", "_weights", "_numbers", "_concept_masks", "_untitled")
+    __slots__ = ("concepts", "bits", "terms", "total", "_weights", "_numbers", "_concept_masks")
 
     def __init__(self, concepts: Sequence[Concept]) -> None:
         self.concepts = concepts
@@ -90,7 +90,6 @@ class Coverage:
         self._weights: dict[int, float] = {}
         self._numbers: dict[int, tuple[dict[str, int], frozenset[int], dict[int, int]]] = {}
         self._concept_masks: list[int] | None = None
-        self._untitled: dict[tuple[int, int], float] = {}
 
     def mask(self, terms: frozenset[str] | set[str]) -> int:
         """The bits of the question terms in ``terms`` (0 when it holds none)."""
@@ -120,20 +119,19 @@ class Coverage:
             found = self._weights[mask] = self.partial(self.concepts, mask)
         return found
 
-    def untitled(self, title: int, mask: int) -> float:
-        """``coverage(untitled, terms)`` where ``untitled`` are the concepts none of whose forms is among the
-        bits of ``title`` (a title's mask: the concepts the title does not name) and ``mask`` is the mask of
-        ``terms`` (cached per pair)."""
-        key = (title, mask)
-        found = self._untitled.get(key)
-        if found is None:
-            masks = self._concept_masks
-            if masks is None:
-                bits = self.bits
-                masks = self._concept_masks = [sum(set(bits[t] for t, _ in c.forms)) for c in self.concepts]
-            kept = [c for c, m in zip(self.concepts, masks) if not m & title]
-            found = self._untitled[key] = self.partial(kept, mask)
-        return found
+    def untitled(self, title: int) -> tuple[list[Concept], int]:
+        """The concepts none of whose forms is among the bits of ``title`` (a title's mask: the concepts the
+        title does not name), in order, and the bits of their forms (a mask without any of those bits
+        covers none of them: :meth:`partial` gives 0)."""
+        masks = self._concept_masks
+        if masks is None:
+            bits = self.bits
+            masks = self._concept_masks = [sum(set(bits[t] for t, _ in c.forms)) for c in self.concepts]
+        kept = [(c, m) for c, m in zip(self.concepts, masks) if not m & title]
+        union = 0
+        for _, m in kept:
+            union |= m
+        return [c for c, _ in kept], union
 
     def partial(self, concepts: Sequence[Concept], mask: int) -> float:
         """``coverage(concepts, terms)`` for some of the question's ``concepts`` and any term set whose

@@ -645,6 +645,7 @@ class Retriever:
             title_mask = weights.mask(title_terms)
             title = weights.weight(title_mask) / total
             prose = structure.prose
+            untitled, named = weights.untitled(title_mask) if title > 0 else (concepts, 0)
             for i, j, value, matched, holds, share, opening, chars in window_rows(
                     first, passage.last, own, sections, sents.chars, weights, typed, structure.quotable,
                     wanted=len(plan.answer_types), followed=_FOLLOWED, joins=_joins(document, sents.spans),
@@ -659,7 +660,8 @@ class Retriever:
                 elif title > 0 and prose[i]:
                     # The title's words stand over every prose sentence of the document: "Register on the meetup
                     # page" does not lead "- Venue: De Bibliotheek" on the meetup page for repeating "meetup".
-                    opening = min(1.0, weights.untitled(title_mask, own[i - first]) / total + title)
+                    mask = own[i - first] & named  # only the concepts the title does not name count here
+                    opening = min(1.0, (weights.partial(untitled, mask) if mask else 0.0) / total + title)
                 window = Window(i, j, value, matched, holds, share, opening, chars)
                 extra = 0.0
                 if asked is not None:

@@ -13,7 +13,7 @@ equal).
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from operator import itemgetter
 
@@ -297,26 +297,38 @@ class SentenceStructure:
         base = off[0]
         start = off[first] - base
         listed = tids[start:off[last + 1] - base].tolist()
-        own = [0] * (last + 1 - first)
         shift = base + start  # off[i] - shift: where sentence i's terms start in ``listed``
-        # Only the question's terms in the range (a few) are looked for; each is in a sentence at most once.
-        for t in wanted.intersection(listed):
-            bit = bits[t]
-            at = -1
-            for _ in range(listed.count(t)):
-                at = listed.index(t, at + 1)
-                i = bisect_right(off, at + shift, first, last + 2) - 1
-                if quotable[i]:
-                    own[i - first] |= bit
-        sections = section[first:last + 1]
-        heads = {-1: 0}
-        for h in set(sections):
-            if h >= 0:
+        found = wanted.intersection(listed)  # the question's terms in the range: a few, in few sentences
+        if found:
+            own = []
+            a = 0
+            for i in range(first, last + 1):
+                b = off[i + 1] - shift
                 m = 0
-                # The heading's terms: read from the range's when it is inside it (the usual title above).
-                terms = listed[off[h] - shift:off[h + 1] - shift] if h >= first \
-                    else tids[off[h] - base:off[h + 1] - base].tolist()
-                for t in wanted.intersection(terms):
+                if quotable[i]:
+                    for t in found.intersection(listed[a:b]):
+                        m |= bits[t]
+                own.append(m)
+                a = b
+        else:
+            own = [0] * (last + 1 - first)
+        sections = section[first:last + 1]
+        heads = set(sections)
+        heads.discard(-1)
+        if not heads:
+            return own, [0] * len(sections)
+        masks = {-1: 0}
+        for h in heads:
+            m = 0
+            # The heading's terms: read from the range's when it is inside it (the usual title above).
+            if h >= first:
+                if found:
+                    for t in found.intersection(listed[off[h] - shift:off[h + 1] - shift]):
+                        m |= bits[t]
+            else:
+                for t in wanted.intersection(tids[off[h] - base:off[h + 1] - base].tolist()):
                     m |= bits[t]
-                heads[h] = m
-        return own, [heads[h] for h in sections]
+            masks[h] = m
+        if len(masks) == 2 and not m:
+            return own, [0] * len(sections)
+        return own, [masks[h] for h in sections]

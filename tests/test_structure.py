@@ -75,6 +75,11 @@ def _check(retriever: Retriever, seed: int) -> int:
 def test_the_structure_of_stored_sentences_is_what_their_term_sets_say() -> None:
     retriever = Retriever.from_documents(_documents(150, 1))
     assert _check(retriever, 2) > 1000
+    segment = retriever.sentences._snapshot.segments[0]  # type: ignore[attr-defined]
+    for d in range(segment.n_docs):  # the spans and sentence terms read together are those read apart
+        spans, off, tids = segment.sentences(d)
+        expected_off, expected_tids = segment.sentence_terms(d)
+        assert (spans, off, tids.tolist()) == (segment.spans(d), expected_off, expected_tids.tolist())
 
 
 def test_the_structure_of_analyzed_and_of_plain_sentences_is_what_their_term_sets_say() -> None:

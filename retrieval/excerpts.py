@@ -101,16 +101,16 @@ class Coverage:
             found |= bits[term]
         return found
 
-    def numbers(self, number: dict[str, int]) -> tuple[frozenset[int], dict[int, int]]:
-        """The question terms as numbers of a vocabulary (``number``: term to number): the numbers of those
-        it holds, and each one's bit, so the mask of a set of term numbers is the ``|`` of the bits of those
-        among them (made once per vocabulary)."""
+    def numbers(self, number: dict[str, int]) -> tuple[dict[str, int], frozenset[int], dict[int, int]]:
+        """The question terms as numbers of a vocabulary (``number``: term to number): ``(number, numbers,
+        bits)``, the numbers of the question terms it holds and each one's bit, so the mask of a set of term
+        numbers is the ``|`` of the bits of those among them (made once per vocabulary)."""
         found = self._numbers.get(id(number))
         if found is None or found[0] is not number:
             get = number.get
             bits = {t: bit for term, bit in self.bits.items() if (t := get(term)) is not None}
             found = self._numbers[id(number)] = (number, frozenset(bits), bits)
-        return found[1], found[2]
+        return found
 
     def weight(self, mask: int) -> float:
         """``coverage(concepts, terms)`` of any term set whose :meth:`mask` is ``mask`` (not normalised)."""

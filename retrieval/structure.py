@@ -13,8 +13,9 @@ equal).
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
+from itertools import compress
 from operator import itemgetter
 
 import numpy as np
@@ -293,42 +294,29 @@ class SentenceStructure:
                 return own, [mask(sets[i]) for i in range(first, last + 1)]
             return own, [mask(terms(h)) if h >= 0 else 0 for h in section[first:last + 1]]
         off, tids, number = stored
-        wanted, bits = weights.numbers(number)
+        _, wanted, bits = weights.numbers(number)
         base = off[0]
         start = off[first] - base
         listed = tids[start:off[last + 1] - base].tolist()
         shift = base + start  # off[i] - shift: where sentence i's terms start in ``listed``
-        found = wanted.intersection(listed)  # the question's terms in the range: a few, in few sentences
-        if found:
-            own = []
-            a = 0
-            for i in range(first, last + 1):
-                b = off[i + 1] - shift
-                m = 0
-                if quotable[i]:
-                    for t in found.intersection(listed[a:b]):
-                        m |= bits[t]
-                own.append(m)
-                a = b
-        else:
-            own = [0] * (last + 1 - first)
+        count = last + 1 - first
+        # Each sentence's mask, headings' too: from where the question's terms are in the range (a few places).
+        raw = [0] * count
+        for k in compress(range(len(listed)), map(wanted.__contains__, listed)):
+            raw[bisect_right(off, k + shift, first, last + 2) - 1 - first] |= bits[listed[k]]
+        own = [m if q else 0 for m, q in zip(raw, quotable[first:last + 1])] if any(raw) else raw
         sections = section[first:last + 1]
         heads = set(sections)
         heads.discard(-1)
         if not heads:
-            return own, [0] * len(sections)
+            return own, [0] * count
         masks = {-1: 0}
         for h in heads:
-            m = 0
-            # The heading's terms: read from the range's when it is inside it (the usual title above).
-            if h >= first:
-                if found:
-                    for t in found.intersection(listed[off[h] - shift:off[h + 1] - shift]):
-                        m |= bits[t]
+            if h >= first:  # the usual title above, inside the range
+                masks[h] = raw[h - first]
             else:
+                m = 0
                 for t in wanted.intersection(tids[off[h] - base:off[h + 1] - base].tolist()):
                     m |= bits[t]
-            masks[h] = m
-        if len(masks) == 2 and not m:
-            return own, [0] * len(sections)
+                masks[h] = m
         return own, [masks[h] for h in sections]

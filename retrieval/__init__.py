@@ -22,7 +22,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
     "errors": ("CorpusError", "DateRangeError", "NoDocumentsError", "NothingToSummariseError", "QuestionError",
                "RetrievalError", "SeedsFolderNotFound", "SummaryError", "SummaryLengthError", "TopicError",
                "UnknownDocumentError"),
-    "excerpts": ("Concept", "Coverage", "Window", "window_rows", "windows"),
+    "excerpts": ("Concept", "Coverage", "Window", "window_rows"),
     "followup": ("FollowUp", "FollowUpPlan"),
     "index": ("BM25Index", "LuceneIdfBM25", "Postings"),
     "indexing": ("FileResult",),
@@ -62,7 +62,7 @@ if TYPE_CHECKING:  # the same names, for type checkers
         TopicError,
         UnknownDocumentError,
     )
-    from .excerpts import Concept, Coverage, Window, window_rows, windows
+    from .excerpts import Concept, Coverage, Window, window_rows
     from .followup import FollowUp, FollowUpPlan
     from .index import BM25Index, LuceneIdfBM25, Postings
     from .indexing import FileResult
@@ -165,5 +165,4 @@ __all__ = [
     "WEIGHTS",
     "Window",
     "window_rows",
-    "windows",
 ]

@@ -29,8 +29,8 @@ from .documents import Document
 from .index import BM25Index, Postings
 from .passages import Passage
 from .segments import Segment
-from .structure import (_TITLE_CHARS, NOT_PROSE_START, SentenceStructure, _headings_above, _is_heading,
-                        _is_opening_title, _is_prose, _line_starts)
+from .structure import (NOT_PROSE_START, SentenceStructure, _headings_above, _is_heading, _is_opening_title,
+                        _is_prose, _section_headings)
 from .termcache import term_cache
 
 __all__ = ["NOT_PROSE_START", "DocumentSentences", "Snapshot", "excerpt_terms"]
@@ -143,13 +143,7 @@ class _SentenceTerms:
             return -2
         headings = self._headings
         if headings is None:
-            text, spans = self.text, self.spans
-            # A heading is a "#" line or at most _TITLE_CHARS long (see _is_heading, _is_opening_title):
-            # the other line starts (most, in prose) are passed over without a look at their text.
-            headings = self._headings = [
-                k for k in _line_starts(text, spans)
-                if (spans[k][1] - spans[k][0] <= _TITLE_CHARS or text.startswith("#", spans[k][0]))
-                and self.is_heading(k)]
+            headings = self._headings = _section_headings(self.text, self.spans, self.is_heading)
         k = bisect_left(headings, i)
         return headings[k - 1] if k else -1
 

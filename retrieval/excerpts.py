@@ -14,17 +14,17 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-__all__ = ["WINDOW_MAX_SENTENCES", "Concept", "Coverage", "Window", "WindowRow", "coverage", "window_rows", "windows"]
+__all__ = ["WINDOW_MAX_SENTENCES", "Concept", "Coverage", "Window", "WindowRow", "coverage", "window_rows"]
 
 #: An excerpt quotes at most this many consecutive sentences.
 WINDOW_MAX_SENTENCES = 3
 #: Each extra sentence in a window must add at least this share of the question's weight (or the answer type).
 EXTRA_SENTENCE_GAIN = 0.06
-#: Characters after which a window's score starts to shrink (see :func:`windows`).
+#: Characters after which a window's score starts to shrink (see :func:`window_rows`).
 SOFT_LENGTH = 300
 #: Score lost per :data:`SOFT_LENGTH` characters beyond :data:`SOFT_LENGTH`.
 LENGTH_PENALTY = 0.15
-#: Type share a window earns when its second sentence holds a "followed" type (see :func:`windows`).
+#: Type share a window earns when its second sentence holds a "followed" type (see :func:`window_rows`).
 FOLLOW_BONUS = 0.5
 #: Score a window earns for holding the expected answer type.
 TYPE_BONUS = 0.22
@@ -167,30 +167,6 @@ class Window:
     lead: float = 0.0
     chars: int = 0
     semantic: float = 0.0
-
-
-def windows(
-    first: int,
-    last: int,
-    own: Sequence[int],
-    sections: Sequence[int] | None,
-    sentence_chars: Sequence[int],
-    weights: Coverage,
-    typed: Callable[[int], frozenset[object]] | None = None,
-    quotable: Sequence[bool] | None = None,
-    wanted: int = 1,
-    followed: frozenset[object] = frozenset(),
-    joins: Callable[[int], bool] | None = None,
-    filler: Sequence[bool] | None = None,
-    outer: int = 0,
-    prose: Sequence[bool] | None = None,
-    introduces: Sequence[bool] | None = None,
-) -> list[Window]:
-    """For each sentence in ``first..last`` that may start a quote, its best window of 1 to
-    :data:`WINDOW_MAX_SENTENCES` consecutive sentences: :func:`window_rows` as :class:`Window` objects."""
-    return [Window(*row) for row in window_rows(first, last, own, sections, sentence_chars, weights, typed,
-                                                 quotable, wanted, followed, joins, filler, outer, prose,
-                                                 introduces)]
 
 
 #: One window as :func:`window_rows` gives it: the first fields of :class:`Window`, in order

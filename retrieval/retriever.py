@@ -945,7 +945,7 @@ def _introduced_command(document: Document, last: tuple[int, int], after: tuple[
 
 
 def _joins(document: Document, spans: Sequence[tuple[int, int]]) -> Callable[[int], bool] | None:
-    """``joins(j)`` for :func:`~retrieval.excerpts.windows`: no code block between sentences ``j - 1`` and
+    """``joins(j)`` for :func:`~retrieval.excerpts.window_rows`: no code block between sentences ``j - 1`` and
     ``j``; ``None`` for a document without code."""
     if not document.code:
         return None

@@ -5,7 +5,7 @@ are the *section* of each prose sentence below it, which sentences are prose, fi
 introduce what follows ("Back up two things separately:"). :class:`SentenceStructure` finds all of it in
 one pass over a block of sentences, into plain lists, the first time a candidate passage needs that block,
 and reduces the sentences' terms to a question's bit masks (:class:`~retrieval.excerpts.Coverage`) straight
-from the segment's stored term numbers, with no term set built. :func:`retrieval.excerpts.windows` reads
+from the segment's stored term numbers, with no term set built. :func:`retrieval.excerpts.window_rows` reads
 the lists; :class:`retrieval.corpus.DocumentSentences` gives the same facts as term sets, lazily (tested
 equal).
 """
@@ -126,6 +126,15 @@ def _heading_at(text: str, spans: Sequence[tuple[int, int]], i: int) -> bool:
         _is_heading(text, span) or (i == 0 and _is_opening_title(text, span)))
 
 
+def _section_headings(text: str, spans: Sequence[tuple[int, int]], heading: Callable[[int], bool]) -> list[int]:
+    """The headings whose terms make the sections below them, in order: the line starts for which
+    ``heading(k)`` (:func:`_heading_at`) holds. A heading is a "#" line or at most :data:`_TITLE_CHARS` long
+    (see :func:`_is_heading`, :func:`_is_opening_title`): the other line starts (most, in prose) are passed
+    over without a look at their text."""
+    return [k for k in _line_starts(text, spans)
+            if (spans[k][1] - spans[k][0] <= _TITLE_CHARS or text.startswith("#", spans[k][0])) and heading(k)]
+
+
 #: A segment's stored sentence terms of one document, as :class:`SentenceStructure` reads them:
 #: ``(off, tids, number)``, sentence ``i``'s distinct term numbers are ``tids[off[i] - off[0]:off[i + 1] -
 #: off[0]]`` and ``number`` maps a term to its number (see :meth:`retrieval.segments.Segment.sentence_terms`).
@@ -133,7 +142,7 @@ StoredNumbers = tuple[Sequence[int], npt.NDArray[np.int32], dict[str, int]]
 
 
 class SentenceStructure:
-    """The question-independent facts :func:`retrieval.excerpts.windows` reads of one document's sentences.
+    """The question-independent facts :func:`retrieval.excerpts.window_rows` reads of one document's sentences.
 
     Every list has one entry per sentence of the document; entries are filled a block of :data:`BLOCK`
     sentences at a time, by :meth:`ensure` (read an entry only inside a range ensured).
@@ -229,13 +238,8 @@ class SentenceStructure:
         line starts (the blocks above ``i`` need not be filled)."""
         heads = self._heads
         if heads is None:
-            text, spans = self.text, self.spans
-            # A heading is a "#" line or at most _TITLE_CHARS long (see _is_heading, _is_opening_title):
-            # the other line starts (most, in prose) are passed over without a look at their text.
-            heads = self._heads = [
-                k for k in _line_starts(text, spans)
-                if (spans[k][1] - spans[k][0] <= _TITLE_CHARS or text.startswith("#", spans[k][0]))
-                and _heading_at(text, spans, k)]
+            heads = self._heads = _section_headings(self.text, self.spans,
+                                                    lambda k: _heading_at(self.text, self.spans, k))
         k = bisect_left(heads, i)
         return heads[k - 1] if k else -1
 

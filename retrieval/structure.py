@@ -177,7 +177,8 @@ class SentenceStructure:
         It ends with ":" or "?" (closing marks aside): what follows answers it.
     section:
         The heading whose terms are sentence ``i``'s section terms (``DocumentSentences.sections[i]``:
-        the nearest heading above a prose sentence), ``-1`` for none.
+        the nearest heading above a prose sentence), ``-1`` for none (always, with ``headings=False``: the
+        ``sections`` sets are read instead).
     """
 
     __slots__ = ("text", "spans", "quotable", "prose", "filler", "introduces", "section", "_terms", "_stored",

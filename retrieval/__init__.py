@@ -22,7 +22,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
     "errors": ("CorpusError", "DateRangeError", "NoDocumentsError", "NothingToSummariseError", "QuestionError",
                "RetrievalError", "SeedsFolderNotFound", "SummaryError", "SummaryLengthError", "TopicError",
                "UnknownDocumentError"),
-    "excerpts": ("Concept", "Coverage", "Window", "windows"),
+    "excerpts": ("Concept", "Coverage", "Window", "window_rows"),
     "followup": ("FollowUp", "FollowUpPlan"),
     "index": ("BM25Index", "LuceneIdfBM25", "Postings"),
     "indexing": ("FileResult",),
@@ -34,6 +34,7 @@ _MODULES: dict[str, tuple[str, ...]] = {
     "retriever": ("DEFAULT_TOP_K", "MAX_QUESTION_CHARS", "Answer", "Excerpt", "Retriever"),
     "segments": ("AnalyzedDocument", "FileStat", "Segment", "SegmentError"),
     "sentences": ("split_sentences",),
+    "structure": ("SentenceStructure",),
     "store": ("IndexStore", "UpdateReport"),
     "summary": ("Summary", "SummarySentence", "summarise"),
     "termcache": ("TermCache",),
@@ -61,7 +62,7 @@ if TYPE_CHECKING:  # the same names, for type checkers
         TopicError,
         UnknownDocumentError,
     )
-    from .excerpts import Concept, Coverage, Window, windows
+    from .excerpts import Concept, Coverage, Window, window_rows
     from .followup import FollowUp, FollowUpPlan
     from .index import BM25Index, LuceneIdfBM25, Postings
     from .indexing import FileResult
@@ -74,6 +75,7 @@ if TYPE_CHECKING:  # the same names, for type checkers
     from .segments import AnalyzedDocument, FileStat, Segment, SegmentError
     from .sentences import split_sentences
     from .store import IndexStore, UpdateReport
+    from .structure import SentenceStructure
     from .termcache import TermCache
     from .summary import Summary, SummarySentence, summarise
 
@@ -145,6 +147,7 @@ __all__ = [
     "SeedsFolderNotFound",
     "Segment",
     "SegmentError",
+    "SentenceStructure",
     "shown_excerpts",
     "Snapshot",
     "Source",
@@ -161,5 +164,5 @@ __all__ = [
     "UpdateReport",
     "WEIGHTS",
     "Window",
-    "windows",
+    "window_rows",
 ]

@@ -14,31 +14,27 @@ the first time an excerpt needs them (both cached, bounded).
 from __future__ import annotations
 
 import datetime as dt
-import re
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from bisect import bisect_left
-from operator import itemgetter
 from typing import Any, Generic, TypeVar, overload
 
 import numpy as np
 import numpy.typing as npt
 
 from .analyzer import Analyzer
-from .answer_types import field_line
 from .documents import Document
 from .index import BM25Index, Postings
 from .passages import Passage
 from .segments import Segment
+from .structure import (NOT_PROSE_START, SentenceStructure, _headings_above, _is_heading, _is_opening_title,
+                        _is_prose, _section_headings)
 from .termcache import term_cache
 
 __all__ = ["NOT_PROSE_START", "DocumentSentences", "Snapshot", "excerpt_terms"]
 
-_HEADING = re.compile(r"#{1,6}[ \t]+\S.*")
-#: How a line that is not prose starts: an image, a link, a code fence, HTML, a table row, a heading.
-NOT_PROSE_START = ("![", "[", "```", "~~~", "<", "|", "#")
 #: Documents whose decoded text, and whose sentence tables, stay cached.
 DOCUMENT_CACHE = 2048
 SENTENCE_CACHE = 20_000
@@ -71,92 +67,6 @@ class _LRU(Generic[K, V]):
             if len(self.items) > self.size:
                 self.items.popitem(last=False)
             return value
-
-
-def _is_prose(text: str, span: tuple[int, int], terms: Sequence[str]) -> bool:
-    """Whether a sentence reads as prose: it has index terms and does not start like Markdown markup (an
-    image, a link, a code fence, HTML, a table row or a heading)."""
-    return bool(terms) and not text.startswith(NOT_PROSE_START, span[0])
-
-
-#: Longest plain title line, in characters.
-_TITLE_CHARS = 80
-_LIST_MARKS = ("- ", "* ", "+ ", "• ", "|", ">")
-
-
-#: An agenda item's label opening its line, with the item's text after it on the same line ("1. Release
-#: manager. Tobias is stepping back ..."): up to three words after the number.
-_INLINE_LABEL = re.compile(r"\d{1,2}[.)] [A-Z][\w'&/-]*(?: [\w'&/.-]+){0,2}\.")
-
-
-def _is_heading(text: str, span: tuple[int, int]) -> bool:
-    """Whether sentence ``text[s:e]`` is a Markdown heading, a plain title line (one short line with letters
-    and no closing punctuation, standing on a line of its own: "2. Release rhythm"), or an agenda item's
-    inline label ("1. Release manager." before the item's text on the same line)."""
-    s, e = span
-    if text.startswith("#", s) and _HEADING.fullmatch(text, s, e) is not None:
-        return True
-    if (s == 0 or text[s - 1] == "\n") and _INLINE_LABEL.fullmatch(text, s, e) is not None \
-            and text[e:e + 2].startswith(" ") and text[e + 1:e + 2].isupper():
-        return True
-    if e - s > _TITLE_CHARS or e <= s or "\n" in text[s:e]:
-        return False
-    end = e - 1
-    while end > s and text[end] in "\"”":  # 'Uploads fail with "413 Too Large"' is a title line
-        end -= 1
-    if text[end] in ".!?:;,\"')]":
-        return False
-    if text.startswith(_LIST_MARKS, s) or not any(ch.isalpha() for ch in text[s:e]):
-        return False
-    if field_line(text[s:e]):
-        return False  # "Venue: Casa do Porto" is a field, not a title ("Chapter 2: Installation" is one)
-    if not text[e:].strip():
-        return False  # a title stands above text: the last line of a document (a chat's last message) is not one
-    return text[e : e + 3].lstrip(" \t").startswith(("\n", "\r\n")) and (s == 0 or text[s - 1] == "\n")
-
-
-def _is_opening_title(text: str, span: tuple[int, int]) -> bool:
-    """Whether a document's first sentence is a title written as a short sentence on a line of its own,
-    with a blank line after it ("Server maintenance notice." over the notice itself)."""
-    s, e = span
-    if e - s > 60 or "\n" in text[s:e] or len(text[s:e].split()) > 6 or (s > 0 and text[s - 1] != "\n"):
-        return False
-    return text[e:e + 4].replace(" ", "").replace("\t", "").replace("\r", "").startswith("\n\n")
-
-
-def _line_starts(text: str, spans: Sequence[tuple[int, int]]) -> list[int]:
-    """The sentences that start a line (or the text) or start with "#", in order: the only ones that can be
-    a heading (see :func:`_is_heading` and :func:`_is_opening_title`). Found from the text's newlines and
-    "#" signs (a few per document) rather than by a look at every sentence."""
-    starts = dict(zip(map(itemgetter(0), spans), range(len(spans))))
-    if len(starts) != len(spans):  # two sentences at one offset (none are empty): look at each one
-        return [i for i, (s, _) in enumerate(spans) if s == 0 or text[s - 1] == "\n" or text.startswith("#", s)]
-    found = {starts[0]} if 0 in starts else set()
-    get = starts.get
-    for mark, shift in (("\n", 1), ("#", 0)):
-        p = text.find(mark)
-        while p >= 0:
-            i = get(p + shift)
-            if i is not None:
-                found.add(i)
-            p = text.find(mark, p + 1)
-    return sorted(found)
-
-
-def _headings_above(text: str, spans: Sequence[tuple[int, int]]) -> list[int]:
-    """For each sentence, the index of the nearest heading above it (``-1``: none); ``-2`` for a heading."""
-    found: list[int] = []
-    current = -1
-    last = 0
-    for i in _line_starts(text, spans):
-        span = spans[i]
-        if _is_heading(text, span) or (i == 0 and _is_opening_title(text, span)):
-            found.extend([current] * (i - last))
-            found.append(-2)
-            current = i
-            last = i + 1
-    found.extend([current] * (len(spans) - last))
-    return found
 
 
 def excerpt_terms(text: str, spans: Sequence[tuple[int, int]], term_lists: Sequence[list[str]]
@@ -233,13 +143,7 @@ class _SentenceTerms:
             return -2
         headings = self._headings
         if headings is None:
-            text, spans = self.text, self.spans
-            # A heading is a "#" line or at most _TITLE_CHARS long (see _is_heading, _is_opening_title):
-            # the other line starts (most, in prose) are passed over without a look at their text.
-            headings = self._headings = [
-                k for k in _line_starts(text, spans)
-                if (spans[k][1] - spans[k][0] <= _TITLE_CHARS or text.startswith("#", spans[k][0]))
-                and self.is_heading(k)]
+            headings = self._headings = _section_headings(self.text, self.spans, self.is_heading)
         k = bisect_left(headings, i)
         return headings[k - 1] if k else -1
 
@@ -249,6 +153,11 @@ class _LazyTerms(Sequence[frozenset[str]]):
     ``sections=False`` gives the sentences' own term sets, ``sections=True`` their section headings' terms."""
 
     __slots__ = ("_table", "_sections", "_sets")
+
+    @property
+    def table(self) -> _SentenceTerms:
+        """The document's table these sets are read from."""
+        return self._table
 
     def __init__(self, table: _SentenceTerms, sections: bool = False) -> None:
         self._table = table
@@ -295,20 +204,73 @@ _EMPTY: frozenset[str] = frozenset()
 class DocumentSentences:
     """One document's sentences: ``spans`` (character offsets), ``terms`` (each sentence's own term set;
     empty for a heading), ``sections`` (the terms of the heading above each prose sentence) and
-    ``chars`` (length of each, in characters). See :func:`excerpt_terms`."""
+    ``chars`` (length of each, in characters). See :func:`excerpt_terms`; :meth:`structure` gives the
+    same facts as lists and bit masks (what excerpt choice reads)."""
 
     spans: list[tuple[int, int]]
     terms: Sequence[frozenset[str]]
     chars: list[int]
     sections: Sequence[frozenset[str]] = ()
+    _structure: SentenceStructure | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def lazy(cls, text: str, spans: list[tuple[int, int]], analyzer: Analyzer,
-             stored: StoredTerms | None = None) -> DocumentSentences:
+             stored: StoredTerms | None = None, numbers: dict[str, int] | None = None) -> DocumentSentences:
         """Sentences whose term sets are made on first use: from ``stored`` (the segment's sentence terms,
-        :meth:`retrieval.segments.Segment.sentence_terms` and its vocabulary) or else by analyzing them."""
-        table = _SentenceTerms(text, spans, analyzer, stored=stored)
-        return cls(spans, _LazyTerms(table), [e - s for s, e in spans], _LazyTerms(table, sections=True))
+        :meth:`retrieval.segments.Segment.sentence_terms` and its vocabulary) or else by analyzing them.
+        ``numbers``: term to number in that vocabulary, for :meth:`structure` to read the stored terms
+        without making term sets (then the term sets are not even set up until ``terms`` or ``sections``
+        is read)."""
+        return _LazySentences(text, spans, analyzer, stored, numbers)
+
+    def structure(self, text: str) -> SentenceStructure:
+        """The document's :class:`~retrieval.structure.SentenceStructure` (made on first use). ``text``: the
+        document's text."""
+        found = self._structure
+        if found is None:  # plain sets: headings are already empty, sections given
+            found = self._structure = SentenceStructure(text, self.spans, self.terms.__getitem__, headings=False,
+                                                        sections=self.sections or None)
+        return found
+
+
+class _LazySentences(DocumentSentences):
+    """:meth:`DocumentSentences.lazy`'s sentences: ``terms`` and ``sections`` are :class:`_LazyTerms` made
+    on first read (excerpt choice reads :meth:`structure`, from the stored term numbers)."""
+
+    def __init__(self, text: str, spans: list[tuple[int, int]], analyzer: Analyzer, stored: StoredTerms | None,
+                 numbers: dict[str, int] | None) -> None:
+        self.spans = spans
+        self.chars = [e - s for s, e in spans]
+        self._structure = None
+        self._text, self._analyzer, self._stored, self._numbers = text, analyzer, stored, numbers
+        self._lazy: tuple[_LazyTerms, _LazyTerms] | None = None
+
+    def _tables(self) -> tuple[_LazyTerms, _LazyTerms]:
+        found = self._lazy
+        if found is None:
+            table = _SentenceTerms(self._text, self.spans, self._analyzer, stored=self._stored)
+            found = self._lazy = (_LazyTerms(table), _LazyTerms(table, sections=True))
+        return found
+
+    @property  # type: ignore[override]
+    def terms(self) -> Sequence[frozenset[str]]:
+        return self._tables()[0]
+
+    @property  # type: ignore[override]
+    def sections(self) -> Sequence[frozenset[str]]:
+        return self._tables()[1]
+
+    def _own_terms(self, i: int) -> frozenset[str]:
+        return self._tables()[0].table.terms(i)
+
+    def structure(self, text: str) -> SentenceStructure:
+        found = self._structure
+        if found is None:
+            stored = self._stored
+            found = self._structure = SentenceStructure(
+                self._text, self.spans, self._own_terms,
+                (stored[0], stored[1], self._numbers) if stored is not None and self._numbers is not None else None)
+        return found
 
 
 class _PerDocument(Sequence[V]):
@@ -386,10 +348,11 @@ class _Passages(Sequence[Passage]):
 class _Sentences(_PerDocument[DocumentSentences]):
     def _build(self, d: int) -> DocumentSentences:
         snap = self._snapshot
-        seg, loc = snap.segments[snap.doc_seg[d]], int(snap.doc_loc[d])
-        off, tids = seg.sentence_terms(loc)
-        return DocumentSentences.lazy(snap.documents[d].text, seg.spans(loc), snap.analyzer,
-                                      (off, tids, seg.vocab.all()))
+        s = int(snap.doc_seg[d])
+        seg = snap.segments[s]
+        spans, off, tids = seg.sentences(int(snap.doc_loc[d]))
+        return DocumentSentences.lazy(snap.documents[d].text, spans, snap.analyzer, (off, tids, seg.vocab.all()),
+                                      snap.postings[s].terms)
 
 
 class Snapshot:
@@ -468,6 +431,8 @@ class Snapshot:
                 lengths[glob] = np.asarray(a["plen"])[local]
             parts.append((Postings(seg.vocab.all(), np.asarray(a["post_off"]), a["post_pid"], a["post_tf"],
                                    a["blk_tf"], a["blk_len"]), mapping))
+        #: Each segment's postings (their ``terms``, term to number, read stored sentence terms).
+        self.postings = [part for part, _ in parts]
         self.passages: Sequence[Passage] = _Passages(p_doc, info)
         self.documents: Sequence[Document] = list(documents) if documents is not None else _Documents(self, DOCUMENT_CACHE)
         self.sentences: Sequence[DocumentSentences] = _Sentences(self, SENTENCE_CACHE)

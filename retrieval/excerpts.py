@@ -14,17 +14,17 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-__all__ = ["WINDOW_MAX_SENTENCES", "Concept", "Coverage", "Window", "coverage", "windows"]
+__all__ = ["WINDOW_MAX_SENTENCES", "Concept", "Coverage", "Window", "WindowRow", "coverage", "window_rows"]
 
 #: An excerpt quotes at most this many consecutive sentences.
 WINDOW_MAX_SENTENCES = 3
 #: Each extra sentence in a window must add at least this share of the question's weight (or the answer type).
 EXTRA_SENTENCE_GAIN = 0.06
-#: Characters after which a window's score starts to shrink (see :func:`windows`).
+#: Characters after which a window's score starts to shrink (see :func:`window_rows`).
 SOFT_LENGTH = 300
 #: Score lost per :data:`SOFT_LENGTH` characters beyond :data:`SOFT_LENGTH`.
 LENGTH_PENALTY = 0.15
-#: Type share a window earns when its second sentence holds a "followed" type (see :func:`windows`).
+#: Type share a window earns when its second sentence holds a "followed" type (see :func:`window_rows`).
 FOLLOW_BONUS = 0.5
 #: Score a window earns for holding the expected answer type.
 TYPE_BONUS = 0.22
@@ -72,9 +72,10 @@ class Coverage:
     the question terms it holds (the only terms coverage looks at), the mask of a union of sets is the ``|``
     of their masks, and :meth:`weight` gives a mask's coverage, computed once per distinct mask with the same
     operations as :func:`coverage`, so ``weight(mask(terms)) == coverage(concepts, terms)`` exactly.
+    ``total``: the concepts' summed weight.
     """
 
-    __slots__ = ("concepts", "bits", "terms", "_weights")
+    __slots__ = ("concepts", "bits", "terms", "total", "_weights", "_numbers", "_concept_masks")
 
     def __init__(self, concepts: Sequence[Concept]) -> None:
         self.concepts = concepts
@@ -85,7 +86,10 @@ class Coverage:
                     bits[term] = 1 << len(bits)
         self.bits = bits
         self.terms = frozenset(bits)
+        self.total = sum(c.weight for c in concepts)
         self._weights: dict[int, float] = {}
+        self._numbers: dict[int, tuple[dict[str, int], frozenset[int], dict[int, int]]] = {}
+        self._concept_masks: list[int] | None = None
 
     def mask(self, terms: frozenset[str] | set[str]) -> int:
         """The bits of the question terms in ``terms`` (0 when it holds none)."""
@@ -97,20 +101,50 @@ class Coverage:
             found |= bits[term]
         return found
 
+    def numbers(self, number: dict[str, int]) -> tuple[dict[str, int], frozenset[int], dict[int, int]]:
+        """The question terms as numbers of a vocabulary (``number``: term to number): ``(number, numbers,
+        bits)``, the numbers of the question terms it holds and each one's bit, so the mask of a set of term
+        numbers is the ``|`` of the bits of those among them (made once per vocabulary)."""
+        found = self._numbers.get(id(number))
+        if found is None or found[0] is not number:
+            get = number.get
+            bits = {t: bit for term, bit in self.bits.items() if (t := get(term)) is not None}
+            found = self._numbers[id(number)] = (number, frozenset(bits), bits)
+        return found
+
     def weight(self, mask: int) -> float:
         """``coverage(concepts, terms)`` of any term set whose :meth:`mask` is ``mask`` (not normalised)."""
         found = self._weights.get(mask)
         if found is None:
-            bits = self.bits
-            total = 0.0
-            for concept in self.concepts:
-                best = 0.0
-                for term, factor in concept.forms:
-                    if factor > best and bits[term] & mask:
-                        best = factor
-                total += concept.weight * best
-            found = self._weights[mask] = total
+            found = self._weights[mask] = self.partial(self.concepts, mask)
         return found
+
+    def untitled(self, title: int) -> tuple[list[Concept], int]:
+        """The concepts none of whose forms is among the bits of ``title`` (a title's mask: the concepts the
+        title does not name), in order, and the bits of their forms (a mask without any of those bits
+        covers none of them: :meth:`partial` gives 0)."""
+        masks = self._concept_masks
+        if masks is None:
+            bits = self.bits
+            masks = self._concept_masks = [sum(set(bits[t] for t, _ in c.forms)) for c in self.concepts]
+        kept = [(c, m) for c, m in zip(self.concepts, masks) if not m & title]
+        union = 0
+        for _, m in kept:
+            union |= m
+        return [c for c, _ in kept], union
+
+    def partial(self, concepts: Sequence[Concept], mask: int) -> float:
+        """``coverage(concepts, terms)`` for some of the question's ``concepts`` and any term set whose
+        :meth:`mask` is ``mask`` (the same operations, so the same float)."""
+        bits = self.bits
+        total = 0.0
+        for concept in concepts:
+            best = 0.0
+            for term, factor in concept.forms:
+                if factor > best and bits[term] & mask:
+                    best = factor
+            total += concept.weight * best
+        return total
 
 
 @dataclass(frozen=True)
@@ -135,130 +169,133 @@ class Window:
     semantic: float = 0.0
 
 
-def windows(
+#: One window as :func:`window_rows` gives it: the first fields of :class:`Window`, in order
+#: ``(first, last, score, matched, typed, type_share, lead, chars)``.
+WindowRow = tuple[int, int, float, float, bool, float, float, int]
+
+
+def window_rows(
     first: int,
     last: int,
-    sentence_terms: Sequence[frozenset[str]],
+    own: Sequence[int],
+    sections: Sequence[int] | None,
     sentence_chars: Sequence[int],
-    concepts: Sequence[Concept],
+    weights: Coverage,
     typed: Callable[[int], frozenset[object]] | None = None,
-    quotable: Callable[[int], bool] | None = None,
+    quotable: Sequence[bool] | None = None,
     wanted: int = 1,
     followed: frozenset[object] = frozenset(),
-    sections: Sequence[frozenset[str]] | None = None,
     joins: Callable[[int], bool] | None = None,
-    filler: Callable[[int], bool] | None = None,
-    outer: frozenset[str] = frozenset(),
-    prose: Callable[[int], bool] | None = None,
-    introduces: Callable[[int], bool] | None = None,
-    weights: Coverage | None = None,
-) -> list[Window]:
+    filler: Sequence[bool] | None = None,
+    outer: int = 0,
+    prose: Sequence[bool] | None = None,
+    introduces: Sequence[bool] | None = None,
+) -> list[WindowRow]:
     """For each sentence in ``first..last`` that may start a quote, its best window of 1 to
-    :data:`WINDOW_MAX_SENTENCES` consecutive sentences.
+    :data:`WINDOW_MAX_SENTENCES` consecutive sentences, as a :data:`WindowRow`.
+
+    Sentences are numbered in the document; ``own`` and ``sections`` are indexed ``i - first``, the other
+    sequences ``i``. :class:`retrieval.structure.SentenceStructure` gives the lists and the masks.
 
     Parameters
     ----------
     first, last:
         The passage's sentence range (inclusive) in the document.
-    sentence_terms:
-        The set of index terms of every sentence of the document.
+    own:
+        :meth:`Coverage.mask` of each sentence's index terms (``own[i - first]``; shape ``(last + 1 - first,)``).
+    sections:
+        :meth:`Coverage.mask` of the terms of each sentence's section heading (see
+        :func:`retrieval.corpus.excerpt_terms`), indexed as ``own``: they count towards the window's
+        coverage, not its ``lead``.
     sentence_chars:
         The length in characters of every sentence of the document.
-    concepts:
-        The question's concepts (see :class:`Concept`).
+    weights:
+        :class:`Coverage` of the question's concepts (see :class:`Concept`), shared by the calls for one
+        question.
     typed:
         ``typed(i)``: the expected answer types that sentence ``i`` holds; ``None`` when the question
         expects no particular type.
     quotable:
-        ``quotable(i)``: whether sentence ``i`` may be quoted (headings may not); default all.
+        ``quotable[i]``: whether sentence ``i`` may be quoted (headings may not); default all.
     wanted:
         How many answer types the question expects ("When and where ...?" expects two); the type bonus is
         shared among them.
     followed:
         Answer types that often come in the sentence *after* the one naming the subject (a reason, an
         instruction): a window may grow by one sentence that holds one of them even when the first does.
-    sections:
-        The terms of each sentence's section heading (see :func:`retrieval.corpus.excerpt_terms`):
-        they count towards the window's coverage, not its ``lead``.
     joins:
         ``joins(j)``: whether sentence ``j`` may continue a quote of sentence ``j - 1`` (not when a code
         block stands between them, which a quote would otherwise include); default always.
     filler:
-        ``filler(j)``: sentence ``j`` holds no index term but is prose, not a heading ("What now?" after
+        ``filler[j]``: sentence ``j`` holds no index term but is prose, not a heading ("What now?" after
         "I forgot the admin password."): a quote may run through it to the next sentence, never end on it.
     outer:
-        The terms of the document's own title: the outermost heading. They count towards the coverage of a
-        window that starts with a prose sentence (``prose(i)``; default every sentence), and such a sentence
-        may start a window on the title's words alone when it holds an expected answer type.
+        :meth:`Coverage.mask` of the terms of the document's own title, the outermost heading (0: none
+        counts). They count towards the coverage of a window that starts with a prose sentence
+        (``prose[i]``; default every sentence), and such a sentence may start a window on the title's words
+        alone when it holds an expected answer type.
     introduces:
-        ``introduces(j)``: sentence ``j`` ends with a colon, introducing what follows ("Back up two things
+        ``introduces[j]``: sentence ``j`` ends with a colon, introducing what follows ("Back up two things
         separately:"): a window never ends on it when the sentence after it may join.
-    weights:
-        :class:`Coverage` of ``concepts``, shared by the calls for one question (one is made when ``None``).
 
     Returns
     -------
-    list[Window]
+    list[WindowRow]
         In sentence order; a sentence starts a window only when it is quotable and holds a question term.
         ``score`` is the covered share plus the type bonus less the length penalty.
     """
-    total = sum(c.weight for c in concepts)
-    found: list[Window] = []
+    total = weights.total
+    found: list[WindowRow] = []
     if total <= 0:
         return found
     # Coverage is only ever asked of unions of term sets, and only the question's terms count: each set is
-    # reduced to a bit mask of the question terms it holds, a union is an ``|`` of masks, and the weight of a
-    # mask is computed once per question (the same floats as :func:`coverage` of the set itself).
-    table = weights if weights is not None else Coverage(concepts)
-    mask, covered_weight = table.mask, table.weight
-    masks: list[int | None] = [None] * (last + 1 - first)
-
-    def own(k: int) -> int:
-        found_mask = masks[k - first]
-        if found_mask is None:
-            found_mask = masks[k - first] = mask(sentence_terms[k])
-        return found_mask
-
-    outer_mask = mask(outer) if outer else 0
+    # a bit mask of the question terms it holds, a union is an ``|`` of masks, and the weight of a mask is
+    # computed once per question (the same floats as :func:`coverage` of the set itself).
+    covered_weight = weights.weight
     no_types: frozenset[object] = frozenset()
-    for i in range(first, last + 1):
-        if quotable is not None and not quotable(i):
+    end = last + 1
+    for i in range(first, end):
+        if quotable is not None and not quotable[i]:
             continue
-        covered = own(i)
-        lead = covered_weight(covered) / total
+        covered = own[i - first]
         if sections is not None:
-            covered |= mask(sections[i])
-        titled = bool(outer) and (prose is None or prose(i))
+            covered |= sections[i - first]
+        titled = outer != 0 and (prose is None or prose[i])
+        if not covered and not titled:
+            continue  # no question term at all (the weight of mask 0 is 0): the test below, without its lookups
+        lead = covered_weight(own[i - first]) / total
         if lead <= 0 and covered_weight(covered) <= 0 and not (
-                titled and typed is not None and typed(i) and covered_weight(outer_mask) > 0):
+                titled and typed is not None and typed(i) and covered_weight(outer) > 0):
             continue  # a quote starts with a sentence that holds a question term, or under a heading that does
             # (or holds the answer type in a document whose title names the subject: "- **Time:** 14:00")
         if titled:
-            covered |= outer_mask
-        best: Window | None = None
+            covered |= outer
+        best: WindowRow | None = None
+        best_score = 0.0
         chars = 0
         previous = 0.0
         types: frozenset[object] = no_types
-        for j in range(i, min(i + WINDOW_MAX_SENTENCES, last + 1)):
+        stop = min(last, i + WINDOW_MAX_SENTENCES - 1)  # the last sentence a window from i may take
+        for j in range(i, stop + 1):
             if j > i:
                 if joins is not None and not joins(j):
                     break  # never run a quote across a code block
-                if filler is not None and filler(j) and j < last:
+                if filler is not None and filler[j] and j < last:
                     chars += sentence_chars[j]
                     continue  # through "What now?" to the answer after it
-                if quotable is not None and not quotable(j):
+                if quotable is not None and not quotable[j]:
                     break  # never run a quote across a heading
-                covered |= own(j)
+                covered |= own[j - first]
             matched = covered_weight(covered) / total
             held = typed(j) if typed is not None else no_types
             more = held - types
             follows = i < j <= i + 2 and bool(held & followed)  # the reason or the steps come after the subject
-            continues = j > i and introduces is not None and introduces(j - 1)
+            continues = j > i and introduces is not None and introduces[j - 1]
             if j > i and matched - previous < EXTRA_SENTENCE_GAIN and not more and not follows and not continues:
-                if j == i + 1 and j < min(last, i + WINDOW_MAX_SENTENCES - 1) and typed is not None \
+                if j == i + 1 and j < stop and typed is not None \
                         and (typed(j + 1) & followed or wanted > 1 and typed(j + 1) - types - held) \
                         and (joins is None or joins(j + 1)) \
-                        and (quotable is None or quotable(j + 1)):
+                        and (quotable is None or quotable[j + 1]):
                     chars += sentence_chars[j]
                     continue  # through one sentence to the decision or the reason right after it, or to
                     # the other kind a two-part question asks for ("When and where ...?": date, time, venue)
@@ -271,11 +308,12 @@ def windows(
             if follows:
                 share = min(1.0, share + FOLLOW_BONUS)
             score = matched + TYPE_BONUS * share - penalty
-            if introduces is not None and introduces(j) and j < min(last, i + WINDOW_MAX_SENTENCES - 1) \
-                    and (joins is None or joins(j + 1)) and (quotable is None or quotable(j + 1)):
+            if introduces is not None and introduces[j] and j < stop \
+                    and (joins is None or joins(j + 1)) and (quotable is None or quotable[j + 1]):
                 continue  # "Back up two things separately:" is quoted with what it introduces
-            if best is None or score > best.score:
-                best = Window(i, j, score, matched, bool(types), share, lead, chars)
+            if best is None or score > best_score:
+                best = (i, j, score, matched, bool(types), share, lead, chars)
+                best_score = score
         if best is not None:
             found.append(best)
     return found

@@ -1,6 +1,6 @@
 """Ranking candidate excerpts: a small linear model over features of each window.
 
-Every window of every candidate passage (see :func:`retrieval.excerpts.windows`) gets the feature vector
+Every window of every candidate passage (see :func:`retrieval.excerpts.window_rows`) gets the feature vector
 :data:`FEATURES`; its score is the dot product with :data:`WEIGHTS`, plus the date terms (which the training
 sets cannot teach: they have no dates) expressed in units of the coverage weight. The weights were fitted
 offline by ``python -m benchmarks.train_ranker`` on the *train* splits of WikiQA and TrecQA with a listwise

@@ -15,7 +15,7 @@ import math
 import re
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +29,7 @@ from .answer_types import counts, future_dates, has_answer_type, labelled, vague
 from .corpus import NOT_PROSE_START, DocumentSentences, Snapshot
 from .documents import Document, load_documents
 from .errors import QuestionError, RetrievalError
-from .excerpts import Concept, Coverage, Window, coverage, windows
+from .excerpts import Concept, Coverage, Window, coverage, window_rows
 from .followup import FollowUp, FollowUpPlan, document_bonus, keep_window
 from .followup import plan as follow_up_plan
 from .index import DEFAULT_B, DEFAULT_K1, BM25Index
@@ -40,6 +40,7 @@ from .quotes import Quote
 from .ranking import FEATURES, WEIGHTS, DocumentLengths, document_scores, feature_vector, score_matrix
 from .recency import state_change
 from .segments import build_segment
+from .structure import SentenceStructure
 from .semantic import similarities
 from .termcache import term_cache
 from .variants import VARIANT_FACTOR, term_variants
@@ -643,35 +644,38 @@ class Retriever:
             and _HOW_MANY.search(plan.cleaned) is not None else None
         for p, score in hits:
             passage = self.passages[p]
-            document = self.documents[passage.doc]
-            sents = self.sentences[passage.doc]
-            typed = find_types(passage.doc, document, sents.spans) if find_types else None
-            quotable = _quotable(sents.terms)
-            lead = _first_quotable(sents.terms)
+            doc, first = passage.doc, passage.first
+            document = self.documents[doc]
+            sents = self.sentences[doc]
+            structure = sents.structure(document.text)
+            typed = find_types(doc, document, sents.spans) if find_types else None
+            own, sections = structure.masks(weights, first, passage.last)  # fills the structure's lists
+            lead = structure.first_quotable()
             headed = lead > 0  # the document opens with a heading (its term set is empty)
-            title_terms = self._title_terms(passage.doc, headed)
-            title = weights.weight(weights.mask(title_terms)) / total
-            prose = _prose(document.text, sents)
-            untitled = [c for c in concepts if not any(t in title_terms for t, _ in c.forms)] if title > 0 else concepts
-            for window in windows(passage.first, passage.last, sents.terms, sents.chars, concepts, typed, quotable,
-                                  wanted=len(plan.answer_types), followed=_FOLLOWED,
-                                  sections=sents.sections, outer=title_terms if title > 0 else frozenset(),
-                                  prose=prose,
-                                  joins=_joins(document, sents.spans), filler=_filler(document, sents),
-                                  introduces=_introduces(document, sents), weights=weights):
-                key = (passage.doc, window.first, window.last)
+            title_terms = self._title_terms(doc, headed)
+            title_mask = weights.mask(title_terms)
+            title = weights.weight(title_mask) / total
+            prose = structure.prose
+            untitled, named = weights.untitled(title_mask) if title > 0 else (concepts, 0)
+            for i, j, value, matched, holds, share, opening, chars in window_rows(
+                    first, passage.last, own, sections, sents.chars, weights, typed, structure.quotable,
+                    wanted=len(plan.answer_types), followed=_FOLLOWED, joins=_joins(document, sents.spans),
+                    filler=structure.filler, outer=title_mask if title > 0 else 0, prose=prose,
+                    introduces=structure.introduces):
+                key = (doc, i, j)
                 if key in seen:
                     continue
                 seen.add(key)
-                if two_part or _answers_heading_question(document.text, sents, window.first):
+                if two_part or _answers_heading_question(document.text, structure, sents.spans, i):
                     # A quote is judged by all it covers: a two-part question's, or the answer right under an
                     # FAQ heading that asks the question ("## Can I run it behind a proxy?" / "Yes, and ...").
-                    window = replace(window, lead=max(window.lead, window.matched))
-                elif title > 0 and prose(window.first):
+                    opening = max(opening, matched)
+                elif title > 0 and prose[i]:
                     # The title's words stand over every prose sentence of the document: "Register on the meetup
                     # page" does not lead "- Venue: De Bibliotheek" on the meetup page for repeating "meetup".
-                    own = coverage(untitled, sents.terms[window.first]) / total
-                    window = replace(window, lead=min(1.0, own + title))
+                    mask = own[i - first] & named  # only the concepts the title does not name count here
+                    opening = min(1.0, (weights.partial(untitled, mask) if mask else 0.0) / total + title)
+                window = Window(i, j, value, matched, holds, share, opening, chars)
                 extra = 0.0
                 if asked is not None:
                     kept = keep_window(window, sents.terms, asked)
@@ -682,8 +686,8 @@ class Retriever:
                 if versions and versions & title_terms:
                     extra += VERSION_WEIGHT  # "In v1.6, ...": the release notes of v1.6
                 if plan.answer_types:
-                    opening = document.text[sents.spans[window.first][0]:sents.spans[window.first][1]]
-                    if labelled(opening, plan.answer_types) or window.typed and self._labelled_by(opening, asked_terms):
+                    said = document.text[sents.spans[i][0]:sents.spans[i][1]]
+                    if labelled(said, plan.answer_types) or holds and self._labelled_by(said, asked_terms):
                         extra += LABEL_WEIGHT  # "- **Time:** 14:00" for "What time ...?", "Minutes: Aisha" for
                         # "Who took the minutes?"
                 if len(plan.answer_types) > 1 and window.type_share >= 1.0:
@@ -734,7 +738,7 @@ class Retriever:
         for i, sim in zip(head, similarities(asked_text, [texts[i] for i in head])):
             features[i][semantic] = float(sim)
             values[i] += WEIGHTS[semantic] * float(sim)
-            found[i] = (replace(found[i][0], semantic=float(sim)), *found[i][1:])
+            found[i] = (_with_semantic(found[i][0], float(sim)), *found[i][1:])
         # The no-answer rule judges a window with the heading whose words its coverage counts ("Power" above
         # "Solar panels feed it."); ranking keeps the window's own similarity.
         headings = {i: _under_heading(self.documents[d], self.sentences[d], found[i][0].first)
@@ -744,7 +748,7 @@ class Retriever:
             if sim > found[i][0].semantic:
                 if headings[i].rstrip(" .").endswith("?"):  # an FAQ heading asking the question: its answer ranks
                     values[i] += WEIGHTS[semantic] * (float(sim) - found[i][0].semantic)  # with it
-                found[i] = (replace(found[i][0], semantic=float(sim)), *found[i][1:])
+                found[i] = (_with_semantic(found[i][0], float(sim)), *found[i][1:])
         order = sorted(head, key=lambda i: -values[i]) + order[SEMANTIC_CANDIDATES:]
         if rows is not None:
             rows.extend(features[i] + [found[i][3]] for i in order)
@@ -998,7 +1002,7 @@ def _introduced_command(document: Document, last: tuple[int, int], after: tuple[
 
 
 def _joins(document: Document, spans: Sequence[tuple[int, int]]) -> Callable[[int], bool] | None:
-    """``joins(j)`` for :func:`~retrieval.excerpts.windows`: no code block between sentences ``j - 1`` and
+    """``joins(j)`` for :func:`~retrieval.excerpts.window_rows`: no code block between sentences ``j - 1`` and
     ``j``; ``None`` for a document without code."""
     if not document.code:
         return None
@@ -1031,32 +1035,6 @@ def _joined_compounds(concepts: list[Concept], words: Sequence[str], vocabulary:
                 c = concepts[by_term[t]]
                 concepts[by_term[t]] = Concept(c.term, c.weight, (*c.forms, (joined, VARIANT_FACTOR)), c.absent_name)
     return concepts
-
-
-def _filler(document: Document, sents: DocumentSentences) -> Callable[[int], bool]:
-    """``filler(j)`` for :func:`~retrieval.excerpts.windows`: a sentence with no index term that ends like
-    a sentence ("What now?**"), so it is prose, not a heading."""
-
-    def filler(j: int) -> bool:
-        if sents.terms[j]:
-            return False
-        s, e = sents.spans[j]
-        text = document.text[s:e].rstrip(" *_\"')]")
-        return bool(text) and text[-1] in ".?!" and not text.lstrip().startswith("#")
-
-    return filler
-
-
-def _introduces(document: Document, sents: DocumentSentences) -> Callable[[int], bool]:
-    """``introduces(j)`` for :func:`~retrieval.excerpts.windows`: sentence ``j`` ends with a colon, or asks a
-    question (an FAQ's "Q: Which formats are supported?", a chat message asking): what follows it answers it,
-    so a quote of it goes on to the next sentence."""
-
-    def introduces(j: int) -> bool:
-        s, e = sents.spans[j]
-        return document.text[s:e].rstrip(" *_\"')]").endswith((":", "?"))
-
-    return introduces
 
 
 def _asks(text: str, span: tuple[int, int]) -> bool:
@@ -1142,25 +1120,17 @@ def _within(part: str, text: str) -> bool:
     return part in text or " ".join(part.split()) in " ".join(text.split())
 
 
-def _answers_heading_question(text: str, sents: DocumentSentences, first: int) -> bool:
-    """Whether sentence ``first`` is the first one under a heading that asks a question ("## Can I run it
-    behind a reverse proxy?"): in an FAQ written with headings, the answer to it."""
-    if first == 0 or sents.terms[first - 1] or not sents.sections[first]:
+def _answers_heading_question(text: str, structure: SentenceStructure, spans: Sequence[tuple[int, int]],
+                              i: int) -> bool:
+    """Whether sentence ``i`` is the first one under a heading that asks a question ("## Can I run it behind a
+    reverse proxy?"): in an FAQ written with headings, the answer to it."""
+    if i == 0:
         return False
-    s, e = sents.spans[first - 1]
+    structure.ensure(i - 1, i)
+    if structure.quotable[i - 1] or not structure.has_section(i):
+        return False
+    s, e = spans[i - 1]
     return text[s:e].rstrip(" #*_").endswith("?")
-
-
-def _first_quotable(terms: Sequence[frozenset[str]]) -> int:
-    """The first sentence with index terms (0 when none has any): after the opening heading, if any."""
-    for i in range(len(terms)):
-        if terms[i]:
-            return i
-    return 0
-
-
-def _quotable(terms: Sequence[frozenset[str]]) -> Callable[[int], bool]:
-    return lambda i: bool(terms[i])
 
 
 def _date_score(date: dt.date | None, dates: Sequence[dt.date], plan: QuestionPlan) -> float:
@@ -1192,15 +1162,25 @@ def _named_version(term: str, question: str) -> bool:
     return re.search(rf"(?i)(?:\bv|\bversion |\brelease ){escaped}\b|\b{escaped} release\b", question) is not None
 
 
+def _with_semantic(window: Window, semantic: float) -> Window:
+    """``dataclasses.replace(window, semantic=semantic)``, without its look at the fields."""
+    return Window(window.first, window.last, window.score, window.matched, window.typed, window.type_share,
+                  window.lead, window.chars, semantic)
+
+
 def _under_heading(document: Document, sents: DocumentSentences, first: int) -> str:
     """The text of the heading a window starting at sentence ``first`` sits under, and a space, when its
     words count towards the window's coverage (``sections``): "Power" for "Solar panels feed it." under
     "## Power". The no-answer rule judges its similarity to the question with the heading, as its coverage
     is. Empty otherwise. The heading is the nearest sentence above without index terms of its own."""
-    if not sents.sections[first]:
+    structure = sents.structure(document.text)
+    if not structure.has_section(first):
         return ""
-    for j in range(first - 1, max(-1, first - HEADING_LOOKBACK), -1):
-        if not sents.terms[j]:
+    low = max(-1, first - HEADING_LOOKBACK)
+    structure.ensure(low + 1, first)
+    quotable = structure.quotable
+    for j in range(first - 1, low, -1):
+        if not quotable[j]:
             s, e = sents.spans[j]
             return document.text[s:e].lstrip("#").strip() + ". "
     return ""

@@ -241,6 +241,14 @@ class Segment:
         toff = self._views["sterm_off"][off[d]:off[d + 1] + 1].tolist()
         return toff, self._views["sterm_tid"][toff[0]:toff[-1]]
 
+    def sentences(self, d: int) -> tuple[list[tuple[int, int]], list[int], npt.NDArray[np.int32]]:
+        """Document ``d``'s :meth:`spans` and :meth:`sentence_terms` (``(spans, off, tids)``), read together."""
+        views = self._views
+        s0, s1 = views["sent_off"][d:d + 2].tolist()
+        flat = views["spans"][s0:s1].ravel().tolist()
+        toff = views["sterm_off"][s0:s1 + 1].tolist()
+        return list(zip(flat[0::2], flat[1::2])), toff, views["sterm_tid"][toff[0]:toff[-1]]
+
     def spans(self, d: int) -> list[tuple[int, int]]:
         """Sentence offsets of document ``d``."""
         off = self._views["sent_off"]

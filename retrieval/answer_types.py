@@ -213,10 +213,8 @@ def counts(text: str, unit: str, analyzer: Callable[[str], list[str]], strict: b
         Only a number of ``unit`` counts. Otherwise, when ``text`` does not name ``unit`` at all, any
         number will do (the document may count "members" where the question says "people").
     """
-    for match in _COUNT.finditer(text):  # a lookahead: "8 June had 38 people" tries "8" and "38"
-        words = analyzer((match.group(1) or "") + " " + match.group(2))
-        if unit in words:
-            return True
+    if next(_counts_of(text, unit, analyzer), None) is not None:
+        return True
     if strict or unit in analyzer(text):
         return False
     # The unit is not named near any number: any number will do, except one that is part of a date, a
@@ -247,13 +245,16 @@ _VAGUE = frozenset({"several", "many", "a few", "a couple", "dozens", "hundreds"
 def vague_count(text: str, unit: str, analyzer: Callable[[str], list[str]]) -> bool:
     """Whether ``text`` counts ``unit`` (an index term) only with a quantifier ("several people", "many
     users"), never with a number ("80 people", "nine days"). See :func:`counts` for what counts."""
-    vague = False
+    found = [number.lower() for number in _counts_of(text, unit, analyzer)]
+    return bool(found) and all(number in _VAGUE for number in found)
+
+
+def _counts_of(text: str, unit: str, analyzer: Callable[[str], list[str]]) -> Iterator[str]:
+    """The numbers or quantifiers in ``text`` that count ``unit``, as written ("38", "several"), up to two
+    words before it. A lookahead: "8 June had 38 people" tries "8" and "38"."""
     for match in _COUNT.finditer(text):
         if unit in analyzer((match.group(1) or "") + " " + match.group(2)):
-            if match.group(0).lower() not in _VAGUE:
-                return False
-            vague = True
-    return vague
+            yield match.group(0)
 
 
 _NOT_COUNTS = re.compile(

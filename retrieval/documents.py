@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import os
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,6 +29,7 @@ __all__ = [
     "LoadResult",
     "document_files",
     "load_documents",
+    "no_documents_message",
     "parse_document",
     "read_document",
     "scan_files",
@@ -138,12 +139,25 @@ def load_documents(folder: str | Path) -> LoadResult:
         if document is not None:
             documents.append(document)
     if not documents:
-        found = f" ({len(paths)} file(s) could not be used)" if paths else ""
-        raise NoDocumentsError(
-            f"No documents to answer from in {str(root)!r}{found}: add .txt, .md, .pdf, .html or .docx files "
-            "with some text."
-        )
+        raise NoDocumentsError(no_documents_message(root, len(paths), warnings))
     return LoadResult(documents=documents, warnings=warnings)
+
+
+#: Files named, with why they could not be used, when a folder has no usable document.
+NAMED_UNUSABLE = 5
+
+
+def no_documents_message(folder: Path, files: int, reasons: Sequence[str]) -> str:
+    """The message for a folder with no usable document: how many files it has, the formats it reads, and
+    the first :data:`NAMED_UNUSABLE` of ``reasons`` (each file's warning, which names it)."""
+    found = f" ({files} file(s) could not be used)" if files else ""
+    message = (f"No documents to answer from in {str(folder)!r}{found}: add .txt, .md, .pdf, .html or .docx "
+               "files with some text.")
+    if reasons:
+        shown = "\n".join(f"  - {reason}" for reason in reasons[:NAMED_UNUSABLE])
+        more = f"\n  … and {len(reasons) - NAMED_UNUSABLE} more" if len(reasons) > NAMED_UNUSABLE else ""
+        message += f"\n{shown}{more}"
+    return message
 
 
 def document_files(root: Path, warnings: list[str] | None = None) -> list[tuple[Path, str]]:

@@ -26,7 +26,8 @@ import enum
 import re
 from dataclasses import dataclass
 
-__all__ = ["DECISION_WORDS", "FRAME_WORDS", "SOCIAL_WORDS", "AnswerType", "QuestionPlan", "clean_question", "read_question"]
+__all__ = ["DECISION_WORDS", "FRAME_WORDS", "SOCIAL_WORDS", "AnswerType", "QuestionPlan", "clean_question", "only_a_link",
+           "read_question"]
 
 
 class AnswerType(enum.Enum):
@@ -176,6 +177,12 @@ def clean_question(text: str) -> str:
     text = _EMOJI.sub(" ", text)
     text = _CHAT_WORD.sub(_chat_word, text)
     return " ".join(text.split())
+
+
+def only_a_link(plan: QuestionPlan) -> bool:
+    """Whether the question was a pasted link and nothing else (its cleaned text is empty: see
+    :func:`clean_question`)."""
+    return not plan.cleaned and _LINK.search(plan.raw) is not None
 
 
 def _chat_word(match: re.Match[str]) -> str:

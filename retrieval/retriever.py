@@ -35,7 +35,8 @@ from .followup import plan as follow_up_plan
 from .index import DEFAULT_B, DEFAULT_K1, BM25Index
 from .indexing import Progress, analyze_document
 from .passages import Passage
-from .question import DECISION_WORDS, FRAME_WORDS, SOCIAL_WORDS, AnswerType, QuestionPlan, read_question
+from .question import (DECISION_WORDS, FRAME_WORDS, SOCIAL_WORDS, AnswerType, QuestionPlan, only_a_link,
+                       read_question)
 from .quotes import Quote
 from .ranking import FEATURES, WEIGHTS, DocumentLengths, document_scores, feature_vector, score_matrix
 from .recency import state_change
@@ -350,7 +351,7 @@ class Retriever:
         # A period's words ("March 2024") are a filter, not search terms, where some document is dated within
         # it; otherwise (undated documents, or none of that time) they stay search terms.
         text = plan.text if plan.period is None or self._dated_within(plan.period) else plan.searched
-        if not plan.cleaned and _PASTED_LINK.search(plan.raw):
+        if only_a_link(plan):
             raise QuestionError("That question is only a link; please ask in words what you want to know "
                                 "(the documents are searched by their words, not by links).")
         # Only markup or emoji ("🙂", "<@123>") is a question with no words, not an empty one.
@@ -692,15 +693,13 @@ class Retriever:
                         # "Who took the minutes?"
                 if len(plan.answer_types) > 1 and window.type_share >= 1.0:
                     extra += COMPLETE_TYPES_WEIGHT  # "When and where ...?": a quote with the date and the place
-                if dated and window.typed and vague_date(
-                        document.text[sents.spans[window.first][0]:sents.spans[window.last][1]]):
-                    extra -= VAGUE_COUNT_WEIGHT  # "When is the seed swap?": "Saturday 5 July" before "our yearly"
-                if counted is not None and window.typed and vague_count(
-                        document.text[sents.spans[window.first][0]:sents.spans[window.last][1]], counted, self.analyzer):
-                    extra -= VAGUE_COUNT_WEIGHT
+                quoted = document.text[sents.spans[i][0]:sents.spans[j][1]] \
+                    if plan.recency or holds and (dated or counted is not None) else ""
+                if holds and (dated and vague_date(quoted)
+                              or counted is not None and vague_count(quoted, counted, self.analyzer)):
+                    extra -= VAGUE_ANSWER_WEIGHT  # "Saturday 5 July" before "our yearly", "80 people" before "several"
                 if plan.recency:  # "current": the sentence reporting the new state, not the one it replaced
-                    extra += STATE_WEIGHT * state_change(
-                        document.text[sents.spans[window.first][0]:sents.spans[window.last][1]])
+                    extra += STATE_WEIGHT * state_change(quoted)
                 if plan.upcoming:  # "next": a date after today ranks up, a quote naming only past dates down
                     extra += UPCOMING_WEIGHT * _upcoming(document, sents.spans, window, plan.as_of)
                 found.append((window, p, score, extra, document.date))
@@ -916,7 +915,7 @@ COMPLETE_TYPES_WEIGHT = 0.2
 #: Loss, in date units, of an excerpt that answers *how many X* only with a quantifier ("several people")
 #: against one that gives the number ("room for 80 people"), or *when* only with a one-word frequency
 #: ("our yearly seed swap" against "Saturday 5 July"): worth about half the type feature.
-VAGUE_COUNT_WEIGHT = 0.17
+VAGUE_ANSWER_WEIGHT = 0.17
 #: Boost for an excerpt that mentions a date after today, for "next" / "upcoming" questions; an excerpt that
 #: names only dates before today loses :data:`PAST_FACTOR` times as much ("Next call: 3 November", read in
 #: December, is out of date).
@@ -1065,7 +1064,6 @@ _HOW_MANY = re.compile(r"\bhow many\b", re.IGNORECASE)
 #: A field label opening a line: one word before a colon ("Minutes:", "- **Sign-up:**"), maybe bold or after a
 #: list mark. ("Docker users:" or "WebP thumbnails:" name a topic, not a field.)
 _FIELD_LABEL = re.compile(r"\W*(?:[-*+]\s+)?(?:\*\*|__)?([A-Za-z][\w'-]*)(?:\*\*|__)?\s*:(?!//)")
-_PASTED_LINK = re.compile(r"https?://|\bwww\.", re.IGNORECASE)
 _LIST_ITEM = re.compile(r"[ \t]*(?:[-*+•]|\d+[.)])[ \t]")
 
 

@@ -45,7 +45,7 @@ from . import sentences as sentences_module
 from . import zipf
 from .analyzer import Analyzer
 from .corpus import Snapshot
-from .documents import scan_files
+from .documents import no_documents_message, scan_files
 from .errors import NoDocumentsError, SeedsFolderNotFound
 from .index import DEFAULT_B, DEFAULT_K1
 from .indexing import POOL_MIN_FILES, Progress, analyze_files, digest, worker_context, workers
@@ -168,25 +168,6 @@ class _State:
     touched: dict[str, list[int]] = field(default_factory=dict)
     #: When the last update began to look at the files (ns since the epoch).
     scanned_ns: int = 0
-
-
-#: Files named, with why they could not be used, when a folder has no usable document.
-NAMED_UNUSABLE = 5
-
-
-def _no_documents(seeds: Path, files: int, skipped: dict[str, list[Any]]) -> str:
-    """The message for a folder with no usable document: how many files it has and, for the first
-    :data:`NAMED_UNUSABLE`, why each could not be used (its own warning, which names it)."""
-    found = f" ({files} file(s) could not be used)" if files else ""
-    message = (f"No documents to answer from in {str(seeds)!r}{found}: add .txt, .md, .pdf, .html or .docx files "
-               "with some text.")
-    reasons = [entry[2][0] if entry[2] else f"{doc_id}: nothing in it can be quoted"
-               for doc_id, entry in sorted(skipped.items())]
-    if reasons:
-        shown = "\n".join(f"  - {reason}" for reason in reasons[:NAMED_UNUSABLE])
-        more = f"\n  … and {len(reasons) - NAMED_UNUSABLE} more" if len(reasons) > NAMED_UNUSABLE else ""
-        message += f"\n{shown}{more}"
-    return message
 
 
 class IndexStore:
@@ -426,7 +407,9 @@ class IndexStore:
             self._zipf_job = zipf.save_aside(self.root, worker_context())
         flush()
         if not any(seg.n_docs - len(dead) for seg, dead in zip(segments, deleted)):
-            raise NoDocumentsError(_no_documents(self.seeds, len(files), skipped))
+            reasons = [entry[2][0] if entry[2] else f"{doc_id}: nothing in it can be quoted"
+                       for doc_id, entry in sorted(skipped.items())]
+            raise NoDocumentsError(no_documents_message(self.seeds, len(files), reasons))
         changed = (report.changed_anything or touched != state.touched or skipped != state.skipped
                    or warnings != state.warnings)
         updated = state.updated_at

@@ -229,6 +229,10 @@ class Retriever:
     _titles: dict[int, frozenset[str]] = field(default_factory=dict, repr=False)
     _caseless: dict[int, bool] = field(default_factory=dict, repr=False)
     _asked_versions: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
+    #: :func:`~retrieval.variants.term_variants` of each question word seen (``(term, word, typos, compounds)``
+    #: to its forms): they depend on the index alone, which a retriever never changes; bounded by
+    #: :data:`VARIANT_CACHE`.
+    _variants: dict[tuple[str, str, bool, bool], list[tuple[str, float]]] = field(default_factory=dict, repr=False)
     _sorted_dates: tuple[list[dt.date], npt.NDArray[np.int64]] | None = field(default=None, repr=False)
     #: Every document's date without reading the documents (a snapshot's :meth:`~.corpus.Snapshot.dates`).
     date_source: Callable[[], list[dt.date | None]] | None = field(default=None, repr=False)
@@ -378,8 +382,14 @@ class Retriever:
             # A typo is corrected only in a word that is neither in the index nor ordinary English nor a
             # name: "instal", "pasword"; never "Tesla" or "tokyo", whose absence is the point.
             typos = idf is None and word not in names and _zipf(word) < TYPO_ZIPF
-            variants = term_variants(term, word, vocabulary, stem, lambda t: -(self.index.term_idf(t) or 0.0),
-                                     known=idf is not None, typos=typos, compounds=word not in names)
+            key = (term, word, typos, word not in names)
+            variants = self._variants.get(key)
+            if variants is None:  # "known" is the index's own fact about ``term``: not part of the key
+                variants = term_variants(term, word, vocabulary, stem, lambda t: -(self.index.term_idf(t) or 0.0),
+                                         known=idf is not None, typos=typos, compounds=word not in names)
+                if len(self._variants) >= VARIANT_CACHE:
+                    self._variants.clear()
+                self._variants[key] = variants
             if idf is None and variants:
                 idf = max(self.index.term_idf(t) or 0.0 for t, _ in variants)
             if idf is None:
@@ -860,16 +870,21 @@ class Retriever:
 #: A question in two parts: two questions, or a second clause opened by a question or auxiliary verb.
 _TWO_PART = re.compile(r"\?.*\w.*\?|\b(?:and|or|but|also) (?:is|are|do|does|did|can|could|should|will|would|"
                        r"how|what|when|where|who|whom|which|why)\b", re.IGNORECASE)
-#: Passages fetched by BM25 whose windows compete, at the least.
-CANDIDATES = 24
+#: Passages fetched by BM25 whose windows compete, at the least. The first excerpt comes from one of the best
+#: four for 97 to 99% of questions (SQuAD, community-dev, WikiQA, TrecQA), and from beyond the 16th for 1 of
+#: 3,000 SQuAD questions; 16 instead of 24 saves a third of the window ranking (see benchmarks/README.md).
+CANDIDATES = 16
+#: Question words whose other forms (:func:`~retrieval.variants.term_variants`) a retriever remembers.
+VARIANT_CACHE = 20_000
 #: An unknown initialism is looked up in the documents of the best passages for the question's other words:
 #: this many passages, and of their documents this many (see :meth:`Retriever._spelled_out`).
 INITIALISM_PASSAGES = 10
 INITIALISM_DOCUMENTS = 5
 #: Passages whose documents get a whole-document BM25 score, the ``document`` feature: how much of the
 #: question's evidence a document holds overall, beyond its best passage (the document-then-passage order
-#: of classic QA pipelines).
-DOCUMENT_POOL = 100
+#: of classic QA pipelines). 50 and 100 give the same answers on every answer benchmark; 50 costs less
+#: (a top-50 instead of a top-100 BM25 pass).
+DOCUMENT_POOL = 50
 #: Date terms (:func:`_date_score`, :data:`UPCOMING_WEIGHT`) are multiplied by this: the learned weights'
 #: scale, which the training sets (undated) cannot set.
 DATE_SCALE = 6.0
@@ -922,7 +937,8 @@ VAGUE_ANSWER_WEIGHT = 0.17
 UPCOMING_WEIGHT = 0.25
 PAST_FACTOR = 3
 #: Windows (best by the other features) that get the embedding-similarity feature (:mod:`.semantic`).
-SEMANTIC_CANDIDATES = 12
+#: 8 instead of 12: the same first excerpts on community-dev, WikiQA and TrecQA, and a third less embedding.
+SEMANTIC_CANDIDATES = 8
 #: Once some excerpt answers, a further one (or a better-ranked one) needs at least this share of the weight.
 MIN_EXCERPT_COVERAGE = 0.25
 #: When a question expects an answer type, an excerpt without one needs at least this share of its weight.

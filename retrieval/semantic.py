@@ -349,8 +349,8 @@ def _compiled() -> Any:
     numba is not imported here: its import (half a second, and YAML and more) is paid by processes that need
     it anyway, those serving a large index (:mod:`retrieval.compiled`); the others average in numpy, the same
     floats a little slower. Before first use the compiled loop embeds a hundred random texts (sampled ids,
-    lengths 0 to 200) as the numpy path does (a few milliseconds); should any float differ (a numpy adding in another order),
-    it is not used.
+    lengths 0 to 200) as the numpy path does (a few milliseconds); should any float differ (a numpy adding in
+    another order), it is not used.
     """
     global _kernel, _lut
     if _kernel is not None:

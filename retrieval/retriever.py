@@ -42,7 +42,7 @@ from .ranking import FEATURES, WEIGHTS, DocumentLengths, document_scores, featur
 from .recency import state_change
 from .segments import build_segment
 from .structure import SentenceStructure
-from .semantic import similarities
+from .semantic import similarities_under_headings
 from .termcache import term_cache
 from .variants import VARIANT_FACTOR, term_variants
 from .zipf import zipf_frequency
@@ -741,21 +741,21 @@ class Retriever:
         values = score_matrix(features) + dates_column
         order = sorted(range(len(found)), key=lambda i: -values[i])
         head = order[:SEMANTIC_CANDIDATES]
-        texts = {i: self._window_text(found[i][0], found[i][1]) for i in head}  # only these are embedded
+        texts = [self._window_text(found[i][0], found[i][1]) for i in head]  # only these are embedded
+        # The no-answer rule judges a window with the heading whose words its coverage counts ("Power" above
+        # "Solar panels feed it."); ranking keeps the window's own similarity. Both in one batch.
+        headings = [_under_heading(self.documents[d], self.sentences[d], found[i][0].first)
+                    for i in head for d in (self.passages[found[i][1]].doc,)]
+        headed = [(i, heading) for i, heading in zip(head, headings) if heading]
         semantic = FEATURES.index("semantic")
-        asked_text = plan.text or plan.cleaned
-        for i, sim in zip(head, similarities(asked_text, [texts[i] for i in head])):
+        own, under = similarities_under_headings(plan.text or plan.cleaned, texts, headings)
+        for i, sim in zip(head, own):
             features[i][semantic] = float(sim)
             values[i] += WEIGHTS[semantic] * float(sim)
             found[i] = (_with_semantic(found[i][0], float(sim)), *found[i][1:])
-        # The no-answer rule judges a window with the heading whose words its coverage counts ("Power" above
-        # "Solar panels feed it."); ranking keeps the window's own similarity.
-        headings = {i: _under_heading(self.documents[d], self.sentences[d], found[i][0].first)
-                    for i in head for d in (self.passages[found[i][1]].doc,)}
-        headed = [i for i in head if headings[i]]
-        for i, sim in zip(headed, similarities(asked_text, [headings[i] + texts[i] for i in headed]) if headed else ()):
+        for (i, heading), sim in zip(headed, under):
             if sim > found[i][0].semantic:
-                if headings[i].rstrip(" .").endswith("?"):  # an FAQ heading asking the question: its answer ranks
+                if heading.rstrip(" .").endswith("?"):  # an FAQ heading asking the question: its answer ranks
                     values[i] += WEIGHTS[semantic] * (float(sim) - found[i][0].semantic)  # with it
                 found[i] = (_with_semantic(found[i][0], float(sim)), *found[i][1:])
         order = sorted(head, key=lambda i: -values[i]) + order[SEMANTIC_CANDIDATES:]

@@ -8,18 +8,22 @@ vector is the average of its token vectors, L2-normalised. Cosine similarity of 
 feature of excerpt choice among several (:mod:`retrieval.retriever`); it never decides alone.
 
 The table loads once, lazily, on the first call (about 0.1 s), under a lock so that threads share it;
-:func:`warm_up` loads it ahead of the first question.
+:func:`warm_up` loads it ahead of the first question. A question's texts are embedded in one batch: word
+pieces' ids and texts' vectors are cached (the same excerpts come back), and the means are taken by one
+compiled loop when numba is loaded (:func:`_mean_rows`), else in numpy; every path gives the same floats as
+``table[ids].astype(np.float32).mean(axis=0)`` normalised, so answers do not depend on which ran.
 """
 
 from __future__ import annotations
 
+import array
 import hashlib
 import itertools
 import json
 import logging
 import re
+import sys
 import threading
-from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -27,7 +31,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["available", "similarities", "warm_up"]
+__all__ = ["available", "similarities", "similarities_under_headings", "warm_up"]
 
 log = logging.getLogger(__name__)
 
@@ -86,12 +90,22 @@ def warm_up() -> None:
     _load()
 
 
-_id_cache: OrderedDict[str, tuple[int, ...]] = OrderedDict()
-_ID_CACHE = 50_000
-#: Token ids of each word piece (see :func:`_pieces_split`), shared by every text; cleared when it grows past
-#: :data:`_PIECE_CACHE` entries.
-_piece_ids: dict[str, list[int]] = {}
+#: Token ids of each word piece (see :func:`_pieces_split`), shared by every text: the key is the piece without
+#: its first ``"▁"`` (the word ``"cat,"`` for the piece ``"▁cat,"``), the value its ids as int32 bytes (joined
+#: with one ``bytes.join`` per text, read with one ``np.frombuffer`` per batch). Cleared when it grows past
+#: :data:`_PIECE_CACHE` entries. Read and written without a lock: a dict lookup or store is atomic, and two
+#: threads storing one piece store the same ids.
+_piece_ids: dict[str, bytes] = {}
 _PIECE_CACHE = 500_000
+#: The :mod:`array` type code of a 4-byte integer ("i" on every common platform): ids are read as int32.
+_INT32 = next(code for code in "il" if array.array(code).itemsize == 4)
+#: Normalised vectors (float32 bytes, ``dim`` numbers) of texts (a ``str``) and of texts under a heading (a
+#: ``(heading, text)`` pair, see :func:`similarities_under_headings`): the same excerpts come back question after
+#: question. A vector depends on its own text only, so a cached one is the one a new embedding would give. Read
+#: without the lock (a dict lookup is atomic); written under it, the oldest entries dropped past
+#: :data:`_VECTOR_CACHE` (about 1.2 kB each).
+_vectors: dict[str | tuple[str, str], bytes] = {}
+_VECTOR_CACHE = 20_000
 _SPACE = "\u2581"
 _PIECE = re.compile(_SPACE + "+[^" + _SPACE + "]*")
 #: Whether the loaded tokenizer splits at word starts (see :func:`_pieces_split`); ``None`` until checked.
@@ -133,94 +147,351 @@ def _pieces_split(tokenizer: Any) -> bool:
     return _split_ok
 
 
+def _words(text: str) -> list[str] | None:
+    """The words ``w`` whose pieces ``"▁" + w`` (see :func:`_pieces_split`) make up ``text``, in order, or
+    ``None`` when ``text`` is encoded whole: empty, or holding a special token's text (``<s>``).
+
+    Without a run of spaces and without a ``"▁"`` of its own, the normalised text is ``"▁" + "▁".join(parts)``
+    for ``parts = text.split(" ")``, none of them empty or holding a ``"▁"``: its pieces are ``"▁" + part``,
+    found by ``str.split`` (a fifth of the regular expression's time). Otherwise the expression splits it.
+    """
+    if not text or "<" in text and ("<s>" in text or "</s>" in text or "<unk>" in text):
+        return None
+    parts = text.split(" ")
+    if "" in parts or _SPACE in text:
+        return [piece[1:] for piece in _PIECE.findall(_SPACE + text.replace(" ", _SPACE))]
+    return parts
+
+
+def _piece_bytes(tokenizer: Any, words: list[str]) -> bytes:
+    """The token ids (int32 bytes) of the pieces ``"▁" + w`` for ``w`` in ``words``, one after the other."""
+    cache = _piece_ids
+    found = list(map(cache.get, words))  # most pieces were seen before: one C-level pass
+    if None in found:
+        tokenize = tokenizer.model.tokenize
+        k = found.index(None)
+        while True:
+            word = words[k]
+            ids = cache.get(word)  # a word seen twice in the text
+            if ids is None:
+                ids = array.array(_INT32, [token.id for token in tokenize(_SPACE + word)]).tobytes()
+                if len(cache) >= _PIECE_CACHE:
+                    cache.clear()
+                cache[word] = ids
+            found[k] = ids
+            try:
+                k = found.index(None, k + 1)
+            except ValueError:
+                break
+    return b"".join(found)  # type: ignore[arg-type]
+
+
+def _whole_bytes(tokenizer: Any, text: str) -> bytes:
+    """``tokenizer.encode(text, add_special_tokens=False).ids`` as int32 bytes."""
+    return np.array(tokenizer.encode(text, add_special_tokens=False).ids, dtype=np.int32).tobytes()
+
+
+def _text_bytes(tokenizer: Any, text: str) -> tuple[bytes, bool]:
+    """The token ids of ``text`` as int32 bytes, and whether they were found piece by piece."""
+    words = _words(text) if _pieces_split(tokenizer) else None
+    if words is None:
+        return _whole_bytes(tokenizer, text), False
+    return _piece_bytes(tokenizer, words), True
+
+
+def _item_bytes(tokenizer: Any, item: str | tuple[str, str], memo: dict[str, tuple[bytes, bool]]) -> bytes:
+    """The token ids (int32 bytes) of ``item``: a text, or a ``(heading, text)`` pair read as ``heading + text``;
+    ``memo`` keeps each text's :func:`_text_bytes` for the rest of the batch.
+
+    A heading ending in a space after another character (``"Power. "``) splits from its text at a piece
+    boundary: the normalised ``"▁" + heading + text`` is ``"▁" + heading[:-1]`` (ending in that character)
+    followed by ``"▁" + text``, so its pieces are those of ``heading[:-1]`` and then those of ``text``, and no
+    special token spans the join (none holds a space). The ids are then those of the two parts, joined, as
+    :func:`_pieces_split` makes them: the text's words, just read for the text alone, are not read again.
+    """
+    if isinstance(item, str):
+        found = memo.get(item)
+        if found is None:
+            found = memo[item] = _text_bytes(tokenizer, item)
+        return found[0]
+    heading, text = item
+    if text and len(heading) > 1 and heading[-1] == " " and heading[-2] not in " " + _SPACE:
+        head, split_head = _text_bytes(tokenizer, heading[:-1])
+        if split_head:
+            body = memo.get(text)
+            if body is None:
+                body = memo[text] = _text_bytes(tokenizer, text)
+            if body[1]:
+                return head + body[0]
+    return _text_bytes(tokenizer, heading + text)[0]
+
+
 def _encode(tokenizer: Any, text: str) -> tuple[int, ...]:
     """``tokenizer.encode(text, add_special_tokens=False).ids``, piece by piece when that gives the same
     ids (see :func:`_pieces_split`); a text holding a special token's text (``<s>``) is encoded whole."""
-    if not text or not _pieces_split(tokenizer) or "<" in text and ("<s>" in text or "</s>" in text
-                                                                    or "<unk>" in text):
-        return tuple(tokenizer.encode(text, add_special_tokens=False).ids)
-    cache = _piece_ids
-    pieces = _PIECE.findall(_SPACE + text.replace(" ", _SPACE))
-    found = list(map(cache.get, pieces))  # most pieces were seen before: one C-level pass
-    if None in found:
-        for k, ids in enumerate(found):
-            if ids is None:
-                piece = pieces[k]
-                ids = cache.get(piece)
-                if ids is None:
-                    ids = [token.id for token in tokenizer.model.tokenize(piece)]
-                    if len(cache) >= _PIECE_CACHE:
-                        cache.clear()
-                    cache[piece] = ids
-                found[k] = ids
-    return tuple(itertools.chain.from_iterable(found))
+    return tuple(np.frombuffer(_text_bytes(tokenizer, text)[0], dtype=np.int32).tolist())
 
 
-def _token_ids(tokenizer: Any, text: str) -> tuple[int, ...]:
-    """Token ids of ``text``, cached (LRU): the same excerpts come back question after question. One text at
-    a time: ``encode_batch`` hands a dozen short texts to a thread pool, which costs more than it saves."""
+def _block_sum(a: npt.NDArray[np.float32], lo: int, n: int) -> np.float32:
+    """Compiled (numba): numpy's sum of ``a[lo:lo + n]`` for ``n <= 128`` (a leaf of ``pairwise_sum`` in
+    numpy's ``loops_utils.h.src``): below 8 numbers one after the other from 0; else eight running sums over
+    every eighth number, joined as ``((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))``, then the rest one by
+    one."""
+    if n < 8:
+        res = np.float32(0.0)
+        for i in range(lo, lo + n):
+            res += a[i]
+        return res
+    r0, r1, r2, r3 = a[lo], a[lo + 1], a[lo + 2], a[lo + 3]
+    r4, r5, r6, r7 = a[lo + 4], a[lo + 5], a[lo + 6], a[lo + 7]
+    m = n - n % 8
+    for i in range(lo + 8, lo + m, 8):
+        r0 += a[i]
+        r1 += a[i + 1]
+        r2 += a[i + 2]
+        r3 += a[i + 3]
+        r4 += a[i + 4]
+        r5 += a[i + 5]
+        r6 += a[i + 6]
+        r7 += a[i + 7]
+    res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+    for i in range(lo + m, lo + n):
+        res += a[i]
+    return res
+
+
+def _pairwise_sum(a: npt.NDArray[np.float32]) -> np.float32:
+    """Compiled (numba): ``np.add.reduce(a)`` for contiguous float32 ``a``, in numpy's order: up to 128
+    numbers a :func:`_block_sum`; above, the two halves (the first a multiple of 8 long) summed apart and
+    added. Without recursion (numba's cache does not keep recursive functions): the halves wait on a stack,
+    and a sum is added to its sibling's when both are done (addition commutes, so the order of the two is
+    immaterial). :func:`_compiled` checks it against numpy before use."""
+    los = np.empty(64, dtype=np.int64)  # pending ranges: start, length (-1: add the two sums on top)
+    ns = np.empty(64, dtype=np.int64)
+    sums = np.empty(64, dtype=np.float32)
+    los[0], ns[0] = 0, a.shape[0]
+    todo, done = 1, 0
+    while todo:
+        todo -= 1
+        lo, n = los[todo], ns[todo]
+        if n < 0:
+            done -= 1
+            sums[done - 1] = sums[done - 1] + sums[done]
+        elif n <= 128:
+            sums[done] = _block_sum(a, lo, n)
+            done += 1
+        else:
+            half = n // 2
+            half -= half % 8
+            los[todo], ns[todo] = 0, -1
+            los[todo + 1], ns[todo + 1] = lo + half, n - half
+            los[todo + 2], ns[todo + 2] = lo, half
+            todo += 3
+    return sums[0]
+
+
+def _mean_rows(half: npt.NDArray[np.uint16], lut: npt.NDArray[np.float32], wide: npt.NDArray[np.float32],
+               widened: npt.NDArray[np.bool_], ids: npt.NDArray[np.int32], counts: npt.NDArray[np.intp],
+               out: npt.NDArray[np.float32]) -> None:
+    """Compiled (numba) :func:`_embed_items` after the ids: ``out[i]`` (shape ``(len(counts), dim)``) becomes
+    the L2-normalised mean of the rows of the ``counts[i]`` ids of text ``i`` (they follow each other in
+    ``ids``), zeros for a text without ids.
+
+    ``half`` is the table's float16 bits, shape ``(vocabulary, dim)``; ``lut`` each of the 65,536 float16 values
+    widened by numpy (exact); ``wide``/``widened`` the float32 rows widened so far, as :func:`_rows` keeps them
+    (a row is widened here on first use). The floats are those of the numpy path: the mean is
+    ``np.add.reduce(rows, axis=0) / n``, the first row then each next row added in float32, in order (numpy
+    adds the rows of an axis-0 reduction one after the other), and a float32 division; the norm is
+    ``sqrt(np.add.reduce(v * v))`` (:func:`_pairwise_sum`), a zero norm dividing by 1. No fast-math: no
+    reordering, no reciprocal.
+    """
+    dim = wide.shape[1]
+    squares = np.empty(dim, dtype=np.float32)
+    at = 0
+    for i in range(counts.shape[0]):
+        n = counts[i]
+        if n == 0:
+            for k in range(dim):
+                out[i, k] = 0.0
+            continue
+        for j in range(at, at + n):
+            t = ids[j]
+            if not widened[t]:
+                for k in range(dim):
+                    wide[t, k] = lut[half[t, k]]
+                widened[t] = True
+        t = ids[at]
+        for k in range(dim):
+            out[i, k] = wide[t, k]
+        for j in range(at + 1, at + n):
+            t = ids[j]
+            for k in range(dim):
+                out[i, k] += wide[t, k]
+        scale = np.float32(n)
+        for k in range(dim):
+            out[i, k] /= scale
+            squares[k] = out[i, k] * out[i, k]
+        norm = np.sqrt(_pairwise_sum(squares))
+        if norm == 0:
+            norm = np.float32(1.0)
+        for k in range(dim):
+            out[i, k] /= norm
+        at += n
+
+
+_kernel: Any = None
+_lut: npt.NDArray[np.float32] | None = None
+
+
+def _compiled() -> Any:
+    """:func:`_mean_rows` compiled by numba (cached beside this file), once numba is imported, or ``None``.
+
+    numba is not imported here: its import (half a second, and YAML and more) is paid by processes that need
+    it anyway, those serving a large index (:mod:`retrieval.compiled`); the others average in numpy, the same
+    floats a little slower. Before first use the compiled loop embeds a hundred random texts (sampled ids,
+    lengths 0 to 200) as the numpy path does (a few milliseconds); should any float differ (a numpy adding in
+    another order), it is not used.
+    """
+    global _kernel, _lut
+    if _kernel is not None:
+        return _kernel or None
+    numba = sys.modules.get("numba")
+    model = _model
+    if numba is None or model is None:
+        return None
     with _lock:
-        found = _id_cache.get(text)
-        if found is not None:
-            _id_cache.move_to_end(text)
-            return found
-        ids = _encode(tokenizer, text)
-        _id_cache[text] = ids
-        if len(_id_cache) > _ID_CACHE:
-            _id_cache.popitem(last=False)
-    return ids
+        if _kernel is None:
+            try:
+                jit = numba.njit(cache=True, nogil=True)
+                names = globals()
+                for name in ("_block_sum", "_pairwise_sum"):  # compiled first: the loop calls them
+                    names[name] = jit(names[name])
+                kernel = jit(_mean_rows)
+                _lut = np.arange(1 << 16, dtype=np.uint32).astype(np.uint16).view(np.float16).astype(np.float32)
+                table = model[0]
+                wide, widened = np.zeros(table.shape, dtype=np.float32), np.zeros(len(table), dtype=bool)
+                rng = np.random.default_rng(0)
+                counts = rng.integers(0, 200, 100).astype(np.intp)
+                counts[:8] = np.arange(8)
+                ids = rng.integers(0, len(table), int(counts.sum())).astype(np.int32)
+                out = np.empty((len(counts), table.shape[1]), dtype=np.float32)
+                kernel(table.view(np.uint16), _lut, wide, widened, ids, counts, out)
+                plain = _averaged(table[ids.astype(np.intp)].astype(np.float32), counts)
+                same = np.array_equal(out.view(np.uint32), plain.view(np.uint32))
+                if not same:
+                    log.warning("The compiled embedding loop gives other floats than numpy; numpy is used.")
+                _kernel = kernel if same else False
+            except Exception:
+                log.warning("The embedding loop could not be compiled; numpy is used.", exc_info=True)
+                _kernel = False
+    return _kernel or None
+
+
+def _wide_rows(table: npt.NDArray[np.float16]) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.bool_]]:
+    """The widened rows and which are widened (see :data:`_wide`), made for ``table`` if need be; call under
+    :data:`_lock`."""
+    global _wide, _widened
+    if _wide is None or _widened is None or _wide.shape != table.shape:
+        _wide = np.zeros(table.shape, dtype=np.float32)
+        _widened = np.zeros(len(table), dtype=bool)
+    return _wide, _widened
 
 
 def _rows(table: npt.NDArray[np.float16], ids: npt.NDArray[np.intp]) -> npt.NDArray[np.float32]:
     """``table[ids].astype(np.float32)``, shape ``(len(ids), dim)``: widening float16 is exact, and each row is
     widened once and kept (a few hundred rows per question otherwise cost more than the rest of the mean)."""
-    global _wide, _widened
     with _lock:
-        if _wide is None or _widened is None or _wide.shape != table.shape:
-            _wide = np.zeros(table.shape, dtype=np.float32)
-            _widened = np.zeros(len(table), dtype=bool)
-        new = ids[~_widened[ids]]
+        wide, widened = _wide_rows(table)
+        new = ids[~widened[ids]]
         if len(new):
-            _wide[new] = table[new].astype(np.float32)
-            _widened[new] = True
-        return _wide[ids]
+            wide[new] = table[new].astype(np.float32)
+            widened[new] = True
+        return wide[ids]
+
+
+def _numpy_embedded(table: npt.NDArray[np.float16], ids: npt.NDArray[np.int32], counts: npt.NDArray[np.intp]
+                    ) -> npt.NDArray[np.float32]:
+    """L2-normalised mean token vector of each text, shape ``(len(counts), dim)`` (zeros for a text without
+    ids), from the texts' ``ids`` one after the other, in numpy (see :func:`_averaged`)."""
+    return _averaged(_rows(table, ids.astype(np.intp)), counts)
+
+
+def _averaged(rows: npt.NDArray[np.float32], counts: npt.NDArray[np.intp]) -> npt.NDArray[np.float32]:
+    """:func:`_normalised` means of consecutive ``rows`` (shape ``(sum(counts), dim)``), ``counts[i]`` for text
+    ``i``: ``rows_i.mean(axis=0)`` as ``np.add.reduce`` and a division compute it (a float32 sum over the rows
+    in order, divided by their number). ``add.reduceat`` would add in another order (pairwise): not the same
+    floats."""
+    vectors = np.zeros((len(counts), rows.shape[1]), dtype=np.float32)
+    at = 0
+    for i, n in enumerate(counts.tolist()):
+        if n:
+            vectors[i] = np.add.reduce(rows[at:at + n], axis=0) / n
+            at += n
+    return _normalised(vectors)
+
+
+def _normalised(vectors: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+    """``vectors`` divided by their L2 norms (rows of zeros stay zeros); each row's floats depend on that row
+    only (the norm reduces along the row). The norm is ``np.linalg.norm(vectors, axis=1, keepdims=True)`` as
+    numpy computes it for real input (``sqrt(add.reduce(x * x, axis=1))``, numpy 1.24 to 2.4), without its
+    argument checks (a third of this function's time)."""
+    norms = np.sqrt(np.add.reduce(vectors * vectors, axis=1, keepdims=True))
+    return vectors / np.where(norms == 0, 1.0, norms)
+
+
+def _embedded(table: npt.NDArray[np.float16], ids: npt.NDArray[np.int32], counts: npt.NDArray[np.intp]
+              ) -> npt.NDArray[np.float32]:
+    """:func:`_numpy_embedded`, by the compiled loop when there is one (:func:`_compiled`)."""
+    kernel = _compiled()
+    if kernel is None:
+        return _numpy_embedded(table, ids, counts)
+    vectors = np.empty((len(counts), table.shape[1]), dtype=np.float32)
+    with _lock:  # the widened rows are shared
+        wide, widened = _wide_rows(table)
+        kernel(table.view(np.uint16), _lut, wide, widened, ids, counts, vectors)
+    return vectors
+
+
+def _embed_items(items: Sequence[str | tuple[str, str]]) -> npt.NDArray[np.float32]:
+    """L2-normalised mean token vectors of ``items`` (texts, or ``(heading, text)`` pairs read as
+    ``heading + text``), shape ``(len(items), dim)``, zeros for a text without tokens; uncached."""
+    model = _load()
+    assert model is not None
+    table, tokenizer = model
+    memo: dict[str, tuple[bytes, bool]] = {}
+    encoded = [_item_bytes(tokenizer, item, memo) for item in items]
+    counts = np.fromiter(map(len, encoded), dtype=np.intp, count=len(encoded)) // 4
+    ids = np.frombuffer(b"".join(encoded), dtype=np.int32)
+    return _embedded(table, ids, counts)
 
 
 def _embed(texts: Sequence[str]) -> npt.NDArray[np.float32]:
     """L2-normalised mean token vectors of ``texts``, shape ``(len(texts), dim)`` (zeros for a text without
     tokens). Each row depends on its own text only."""
-    model = _load()
-    assert model is not None
-    table, tokenizer = model
-    vectors = np.zeros((len(texts), table.shape[1]), dtype=np.float32)
-    ids = [_token_ids(tokenizer, text) for text in texts]
-    counts = [len(x) for x in ids]
-    # One gather for every text; each text's rows are then averaged as ``table[ids].mean(axis=0)`` averages
-    # them (a float32 sum over the rows in order, divided by their number: the same floats). ``add.reduceat``
-    # would add in another order: not the same floats.
-    rows = _rows(table, np.fromiter(itertools.chain.from_iterable(ids), dtype=np.intp, count=sum(counts)))
-    at = 0
-    for i, n in enumerate(counts):
-        if n:
-            vectors[i] = np.add.reduce(rows[at:at + n], axis=0) / n
-            at += n
-    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    return vectors / np.where(norms == 0, 1.0, norms)
+    return _embed_items(texts)
 
 
-#: The last question's vector: the ranking asks for its similarities twice (windows, then windows with their
-#: headings).
-_last_question: tuple[str, npt.NDArray[np.float32]] | None = None
-
-
-def _question_vector(question: str) -> npt.NDArray[np.float32]:
-    global _last_question
-    last = _last_question
-    if last is not None and last[0] == question:
-        return last[1]
-    vector = _embed([question])[0]
-    _last_question = (question, vector)
-    return vector
+def _vectors_of(items: Sequence[str | tuple[str, str]]) -> npt.NDArray[np.float32]:
+    """:func:`_embed_items` of ``items``, shape ``(len(items), dim)``, read-only, through the cache
+    (:data:`_vectors`): only the items not cached are embedded, in one batch."""
+    cache = _vectors
+    found = list(map(cache.get, items))
+    if None in found:
+        missing = [k for k, vector in enumerate(found) if vector is None]
+        embedded = _embed_items([items[k] for k in missing])
+        size = embedded.shape[1] * 4
+        blob = embedded.tobytes()
+        rows = [blob[at:at + size] for at in range(0, len(blob), size)]
+        for k, row in zip(missing, rows):
+            found[k] = row
+        with _lock:
+            for k, row in zip(missing, rows):
+                cache[items[k]] = row
+            excess = len(cache) - _VECTOR_CACHE
+            if excess > 0:
+                for key in list(itertools.islice(cache, excess)):
+                    del cache[key]
+    return np.frombuffer(b"".join(found), dtype=np.float32).reshape(len(items), -1)  # type: ignore[arg-type]
 
 
 def similarities(question: str, texts: Sequence[str]) -> npt.NDArray[np.float64]:
@@ -232,11 +503,34 @@ def similarities(question: str, texts: Sequence[str]) -> npt.NDArray[np.float64]
         Shape ``(len(texts),)``, values in -1..1 (0 for an empty text); all zeros when the model is not
         available.
     """
-    model = _load()
-    if not texts or model is None:
+    if not texts or _load() is None:
         return np.zeros(len(texts), dtype=np.float64)
     # The question in row 0 and the texts below it, as one array: the product is taken as it always was.
-    vectors = np.empty((len(texts) + 1, model[0].shape[1]), dtype=np.float32)
-    vectors[0] = _question_vector(question)
-    vectors[1:] = _embed(texts)
+    vectors = _vectors_of([question, *texts])
     return np.asarray(vectors[1:] @ vectors[0], dtype=np.float64)
+
+
+def similarities_under_headings(question: str, texts: Sequence[str], headings: Sequence[str]
+                                ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """``similarities(question, texts)``, and ``similarities(question, [h + t for h, t in zip(headings, texts)
+    if h])``: each text alone, then under its heading where it has one (``"Power. "`` above "Solar panels
+    feed it."), embedded in one batch, the texts' words read once (see :func:`_item_bytes`).
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        Shapes ``(len(texts),)`` and ``(number of non-empty headings,)``, as :func:`similarities` returns them
+        (the same floats: each product is taken over the same array shape as there).
+    """
+    headed = [(h, t) for h, t in zip(headings, texts) if h]
+    if not texts or _load() is None:
+        return np.zeros(len(texts), dtype=np.float64), np.zeros(len(headed), dtype=np.float64)
+    vectors = _vectors_of([question, *texts, *headed])
+    n = len(texts) + 1
+    own = np.asarray(vectors[1:n] @ vectors[0], dtype=np.float64)
+    if not headed:
+        return own, np.zeros(0, dtype=np.float64)
+    under = np.empty((len(headed) + 1, vectors.shape[1]), dtype=np.float32)
+    under[0] = vectors[0]
+    under[1:] = vectors[n:]
+    return own, np.asarray(under[1:] @ under[0], dtype=np.float64)

@@ -87,3 +87,48 @@ def test_embedding_rows_widened_once_are_the_tables_rows() -> None:
             plain[i] = np.add.reduce(table[token_ids].astype(np.float32), axis=0) / len(token_ids)
     norms = np.linalg.norm(plain, axis=1, keepdims=True)
     assert np.array_equal(semantic._embed(texts), plain / np.where(norms == 0, 1.0, norms))
+
+
+def test_texts_under_headings_get_the_similarities_of_the_joined_texts() -> None:
+    if not semantic.available():
+        pytest.skip("the embedding model is not installed")
+    import numpy as np
+
+    texts = [t for t in _texts()[:300] if t] + ["Solar panels feed it.", " lead", "x<unk> y", "\u2581z"]
+    rng = random.Random(11)
+    heads = ["Power. ", "", "A  ", "  ", "x\u2581 ", "<s>. ", "FAQ: how? ", "trail\u2581", ". ", "Moon base"]
+    headings = [rng.choice(heads) for _ in texts]
+    for cached in (False, True):  # embedded now, then read from the cache
+        if not cached:
+            semantic._vectors.clear()
+        own, under = semantic.similarities_under_headings("Who feeds the power?", texts, headings)
+        assert own.shape == (len(texts),) and under.shape == (sum(map(bool, headings)),)
+        plain = semantic._embed(["Who feeds the power?", *texts, *(h + t for h, t in zip(headings, texts) if h)])
+        n = len(texts) + 1
+        assert np.array_equal(own, np.asarray(plain[1:n] @ plain[0], dtype=np.float64))
+        joined = np.concatenate([plain[:1], plain[n:]])
+        assert np.array_equal(under, np.asarray(joined[1:] @ joined[0], dtype=np.float64))
+
+
+def test_the_compiled_embedding_loop_gives_numpys_floats() -> None:
+    if not semantic.available():
+        pytest.skip("the embedding model is not installed")
+    numba = pytest.importorskip("numba")  # noqa: F841  (imported: semantic compiles its loop once numba is)
+    import numpy as np
+
+    table, _ = semantic._load()  # type: ignore[misc]
+    assert semantic._compiled() is not None  # its own check against numpy passed
+    rng = np.random.default_rng(3)
+    counts = rng.integers(0, 400, 300).astype(np.intp)
+    ids = rng.integers(0, len(table), int(counts.sum())).astype(np.int32)
+    compiled = semantic._embedded(table, ids, counts)
+    plain = semantic._numpy_embedded(table, ids, counts)
+    assert np.array_equal(compiled.view(np.uint32), plain.view(np.uint32))
+    texts = _texts()[:500]
+    vectors = np.zeros((len(texts), table.shape[1]), dtype=np.float32)  # as the plain code averaged
+    for i, text in enumerate(texts):
+        token_ids = list(semantic._load()[1].encode(text, add_special_tokens=False).ids)  # type: ignore[index]
+        if token_ids:
+            vectors[i] = table[token_ids].astype(np.float32).mean(axis=0)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    assert np.array_equal(semantic._embed(texts), vectors / np.where(norms == 0, 1.0, norms))

@@ -1,10 +1,10 @@
-"""Exact top-k BM25 as one compiled pass per segment (numba), for large indexes: MaxScore, document at a time.
+"""Exact top-k BM25 as one compiled pass per segment (numba), for large indexes: MaxScore by windows.
 
 :func:`retrieval.pruning.top_k` works term at a time in numpy: each step is a numpy call over one term's
 postings in one segment, which costs little per posting but a few microseconds per call, and at a million
 passages the calls and the candidate lookups dominate. When numba is installed (the ``fast`` extra; it is
 optional) and the index is large (:data:`MIN_PASSAGES`), :func:`top_k` runs instead: per segment one
-compiled function, MaxScore (Turtle & Flood 1995) document at a time, with the block bounds of
+compiled function, MaxScore (Turtle & Flood 1995) a window of passages at a time, with the block bounds of
 :mod:`retrieval.pruning` (block-max MaxScore, as in PISA; Ding & Suel 2011 for the bounds):
 
 * each term's block bounds ``w(max tf, min length)`` (blocks of :data:`retrieval.pruning.BLOCK` postings)
@@ -13,11 +13,12 @@ compiled function, MaxScore (Turtle & Flood 1995) document at a time, with the b
   in the best blocks of the term with the largest bound (:data:`SEED_BLOCKS`), and carries over from one
   segment to the next (the k-th best so far never exceeds the final k-th best);
 * terms sorted by bound, the longest prefix whose bounds sum below ``theta`` is *non-essential*: a passage
-  holding only those terms cannot reach the top k. The passages of the essential terms are visited in
-  order (a cursor per term; a block of a term whose bound plus every other term's bound is below
-  ``theta`` is stepped over); for each, the non-essential terms are looked up, largest bound first, only
-  while the partial score plus the bounds left (the looked-up term's bound being that of its block that
-  would hold the passage) still reaches ``theta``; each time ``theta`` rises the non-essential prefix grows;
+  holding only those terms cannot reach the top k. The passages are read a window of :data:`WINDOW`
+  passage numbers at a time, from the smallest one an essential term still holds: the essential terms'
+  postings in the window are read term at a time into per-passage buffers (their weights and sum); then
+  the non-essential terms, largest bound first, for the window's passages whose sum plus the bounds left
+  still reaches ``theta`` only (a term's postings in the window are scanned when they are few for those
+  passages, else each passage is looked up); each time ``theta`` rises the non-essential prefix grows;
 * a passage that can still make it gets its exact score: its terms' weights added in query order, the float
   expression an exhaustive pass evaluates, so scores and the tie order (lower passage number first) are
   those of :meth:`retrieval.index.BM25Index.scores` (tested against it).

@@ -1,10 +1,10 @@
-"""Exact top-k BM25 as one compiled pass per segment (numba), for large indexes: MaxScore, document at a time.
+"""Exact top-k BM25 as one compiled pass per segment (numba), for large indexes: MaxScore by windows.
 
 :func:`retrieval.pruning.top_k` works term at a time in numpy: each step is a numpy call over one term's
 postings in one segment, which costs little per posting but a few microseconds per call, and at a million
 passages the calls and the candidate lookups dominate. When numba is installed (the ``fast`` extra; it is
 optional) and the index is large (:data:`MIN_PASSAGES`), :func:`top_k` runs instead: per segment one
-compiled function, MaxScore (Turtle & Flood 1995) document at a time, with the block bounds of
+compiled function, MaxScore (Turtle & Flood 1995) a window of passages at a time, with the block bounds of
 :mod:`retrieval.pruning` (block-max MaxScore, as in PISA; Ding & Suel 2011 for the bounds):
 
 * each term's block bounds ``w(max tf, min length)`` (blocks of :data:`retrieval.pruning.BLOCK` postings)
@@ -13,11 +13,12 @@ compiled function, MaxScore (Turtle & Flood 1995) document at a time, with the b
   in the best blocks of the term with the largest bound (:data:`SEED_BLOCKS`), and carries over from one
   segment to the next (the k-th best so far never exceeds the final k-th best);
 * terms sorted by bound, the longest prefix whose bounds sum below ``theta`` is *non-essential*: a passage
-  holding only those terms cannot reach the top k. The passages of the essential terms are visited in
-  order (a cursor per term; a block of a term whose bound plus every other term's bound is below
-  ``theta`` is stepped over); for each, the non-essential terms are looked up, largest bound first, only
-  while the partial score plus the bounds left (the looked-up term's bound being that of its block that
-  would hold the passage) still reaches ``theta``; each time ``theta`` rises the non-essential prefix grows;
+  holding only those terms cannot reach the top k. The passages are read a window of :data:`WINDOW`
+  passage numbers at a time, from the smallest one an essential term still holds: the essential terms'
+  postings in the window are read term at a time into per-passage buffers (their weights and sum); then
+  the non-essential terms, largest bound first, for the window's passages whose sum plus the bounds left
+  still reaches ``theta`` only (a term's postings in the window are scanned when they are few for those
+  passages, else each passage is looked up); each time ``theta`` rises the non-essential prefix grows;
 * a passage that can still make it gets its exact score: its terms' weights added in query order, the float
   expression an exhaustive pass evaluates, so scores and the tie order (lower passage number first) are
   those of :meth:`retrieval.index.BM25Index.scores` (tested against it).
@@ -37,7 +38,7 @@ import numpy as np
 if TYPE_CHECKING:  # pragma: no cover
     from .index import BM25Index
 
-__all__ = ["MAX_K", "MIN_PASSAGES", "available", "installed", "top_k"]
+__all__ = ["MAX_K", "MIN_PASSAGES", "available", "installed", "run_frequencies", "top_k"]
 
 #: Smallest index (live passages) that uses the compiled path; below it numpy is fast enough and a process
 #: does not pay numba's import (about half a second).
@@ -46,6 +47,9 @@ MIN_PASSAGES = 100_000
 MAX_K = 1_000
 #: Blocks of the term with the largest bound scored first, to start with a high threshold.
 SEED_BLOCKS = 4
+#: Passages per window: the essential terms' postings are read whole, term at a time, for one window of
+#: passage numbers at a time, into per-passage buffers of this size.
+WINDOW = 2048
 
 #: The compiled functions the kernel calls.
 _HELPERS = ("_weight", "_norm", "_scaled", "_offer", "_find", "_global", "_exact", "_sift", "_sort", "_order")
@@ -72,6 +76,7 @@ def _compile() -> Any:
             names = globals()
             for name in _HELPERS:  # compiled first: the kernel calls them
                 names[name] = jit(names[name])
+            globals()["_run_frequencies"] = jit(_run_frequencies)
             _kernel = jit(_segment_top_k)
     return _kernel
 
@@ -109,6 +114,7 @@ def top_k(index: BM25Index, counts: dict[str, int], k: int) -> list[tuple[int, f
     filled = np.zeros(2, dtype=np.int64)
     where = np.zeros((4, m), dtype=np.int64)  # per term: first posting, end, first block, term (in the part)
     k1, b, avgdl, lengths = index.k1, index.b, index.bm25.avgdl, index.int_lengths
+    acc, nbuf, wbuf, touched = _window_scratch(m)
     for part in index.parts_by_size:  # the largest first: its seeded threshold serves the others
         lookup = part.postings.terms
         found = False
@@ -122,10 +128,55 @@ def top_k(index: BM25Index, counts: dict[str, int], k: int) -> list[tuple[int, f
         if found:
             fblk, fmax = part.bound_factors(k1, b, avgdl)
             kernel(part.pid, part.tf, fblk, fmax, where, idf, cnt, k1, b, avgdl, lengths, part.shift or 0,
-                   part.kernel_map, heap_s, heap_g, filled, SEED_BLOCKS)
+                   part.kernel_map, heap_s, heap_g, filled, SEED_BLOCKS, acc, nbuf, wbuf, touched)
     n = int(filled[0])
     hits = sorted(zip((-heap_s[:n]).tolist(), heap_g[:n].tolist()))
     return [(g, -s) for s, g in hits if s < 0]
+
+
+def run_frequencies(pid: np.ndarray, tf: np.ndarray, bounds: np.ndarray, lo: np.ndarray, hi: np.ndarray,
+                    owner: np.ndarray, freq: np.ndarray) -> None:
+    """Add, for each term ``j`` (postings ``pid/tf[bounds[0, j]:bounds[1, j]]`` of one part) and each run of
+    passages ``lo[r] <= local < hi[r]`` (sorted by ``lo``, disjoint), the term's raw frequencies in the run to
+    ``freq[j, owner[r]]`` (shape ``(terms, candidates)``, float64; whole numbers, so exact in any order).
+    The compiled half of :func:`retrieval.ranking.document_scores` (see :func:`available`).
+
+    Raises
+    ------
+    RuntimeError
+        numba is not installed.
+    """
+    if _compile() is None:
+        raise RuntimeError("numba is not installed")
+    _run_frequencies(pid, tf, bounds, lo, hi, owner, freq)
+
+
+def _run_frequencies(pid, tf, bounds, lo, hi, owner, freq):  # type: ignore[no-untyped-def]
+    """:func:`run_frequencies`, compiled: per term, one pass over its runs with a cursor that only moves
+    forward (galloping to each run's start)."""
+    for j in range(bounds.shape[1]):
+        p = bounds[0, j]
+        end = bounds[1, j]
+        for r in range(len(lo)):
+            if p >= end:
+                break
+            p = _find(pid, p, end, lo[r])
+            top = hi[r]
+            o = owner[r]
+            while p < end and pid[p] < top:
+                freq[j, o] += tf[p]
+                p += 1
+
+
+def _window_scratch(m: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """This thread's window buffers for a query of ``m`` terms: ``(acc, nbuf, wbuf, touched)``, shapes
+    ``(WINDOW,)``, ``(WINDOW,)``, ``(m * WINDOW,)`` float64 and ``(WINDOW,)`` int64. ``acc`` and ``wbuf``
+    are all zeros (the kernel leaves them so); the others are scratch."""
+    found = getattr(_scratch, "window", None)
+    if found is None or len(found[2]) < m * WINDOW:
+        found = _scratch.window = (np.zeros(WINDOW), np.zeros(WINDOW), np.zeros(max(m, 16) * WINDOW),
+                                   np.zeros(WINDOW, dtype=np.int64))
+    return found
 
 
 def _weight(idf, cnt, k1, t, nrm):  # type: ignore[no-untyped-def]
@@ -258,7 +309,7 @@ def _order(values):  # type: ignore[no-untyped-def]
 
 def _segment_top_k(  # type: ignore[no-untyped-def]
         pid, tf, fblk, fmax, where, idf, cnt, k1, b, avgdl, lengths, shift, mapping, heap_s, heap_g, filled,
-        seed_blocks):
+        seed_blocks, acc, nbuf, wbuf, touched):
     """One segment's passages into the running top-k ``heap_s/heap_g`` (``filled``: entries used, the
     worst one's position); numba compiles it (arguments as :func:`top_k` passes them; ``fblk/fmax``:
     :meth:`retrieval.index.Part.bound_factors`; ``mapping`` empty when the part's map is ``local + shift``).
@@ -313,74 +364,92 @@ def _segment_top_k(  # type: ignore[no-untyped-def]
         e += 1
     if e == m:
         return
+    width = len(acc)
     pos = starts.copy()  # per term, its cursor: the first posting not yet passed
-    w = np.zeros(m)  # the current passage's weight per term (0: absent or not looked up)
-    hit = np.zeros(m, dtype=np.int64)  # the essential terms holding the current passage, and where
-    at = np.zeros(m, dtype=np.int64)
-    d = inf
-    for j in range(e, m):
-        i = order[j]
-        if pos[i] < ends[i] and pid[pos[i]] < d:
-            d = pid[pos[i]]
-    while d < inf:
-        # The essential terms at d (cursors moved past it), and a bound on d's score from their blocks.
-        nh = 0
-        reach = prefix[e - 1] if e > 0 else 0.0
-        nxt = inf
+    while True:
+        # The next window of passage numbers: from the smallest passage an essential term still holds (a
+        # passage that only non-essential terms hold cannot reach the top k).
+        lo = inf
         for j in range(e, m):
             i = order[j]
+            if pos[i] < ends[i] and pid[pos[i]] < lo:
+                lo = pid[pos[i]]
+        if lo >= inf:
+            return
+        hi = lo + width
+        ew = e  # this window's essential terms: order[ew:]
+        nt = 0  # the window's passages holding an essential term (touched[:nt], as slots d - lo)
+        for j in range(ew, m):  # their weights, term at a time: a sequential read of each one's postings
+            i = order[j]
             p = pos[i]
-            if p >= ends[i]:
-                continue
-            if pid[p] == d:
-                hit[nh] = i
-                at[nh] = p
-                nh += 1
-                reach += _scaled(idf[i], cnt[i], fblk[blocks[i] + ((p - starts[i]) >> 6)])
-                p += 1
-                pos[i] = p
-                if p >= ends[i]:
-                    continue
-            if pid[p] < nxt:
-                nxt = pid[p]
-        g = _global(d, shift, mapping, mapped) if reach >= floor else -1
-        if g >= 0:
-            nrm = _norm(k1, b, avgdl, lengths[g])
-            partial = 0.0
-            for h in range(nh):
-                i = hit[h]
-                wi = _weight(idf[i], cnt[i], k1, float(tf[at[h]]), nrm)
-                w[i] = wi
-                partial += wi
-            alive = True
-            for j in range(e - 1, -1, -1):  # the non-essential terms, largest bound first
-                if partial + prefix[j] < floor:
-                    alive = False
+            end = ends[i]
+            while p < end:
+                d = pid[p]
+                if d >= hi:
                     break
-                i = order[j]
-                p = _find(pid, pos[i], ends[i], d)
-                pos[i] = p
-                if p < ends[i] and pid[p] == d:
-                    wi = _weight(idf[i], cnt[i], k1, float(tf[p]), nrm)
-                    w[i] = wi
-                    partial += wi
-            if alive and partial >= floor:
+                g = _global(d, shift, mapping, mapped)
+                if g >= 0:
+                    s = d - lo
+                    if acc[s] == 0.0:  # every weight is > 0: a 0 is a passage not seen yet
+                        touched[nt] = s
+                        nt += 1
+                        nbuf[s] = _norm(k1, b, avgdl, lengths[g])
+                    wi = _weight(idf[i], cnt[i], k1, float(tf[p]), nbuf[s])
+                    acc[s] += wi
+                    wbuf[s * m + i] = wi
+                p += 1
+            pos[i] = p
+        # The non-essential terms, largest bound first, for the passages that can still make it (acc: the
+        # weights so far, plus the bounds of the terms left, reaches the threshold): when the term has few
+        # postings in the window for those passages, all of them are read in order; else each passage is
+        # looked up.
+        for j in range(ew - 1, -1, -1):
+            i = order[j]
+            need = floor - prefix[j]
+            a = _find(pid, pos[i], ends[i], lo)
+            z = _find(pid, a, ends[i], hi)
+            pos[i] = z
+            if z == a:
+                continue
+            alive = 0
+            for r in range(nt):
+                if acc[touched[r]] >= need:
+                    alive += 1
+            if alive == 0:
+                continue
+            if z - a <= 8 * alive:
+                for p in range(a, z):
+                    s = pid[p] - lo
+                    x = acc[s]
+                    if x > 0.0 and x >= need:
+                        wi = _weight(idf[i], cnt[i], k1, float(tf[p]), nbuf[s])
+                        acc[s] = x + wi
+                        wbuf[s * m + i] = wi
+            else:
+                for r in range(nt):
+                    s = touched[r]
+                    x = acc[s]
+                    if x >= need:
+                        p = _find(pid, a, z, lo + s)
+                        if p < z and pid[p] == lo + s:
+                            wi = _weight(idf[i], cnt[i], k1, float(tf[p]), nbuf[s])
+                            acc[s] = x + wi
+                            wbuf[s * m + i] = wi
+        # The passages that made it get their exact scores; the buffers are left zero.
+        for r in range(nt):
+            s = touched[r]
+            if acc[s] >= floor:
                 score = 0.0
                 for i in range(m):  # in query order, as an exhaustive pass adds them
-                    score += w[i]
-                t = _offer(heap_s, heap_g, filled, score, g)
+                    score += wbuf[s * m + i]
+                t = _offer(heap_s, heap_g, filled, score, _global(lo + s, shift, mapping, mapped))
                 if t > theta:
                     theta = t
                     floor = theta * (1.0 - slack)
-                    while e < m and prefix[e] < floor:
-                        e += 1
-                    if e == m:
-                        return
-                    nxt = inf
-                    for j in range(e, m):
-                        i = order[j]
-                        if pos[i] < ends[i] and pid[pos[i]] < nxt:
-                            nxt = pid[pos[i]]
+            acc[s] = 0.0
             for i in range(m):
-                w[i] = 0.0
-        d = nxt
+                wbuf[s * m + i] = 0.0
+        while e < m and prefix[e] < floor:
+            e += 1
+        if e == m:
+            return

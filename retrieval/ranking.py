@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from . import compiled
 from .excerpts import Window
 from .index import BM25Index
 
@@ -234,6 +235,18 @@ def _looked_up_scores(index: BM25Index, terms: Sequence[str], lookups: list[tupl
     known = [(term, idf) for term in terms for idf in (index.term_idf(term),) if idf is not None]
     if not known:
         return np.zeros(n, dtype=np.float64)
+    if compiled.available(index, 1):  # a large index: the same counts from one compiled pass per part
+        freq = np.zeros((len(known), n), dtype=np.float64)
+        for part, owner, lo, hi in lookups:
+            lookup, off = part.postings.terms, part.off
+            bounds = np.zeros((2, len(known)), dtype=np.int64)
+            for j, (term, _) in enumerate(known):
+                t = lookup.get(term)
+                if t is not None:
+                    bounds[0, j], bounds[1, j] = off[t], off[t + 1]
+            compiled.run_frequencies(part.pid, part.tf, bounds, lo.astype(np.int64, copy=False),
+                                     hi.astype(np.int64, copy=False), owner.astype(np.int64, copy=False), freq)
+        return _summed(index, known, freq, norm, n)
     starts: list[Any] = []  # per (term, part) with postings: each run's first matching posting in the part
     sizes: list[Any] = []  # ... and how many postings match
     slots: list[Any] = []  # ... and the run's (term, candidate) slot: term * n + candidate
@@ -276,6 +289,14 @@ def _looked_up_scores(index: BM25Index, terms: Sequence[str], lookups: list[tupl
                     mine = part_of == i
                     counts[mine] = tf[at[mine]]
             freq = np.bincount(slot, weights=counts.astype(np.float64), minlength=len(known) * n).reshape(len(known), n)
+    return _summed(index, known, freq, norm, n)
+
+
+def _summed(index: BM25Index, known: Sequence[tuple[str, float]], freq: npt.NDArray[np.float64],
+            norm: npt.NDArray[np.float64], n: int) -> npt.NDArray[np.float64]:
+    """The scores of :func:`_looked_up_scores` from each term's raw frequency per candidate (``freq``, shape
+    ``(terms, n)``; ``known``: the terms as ``(term, idf)``; ``norm``: each candidate's length norm, shape
+    ``(n,)``)."""
     k1 = index.k1
     weights = np.array([idf for _, idf in known], dtype=np.float64)[:, None] * freq * (k1 + 1.0) / (freq + norm)
     scores = np.zeros(n, dtype=np.float64)

@@ -54,7 +54,9 @@ def _is_heading(text: str, span: tuple[int, int]) -> bool:
     s, e = span
     if text.startswith("#", s) and _HEADING.fullmatch(text, s, e) is not None:
         return True
-    if (s == 0 or text[s - 1] == "\n") and _INLINE_LABEL.fullmatch(text, s, e) is not None \
+    # (An inline label starts with a digit: the look at its first character spares the pattern.)
+    if (s == 0 or text[s - 1] == "\n") and text[s:s + 1].isdigit() \
+            and _INLINE_LABEL.fullmatch(text, s, e) is not None \
             and text[e:e + 2].startswith(" ") and text[e + 1:e + 2].isupper():
         return True
     if e - s > _TITLE_CHARS or e <= s or "\n" in text[s:e]:
@@ -64,13 +66,15 @@ def _is_heading(text: str, span: tuple[int, int]) -> bool:
         end -= 1
     if text[end] in ".!?:;,\"')]":
         return False
+    # The cheap looks first (each one alone can say no): a line of its own, then the costlier ones.
+    if not (text[e : e + 3].lstrip(" \t").startswith(("\n", "\r\n")) and (s == 0 or text[s - 1] == "\n")):
+        return False
     if text.startswith(_LIST_MARKS, s) or not any(ch.isalpha() for ch in text[s:e]):
         return False
     if field_line(text[s:e]):
         return False  # "Venue: Casa do Porto" is a field, not a title ("Chapter 2: Installation" is one)
-    if not text[e:].strip():
-        return False  # a title stands above text: the last line of a document (a chat's last message) is not one
-    return text[e : e + 3].lstrip(" \t").startswith(("\n", "\r\n")) and (s == 0 or text[s - 1] == "\n")
+    # A title stands above text: the last line of a document (a chat's last message) is not one.
+    return bool(text[e:].strip())
 
 
 def _is_opening_title(text: str, span: tuple[int, int]) -> bool:

@@ -4,6 +4,7 @@ with deletions; and it skips most postings of a common term when a rare one sett
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -167,3 +168,46 @@ def test_a_compiled_bound_below_a_true_weight_loses_a_true_hit(monkeypatch) -> N
     monkeypatch.setattr(Part, "bound_factors", too_low)
     with compiled_at_every_size(4):
         assert differing_top_k() > 0
+
+
+@needs_numba
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), n_parts=st.integers(1, 4), deletions=st.booleans(),
+       queries=st.lists(st.tuples(st.lists(st.integers(0, 70), min_size=1, max_size=9), st.integers(1, 30)),
+                        min_size=2, max_size=5),
+       window=st.sampled_from([1, 3, 16]))
+def test_compiled_top_k_over_many_windows_equals_exhaustive_top_k(seed: int, n_parts: int, deletions: bool,
+                                                                  queries: list[tuple[list[int], int]],
+                                                                  window: int) -> None:
+    """The compiled kernel reads the postings a window of passage numbers at a time: with windows of a few
+    passages (many windows, every window path taken) the top k is still the exhaustive one."""
+    index, vocabulary = random_index(seed, n_parts, deletions, False)
+    saved = compiled.WINDOW
+    compiled.WINDOW = window
+    compiled._scratch.__dict__.clear()
+    try:
+        with compiled_at_every_size(4):
+            for words, k in queries:
+                query = [f"w{w % (vocabulary + 2)}" for w in words]
+                assert index.top_k(query, k) == exhaustive_top_k(index, query, k)
+    finally:
+        compiled.WINDOW = saved
+        compiled._scratch.__dict__.clear()
+
+
+@needs_numba
+def test_compiled_document_scores_equal_the_numpy_ones() -> None:
+    """Whole-document BM25 through the compiled run counts is the very float of the numpy lookups."""
+    from retrieval import ranking
+
+    rng = random.Random(5)
+    for n_parts in (1, 3):
+        index, vocabulary = random_index(11 + n_parts, n_parts, True, False)
+        docs = np.repeat(np.arange(index.size // 3 + 1), 3)[:index.size]
+        stats = ranking.DocumentLengths(docs, index.bm25.doc_len)
+        for _ in range(20):
+            terms = list(dict.fromkeys(f"w{rng.randint(0, vocabulary + 1)}" for _ in range(rng.randint(1, 8))))
+            cands = [rng.randrange(int(docs[-1]) + 1) for _ in range(rng.randint(1, 30))]
+            plain = ranking.document_scores(index, stats, terms, cands)
+            with compiled_at_every_size(4):
+                assert ranking.document_scores(index, stats, terms, cands) == plain

@@ -72,7 +72,9 @@ class Analyzer:
             ENGLISH_STOP_WORDS if stop_words is None else frozenset(stop_words)
         )
         self.stem = stem
-        self._stemmer = Stemmer.Stemmer("english")
+        # PyStemmer's own cache (10,000 words by default) makes every new word about 4x slower to stem
+        # (2.5 against 0.6 us here); the lru_cache below memoises instead, so it is off (size 0).
+        self._stemmer = Stemmer.Stemmer("english", 0)
         # Stemming the same surface form again is the hot path of indexing; memoise it per analyzer.
         self._stem_word = lru_cache(maxsize=200_000)(self._stemmer.stemWord)
 

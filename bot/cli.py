@@ -222,12 +222,20 @@ def _questions(source: str, stdin: TextIO) -> Iterable[str]:
     return lines()
 
 
+def _json_error(args: argparse.Namespace, question: str, error: str, out: TextIO) -> None:
+    """With ``--json``, a question that cannot be asked is one JSON line on ``out`` as well,
+    ``{"question": ..., "error": ...}`` (as in ``--batch``), so a script reading stdout always gets JSON."""
+    if args.json:
+        print(json.dumps({"question": question, "error": error}, ensure_ascii=False), file=out)
+
+
 def _ask(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) -> int:
     if args.batch is None and args.question is None:
         raise UsageError("give a question in quotes, or --batch FILE")
     if args.batch is not None and args.question is not None:
         raise UsageError("give either a question or --batch FILE, not both")
     if args.question is not None and not args.question.strip():
+        _json_error(args, args.question, "the question is empty", out)
         raise UsageError("the question is empty")
     batch = _questions(args.batch, stdin) if args.batch is not None else None
     retriever = load_retriever(args.seeds, err, args.settings, args.quiet)
@@ -236,6 +244,7 @@ def _ask(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) -> i
         try:
             answer = retriever.ask(args.question, top_k=args.top_k, as_of=as_of)
         except QuestionError as error:
+            _json_error(args, args.question, str(error), out)
             raise UsageError(str(error)) from error
         print(json.dumps(answer.to_dict(), ensure_ascii=False) if args.json else format_answer_text(answer),
               file=out)
@@ -249,7 +258,7 @@ def _ask(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) -> i
             answer = retriever.ask(question, top_k=args.top_k, as_of=as_of)
         except QuestionError as error:
             if args.json:
-                print(json.dumps({"question": question, "error": str(error)}, ensure_ascii=False), file=out)
+                _json_error(args, question, str(error), out)
             else:
                 print(f"{'' if first else chr(10)}Q: {question}\nerror: {error}", file=out)
         else:

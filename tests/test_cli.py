@@ -104,6 +104,14 @@ def test_usage_errors_exit_2_with_message_on_stderr(folder: Path, tmp_path_facto
     assert out == ""
 
 
+@pytest.mark.parametrize("question", ["", "\U0001f52d", "the"])
+def test_single_question_error_with_json_is_json_on_stdout_and_exit_2(folder: Path, question: str) -> None:
+    code, out, err = run("ask", question, "--json", "--seeds", str(folder))
+    assert code == 2 and err  # the message stays on stderr too
+    line = json.loads(out)
+    assert line["question"] == question and line["error"]
+
+
 def test_batch_json_one_line_per_question_in_order_with_errors_inline(folder: Path) -> None:
     questions = "When does the ferry leave?\n\n" + "x" * 5000 + "\n?!\nWhen is the office closed?\n"
     code, out, _ = run("ask", "--batch", "-", "--json", "--seeds", str(folder), stdin=questions)

@@ -256,8 +256,9 @@ _TYPE_RULES: tuple[tuple[re.Pattern[str], AnswerType], ...] = tuple(
         (r"\b(?:stands?|stood) for\b|\bshort for\b|\bfull (?:name|form) of\b|"
          r"^\W*what(?:'s| is| are) (?:an? |the )?(?-i:[A-Z]{2,6})s?\W*$",  # "What is an RFC?"
          AnswerType.EXPANSION),  # "What does AARP stand for?" asks for the spelled-out name (Li & Roth's ABBR:exp)
-        (r"\bwhen\b|\bwhat (?:date|day|year|month)\b|\bwhich (?:date|day|year|month)\b|\bwhat year\b",
-         AnswerType.DATE),
+        (r"\bwhen\b|\bwhat (?:date|day|year|month)\b|\bwhich (?:date|day|year|month)\b|\bwhat year\b|"
+         r"\bwhat(?:'s| is| was| are)?(?: the)?(?: [\w-]+)? (?:deadline|due date|closing date|cut-?off date)s?\b",
+         AnswerType.DATE),  # "What's the deadline for the challenge?": a date
         (r"\bwhere\b|\bwhich (?:channel|city|country|place|url|site|website|address)\b|"
          r"\bwhat (?:channel|city|country|place|url|site|website|address)\b", AnswerType.PLACE),
         (r"\bwho(?:m|se|'s| is| was| are)?\b|\bwhich (?:person|people|team|company|companies)\b",

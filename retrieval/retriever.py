@@ -1110,13 +1110,20 @@ def _antecedent(document: Document, sents: DocumentSentences, window: Window, pa
 def _after_yes_no(document: Document, sents: DocumentSentences, last: int, used: Sequence[tuple[int, int]]) -> int:
     """The sentence a quote ends with: ``last``, or the next one when ``last`` is only a yes or a no ("A: Yes.",
     "Yes, and we recommend it.") and the next sentence goes on in the same paragraph: the yes is quoted with
-    what it says yes to ("Larder is released under the AGPL-3.0 licence.")."""
+    what it says yes to ("Larder is released under the AGPL-3.0 licence."); likewise when ``last`` asks a
+    question (a chat message, an FAQ's "Q:" line) and the next sentence, in the same paragraph, does not."""
     spans = sents.spans
     if last + 1 >= len(spans) or not sents.terms[last + 1] or any(f <= last + 1 <= l for f, l in used):
         return last
     s, e = spans[last]
     text = document.text
-    if e - s > 40 or _YES_NO.fullmatch(text, s, e) is None or "\n\n" in text[e:spans[last + 1][0]]:
+    if "\n\n" in text[e:spans[last + 1][0]]:
+        return last
+    if _asks(text, spans[last]) and not _asks(text, spans[last + 1]):
+        # A question line ends the quote only where its passage ends: "[19:21] jonah_k: what's the deadline
+        # for the Pleiades challenge?" is quoted with the reply on the next line, as inside a passage.
+        return last + 1 if sents.chars[last + 1] <= MAX_ANTECEDENT_CHARS else last
+    if e - s > 40 or _YES_NO.fullmatch(text, s, e) is None:
         return last
     if text.startswith(NOT_PROSE_START, spans[last + 1][0]) or sents.chars[last + 1] > MAX_ANTECEDENT_CHARS:
         return last

@@ -10,7 +10,7 @@ feature of excerpt choice among several (:mod:`retrieval.retriever`); it never d
 The table loads once, lazily, on the first call (about 0.1 s), under a lock so that threads share it;
 :func:`warm_up` loads it ahead of the first question. A question's texts are embedded in one batch: word
 pieces' ids and texts' vectors are cached (the same excerpts come back), and the means are taken by one
-compiled loop when numba is loaded (:func:`_mean_rows`), else in numpy; every path gives the same floats as
+compiled loop when numba is loaded (:mod:`retrieval.embedding_mean`), else in numpy; every path gives the same floats as
 ``table[ids].astype(np.float32).mean(axis=0)`` normalised, so answers do not depend on which ran.
 """
 
@@ -30,6 +30,8 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+
+from .embedding_mean import compile_mean
 
 __all__ = ["available", "similarities", "similarities_under_headings", "warm_up"]
 
@@ -232,125 +234,16 @@ def _encode(tokenizer: Any, text: str) -> tuple[int, ...]:
     return tuple(np.frombuffer(_text_bytes(tokenizer, text)[0], dtype=np.int32).tolist())
 
 
-def _block_sum(a: npt.NDArray[np.float32], lo: int, n: int) -> np.float32:
-    """Compiled (numba): numpy's sum of ``a[lo:lo + n]`` for ``n <= 128`` (a leaf of ``pairwise_sum`` in
-    numpy's ``loops_utils.h.src``): below 8 numbers one after the other from 0; else eight running sums over
-    every eighth number, joined as ``((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))``, then the rest one by
-    one."""
-    if n < 8:
-        res = np.float32(0.0)
-        for i in range(lo, lo + n):
-            res += a[i]
-        return res
-    r0, r1, r2, r3 = a[lo], a[lo + 1], a[lo + 2], a[lo + 3]
-    r4, r5, r6, r7 = a[lo + 4], a[lo + 5], a[lo + 6], a[lo + 7]
-    m = n - n % 8
-    for i in range(lo + 8, lo + m, 8):
-        r0 += a[i]
-        r1 += a[i + 1]
-        r2 += a[i + 2]
-        r3 += a[i + 3]
-        r4 += a[i + 4]
-        r5 += a[i + 5]
-        r6 += a[i + 6]
-        r7 += a[i + 7]
-    res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
-    for i in range(lo + m, lo + n):
-        res += a[i]
-    return res
-
-
-def _pairwise_sum(a: npt.NDArray[np.float32]) -> np.float32:
-    """Compiled (numba): ``np.add.reduce(a)`` for contiguous float32 ``a``, in numpy's order: up to 128
-    numbers a :func:`_block_sum`; above, the two halves (the first a multiple of 8 long) summed apart and
-    added. Without recursion (numba's cache does not keep recursive functions): the halves wait on a stack,
-    and a sum is added to its sibling's when both are done (addition commutes, so the order of the two is
-    immaterial). :func:`_compiled` checks it against numpy before use."""
-    los = np.empty(64, dtype=np.int64)  # pending ranges: start, length (-1: add the two sums on top)
-    ns = np.empty(64, dtype=np.int64)
-    sums = np.empty(64, dtype=np.float32)
-    los[0], ns[0] = 0, a.shape[0]
-    todo, done = 1, 0
-    while todo:
-        todo -= 1
-        lo, n = los[todo], ns[todo]
-        if n < 0:
-            done -= 1
-            sums[done - 1] = sums[done - 1] + sums[done]
-        elif n <= 128:
-            sums[done] = _block_sum(a, lo, n)
-            done += 1
-        else:
-            half = n // 2
-            half -= half % 8
-            los[todo], ns[todo] = 0, -1
-            los[todo + 1], ns[todo + 1] = lo + half, n - half
-            los[todo + 2], ns[todo + 2] = lo, half
-            todo += 3
-    return sums[0]
-
-
-def _mean_rows(half: npt.NDArray[np.uint16], lut: npt.NDArray[np.float32], wide: npt.NDArray[np.float32],
-               widened: npt.NDArray[np.bool_], ids: npt.NDArray[np.int32], counts: npt.NDArray[np.intp],
-               out: npt.NDArray[np.float32]) -> None:
-    """Compiled (numba) :func:`_embed_items` after the ids: ``out[i]`` (shape ``(len(counts), dim)``) becomes
-    the L2-normalised mean of the rows of the ``counts[i]`` ids of text ``i`` (they follow each other in
-    ``ids``), zeros for a text without ids.
-
-    ``half`` is the table's float16 bits, shape ``(vocabulary, dim)``; ``lut`` each of the 65,536 float16 values
-    widened by numpy (exact); ``wide``/``widened`` the float32 rows widened so far, as :func:`_rows` keeps them
-    (a row is widened here on first use). The floats are those of the numpy path: the mean is
-    ``np.add.reduce(rows, axis=0) / n``, the first row then each next row added in float32, in order (numpy
-    adds the rows of an axis-0 reduction one after the other), and a float32 division; the norm is
-    ``sqrt(np.add.reduce(v * v))`` (:func:`_pairwise_sum`), a zero norm dividing by 1. No fast-math: no
-    reordering, no reciprocal.
-    """
-    dim = wide.shape[1]
-    squares = np.empty(dim, dtype=np.float32)
-    at = 0
-    for i in range(counts.shape[0]):
-        n = counts[i]
-        if n == 0:
-            for k in range(dim):
-                out[i, k] = 0.0
-            continue
-        for j in range(at, at + n):
-            t = ids[j]
-            if not widened[t]:
-                for k in range(dim):
-                    wide[t, k] = lut[half[t, k]]
-                widened[t] = True
-        t = ids[at]
-        for k in range(dim):
-            out[i, k] = wide[t, k]
-        for j in range(at + 1, at + n):
-            t = ids[j]
-            for k in range(dim):
-                out[i, k] += wide[t, k]
-        scale = np.float32(n)
-        for k in range(dim):
-            out[i, k] /= scale
-            squares[k] = out[i, k] * out[i, k]
-        norm = np.sqrt(_pairwise_sum(squares))
-        if norm == 0:
-            norm = np.float32(1.0)
-        for k in range(dim):
-            out[i, k] /= norm
-        at += n
-
-
 _kernel: Any = None
 _lut: npt.NDArray[np.float32] | None = None
 
 
 def _compiled() -> Any:
-    """:func:`_mean_rows` compiled by numba (cached beside this file), once numba is imported, or ``None``.
+    """The compiled mean (:func:`retrieval.embedding_mean.compile_mean`), once numba is imported, or ``None``.
 
     numba is not imported here: its import (half a second, and YAML and more) is paid by processes that need
     it anyway, those serving a large index (:mod:`retrieval.compiled`); the others average in numpy, the same
-    floats a little slower. Before first use the compiled loop embeds a hundred random texts (sampled ids,
-    lengths 0 to 200) as the numpy path does (a few milliseconds); should any float differ (a numpy adding in
-    another order), it is not used.
+    floats a little slower.
     """
     global _kernel, _lut
     if _kernel is not None:
@@ -361,29 +254,8 @@ def _compiled() -> Any:
         return None
     with _lock:
         if _kernel is None:
-            try:
-                jit = numba.njit(cache=True, nogil=True)
-                names = globals()
-                for name in ("_block_sum", "_pairwise_sum"):  # compiled first: the loop calls them
-                    names[name] = jit(names[name])
-                kernel = jit(_mean_rows)
-                _lut = np.arange(1 << 16, dtype=np.uint32).astype(np.uint16).view(np.float16).astype(np.float32)
-                table = model[0]
-                wide, widened = np.zeros(table.shape, dtype=np.float32), np.zeros(len(table), dtype=bool)
-                rng = np.random.default_rng(0)
-                counts = rng.integers(0, 200, 100).astype(np.intp)
-                counts[:8] = np.arange(8)
-                ids = rng.integers(0, len(table), int(counts.sum())).astype(np.int32)
-                out = np.empty((len(counts), table.shape[1]), dtype=np.float32)
-                kernel(table.view(np.uint16), _lut, wide, widened, ids, counts, out)
-                plain = _averaged(table[ids.astype(np.intp)].astype(np.float32), counts)
-                same = np.array_equal(out.view(np.uint32), plain.view(np.uint32))
-                if not same:
-                    log.warning("The compiled embedding loop gives other floats than numpy; numpy is used.")
-                _kernel = kernel if same else False
-            except Exception:
-                log.warning("The embedding loop could not be compiled; numpy is used.", exc_info=True)
-                _kernel = False
+            found = compile_mean(numba, model[0], _averaged)
+            _kernel, _lut = found if found is not None else (False, None)
     return _kernel or None
 
 

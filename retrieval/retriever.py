@@ -802,7 +802,9 @@ class Retriever:
                     text = document.text[s:e]
                     found = cache[(doc, i)] = frozenset(
                         kind for kind in plan.answer_types
-                        if (has_answer_type(text, kind, asked) or labelled(text, (kind,)))  # "Venue: Casa do Porto"
+                        if (has_answer_type(text, kind, asked) or labelled(text, (kind,))  # "Venue: Casa do Porto"
+                            # "Install or upgrade it with:" over a code block: quoted with the command
+                            or kind is AnswerType.INSTRUCTION and _with_command(document, e, plan) > e)
                         and (unit is None or kind is not AnswerType.NUMBER
                              or counts(text, unit, self.analyzer, strict=doc in naming))
                         and (not ahead or kind is not AnswerType.DATE or _PAST_DEICTIC.search(text) is None

@@ -1,10 +1,12 @@
 """Failure classes of a fifth round of member questions (an astronomy club's folder): a chat question at the
 end of a passage quoted without the reply on the next line, and "What's the deadline ...?" not read as
-asking for a date."""
+asking for a date; a line that introduces the command ("Install or upgrade it with:")
+losing a how-do-I question to the page's opening sentence."""
 
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from filler import filler_notes, first_quote
 from retrieval import Document, Retriever
@@ -46,3 +48,35 @@ def test_whats_the_deadline_asks_for_a_date() -> None:
         *filler_notes(),
     ])
     assert "30 November" in first_quote(retriever, "What's the deadline for the photo contest?", AS_OF)
+
+
+_RELEASE_NOTES = {
+    "starhop-v1.4-release-notes.md": (
+        "date 2025-03-10\n\n# StarHop 1.4 release notes\n\n"
+        "StarHop is the star-hopping chart tool that club members write and maintain. Version 1.4 is out today.\n\n"
+        "## What's new\n\n- Charts can be exported as PNG or PDF.\n"
+        "- The default star catalogue is SAO, down to magnitude 9.\n"
+        "- Observation logs now sync through our own server at sync.northfieldstargazers.org.\n\n"
+        "## Requirements\n\nStarHop 1.4 needs Python 3.9 or newer.\n\n"
+        "## Install\n\nInstall or upgrade it with:\n\n```\npip install --upgrade starhop==1.4\n```\n"),
+    "starhop-v1.5-release-notes.md": (
+        "date 2025-06-22\n\n# StarHop 1.5 release notes\n\n## What's new\n\n- SVG export joins PNG and PDF.\n"
+        "- Eyepiece field-of-view circles can be drawn on any chart with the --fov option.\n"
+        "- A night-vision mode turns the whole interface red.\n\n## Fixes\n\n"
+        "- Charts near the celestial pole no longer draw the grid upside down.\n"
+        "- The PDF export no longer cuts off the legend on A5 paper.\n\n"
+        "Python 3.9 is still supported in this release, but it will be the last one to support it.\n"),
+    "starhop-v2.0-release-notes.txt": (
+        "date 2025-10-05\nStarHop 2.0 is the biggest release since the project started.\n\n"
+        "The default star catalogue is now Tycho-2, down to magnitude 11, instead of SAO. SAO can still be "
+        "picked with --catalog sao.\n\n"
+        "StarHop 2.0 needs Python 3.11 or newer. Python 3.9 and 3.10 are no longer supported.\n\n"
+        "Thanks to Marcus Oyelaran, who rewrote the chart renderer for this release.\n"),
+}
+
+
+def test_a_line_introducing_the_command_answers_how_do_i(tmp_path: Path) -> None:
+    for name, text in _RELEASE_NOTES.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    retriever = Retriever.from_folder(tmp_path, index_dir=None)
+    assert "pip install --upgrade starhop==1.4" in first_quote(retriever, "How do I install StarHop 1.4?", AS_OF)

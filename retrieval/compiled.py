@@ -15,12 +15,13 @@ compiled function, MaxScore (Turtle & Flood 1995) a window of passages at a time
 * terms sorted by bound, the longest prefix whose bounds sum below ``theta`` is *non-essential*: a passage
   holding only those terms cannot reach the top k. The passages are read a window of :data:`WINDOW`
   passage numbers at a time, from the smallest one an essential term still holds: the essential terms'
-  postings in the window are read term at a time into per-passage buffers (their weights and sum); then
+  postings in the window are read term at a time into per-passage sums of their weights; then
   the non-essential terms, largest bound first, for the window's passages whose sum plus the bounds left
   still reaches ``theta`` only (a term's postings in the window are scanned when they are few for those
   passages, else each passage is looked up); each time ``theta`` rises the non-essential prefix grows;
-* a passage that can still make it gets its exact score: its terms' weights added in query order, the float
-  expression an exhaustive pass evaluates, so scores and the tie order (lower passage number first) are
+* a passage that can still make it gets its exact score, its terms' postings looked up again from the
+  window's start (a few passages: cheaper than keeping every weight read): its terms' weights added in
+  query order, the float expression an exhaustive pass evaluates, so scores and the tie order (lower passage number first) are
   those of :meth:`retrieval.index.BM25Index.scores` (tested against it).
 
 Importing numba and loading the compiled code (cached beside this file after the first compilation) happens
@@ -114,7 +115,7 @@ def top_k(index: BM25Index, counts: dict[str, int], k: int) -> list[tuple[int, f
     filled = np.zeros(2, dtype=np.int64)
     where = np.zeros((4, m), dtype=np.int64)  # per term: first posting, end, first block, term (in the part)
     k1, b, avgdl, lengths = index.k1, index.b, index.bm25.avgdl, index.int_lengths
-    acc, nbuf, wbuf, touched = _window_scratch(m)
+    acc, nbuf, touched = _window_scratch()
     for part in index.parts_by_size:  # the largest first: its seeded threshold serves the others
         lookup = part.postings.terms
         found = False
@@ -128,7 +129,7 @@ def top_k(index: BM25Index, counts: dict[str, int], k: int) -> list[tuple[int, f
         if found:
             fblk, fmax = part.bound_factors(k1, b, avgdl)
             kernel(part.pid, part.tf, fblk, fmax, where, idf, cnt, k1, b, avgdl, lengths, part.shift or 0,
-                   part.kernel_map, heap_s, heap_g, filled, SEED_BLOCKS, acc, nbuf, wbuf, touched)
+                   part.kernel_map, heap_s, heap_g, filled, SEED_BLOCKS, acc, nbuf, touched)
     n = int(filled[0])
     hits = sorted(zip((-heap_s[:n]).tolist(), heap_g[:n].tolist()))
     return [(g, -s) for s, g in hits if s < 0]
@@ -168,14 +169,12 @@ def _run_frequencies(pid, tf, bounds, lo, hi, owner, freq):  # type: ignore[no-u
                 p += 1
 
 
-def _window_scratch(m: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """This thread's window buffers for a query of ``m`` terms: ``(acc, nbuf, wbuf, touched)``, shapes
-    ``(WINDOW,)``, ``(WINDOW,)``, ``(m * WINDOW,)`` float64 and ``(WINDOW,)`` int64. ``acc`` and ``wbuf``
-    are all zeros (the kernel leaves them so); the others are scratch."""
+def _window_scratch() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """This thread's window buffers: ``(acc, nbuf, touched)``, shapes ``(WINDOW,)`` float64 (all zeros: the
+    kernel leaves it so), ``(WINDOW,)`` float64 and ``(WINDOW,)`` int64 (scratch)."""
     found = getattr(_scratch, "window", None)
-    if found is None or len(found[2]) < m * WINDOW:
-        found = _scratch.window = (np.zeros(WINDOW), np.zeros(WINDOW), np.zeros(max(m, 16) * WINDOW),
-                                   np.zeros(WINDOW, dtype=np.int64))
+    if found is None:
+        found = _scratch.window = (np.zeros(WINDOW), np.zeros(WINDOW), np.zeros(WINDOW, dtype=np.int64))
     return found
 
 
@@ -309,7 +308,7 @@ def _order(values):  # type: ignore[no-untyped-def]
 
 def _segment_top_k(  # type: ignore[no-untyped-def]
         pid, tf, fblk, fmax, where, idf, cnt, k1, b, avgdl, lengths, shift, mapping, heap_s, heap_g, filled,
-        seed_blocks, acc, nbuf, wbuf, touched):
+        seed_blocks, acc, nbuf, touched):
     """One segment's passages into the running top-k ``heap_s/heap_g`` (``filled``: entries used, the
     worst one's position); numba compiles it (arguments as :func:`top_k` passes them; ``fblk/fmax``:
     :meth:`retrieval.index.Part.bound_factors`; ``mapping`` empty when the part's map is ``local + shift``).
@@ -366,6 +365,8 @@ def _segment_top_k(  # type: ignore[no-untyped-def]
         return
     width = len(acc)
     pos = starts.copy()  # per term, its cursor: the first posting not yet passed
+    wstart = starts.copy()  # per term, its cursor where the window starts
+    cur = starts.copy()  # scratch cursors for an exact score
     while True:
         # The next window of passage numbers: from the smallest passage an essential term still holds (a
         # passage that only non-essential terms hold cannot reach the top k).
@@ -377,6 +378,8 @@ def _segment_top_k(  # type: ignore[no-untyped-def]
         if lo >= inf:
             return
         hi = lo + width
+        for i in range(m):
+            wstart[i] = pos[i]
         ew = e  # this window's essential terms: order[ew:]
         nt = 0  # the window's passages holding an essential term (touched[:nt], as slots d - lo)
         for j in range(ew, m):  # their weights, term at a time: a sequential read of each one's postings
@@ -394,9 +397,7 @@ def _segment_top_k(  # type: ignore[no-untyped-def]
                         touched[nt] = s
                         nt += 1
                         nbuf[s] = _norm(k1, b, avgdl, lengths[g])
-                    wi = _weight(idf[i], cnt[i], k1, float(tf[p]), nbuf[s])
-                    acc[s] += wi
-                    wbuf[s * m + i] = wi
+                    acc[s] += _weight(idf[i], cnt[i], k1, float(tf[p]), nbuf[s])
                 p += 1
             pos[i] = p
         # The non-essential terms, largest bound first, for the passages that can still make it (acc: the
@@ -422,9 +423,7 @@ def _segment_top_k(  # type: ignore[no-untyped-def]
                     s = pid[p] - lo
                     x = acc[s]
                     if x > 0.0 and x >= need:
-                        wi = _weight(idf[i], cnt[i], k1, float(tf[p]), nbuf[s])
-                        acc[s] = x + wi
-                        wbuf[s * m + i] = wi
+                        acc[s] = x + _weight(idf[i], cnt[i], k1, float(tf[p]), nbuf[s])
             else:
                 for r in range(nt):
                     s = touched[r]
@@ -432,23 +431,20 @@ def _segment_top_k(  # type: ignore[no-untyped-def]
                     if x >= need:
                         p = _find(pid, a, z, lo + s)
                         if p < z and pid[p] == lo + s:
-                            wi = _weight(idf[i], cnt[i], k1, float(tf[p]), nbuf[s])
-                            acc[s] = x + wi
-                            wbuf[s * m + i] = wi
-        # The passages that made it get their exact scores; the buffers are left zero.
+                            acc[s] = x + _weight(idf[i], cnt[i], k1, float(tf[p]), nbuf[s])
+        # The passages that made it get their exact scores (looked up again from the window's start: a few
+        # passages, where keeping every weight read costs a write and a clear per posting); ``acc`` is left zero.
         for r in range(nt):
             s = touched[r]
             if acc[s] >= floor:
-                score = 0.0
-                for i in range(m):  # in query order, as an exhaustive pass adds them
-                    score += wbuf[s * m + i]
+                for i in range(m):
+                    cur[i] = wstart[i]
+                score = _exact(pid, tf, ends, cur, lo + s, idf, cnt, k1, nbuf[s])
                 t = _offer(heap_s, heap_g, filled, score, _global(lo + s, shift, mapping, mapped))
                 if t > theta:
                     theta = t
                     floor = theta * (1.0 - slack)
             acc[s] = 0.0
-            for i in range(m):
-                wbuf[s * m + i] = 0.0
         while e < m and prefix[e] < floor:
             e += 1
         if e == m:

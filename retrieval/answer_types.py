@@ -89,15 +89,17 @@ _PATTERNS: Mapping[AnswerType, re.Pattern[str]] = _LazyPatterns({
         rf"\d|\b(?:{_NUMBER_WORDS})\b", re.IGNORECASE
     ),
     AnswerType.MONEY: (
-        r"[$€£¥]\s?\d|\d\s?(?:[$€£¥]|EUR|USD|GBP|euros?|dollars?|pounds?|cents?)\b|\b(?:free|no cost|costs?|per month|"
-        r"a month|a year|per year)\b",
+        r"[$€£¥]\s?\d|\d\s?(?:[$€£¥]|EUR|USD|GBP|euros?|dollars?|pounds?|cents?)\b|\b(?:free|no cost|costs?)\b|"
+        rf"\b(?:{_NUMBER_WORDS}) (?:euros?|dollars?|pounds?|cents?|bucks)\b|"
+        r"\d\s?(?:per|a) (?:month|year)\b",  # "5 a month"; a bare "once a year" is no amount
         re.IGNORECASE,
     ),
     AnswerType.VERSION: (r"\bv?\d+\.\d+(?:\.\d+)*\b|\bversion \d+\b", re.IGNORECASE),
     AnswerType.PLACE: (
         r"https?://|\bwww\.|\b[\w-]+\.(?:com|org|net|io|dev|app|eu|de|pt|uk)\b|(?<!\w)#[a-z][\w-]*|"
         r"(?<![\w/.:])/[a-z][a-z0-9_-]{1,30}(?![\w/.])|"  # a slash command: "use /report" is where to report
-        r"\b(?:in|at|on|near|from|inside|via|under) (?:the )?[A-Z][\w'-]+|\b(?:street|st\.|avenue|road|room|"
+        rf"\b(?:in|at|on|near|from|inside|via|under) (?:the )?(?!(?:{_MONTH_FULL}|May|{_WEEKDAY_FULL})\b)[A-Z][\w'-]+|"
+        r"\b(?:street|st\.|avenue|road|room|"
         r"building|floor|hall|venue|city|channel|folder|directory|page|menu|tab|settings)\b|/[\w.-]+/|"
         r"`[^`]*/[^`]*`|\b[\w.]+ ?-based\b|\b(?:based|headquartered|located|situated) "
         r"(?:in|at|near)\b",
@@ -155,12 +157,15 @@ def has_answer_type(text: str, kind: AnswerType, asked: frozenset[str] = frozens
     Returns
     -------
     bool
-        ``True`` when one of the kind's patterns matches a value the question does not contain. A DATE
+        ``True`` when one of the kind's patterns matches a value the question does not contain (for NUMBER, not
+        a release's version: "FermWatch 2.0"). A DATE
         question also accepts a clock time or a FREQUENCY ("every second Tuesday at 16:00"); a TIME question a
         FREQUENCY.
     """
     if kind is AnswerType.EXPANSION:  # the asked initialism, spelled out
         return any(spells_out(word, text) for word in asked if word not in _EXPANSION_FRAME)
+    if kind is AnswerType.NUMBER:  # "FermWatch 2.0 is a major release" names a release, it counts nothing
+        text = _NAMED_RELEASE.sub(" ", text)
     if _matches(_PATTERNS[kind], text, asked):
         return True
     if kind is AnswerType.DATE:  # a clock time, not "an evening jam session"
@@ -171,6 +176,9 @@ def has_answer_type(text: str, kind: AnswerType, asked: frozenset[str] = frozens
 
 
 _WORD = re.compile(r"[^\W_]+")
+#: A release named by its version ("FermWatch 2.0", "v1.4", "version 3.1"): no answer to *how many* or
+#: *what port*.
+_NAMED_RELEASE = re.compile(r"(?:\b[A-Z][\w-]*|\bv|\bversion) ?\d+(?:\.\d+)+\b")
 #: The TIME patterns less the parts of the day ("morning", "evening"): what a *when* question accepts as a time.
 _CLOCK = re.compile(_CLOCK_TIME + r"|\b(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve) "
                     r"(?:in the |this |each |every )?(?:morning|afternoon|evening|night)s?\b", re.IGNORECASE)

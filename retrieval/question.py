@@ -26,7 +26,7 @@ import enum
 import re
 from dataclasses import dataclass
 
-__all__ = ["DECISION_WORDS", "FRAME_WORDS", "SOCIAL_WORDS", "AnswerType", "QuestionPlan", "clean_question", "only_a_link",
+__all__ = ["DECISION_WORDS", "WHERE_WHEN_FRAME_WORDS", "FRAME_WORDS", "SOCIAL_WORDS", "AnswerType", "QuestionPlan", "clean_question", "only_a_link",
            "read_question"]
 
 
@@ -71,6 +71,12 @@ SOCIAL_WORDS: frozenset[str] = frozenset(
 #: outcome of the vote?"): they name the kind of answer, as "when" does, not its subject, and minutes record a
 #: decision in other words ("Decision: postponed", "so the price stays at €3"). The retriever drops them from a
 #: DECISION question's search terms when other words are left.
+#: Verbs that only frame a *where* or *when* question ("Where are meetings held?", "When is the picnic
+#: happening?"): the place or date is what is asked, the verb is seldom what the answer says ("we meet in
+#: Room B"). Dropped from such a question's search terms unless nothing else is left. Casefolded.
+WHERE_WHEN_FRAME_WORDS: frozenset[str] = frozenset(
+    "held happen happens happening located situated".split()
+)
 DECISION_WORDS: frozenset[str] = frozenset(
     "decide decided decides deciding decision decisions agree agreed agreement resolve resolved resolution "
     "conclude concluded conclusion outcome outcomes result results verdict settle settled".split()
@@ -297,6 +303,8 @@ def _answer_types(text: str) -> tuple[AnswerType, ...]:
             first = (match.start(), rank, kind)
     if first is not None:
         found.append(first[2])
+    if found and found[0] is AnswerType.NUMBER and _HOW_MUCH_IS.search(text):
+        found.append(AnswerType.MONEY)  # "How much are dues?": an amount of money, or else a number
     for word, kind in _SECOND_PARTS:
         # "..., and when ...?", "..., when is it?"; not "..., when it comes to broadcasting" (a clause, no question)
         if kind not in found and re.search(rf"\b(?:and|or) {word}\b|, {word} (?:is|are|was|were|do|does|did|can|"
@@ -305,6 +313,8 @@ def _answer_types(text: str) -> tuple[AnswerType, ...]:
     return tuple(found)
 
 
+#: "How much is/are/does ...", no noun after "much": most often a price ("How much are dues?").
+_HOW_MUCH_IS = re.compile(r"\bhow much (?:is|are|was|were|does|do|did|will)\b", re.IGNORECASE)
 _SECOND_PARTS = (("when", AnswerType.DATE), ("where", AnswerType.PLACE), ("who", AnswerType.PERSON),
                  ("why", AnswerType.REASON), ("how much", AnswerType.NUMBER), ("how many", AnswerType.NUMBER),
                  ("what time", AnswerType.TIME), ("how long", AnswerType.DURATION))

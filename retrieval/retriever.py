@@ -35,7 +35,7 @@ from .followup import plan as follow_up_plan
 from .index import DEFAULT_B, DEFAULT_K1, BM25Index
 from .indexing import Progress, analyze_document
 from .passages import Passage
-from .question import (DECISION_WORDS, FRAME_WORDS, SOCIAL_WORDS, AnswerType, QuestionPlan, only_a_link,
+from .question import (DECISION_WORDS, FRAME_WORDS, SOCIAL_WORDS, WHERE_WHEN_FRAME_WORDS, AnswerType, QuestionPlan, only_a_link,
                        read_question)
 from .quotes import Quote
 from .ranking import FEATURES, WEIGHTS, DocumentLengths, document_scores, feature_vector, score_matrix
@@ -366,6 +366,8 @@ class Retriever:
         content = content or pairs
         if AnswerType.DECISION in plan.answer_types:  # "What was decided at the March call?" is about the call
             content = [(t, w) for t, w in content if w.lower() not in DECISION_WORDS] or content
+        if _WHERE_WHEN & set(plan.answer_types):  # "Where are meetings held now?" asks for the place
+            content = [(t, w) for t, w in content if w.lower() not in WHERE_WHEN_FRAME_WORDS] or content
         names = _capitalised_words(plan.text)
         proper = _proper_names(plan.text) & names
         unit = plan.unit.lower() if plan.unit else None
@@ -467,6 +469,7 @@ class Retriever:
         ranked = self._rank(hits, concepts, plan, documents, asked=asked)
         excerpts: list[Excerpt] = []
         quoted: set[str] = set()
+        polar = not plan.answer_types and _POLAR.match(plan.cleaned) is not None
         used: dict[int, list[tuple[int, int]]] = {}
         if any(self._answers(window, plan, self.passages[p].doc) for _, window, p, _ in ranked) or (
                 ranked and self._document_answers(ranked[0][1], ranked[0][2], concepts, plan)):
@@ -485,7 +488,7 @@ class Retriever:
                     continue  # the same sentences in another document (a pasted paragraph): quoted once
                 quoted.add(said)
                 first = _antecedent(self.documents[doc], sents, window, self.passages[p].first, used.get(doc, []))
-                last = _after_yes_no(self.documents[doc], sents, window.last, used.get(doc, []))
+                last = _after_yes_no(self.documents[doc], sents, window.last, used.get(doc, []), polar)
                 used.setdefault(doc, []).append((first, last))
                 end = _with_command(self.documents[doc], spans[last][1], plan)
                 if end == spans[last][1] and last + 1 < len(spans):
@@ -542,7 +545,9 @@ class Retriever:
             return False  # "How much RAM does the 2.5 release need?" is not answered by a page that never says 2.5
         if AnswerType.DECISION in plan.answer_types and not window.typed:
             return False  # its cue words are not searched for ("decided"): the quote must record a decision
-        return window.typed or not self._expected(plan, doc) or matched >= UNTYPED_COVERAGE
+        expected = self._expected(plan, doc)
+        return window.typed or not expected or matched >= UNTYPED_COVERAGE and not any(
+            t in _VALUE_TYPES for t in expected)
 
     def _names_versions(self, doc: int, plan: QuestionPlan) -> bool:
         """Whether document ``doc`` holds every version number the question names ("2.5", "v1.6"), in its
@@ -640,6 +645,7 @@ class Retriever:
         top_document = max(documents.values(), default=0.0) or 1.0
         total = sum(c.weight for c in concepts) or 1.0
         found: list[tuple[Window, int, float, float, dt.date | None]] = []
+        firsts: dict[int, dt.date] = {}  # for "next": a found window's earliest date after today
         find_types = self._type_finder(plan) if plan.answer_types else None
         versions = {c.term for c in concepts if _VERSION_TERM.fullmatch(c.term)}
         seen: set[tuple[int, int, int]] = set()
@@ -711,7 +717,10 @@ class Retriever:
                 if plan.recency:  # "current": the sentence reporting the new state, not the one it replaced
                     extra += STATE_WEIGHT * state_change(quoted)
                 if plan.upcoming:  # "next": a date after today ranks up, a quote naming only past dates down
-                    extra += UPCOMING_WEIGHT * _upcoming(document, sents.spans, window, plan.as_of)
+                    ahead, soonest = _upcoming(document, sents.spans, window, plan.as_of)
+                    extra += UPCOMING_WEIGHT * ahead
+                    if soonest is not None:
+                        firsts[len(found)] = soonest
                 found.append((window, p, score, extra, document.date))
                 # An FAQ entry ("Q: What is the code for the shed padlock?" and its answer) stands on its own:
                 # how far down the FAQ it is says nothing, as a page's first sentence does.
@@ -721,6 +730,13 @@ class Retriever:
                                                documents.get(passage.doc, score) / top_document))
         if not found:
             return []
+        if firsts:  # "the next event": of the peers that name a date after today, the soonest one
+            best = max(f[0].matched for f in found)
+            near = [i for i in firsts if found[i][0].matched >= NEXT_PEERS * best]
+            if near:
+                soonest = min(firsts[i] for i in near)
+                found = [(w, p, sc, extra + (NEXT_WEIGHT if firsts.get(i) == soonest and i in near else 0.0), date)
+                         for i, (w, p, sc, extra, date) in enumerate(found)]
         # Dates rank the documents that answer about as well as the best one: "newer wins" among documents
         # that state the same thing, not over a newer document that merely shares a word.
         best = max(f[0].matched for f in found)
@@ -884,9 +900,10 @@ INITIALISM_PASSAGES = 10
 INITIALISM_DOCUMENTS = 5
 #: Passages whose documents get a whole-document BM25 score, the ``document`` feature: how much of the
 #: question's evidence a document holds overall, beyond its best passage (the document-then-passage order
-#: of classic QA pipelines). 50 and 100 give the same answers on every answer benchmark; 50 costs less
-#: (a top-50 instead of a top-100 BM25 pass).
-DOCUMENT_POOL = 50
+#: of classic QA pipelines). 16, 50 and 100 give the same figures on every answer benchmark (community-dev,
+#: WikiQA, TrecQA, SQuAD and its no-answer split, the news quiz); 16 costs least: the pool is then the
+#: CANDIDATES passages themselves, one top-16 BM25 pass (a top-50 pass costs a third more at 1M passages).
+DOCUMENT_POOL = 16
 #: Date terms (:func:`_date_score`, :data:`UPCOMING_WEIGHT`) are multiplied by this: the learned weights'
 #: scale, which the training sets (undated) cannot set.
 DATE_SCALE = 6.0
@@ -937,6 +954,11 @@ VAGUE_ANSWER_WEIGHT = 0.17
 #: names only dates before today loses :data:`PAST_FACTOR` times as much ("Next call: 3 November", read in
 #: December, is out of date).
 UPCOMING_WEIGHT = 0.25
+#: Further boost, for "next" questions, for the excerpts naming the soonest date after today among those that
+#: answer about as well as the best ("What's the next event?" over a list of dated events).
+NEXT_WEIGHT = 0.25
+#: Coverage, as a share of the best window's, that makes a window a peer for :data:`NEXT_WEIGHT`.
+NEXT_PEERS = 0.8
 PAST_FACTOR = 3
 #: Windows (best by the other features) that get the embedding-similarity feature (:mod:`.semantic`).
 #: (8 would embed a third less, but a window that needs its similarity to count as an answer may then not
@@ -946,6 +968,12 @@ SEMANTIC_CANDIDATES = 12
 MIN_EXCERPT_COVERAGE = 0.25
 #: When a question expects an answer type, an excerpt without one needs at least this share of its weight.
 UNTYPED_COVERAGE = 0.7
+#: Answer types that are the whole answer: "How much does a pint glass cost?" and "What time does the picnic
+#: start?" are not answered by a sentence without an amount or a clock time, however many of their words it
+#: holds ("Judges get lunch and a pint glass.").
+_VALUE_TYPES = frozenset({AnswerType.MONEY, AnswerType.TIME})
+#: The answer types of a question whose verb may be a frame word (:data:`~.question.WHERE_WHEN_FRAME_WORDS`).
+_WHERE_WHEN = frozenset({AnswerType.PLACE, AnswerType.DATE, AnswerType.TIME, AnswerType.FREQUENCY})
 #: A word at least this common in English (wordfreq Zipf scale) is never taken for a typo.
 TYPO_ZIPF = 2.5
 #: An unknown token mixing letters and digits ("k8s", "i18n") weighs at most this share of the largest idf.
@@ -1110,11 +1138,15 @@ def _antecedent(document: Document, sents: DocumentSentences, window: Window, pa
     return j
 
 
-def _after_yes_no(document: Document, sents: DocumentSentences, last: int, used: Sequence[tuple[int, int]]) -> int:
+def _after_yes_no(document: Document, sents: DocumentSentences, last: int, used: Sequence[tuple[int, int]],
+                  polar: bool = False) -> int:
     """The sentence a quote ends with: ``last``, or the next one when ``last`` is only a yes or a no ("A: Yes.",
     "Yes, and we recommend it.") and the next sentence goes on in the same paragraph: the yes is quoted with
     what it says yes to ("Larder is released under the AGPL-3.0 licence."); likewise when ``last`` asks a
-    question (a chat message, an FAQ's "Q:" line) and the next sentence, in the same paragraph, does not."""
+    question (a chat message, an FAQ's "Q:" line) and the next sentence, in the same paragraph, does not.
+    ``polar``: the question asks yes or no ("Do I have to be a member to borrow gear?"); then a short next
+    sentence in the same paragraph that says no ("Non-members cannot borrow.") is quoted too: it is the
+    answer the sentence before leads up to."""
     spans = sents.spans
     if last + 1 >= len(spans) or not sents.terms[last + 1] or any(f <= last + 1 <= l for f, l in used):
         return last
@@ -1126,6 +1158,9 @@ def _after_yes_no(document: Document, sents: DocumentSentences, last: int, used:
         # A question line ends the quote only where its passage ends: "[19:21] jonah_k: what's the deadline
         # for the Pleiades challenge?" is quoted with the reply on the next line, as inside a passage.
         return last + 1 if sents.chars[last + 1] <= MAX_ANTECEDENT_CHARS else last
+    if polar and sents.chars[last + 1] <= MAX_SAYS_NO_CHARS and _SAYS_NO.search(text, *spans[last + 1]) \
+            and not _SAYS_NO.search(text, s, e) and not text.startswith(NOT_PROSE_START, spans[last + 1][0]):
+        return last + 1
     if e - s > 40 or _YES_NO.fullmatch(text, s, e) is None:
         return last
     if text.startswith(NOT_PROSE_START, spans[last + 1][0]) or sents.chars[last + 1] > MAX_ANTECEDENT_CHARS:
@@ -1133,8 +1168,18 @@ def _after_yes_no(document: Document, sents: DocumentSentences, last: int, used:
     return last + 1
 
 
+#: A question that asks yes or no: it opens with an auxiliary verb ("Do I have to ...", "Can I pay by card?"),
+#: or asks whether ("anyone know if I can ...").
+_POLAR = re.compile(r"\W*(?:do|does|did|can|could|is|are|was|were|will|would|should|must|may|am|have|has|"
+                    r"need)\b|.*\b(?:know|wondering|wonder|sure|asking|ask|tell me|check) (?:if|whether)\b",
+                    re.IGNORECASE)  # "anyone know if I can pay by card?" asks yes or no too
+#: A sentence that says no: a negation ("Non-members cannot borrow.", "Card payments are not accepted.").
+_SAYS_NO = re.compile(r"\b(?:not|no|never|cannot|can't|won't|isn't|aren't|don't|doesn't|only)\b|n't\b", re.IGNORECASE)
+#: Longest such sentence quoted after the one that answers a yes-or-no question (characters).
+MAX_SAYS_NO_CHARS = 80
 #: A sentence that only says yes or no, perhaps after an FAQ's "A:" ("A: Yes.", "No, not yet.").
-_YES_NO = re.compile(r"(?:A:\s*)?(?i:yes|no|yep|nope|sure|correct|not yet)\b[^.!?\n]{0,30}[.!]?")
+_YES_NO = re.compile(r"(?:A:\s*)?(?i:yes|no|yep|yup|nope|sure|correct|not yet|absolutely|definitely|of course|"
+                     r"certainly|totally|not at all|unfortunately not|sadly not)\b[^.!?\n]{0,30}[.!]?")
 
 
 def _within(part: str, text: str) -> bool:
@@ -1210,17 +1255,24 @@ def _under_heading(document: Document, sents: DocumentSentences, first: int) -> 
     return ""
 
 
-def _upcoming(document: Document, spans: Sequence[tuple[int, int]], window: Window, as_of: dt.date) -> float:
-    """1 when the window names a calendar date on or after ``as_of``, ``-PAST_FACTOR`` when it names dates
-    and all are before it ("Next call: 3 November" read in December), else 0."""
+def _upcoming(document: Document, spans: Sequence[tuple[int, int]], window: Window, as_of: dt.date
+              ) -> tuple[float, dt.date | None]:
+    """``(score, first)``: score 1 when the window names a calendar date on or after ``as_of``, ``-PAST_FACTOR``
+    when it names dates and all are before it ("Next call: 3 November" read in December), else 0; ``first``
+    the earliest date it names after ``as_of`` (``None``: none)."""
     text = document.text[spans[window.first][0]:spans[window.last][1]]
     year = document.date.year if document.date else None
-    past = False
+    past = ahead = False
+    first: dt.date | None = None
     for y, m, d in future_dates(text, year):
         try:
-            if dt.date(y, m, d) >= as_of:
-                return 1
+            day = dt.date(y, m, d)
         except ValueError:
             continue
-        past = True
-    return -PAST_FACTOR if past else 0
+        if day >= as_of:
+            ahead = True
+            if day > as_of and (first is None or day < first):
+                first = day
+        else:
+            past = True
+    return (1 if ahead else -PAST_FACTOR if past else 0), first

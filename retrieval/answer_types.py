@@ -159,8 +159,8 @@ def has_answer_type(text: str, kind: AnswerType, asked: frozenset[str] = frozens
     bool
         ``True`` when one of the kind's patterns matches a value the question does not contain (for NUMBER, not
         a release's version: "FermWatch 2.0"). A DATE
-        question also accepts a clock time or a FREQUENCY ("every second Tuesday at 16:00"); a TIME question a
-        FREQUENCY.
+        question also accepts a clock time or a FREQUENCY ("every second Tuesday at 16:00"); a TIME question only a time of day
+        ("once a month" is no answer to *what time*).
     """
     if kind is AnswerType.EXPANSION:  # the asked initialism, spelled out
         return any(spells_out(word, text) for word in asked if word not in _EXPANSION_FRAME)
@@ -170,8 +170,6 @@ def has_answer_type(text: str, kind: AnswerType, asked: frozenset[str] = frozens
         return True
     if kind is AnswerType.DATE:  # a clock time, not "an evening jam session"
         return _matches(_CLOCK, text, asked) or _matches(_PATTERNS[AnswerType.FREQUENCY], text, asked)
-    if kind is AnswerType.TIME:
-        return _matches(_PATTERNS[AnswerType.FREQUENCY], text, asked)
     return False
 
 

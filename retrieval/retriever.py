@@ -470,6 +470,7 @@ class Retriever:
         excerpts: list[Excerpt] = []
         quoted: set[str] = set()
         polar = not plan.answer_types and _POLAR.match(plan.cleaned) is not None
+        valued = any(t in _VALUE_TYPES for t in plan.answer_types)
         used: dict[int, list[tuple[int, int]]] = {}
         if any(self._answers(window, plan, self.passages[p].doc) for _, window, p, _ in ranked) or (
                 ranked and self._document_answers(ranked[0][1], ranked[0][2], concepts, plan)):
@@ -477,6 +478,8 @@ class Retriever:
                 doc = self.passages[p].doc
                 if window.matched < MIN_EXCERPT_COVERAGE or excerpts and window.lead <= 0:
                     continue  # a weak excerpt is noise, even after a good one; so is one only its title ties in
+                if valued and not window.typed:
+                    continue  # "What time ...?" is not answered by a sentence without a time, wherever it ranks
                 if plan.period is not None and not self._of_period(doc, plan.period, plan.as_of):
                     continue  # a question about May 2024 is not answered from the March minutes
                 if any(window.first <= last and first <= window.last for first, last in used.get(doc, [])):

@@ -100,3 +100,18 @@ def test_how_much_does_it_cost_needs_an_amount() -> None:
     # "Riders ... get lunch and a club jersey" names the jersey, not its price.
     answer = _club().ask("how much does a club jersey cost", as_of=AS_OF)
     assert not answer.answered, answer.excerpts[0].text
+
+
+def test_what_time_wants_a_time_of_day_not_a_frequency() -> None:
+    # "once a month" is no answer to *what time*, and a sentence without a time is not quoted first for it.
+    retriever = Retriever.from_documents([
+        Document(id="volunteer-roles.md", title="Volunteer roles", date=None, text=(
+            "# Volunteer roles\n\n- **Ride team**, led by Ana Silva. Checks the club bikes once a month and "
+            "runs the night ride.\n- **Shed team**, led by Tom. Keeps the tools in order.\n")),
+        Document(id="events-2026.md", title="Club events 2026", date=None, text=(
+            "# Club events 2026\n\nAll events are open to members.\n\n## Night ride\n\n"
+            "- **Date:** Friday, March 27, 2026\n- **Time:** 8 to 10 p.m.\n- **Place:** the Old Mill car park\n\n"
+            "Bring lights front and back.\n")),
+        *filler_notes(),
+    ])
+    assert "8 to 10 p.m." in first_quote(retriever, "what time is the night ride", AS_OF)

@@ -157,10 +157,10 @@ def has_answer_type(text: str, kind: AnswerType, asked: frozenset[str] = frozens
     Returns
     -------
     bool
-        ``True`` when one of the kind's patterns matches a value the question does not contain (for NUMBER, not
-        a release's version: "FermWatch 2.0"). A DATE
-        question also accepts a clock time or a FREQUENCY ("every second Tuesday at 16:00"); a TIME question only a time of day
-        ("once a month" is no answer to *what time*).
+        ``True`` when one of the kind's patterns matches a value the question does not contain (for NUMBER,
+        not a release's version: "FermWatch 2.0"). A DATE question also accepts a clock time or a FREQUENCY
+        ("every second Tuesday at 16:00"); a TIME question only a time of day ("once a month" is no answer
+        to *what time*).
     """
     if kind is AnswerType.EXPANSION:  # the asked initialism, spelled out
         return any(spells_out(word, text) for word in asked if word not in _EXPANSION_FRAME)

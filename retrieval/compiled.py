@@ -21,8 +21,8 @@ compiled function, MaxScore (Turtle & Flood 1995) a window of passages at a time
   passages, else each passage is looked up); each time ``theta`` rises the non-essential prefix grows;
 * a passage that can still make it gets its exact score, its terms' postings looked up again from the
   window's start (a few passages: cheaper than keeping every weight read): its terms' weights added in
-  query order, the float expression an exhaustive pass evaluates, so scores and the tie order (lower passage number first) are
-  those of :meth:`retrieval.index.BM25Index.scores` (tested against it).
+  query order, the float expression an exhaustive pass evaluates, so scores and the tie order (lower
+  passage number first) are those of :meth:`retrieval.index.BM25Index.scores` (tested against it).
 
 Importing numba and loading the compiled code (cached beside this file after the first compilation) happens
 on the first query of a large index.

@@ -26,8 +26,8 @@ import enum
 import re
 from dataclasses import dataclass
 
-__all__ = ["DECISION_WORDS", "WHERE_WHEN_FRAME_WORDS", "FRAME_WORDS", "SOCIAL_WORDS", "AnswerType", "QuestionPlan", "clean_question", "only_a_link",
-           "read_question"]
+__all__ = ["DECISION_WORDS", "FRAME_WORDS", "SOCIAL_WORDS", "WHERE_WHEN_FRAME_WORDS", "AnswerType", "QuestionPlan",
+           "clean_question", "only_a_link", "read_question"]
 
 
 class AnswerType(enum.Enum):
@@ -71,15 +71,15 @@ SOCIAL_WORDS: frozenset[str] = frozenset(
 #: outcome of the vote?"): they name the kind of answer, as "when" does, not its subject, and minutes record a
 #: decision in other words ("Decision: postponed", "so the price stays at €3"). The retriever drops them from a
 #: DECISION question's search terms when other words are left.
+DECISION_WORDS: frozenset[str] = frozenset(
+    "decide decided decides deciding decision decisions agree agreed agreement resolve resolved resolution "
+    "conclude concluded conclusion outcome outcomes result results verdict settle settled".split()
+)
 #: Verbs that only frame a *where* or *when* question ("Where are meetings held?", "When is the picnic
 #: happening?"): the place or date is what is asked, the verb is seldom what the answer says ("we meet in
 #: Room B"). Dropped from such a question's search terms unless nothing else is left. Casefolded.
 WHERE_WHEN_FRAME_WORDS: frozenset[str] = frozenset(
     "held happen happens happening located situated".split()
-)
-DECISION_WORDS: frozenset[str] = frozenset(
-    "decide decided decides deciding decision decisions agree agreed agreement resolve resolved resolution "
-    "conclude concluded conclusion outcome outcomes result results verdict settle settled".split()
 )
 
 #: Words that ask for the newest information.
@@ -228,6 +228,9 @@ class QuestionPlan:
         ``(first day, last day)`` of a time the question names, inclusive, or ``None``.
     as_of:
         The day the question is asked ("today" for ``upcoming`` and relative periods).
+    polar:
+        The question asks yes or no ("Do I have to be a member to borrow gear?", "anyone know if I can pay by
+        card?"): no answer type, and it opens with an auxiliary verb or asks whether.
     """
 
     text: str
@@ -240,6 +243,7 @@ class QuestionPlan:
     upcoming: bool
     period: tuple[dt.date, dt.date] | None
     as_of: dt.date
+    polar: bool = False
 
 
 _TYPE_RULES: tuple[tuple[re.Pattern[str], AnswerType], ...] = tuple(
@@ -313,6 +317,11 @@ def _answer_types(text: str) -> tuple[AnswerType, ...]:
     return tuple(found)
 
 
+#: A question that asks yes or no: it opens with an auxiliary verb ("Do I have to ...", "Can I pay by card?"),
+#: or asks whether ("anyone know if I can ...").
+_POLAR = re.compile(r"\W*(?:do|does|did|can|could|is|are|was|were|will|would|should|must|may|am|have|has|"
+                    r"need)\b|.*\b(?:know|wondering|wonder|sure|asking|ask|tell me|check) (?:if|whether)\b",
+                    re.IGNORECASE)
 #: "How much is/are/does ...", no noun after "much": most often a price ("How much are dues?").
 _HOW_MUCH_IS = re.compile(r"\bhow much (?:is|are|was|were|does|do|did|will)\b", re.IGNORECASE)
 _SECOND_PARTS = (("when", AnswerType.DATE), ("where", AnswerType.PLACE), ("who", AnswerType.PERSON),
@@ -445,4 +454,5 @@ def read_question(text: str, as_of: dt.date) -> QuestionPlan:
         upcoming=bool(_UPCOMING.search(cleaned)),
         period=period,
         as_of=as_of,
+        polar=not kinds and _POLAR.match(cleaned) is not None,
     )

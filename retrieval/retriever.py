@@ -35,8 +35,8 @@ from .followup import plan as follow_up_plan
 from .index import DEFAULT_B, DEFAULT_K1, BM25Index
 from .indexing import Progress, analyze_document
 from .passages import Passage
-from .question import (DECISION_WORDS, FRAME_WORDS, SOCIAL_WORDS, WHERE_WHEN_FRAME_WORDS, AnswerType, QuestionPlan, only_a_link,
-                       read_question)
+from .question import (DECISION_WORDS, FRAME_WORDS, SOCIAL_WORDS, WHERE_WHEN_FRAME_WORDS, AnswerType,
+                       QuestionPlan, only_a_link, read_question)
 from .quotes import Quote
 from .ranking import FEATURES, WEIGHTS, DocumentLengths, document_scores, feature_vector, score_matrix
 from .recency import state_change
@@ -469,8 +469,7 @@ class Retriever:
         ranked = self._rank(hits, concepts, plan, documents, asked=asked)
         excerpts: list[Excerpt] = []
         quoted: set[str] = set()
-        polar = not plan.answer_types and _POLAR.match(plan.cleaned) is not None
-        valued = any(t in _VALUE_TYPES for t in plan.answer_types)
+        valued = _wants_value(plan)
         used: dict[int, list[tuple[int, int]]] = {}
         if any(self._answers(window, plan, self.passages[p].doc) for _, window, p, _ in ranked) or (
                 ranked and self._document_answers(ranked[0][1], ranked[0][2], concepts, plan)):
@@ -491,7 +490,7 @@ class Retriever:
                     continue  # the same sentences in another document (a pasted paragraph): quoted once
                 quoted.add(said)
                 first = _antecedent(self.documents[doc], sents, window, self.passages[p].first, used.get(doc, []))
-                last = _after_yes_no(self.documents[doc], sents, window.last, used.get(doc, []), polar)
+                last = _after_yes_no(self.documents[doc], sents, window.last, used.get(doc, []), plan.polar)
                 used.setdefault(doc, []).append((first, last))
                 end = _with_command(self.documents[doc], spans[last][1], plan)
                 if end == spans[last][1] and last + 1 < len(spans):
@@ -548,9 +547,8 @@ class Retriever:
             return False  # "How much RAM does the 2.5 release need?" is not answered by a page that never says 2.5
         if AnswerType.DECISION in plan.answer_types and not window.typed:
             return False  # its cue words are not searched for ("decided"): the quote must record a decision
-        expected = self._expected(plan, doc)
-        return window.typed or not expected or matched >= UNTYPED_COVERAGE and not any(
-            t in _VALUE_TYPES for t in expected)
+        return window.typed or not self._expected(plan, doc) or (matched >= UNTYPED_COVERAGE
+                                                                 and not _wants_value(plan))
 
     def _names_versions(self, doc: int, plan: QuestionPlan) -> bool:
         """Whether document ``doc`` holds every version number the question names ("2.5", "v1.6"), in its
@@ -733,8 +731,8 @@ class Retriever:
                                                documents.get(passage.doc, score) / top_document))
         if not found:
             return []
+        best = max(f[0].matched for f in found)
         if firsts:  # "the next event": of the peers that name a date after today, the soonest one
-            best = max(f[0].matched for f in found)
             near = [i for i in firsts if found[i][0].matched >= NEXT_PEERS * best]
             if near:
                 soonest = min(firsts[i] for i in near)
@@ -742,7 +740,6 @@ class Retriever:
                          for i, (w, p, sc, extra, date) in enumerate(found)]
         # Dates rank the documents that answer about as well as the best one: "newer wins" among documents
         # that state the same thing, not over a newer document that merely shares a word.
-        best = max(f[0].matched for f in found)
         peers = RECENCY_PEERS if plan.recency or plan.upcoming else DATE_PEERS
         dated = [f for f in found if f[4] is not None and f[0].matched >= peers * best]
         if plan.answer_types and any(f[0].typed for f in dated):
@@ -1171,11 +1168,6 @@ def _after_yes_no(document: Document, sents: DocumentSentences, last: int, used:
     return last + 1
 
 
-#: A question that asks yes or no: it opens with an auxiliary verb ("Do I have to ...", "Can I pay by card?"),
-#: or asks whether ("anyone know if I can ...").
-_POLAR = re.compile(r"\W*(?:do|does|did|can|could|is|are|was|were|will|would|should|must|may|am|have|has|"
-                    r"need)\b|.*\b(?:know|wondering|wonder|sure|asking|ask|tell me|check) (?:if|whether)\b",
-                    re.IGNORECASE)  # "anyone know if I can pay by card?" asks yes or no too
 #: A sentence that says no: a negation ("Non-members cannot borrow.", "Card payments are not accepted.").
 _SAYS_NO = re.compile(r"\b(?:not|no|never|cannot|can't|won't|isn't|aren't|don't|doesn't|only)\b|n't\b", re.IGNORECASE)
 #: Longest such sentence quoted after the one that answers a yes-or-no question (characters).
@@ -1183,6 +1175,12 @@ MAX_SAYS_NO_CHARS = 80
 #: A sentence that only says yes or no, perhaps after an FAQ's "A:" ("A: Yes.", "No, not yet.").
 _YES_NO = re.compile(r"(?:A:\s*)?(?i:yes|no|yep|yup|nope|sure|correct|not yet|absolutely|definitely|of course|"
                      r"certainly|totally|not at all|unfortunately not|sadly not)\b[^.!?\n]{0,30}[.!]?")
+
+
+def _wants_value(plan: QuestionPlan) -> bool:
+    """Whether the question asks for an amount or a time of day (:data:`_VALUE_TYPES`): a quote without one
+    neither answers it nor is quoted for it."""
+    return any(t in _VALUE_TYPES for t in plan.answer_types)
 
 
 def _within(part: str, text: str) -> bool:

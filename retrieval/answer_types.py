@@ -116,7 +116,11 @@ _PATTERNS: Mapping[AnswerType, re.Pattern[str]] = _LazyPatterns({
     AnswerType.INSTRUCTION: (
         r"`[^`]+`|^\W*(?:(?:after|if|when|once|before|to|for|in)\b[^.;:!?]{0,100}?,\s+)?(?:Run|Set|Use|Open|Go to|Click|Select|Type|Enter|Install|Add|Remove|Delete|Enable|Disable|"
         r"Turn|Restart|Upgrade|Update|Edit|Change|Create|Copy|Move|Ask|Send|Post|Contact|Email|Report|Write|Mount|"
-        r"Point|Pick|Choose|Press|Visit|Follow|Download|Sign|Make sure|Check|Try|Put|Log in|Reset)\b|"
+        r"Point|Pick|Choose|Press|Visit|Follow|Download|Sign|Make sure|Check|Try|Put|Log in|Reset|"
+        # the steps a member takes: "Fill in the waitlist form", "Bring your own gloves", "Book a slot"
+        r"Fill in|Fill out|Join|Apply|Register|Bring|Book|Reserve|Pay|Tell|Talk to|Call|Message|DM|Read|Drop off|"
+        r"Wear|Return|Submit|Upload|Attach|Request|Save|Rename|Replace|Connect|Plug|Unplug|Lock|Unlock|Clean|"
+        r"Head to|Stop by|Drop by|Mention|Ping|Tag|Vote)\b|"
         r"\b(?:you can|you need to|you should|you must|you have to|make sure|to do (?:this|so)|by running|run|"
         r"(?:ways?|options?|methods?) to)\b",
         re.IGNORECASE | re.MULTILINE,
@@ -236,11 +240,22 @@ _FREQUENCY_WORD = re.compile(r"\b(?:daily|weekly|monthly|yearly|annual|annually|
 
 
 def vague_date(text: str) -> bool:
-    """Whether ``text`` answers *when* only with a one-word frequency ("our yearly seed swap"): no date, no
-    clock time, no other frequency ("every second Tuesday")."""
-    if _FREQUENCY_WORD.search(text) is None or _PATTERNS[AnswerType.DATE].search(text) or _CLOCK.search(text):
+    """Whether ``text`` answers *when* only with a one-word frequency ("our yearly seed swap") or a month
+    alone ("the family picnic in August", against "Sunday, August 16"): no other date, no clock time, no
+    other frequency ("every second Tuesday")."""
+    if _CLOCK.search(text):
+        return False
+    dates = [m.group(0) for m in _PATTERNS[AnswerType.DATE].finditer(text)]
+    if dates:
+        return all(d.lower() in _MONTH_NAMES for d in dates) \
+            and _PATTERNS[AnswerType.FREQUENCY].search(text) is None
+    if _FREQUENCY_WORD.search(text) is None:
         return False
     return _PATTERNS[AnswerType.FREQUENCY].search(_FREQUENCY_WORD.sub(" ", text)) is None
+
+
+#: Month names alone, lower-cased: a DATE match that names no day and no year.
+_MONTH_NAMES = frozenset(m.lower() for m in calendar.month_name if m)
 
 
 #: Quantifiers that count without a number: "several people" is a count, but a vaguer answer to *how many*

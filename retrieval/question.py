@@ -55,7 +55,10 @@ FRAME_WORDS: frozenset[str] = frozenset(
      # chat: interjections, and contractions written without the apostrophe ("the web ui wont load")
      "ugh", "argh", "meh", "oops", "welp", "sigh", "omg", "pfff", "wont", "cant", "dont", "doesnt", "didnt",
      "isnt", "arent", "wasnt", "werent", "havent", "hasnt", "shouldnt", "couldnt", "wouldnt", "ive",
-     "youre", "theyre", "thats", "theres"]
+     "youre", "theyre", "thats", "theres",
+     # chat: a member calling themselves new ("total noob here"), laughter, and spoken forms ("gonna")
+     "noob", "noobs", "n00b", "newb", "newbs", "newbie", "newbies", "lmao", "lmk", "haha", "hahaha", "rofl",
+     "yall", "gonna", "wanna", "gotta", "dunno", "kinda", "sorta"]
 )
 #: Chat's closing requests for help ("..., any ideas?", "any tips"): the frame of the question, not its subject.
 _ASKING_FOR_HELP = re.compile(
@@ -231,6 +234,9 @@ class QuestionPlan:
     polar:
         The question asks yes or no ("Do I have to be a member to borrow gear?", "anyone know if I can pay by
         card?"): no answer type, and it opens with an auxiliary verb or asks whether.
+    attendance:
+        The question asks who attended or how many came ("Who was at the March call?", "how many people
+        came"): a meeting's attendance line may answer it.
     """
 
     text: str
@@ -244,6 +250,7 @@ class QuestionPlan:
     period: tuple[dt.date, dt.date] | None
     as_of: dt.date
     polar: bool = False
+    attendance: bool = False
 
 
 _TYPE_RULES: tuple[tuple[re.Pattern[str], AnswerType], ...] = tuple(
@@ -322,6 +329,14 @@ def _answer_types(text: str) -> tuple[AnswerType, ...]:
 _POLAR = re.compile(r"\W*(?:do|does|did|can|could|is|are|was|were|will|would|should|must|may|am|have|has|"
                     r"need)\b|.*\b(?:know|wondering|wonder|sure|asking|ask|tell me|check) (?:if|whether)\b",
                     re.IGNORECASE)
+#: "the next meetup", "upcoming events": a question for the next one of something, which is known by its date.
+_NEXT_ONE = re.compile(r"\b(?:next|upcoming) (?:[\w-]+ )?(?:events?|meetups?|meetings?|calls?|sessions?|jams?|"
+                       r"workshops?|rides?|days?|swaps?|sales?|parties|party|gatherings?|socials?|streams?|"
+                       r"livestreams?|dates?)\b", re.IGNORECASE)
+#: Words of a question about who attended a meeting or how many came.
+_ATTENDED = re.compile(r"\b(?:attend\w*|present|absent|came|come|coming|showed up|turned up|turnout|turn out|"
+                       r"participants?|apologies|who (?:was|were|is|are|will be) (?:at|there)|who went)\b",
+                       re.IGNORECASE)
 #: "How much is/are/does ...", no noun after "much": most often a price ("How much are dues?").
 _HOW_MUCH_IS = re.compile(r"\bhow much (?:is|are|was|were|does|do|did|will)\b", re.IGNORECASE)
 _SECOND_PARTS = (("when", AnswerType.DATE), ("where", AnswerType.PLACE), ("who", AnswerType.PERSON),
@@ -443,6 +458,10 @@ def read_question(text: str, as_of: dt.date) -> QuestionPlan:
     rest = _ASKING_FOR_HELP.sub(" ", rest)
     rest, searched = (_UPCOMING_WORDS.sub(" ", _RECENCY.sub(" ", _TYPE_NOUN.sub(lambda m: m.group(1) or " ", t))) for t in (rest, cleaned))
     kinds = _answer_types(cleaned)
+    polar = not kinds and _POLAR.match(cleaned) is not None
+    upcoming = bool(_UPCOMING.search(cleaned))
+    if upcoming and not kinds and not polar and _NEXT_ONE.search(cleaned):
+        kinds = (AnswerType.DATE,)  # "What's the next event?": the one with the soonest date, so a date
     return QuestionPlan(
         text=" ".join(rest.split()),
         searched=" ".join(searched.split()),
@@ -451,8 +470,9 @@ def read_question(text: str, as_of: dt.date) -> QuestionPlan:
         answer_types=kinds,
         unit=_counted(cleaned),
         recency=bool(_RECENCY.search(cleaned)),
-        upcoming=bool(_UPCOMING.search(cleaned)),
+        upcoming=upcoming,
         period=period,
         as_of=as_of,
-        polar=not kinds and _POLAR.match(cleaned) is not None,
+        polar=polar,
+        attendance=_ATTENDED.search(cleaned) is not None,
     )

@@ -8,6 +8,7 @@ terminal, the Discord bot and the benchmarks all call :meth:`Retriever.ask`.
 from __future__ import annotations
 
 import bisect
+import calendar
 import datetime as dt
 import functools
 import logging
@@ -360,6 +361,8 @@ class Retriever:
                                 "(the documents are searched by their words, not by links).")
         # Only markup or emoji ("🙂", "<@123>") is a question with no words, not an empty one.
         pairs = self.question_terms(text or plan.cleaned or ("." if plan.raw.strip() else ""))
+        if any(_G_DROPPED.fullmatch(w.lower()) for _, w in pairs):  # "goin away": "going away"
+            pairs = self._g_restored(pairs)
         content = [(t, w) for t, w in pairs if w not in FRAME_WORDS]
         if not content and all(w in SOCIAL_WORDS for _, w in pairs):
             return []  # "thanks!", "hi": said to the bot, not asked of the documents
@@ -413,6 +416,22 @@ class Retriever:
                 idf *= 1.0 - COMMON_DISCOUNT * min(1.0, max(0.0, (_zipf(word) - PLAIN_ZIPF) / (COMMON_ZIPF - PLAIN_ZIPF)))
             concepts.append(Concept(term, idf, ((term, 1.0), *variants), absent))
         return _joined_compounds(concepts, [w for _, w in content], vocabulary, stem)
+
+    def _g_restored(self, pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        """``pairs`` (:meth:`question_terms`) with each word written without its final *g* as chat writes it
+        ("goin", "lookin") read as the full word ("going", "looking"), which may then be a stop word: only a
+        word no passage holds whose *-ing* form is far more common in English (:data:`G_DROPPED_GAIN` on
+        wordfreq's Zipf scale) and that is itself rare (:data:`G_DROPPED_ZIPF`), so "main", "begin", "thin"
+        or "kin" stay as they are."""
+        restored: list[tuple[str, str]] = []
+        for term, word in pairs:
+            lower = word.lower()
+            if _G_DROPPED.fullmatch(lower) and self.index.term_idf(term) is None \
+                    and _zipf(lower) < G_DROPPED_ZIPF and _zipf(lower + "g") - _zipf(lower) >= G_DROPPED_GAIN:
+                restored.extend(self.analyzer.term_words(word + "g"))  # nothing when it is a stop word
+            else:
+                restored.append((term, word))
+        return restored or pairs
 
     def ask(self, question: str, top_k: int = DEFAULT_TOP_K, *, as_of: dt.date | None = None,
             follow_up: FollowUp | None = None) -> Answer:
@@ -658,6 +677,7 @@ class Retriever:
         dated = AnswerType.DATE in plan.answer_types
         asked_terms = frozenset(c.term for c in concepts)
         # "How many people ...?": a number of people answers better than "several people".
+        named_period = _period_named(plan.period)
         counted = self.analyzer.stem_word(plan.unit) if plan.unit and AnswerType.NUMBER in plan.answer_types \
             and _HOW_MANY.search(plan.cleaned) is not None else None
         for p, score in hits:
@@ -722,6 +742,15 @@ class Retriever:
                     extra += UPCOMING_WEIGHT * ahead
                     if soonest is not None:
                         firsts[len(found)] = soonest
+                    if ahead >= 0 and self._names_next(document.text[sents.spans[i][0]:sents.spans[j][1]],
+                                                       asked_terms):
+                        extra += NAMED_NEXT_WEIGHT  # "Next call: Thursday February 19" for "when's the next call"
+                        # (not "Next call: 3 November" read in December)
+                if named_period is not None:  # "The fee for 2025 is $45" for "the fee in 2025", not "for 2026"
+                    extra += PERIOD_NAMED_WEIGHT * _names_period(named_period, document.text, sents.spans[i][0],
+                                                                 sents.spans[j][1])
+                if not plan.attendance and _ATTENDANCE.match(document.text, sents.spans[i][0]):
+                    extra -= ATTENDANCE_WEIGHT  # "Present: Priya, Tomasz, ..." names people, it answers nothing
                 found.append((window, p, score, extra, document.date))
                 # An FAQ entry ("Q: What is the code for the shed padlock?" and its answer) stands on its own:
                 # how far down the FAQ it is says nothing, as a page's first sentence does.
@@ -779,11 +808,19 @@ class Retriever:
             rows.extend(features[i] + [found[i][3]] for i in order)
         return [(float(values[i]), found[i][0], found[i][1], found[i][2]) for i in order]
 
+    def _names_next(self, text: str, terms: frozenset[str]) -> bool:
+        """Whether ``text`` says "next" or "upcoming" right before one of the question's ``terms`` ("Next
+        call:", "our next meetup is"): the words a "next" question leaves out of its search terms."""
+        return any(t in terms for match in _NEXT_THING.finditer(text) for t in self.analyzer(match.group(1)))
+
     def _labelled_by(self, text: str, terms: frozenset[str]) -> bool:
-        """Whether ``text`` opens with a field label ("Minutes:", "- **Sign-up:**") that is one of the
-        question's ``terms``: the field the question asks about."""
+        """Whether ``text`` opens with a field label ("Minutes:", "- **Sign-up:**", "- **Family picnic**:",
+        "- Day pass: £4") that holds one of the question's ``terms``: the field the question asks about."""
         match = _FIELD_LABEL.match(text)
-        return match is not None and any(t in terms for t in self.analyzer(match.group(1)))
+        if match is None:
+            return False
+        label = next(g for g in match.groups() if g)
+        return any(t in terms for t in self.analyzer(label))
 
     def _window_text(self, window: Window, p: int) -> str:
         """The text of ``window`` of passage ``p``: its sentences, first to last, as the document has them."""
@@ -937,6 +974,10 @@ RECENCY_RUNNER_UP = 0.7
 DEFAULT_RECENCY_WEIGHT = 0.04
 #: Boost for a document of the period a question names; one from before it gets less, fading with distance.
 PERIOD_WEIGHT = 0.6
+#: Boost, in date units, for an excerpt that names the year or month a question asks about ("The fee for
+#: 2025 is $45" for "How much was the fee in 2025?"), and loss for one that names only other years (the
+#: minutes of 2025 setting "the fee for 2026").
+PERIOD_NAMED_WEIGHT = 0.15
 #: Boost for an excerpt of a document whose title or file name holds a version the question names.
 VERSION_WEIGHT = 0.3
 _VERSION_TERM = re.compile(r"v?\d+\.\d+(?:\.\d+)*")
@@ -957,6 +998,16 @@ UPCOMING_WEIGHT = 0.25
 #: Further boost, for "next" questions, for the excerpts naming the soonest date after today among those that
 #: answer about as well as the best ("What's the next event?" over a list of dated events).
 NEXT_WEIGHT = 0.25
+#: Boost, for "next" questions, for an excerpt that says "next" before a question word ("Next call: ...")
+#: and names no date already past.
+NAMED_NEXT_WEIGHT = 0.25
+_NEXT_THING = re.compile(r"\b(?:[Nn]ext|[Uu]pcoming)((?: [\w-]+){1,2})")
+#: Loss, for a question that does not ask who attended or how many came, of an excerpt that opens
+#: with a meeting's attendance line ("Present: Priya, Tomasz and 14 members"): it holds names and a number
+#: whatever was asked.
+ATTENDANCE_WEIGHT = 0.2
+_ATTENDANCE = re.compile(r"[ \t>*_-]*(?:present|attendees|attending|in attendance|attendance|absent|apologies|"
+                         r"participants)\W{0,3}:", re.IGNORECASE)
 #: Coverage, as a share of the best window's, that makes a window a peer for :data:`NEXT_WEIGHT`.
 NEXT_PEERS = 0.8
 PAST_FACTOR = 3
@@ -974,6 +1025,12 @@ UNTYPED_COVERAGE = 0.7
 _VALUE_TYPES = frozenset({AnswerType.MONEY, AnswerType.TIME})
 #: The answer types of a question whose verb may be a frame word (:data:`~.question.WHERE_WHEN_FRAME_WORDS`).
 _WHERE_WHEN = frozenset({AnswerType.PLACE, AnswerType.DATE, AnswerType.TIME, AnswerType.FREQUENCY})
+#: A chat word that may lack its final *g* ("goin", "somethin"), and how much more common in English (Zipf
+#: scale) the *-ing* form must be for the word to be read as it ("thin" and "kin" are words of their own).
+#: The word itself must be rarer than this ("within", "margin" are common words).
+_G_DROPPED = re.compile(r"[a-z]{2,}in")
+G_DROPPED_GAIN = 1.5
+G_DROPPED_ZIPF = 4.0
 #: A word at least this common in English (wordfreq Zipf scale) is never taken for a typo.
 TYPO_ZIPF = 2.5
 #: An unknown token mixing letters and digits ("k8s", "i18n") weighs at most this share of the largest idf.
@@ -1109,8 +1166,14 @@ CASELESS_SAMPLE_CHARS = 20_000
 _INSIDE_WORD = re.compile(r"(?:(?<=[a-z] )|(?<=[a-z][,;:] ))[^\W\d_]")
 _HOW_MANY = re.compile(r"\bhow many\b", re.IGNORECASE)
 #: A field label opening a line: one word before a colon ("Minutes:", "- **Sign-up:**"), maybe bold or after a
-#: list mark. ("Docker users:" or "WebP thumbnails:" name a topic, not a field.)
-_FIELD_LABEL = re.compile(r"\W*(?:[-*+]\s+)?(?:\*\*|__)?([A-Za-z][\w'-]*)(?:\*\*|__)?\s*:(?!//)")
+#: list mark; a few words in bold; or a few words opening a list item with a short value. ("Docker users:" or
+#: "- WebP thumbnails: no complaints, except ..." name a topic, not a field.) The label is the group matched.
+_FIELD_LABEL = re.compile(r"\W*(?:[-*+]\s+)?(?:\*\*|__)?([A-Za-z][\w'-]*)(?:\*\*|__)?\s*:(?!//)|"
+                          # a label of a few words in bold ("- **Family picnic**: Sunday, August 16")
+                          r"[ \t]*(?:[-*+][ \t]+)?(?:\*\*|__)([A-Za-z][\w'-]*(?: [\w'-]+){1,3})(?:\*\*|__)"
+                          r"[ \t]*:(?!//)|"
+                          # or opening a list item with a short value ("- Day pass: £4"; not a topic over prose)
+                          r"[ \t]*[-*+][ \t]+([A-Za-z][\w'-]*(?: [\w'-]+){1,2})[ \t]*:(?!//)(?=[^\n]{1,40}$)")
 _LIST_ITEM = re.compile(r"[ \t]*(?:[-*+•]|\d+[.)])[ \t]")
 
 
@@ -1221,6 +1284,36 @@ def _date_score(date: dt.date | None, dates: Sequence[dt.date], plan: QuestionPl
     if (plan.recency or plan.upcoming) and date < dates[-1]:
         rank *= RECENCY_RUNNER_UP  # "now": the newest statement wins, not the one it replaced
     return weight * rank
+
+
+def _period_named(period: tuple[dt.date, dt.date] | None) -> re.Pattern[str] | None:
+    """How a text names the period a question asks about: its year for a year ("2025"), its month and year
+    for a month ("March 2025", "2025-03"); ``None`` for no period or another span."""
+    if period is None:
+        return None
+    first, last = period
+    if first.year != last.year:
+        return None
+    if (first.month, first.day, last.month, last.day) == (1, 1, 12, 31):
+        return re.compile(rf"\b{first.year}\b")
+    if first.month == last.month and first.day == 1 \
+            and last.day == calendar.monthrange(first.year, first.month)[1]:
+        name = calendar.month_name[first.month]
+        return re.compile(rf"\b({name}|{name[:3]})\.?,? {first.year}\b|\b{first.year}-{first.month:02d}\b",
+                          re.IGNORECASE)  # (one group: a month's pattern)
+    return None
+
+
+_YEAR_NAMED = re.compile(r"\b(?:19|20)\d{2}\b")
+
+
+def _names_period(named: re.Pattern[str], text: str, start: int, end: int) -> float:
+    """1 when ``text[start:end]`` names the asked period (``named``, :func:`_period_named`); -1 when, asked
+    for a year (a pattern without groups), it names only other years ("the fee for 2026" for a question
+    about 2025); else 0."""
+    if named.search(text, start, end) is not None:
+        return 1.0
+    return -1.0 if named.groups == 0 and _YEAR_NAMED.search(text, start, end) is not None else 0.0
 
 
 def _named_version(term: str, question: str) -> bool:

@@ -35,6 +35,14 @@ _LIST_MARKS = ("- ", "* ", "+ ", "• ", "|", ">")
 #: An agenda item's label opening its line, with the item's text after it on the same line ("1. Release
 #: manager. Tobias is stepping back ..."): up to three words after the number.
 _INLINE_LABEL = re.compile(r"\d{1,2}[.)] [A-Z][\w'&/-]*(?: [\w'&/.-]+){0,2}\.")
+#: A paragraph's label opening its line, the paragraph's text after it on the same line: one to three words
+#: of letters, the first capitalised ("Plot sizes.", "The waitlist.", "Tool shed."). Its first word is group 1.
+_PARAGRAPH_LABEL = re.compile(r"([A-Z][a-z]*)(?: [a-z][a-z-]*){0,2}\.")
+#: First words of short sentences that are not labels: replies, greetings, pronouns and sign-offs.
+_NOT_LABELS = frozenset("yes no yeah yep nope ok okay sure thanks thank hi hello hey dear sorry absolutely "
+                        "definitely exactly correct right agreed done noted welcome great cheers indeed of good "
+                        "fine also however otherwise then so and but or i we you it they he she this that these "
+                        "those there here see happy please note update edit".split())
 #: Marks a sentence may close with after its last word or punctuation ("What now?**", 'said "yes."').
 _CLOSING = " *_\"')]"
 #: Sentences whose structure is found together: a passage's sentence range is rounded out to these blocks.
@@ -55,10 +63,14 @@ def _is_heading(text: str, span: tuple[int, int]) -> bool:
     if text.startswith("#", s) and _HEADING.fullmatch(text, s, e) is not None:
         return True
     # (An inline label starts with a digit: the look at its first character spares the pattern.)
-    if (s == 0 or text[s - 1] == "\n") and text[s:s + 1].isdigit() \
-            and _INLINE_LABEL.fullmatch(text, s, e) is not None \
-            and text[e:e + 2].startswith(" ") and text[e + 1:e + 2].isupper():
-        return True
+    if (s == 0 or text[s - 1] == "\n") and text[e:e + 2].startswith(" ") and text[e + 1:e + 2].isupper():
+        if text[s:s + 1].isdigit() and _INLINE_LABEL.fullmatch(text, s, e) is not None:
+            return True
+        # A paragraph's label, a short noun phrase before its text ("Plot sizes. A full plot is ..."); not a
+        # short sentence ("It works.") or a reply ("Yes. You can ...").
+        label = _PARAGRAPH_LABEL.fullmatch(text, s, e)
+        if label is not None and label.group(1).lower() not in _NOT_LABELS:
+            return True
     if e - s > _TITLE_CHARS or e <= s or "\n" in text[s:e]:
         return False
     end = e - 1

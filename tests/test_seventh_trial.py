@@ -1,0 +1,122 @@
+"""Failure classes of a seventh round of member questions (four new community folders written by people who
+never saw the code): chat words ("total noob here", "goin") weighing as the subject, an FAQ answer in the
+imperative ("Fill in the form") not read as an instruction, a paragraph's label ("Lockers.") quoted alone, a
+month alone ("in August") answering *when* over the day, a list entry's label ("**Summer picnic**:") not
+read as naming the subject, "Next call:" losing a "next" question to another date, a meeting's attendance
+line quoted for what someone said, the next event on a page whose entries never say "event", and the
+minutes of 2025 setting next year's fee answering for the fee of 2025."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from filler import filler_notes, first_quote
+from retrieval import Document, Retriever
+from retrieval.answer_types import has_answer_type
+from retrieval.question import AnswerType, read_question
+
+AS_OF = dt.date(2026, 3, 10)
+
+
+def _coop() -> Retriever:
+    return Retriever.from_documents([
+        Document(id="faq.md", title="Workshop FAQ", date=None,
+                 text=("# Workshop FAQ\n\n"
+                       "## How do I join the waiting list?\n\n"
+                       "Fill in the form on our website, ridewell.org/join. Places open each April.\n\n"
+                       "## Who can come to a repair night?\n\n"
+                       "Everyone is welcome at a repair night, beginners included. Bring your bike and "
+                       "we show you how to fix it yourself.\n\n"
+                       "## Is there a summer picnic?\n\n"
+                       "The summer picnic in July is the one event where children are welcome.\n")),
+        Document(id="waiting-list.txt", title="Waiting list", date=None,
+                 text=("Our waiting list is long because the workshop has only twelve benches. People on the "
+                       "waiting list are offered a bench in order of sign-up. The waiting list is "
+                       "reviewed by the committee twice a year.\n\n"
+                       "Lockers. A locker costs $5 a month and holds one bike. Spare locker keys are kept at "
+                       "the front desk.\n")),
+        Document(id="events-2026.md", title="Workshop events 2026", date=None,
+                 text=("# Workshop events 2026\n\n"
+                       "All events are free for members unless a note says otherwise.\n\n"
+                       "## Wheel building class\n\n"
+                       "- **Date:** Saturday, March 28, 2026\n"
+                       "- **Place:** the back room\n\n"
+                       "## Spring swap meet\n\n"
+                       "- **Date:** Sunday, April 19, 2026\n"
+                       "- **Place:** the car park\n\n"
+                       "## Summer picnic\n\n"
+                       "- **Summer picnic**: Sunday, July 12, 2026, Elm Park shelter 2.\n")),
+        Document(id="call-2026-03-05.txt", title="Volunteer call, 5 March 2026", date=dt.date(2026, 3, 5),
+                 text=("Volunteer call, 5 March 2026\n\n"
+                       "Present: Marta, Jonas, Ife, 11 volunteers.\n\n"
+                       "- Jonas said he may have less time after May because of a new job.\n"
+                       "- Livestream: Ife will stream a brake-bleeding demo on Saturday March 14 at 16:00.\n"
+                       "- Next call: Thursday March 19, 18:00.\n")),
+        Document(id="newsletter-2025-03.txt", title="Newsletter, March 2025", date=dt.date(2025, 3, 4),
+                 text=("Welcome back, riders.\n\n"
+                       "Membership. The fee for 2025 is $45 a year, due by April 1.\n")),
+        Document(id="minutes-2025-10-14.md", title="Members' meeting, 14 October 2025", date=dt.date(2025, 10, 14),
+                 text=("# Members' meeting, 14 October 2025\n\n"
+                       "Decision: the membership fee for 2026 will be $55 a year.\n")),
+        *filler_notes(),
+    ])
+
+
+def test_a_member_calling_themselves_a_noob_is_not_the_subject() -> None:
+    # "noob" is in no document and rare in English: it weighed as the question's subject and sank the answer.
+    quote = first_quote(_coop(), "hey yall, noob question lol, whens the next call", AS_OF)
+    assert "March 19" in quote, quote
+
+
+def test_a_word_without_its_final_g_is_read_as_the_full_word() -> None:
+    # "somethin" is "something", a word the question's subject does not hang on.
+    quote = first_quote(_coop(), "somethin wrong with my locker key, where are spare keys", AS_OF)
+    assert "front desk" in quote, quote
+
+
+def test_an_answer_in_the_imperative_is_an_instruction() -> None:
+    # "Fill in the form" tells how, as "Run ..." does: a *how do I* question's answer type.
+    for said in ("Fill in the form on our website.", "Bring your bike and a lock.", "Book a bench in the app.",
+                 "- Drop off your seedlings on Friday.", "Join the #repairs channel."):
+        assert has_answer_type(said, AnswerType.INSTRUCTION), said
+    assert not has_answer_type("Bookings open each April.", AnswerType.INSTRUCTION)
+    quote = first_quote(_coop(), "how do i join the waiting list", AS_OF)
+    assert "Fill in the form" in quote, quote
+
+
+def test_a_paragraphs_label_is_a_heading_not_a_quote() -> None:
+    # "Lockers." labels its paragraph: its words stand over the sentence after it, which is quoted.
+    quote = first_quote(_coop(), "how much is a locker", AS_OF)
+    assert quote.startswith("A locker costs $5"), quote
+
+
+def test_a_day_answers_when_before_a_month_alone() -> None:
+    # "in July" is vaguer than the list entry named for the picnic with its day.
+    quote = first_quote(_coop(), "when is the summer picnic", AS_OF)
+    assert "July 12" in quote, quote
+
+
+def test_next_call_answers_when_is_the_next_call() -> None:
+    # The livestream on March 14 is sooner, but "Next call:" names what was asked.
+    quote = first_quote(_coop(), "when's the next call", AS_OF)
+    assert "March 19" in quote, quote
+
+
+def test_an_attendance_line_is_not_what_someone_said() -> None:
+    quote = first_quote(_coop(), "what did jonas say at the march 2026 call", AS_OF)
+    assert "new job" in quote, quote
+    # ... but it may answer who was there.
+    for asked in ("who was at the september meeting", "how many people came to the call", "who attended"):
+        assert read_question(asked, AS_OF).attendance, asked
+
+
+def test_the_next_event_is_known_by_its_date() -> None:
+    # The entries under their own headings never say "event": the page's title does, and the date decides.
+    quote = first_quote(_coop(), "what's the next event", AS_OF)
+    assert "March 28" in quote, quote
+
+
+def test_a_sentence_naming_the_year_asked_answers_for_it() -> None:
+    # The minutes of October 2025 set the fee for 2026: the newsletter's "The fee for 2025" answers.
+    quote = first_quote(_coop(), "how much was the membership fee in 2025", AS_OF)
+    assert "$45" in quote, quote

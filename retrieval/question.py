@@ -262,8 +262,8 @@ _TYPE_RULES: tuple[tuple[re.Pattern[str], AnswerType], ...] = tuple(
          r"\bwhen (?:do|are)\b(?=.*\b(?:happen|held|take place|meet)\b)",
          AnswerType.FREQUENCY),  # "When do the calls happen?" asks for the schedule
         (r"\bhow much\b.*\b(cost|costs|price|pay|charge|charged|fee|fees|money|spend|spent)\b|"
-         r"\bwhat(?:'s| is| does)? (?:the )?(?:price|cost|fee)\b", AnswerType.MONEY),
-        (r"\bhow (?:many|much|big|large|old|far|fast|high|tall|deep)\b|\bwhat (?:percentage|number|size)\b|"
+         r"\bwhat(?:'s| is| does| are)? (?:the )?(?:price|cost|fee|fees|deposit|charge|dues|rent)\b", AnswerType.MONEY),
+        (r"\bhow (?:many|much|big|large|old|far|fast|high|tall|deep|heavy|wide)\b|\bwhat (?:percentage|number|size)\b|"
          r"\b(?:what|which)(?:'s| is| was)?(?: the)?(?: [\w-]+)? (?:port|percentage|amount|limit|total)\b",
          AnswerType.NUMBER),  # "What port does it use?", "What is the upload limit?": a number
         (r"\b(?:which|what)(?:'s| is| was)?(?: [\w-]+){0,3} version\b|\bversion\b.*\b(?:need|require|minimum)|"
@@ -274,7 +274,7 @@ _TYPE_RULES: tuple[tuple[re.Pattern[str], AnswerType], ...] = tuple(
          r"^\W*what(?:'s| is| are) (?:an? |the )?(?-i:[A-Z]{2,6})s?\W*$",  # "What is an RFC?"
          AnswerType.EXPANSION),  # "What does AARP stand for?" asks for the spelled-out name (Li & Roth's ABBR:exp)
         (r"\bwhen\b|\bwhat (?:date|day|year|month)\b|\bwhich (?:date|day|year|month)\b|\bwhat year\b|"
-         r"\bwhat(?:'s| is| was| are)?(?: the)?(?: [\w-]+)? (?:deadline|due date|closing date|cut-?off date)s?\b",
+         r"\bwhat(?:'s| is| was| are)?(?: the)?(?: [\w-]+)? (?:deadline|date|due date|closing date|cut-?off date)s?\b",
          AnswerType.DATE),  # "What's the deadline for the challenge?": a date
         (r"\bwhere\b|\bwhich (?:channel|city|country|place|url|site|website|address)\b|"
          r"\bwhat (?:channel|city|country|place|url|site|website|address)\b", AnswerType.PLACE),

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["state_change"]
+__all__ = ["reports_new_state", "state_change"]
 
 _NEW = re.compile(
     r"\b(?:takes? over|took over|taking over|replaces|replacing|succeeds|successor|has been (?:appointed|elected|"
@@ -39,3 +39,9 @@ def state_change(text: str) -> int:
     new = _NEW.search(text) is not None
     old = _OLD.search(text) is not None
     return int(new) - int(old)
+
+
+def reports_new_state(text: str) -> bool:
+    """Whether ``text`` reports a new state, with or without the old one ("Tobias steps down and Ines takes
+    over" does; "Tobias steps down" does not)."""
+    return _NEW.search(text) is not None

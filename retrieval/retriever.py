@@ -40,7 +40,7 @@ from .question import (DECISION_WORDS, FRAME_WORDS, SOCIAL_WORDS, WHERE_WHEN_FRA
                        QuestionPlan, only_a_link, read_question)
 from .quotes import Quote
 from .ranking import FEATURES, WEIGHTS, DocumentLengths, document_scores, feature_vector, score_matrix
-from .recency import state_change
+from .recency import reports_new_state, state_change
 from .segments import build_segment
 from .structure import SentenceStructure
 from .semantic import similarities_under_headings
@@ -678,6 +678,13 @@ class Retriever:
         asked_terms = frozenset(c.term for c in concepts)
         # "How many people ...?": a number of people answers better than "several people".
         named_period = _period_named(plan.period)
+        # "When is ...?" asks for what is to come: in a dated document, a quote naming only dates already past
+        # ranks down, as for "next" (a period named in the question says which time is meant instead).
+        asks_ahead = dated and not plan.upcoming and plan.period is None \
+            and _AHEAD.search(plan.cleaned) is not None
+        subject_labels: list[int] = []  # found windows that opened with a label naming the subject
+        changes: list[tuple[dt.date, float]] = []  # for "now": date and coverage of windows reporting a change
+
         counted = self.analyzer.stem_word(plan.unit) if plan.unit and AnswerType.NUMBER in plan.answer_types \
             and _HOW_MANY.search(plan.cleaned) is not None else None
         for p, score in hits:
@@ -725,9 +732,18 @@ class Retriever:
                     extra += VERSION_WEIGHT  # "In v1.6, ...": the release notes of v1.6
                 if plan.answer_types:
                     said = document.text[sents.spans[i][0]:sents.spans[i][1]]
-                    if labelled(said, plan.answer_types) or holds and self._labelled_by(said, asked_terms):
+                    by = self._labelled_by(said, asked_terms) if holds else 0
+                    if labelled(said, plan.answer_types) or by == 1:
                         extra += LABEL_WEIGHT  # "- **Time:** 14:00" for "What time ...?", "Minutes: Aisha" for
                         # "Who took the minutes?"
+                    elif by > 1 and window.matched >= LABEL_COVERAGE:
+                        extra += SUBJECT_LABEL_WEIGHT  # "- **Family picnic**: Sunday, August 16"
+                        subject_labels.append(len(found))
+                elif window.matched >= LABEL_COVERAGE and self._labelled_by(
+                        document.text[sents.spans[i][0]:sents.spans[i][1]], asked_terms) > 1:
+                    extra += SUBJECT_LABEL_WEIGHT  # "- **Eyepieces included:** 25mm and 10mm" for "what eyepieces
+                    # come with the 8-inch"
+                    subject_labels.append(len(found))
                 if len(plan.answer_types) > 1 and window.type_share >= 1.0:
                     extra += COMPLETE_TYPES_WEIGHT  # "When and where ...?": a quote with the date and the place
                 quoted = document.text[sents.spans[i][0]:sents.spans[j][1]] \
@@ -737,6 +753,11 @@ class Retriever:
                     extra -= VAGUE_ANSWER_WEIGHT  # "Saturday 5 July" before "our yearly", "80 people" before "several"
                 if plan.recency:  # "current": the sentence reporting the new state, not the one it replaced
                     extra += STATE_WEIGHT * state_change(quoted)
+                    if document.date is not None and reports_new_state(quoted):
+                        changes.append((document.date, window.matched))
+                if asks_ahead and document.date is not None:  # "When is the spring concert?": not last year's
+                    past, _ = _upcoming(document, sents.spans, window, plan.as_of)
+                    extra += UPCOMING_WEIGHT * min(0.0, past)
                 if plan.upcoming:  # "next": a date after today ranks up, a quote naming only past dates down
                     ahead, soonest = _upcoming(document, sents.spans, window, plan.as_of)
                     extra += UPCOMING_WEIGHT * ahead
@@ -761,6 +782,11 @@ class Retriever:
         if not found:
             return []
         best = max(f[0].matched for f in found)
+        if changes and subject_labels:  # "now": a newer document reports a change ("Rosa takes over"), so an
+            # older list's entry ("- **Alto section leader:** Helen") is out of date: its label earns nothing
+            found = [(w, p, sc, extra - (SUBJECT_LABEL_WEIGHT if i in subject_labels and date is not None and any(
+                changed > date and matched >= RECENCY_PEERS * best for changed, matched in changes) else 0.0), date)
+                for i, (w, p, sc, extra, date) in enumerate(found)]
         if firsts:  # "the next event": of the peers that name a date after today, the soonest one
             near = [i for i in firsts if found[i][0].matched >= NEXT_PEERS * best]
             if near:
@@ -813,14 +839,17 @@ class Retriever:
         call:", "our next meetup is"): the words a "next" question leaves out of its search terms."""
         return any(t in terms for match in _NEXT_THING.finditer(text) for t in self.analyzer(match.group(1)))
 
-    def _labelled_by(self, text: str, terms: frozenset[str]) -> bool:
+    def _labelled_by(self, text: str, terms: frozenset[str]) -> int:
         """Whether ``text`` opens with a field label ("Minutes:", "- **Sign-up:**", "- **Family picnic**:",
-        "- Day pass: £4") that holds one of the question's ``terms``: the field the question asks about."""
+        "- Day pass: £4") that holds one of the question's ``terms``, the field the question asks about: 0
+        for no, 1 for a label of one word, 2 for one of a few words (see :data:`LABEL_COVERAGE`)."""
         match = _FIELD_LABEL.match(text)
         if match is None:
-            return False
+            return 0
         label = next(g for g in match.groups() if g)
-        return any(t in terms for t in self.analyzer(label))
+        if not any(t in terms for t in self.analyzer(label)):
+            return 0
+        return 1 if match.group(1) else 2
 
     def _window_text(self, window: Window, p: int) -> str:
         """The text of ``window`` of passage ``p``: its sentences, first to last, as the document has them."""
@@ -984,6 +1013,14 @@ _VERSION_TERM = re.compile(r"v?\d+\.\d+(?:\.\d+)*")
 _VERSION_NAMED = re.compile(r"(?<![\w.])v?\d+\.\d+(?:\.\d+)*(?![\w.]*\d)")
 #: Boost for an excerpt that opens with a field label of the expected answer type ("Time:", "Venue:").
 LABEL_WEIGHT = 0.4
+#: Boost, in date units, for an excerpt opening with a label of a few words that names the question's subject
+#: ("- **Family picnic**: Sunday, August 16", "- Day pass: £4"), when the excerpt holds :data:`LABEL_COVERAGE`
+#: of the question's weight ("- **Facilities lead:** Marcus" does not answer "Who leads the hive team?" for its
+#: "lead"). For a question about the current state ("now"), not in a document older than one that reports a
+#: change (:func:`retrieval.recency.reports_new_state`): an older list's "- **Alto section leader:** Helen" must
+#: not beat the minutes where "Rosa Delgado takes over".
+SUBJECT_LABEL_WEIGHT = 0.4
+LABEL_COVERAGE = 0.5
 #: Boost, in date units, of an excerpt that holds every kind a two-part question asks for ("When and where
 #: ...?": the date and the place) over one that holds only one of them.
 COMPLETE_TYPES_WEIGHT = 0.2
@@ -1170,8 +1207,8 @@ _HOW_MANY = re.compile(r"\bhow many\b", re.IGNORECASE)
 #: "- WebP thumbnails: no complaints, except ..." name a topic, not a field.) The label is the group matched.
 _FIELD_LABEL = re.compile(r"\W*(?:[-*+]\s+)?(?:\*\*|__)?([A-Za-z][\w'-]*)(?:\*\*|__)?\s*:(?!//)|"
                           # a label of a few words in bold ("- **Family picnic**: Sunday, August 16")
-                          r"[ \t]*(?:[-*+][ \t]+)?(?:\*\*|__)([A-Za-z][\w'-]*(?: [\w'-]+){1,3})(?:\*\*|__)"
-                          r"[ \t]*:(?!//)|"
+                          r"[ \t]*(?:[-*+][ \t]+)?(?:\*\*|__)([A-Za-z][\w'-]*(?: [\w'-]+){1,3})(?:(?:\*\*|__)"
+                          r"[ \t]*:(?!//)|[ \t]*:(?:\*\*|__))|"  # "**Rain date**:" or "**Rain date:**"
                           # or opening a list item with a short value ("- Day pass: £4"; not a topic over prose)
                           r"[ \t]*[-*+][ \t]+([A-Za-z][\w'-]*(?: [\w'-]+){1,2})[ \t]*:(?!//)(?=[^\n]{1,40}$)")
 _LIST_ITEM = re.compile(r"[ \t]*(?:[-*+•]|\d+[.)])[ \t]")

@@ -43,6 +43,12 @@ _NOT_LABELS = frozenset("yes no yeah yep nope ok okay sure thanks thank hi hello
                         "definitely exactly correct right agreed done noted welcome great cheers indeed of good "
                         "fine also however otherwise then so and but or i we you it they he she this that these "
                         "those there here see happy please note update edit".split())
+#: A greeting or sign-off standing as a sentence ("Hi everyone.", "Hello all!", "Thanks, everyone!"): never
+#: quoted (it answers nothing), but a quote may run through it, as through "What now?".
+_GREETING = re.compile(r"\W*(?:hi|hello|hey|hiya|dear|greetings|good (?:morning|afternoon|evening)|welcome back|"
+                       r"happy new year|thanks|thank you|cheers|see you(?: there| soon)?)(?:[ ,]+(?:all|everyone|"
+                       r"everybody|folks|friends|team|there|members|guys|y'all|again|so much))*[ ,.!]*", re.IGNORECASE)
+_GREETING_CHARS = 40
 #: Marks a sentence may close with after its last word or punctuation ("What now?**", 'said "yes."').
 _CLOSING = " *_\"')]"
 #: Sentences whose structure is found together: a passage's sentence range is rounded out to these blocks.
@@ -283,7 +289,8 @@ class SentenceStructure:
                 piece = text[s:e].rstrip(_CLOSING)
                 closing = piece[-1:]
             introduces[i] = closing == ":" or closing == "?"
-            if not head and (off[i + 1] > off[i] if off is not None else bool(terms(i))):
+            if not head and (off[i + 1] > off[i] if off is not None else bool(terms(i))) \
+                    and not (e - s <= _GREETING_CHARS and _GREETING.fullmatch(text, s, e)):
                 quotable[i] = True
                 if not markup:
                     prose[i] = True

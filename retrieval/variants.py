@@ -10,7 +10,8 @@ question term, :func:`term_variants` looks up, in the index's vocabulary only (s
    "GPU", "API");
 3. derivations one suffix away (own/owner, spam/spammer, moderate/moderator), doubling a final consonant
    where English does;
-4. a short form chat writes for a word documents spell out (:data:`ABBREVIATIONS`: "py", "tz", "dms");
+4. a short form chat writes for a word documents spell out (:data:`ABBREVIATIONS`: "py", "tz", "dms"), and
+   the noun of a dimension adjective (:data:`DIMENSION_NOUNS`: "how heavy" against "Weight: 22 kg");
 5. for a word found in no passage, the known terms one edit away (Damerau-Levenshtein distance 1:
    Norvig 2007's candidate generation; SymSpell uses the same edit model), for words of five letters or
    more, the most frequent such term first.
@@ -22,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Container
 
-__all__ = ["ABBREVIATIONS", "TYPO_FACTOR", "VARIANT_FACTOR", "term_variants"]
+__all__ = ["ABBREVIATIONS", "DIMENSION_NOUNS", "TYPO_FACTOR", "VARIANT_FACTOR", "term_variants"]
 
 #: Share of a question term's weight that a spelling variant or a derivation earns.
 VARIANT_FACTOR = 0.85
@@ -51,6 +52,15 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "hrs": ("hours",), "sec": ("seconds",), "secs": ("seconds",), "approx": ("approximately",),
     "info": ("information",), "auth": ("authentication",), "perms": ("permissions",), "dev": ("development",),
     "prod": ("production",), "dir": ("directory", "folder"), "notifs": ("notifications",),
+}
+
+
+#: The noun that names what a dimension adjective asks about ("How heavy is the 8-inch scope?" against
+#: "- **Weight:** 22 kg", "how tall" against "Height: 2 m").
+DIMENSION_NOUNS: dict[str, tuple[str, ...]] = {
+    "heavy": ("weight", "weighs"), "light": ("weight",), "tall": ("height",), "high": ("height",),
+    "wide": ("width",), "deep": ("depth",), "far": ("distance",), "big": ("size",), "large": ("size",),
+    "small": ("size",), "fast": ("speed",), "old": ("age",),
 }
 
 
@@ -108,7 +118,7 @@ def term_variants(
             add(stem(word[:-1]), VARIANT_FACTOR)
         elif len(word) >= 2:
             add(stem(word + "s"), VARIANT_FACTOR)
-    for long_form in ABBREVIATIONS.get(word.lower(), ()):  # "py" for "Python", "tz" for "time zone"
+    for long_form in ABBREVIATIONS.get(word.lower(), ()) + DIMENSION_NOUNS.get(word.lower(), ()):
         stems = [t for t in (stem(w) for w in long_form.split()) if t in vocabulary]
         if stems:
             add(min(stems, key=lambda t: (frequency(t), t)), VARIANT_FACTOR)

@@ -120,3 +120,93 @@ def test_a_sentence_naming_the_year_asked_answers_for_it() -> None:
     # The minutes of October 2025 set the fee for 2026: the newsletter's "The fee for 2025" answers.
     quote = first_quote(_coop(), "how much was the membership fee in 2025", AS_OF)
     assert "$45" in quote, quote
+
+
+def _club() -> Retriever:
+    return Retriever.from_documents([
+        Document(id="fees-2026.txt", title="Club fees 2026", date=dt.date(2026, 2, 2),
+                 text=("# 2026 renewal: fees are going up\n\n"
+                       "Hi everyone. After the vote in January, club fees are rising for the first time since 2019. The hall "
+                       "rent nearly doubled, and the new fees cover that.\n\n"
+                       "A deposit is asked when you borrow a kit from the club.\n\n"
+                       "- **Deposit:** $40 for a borrowed kit\n")),
+        Document(id="kit-list.md", title="Kit list", date=dt.date(2025, 3, 1),
+                 text=("# Kit list\n\n"
+                       "## Big tent\n\n"
+                       "- **Poles included:** six steel poles\n"
+                       "- **Weight:** 18 kg packed\n\n"
+                       "## Small tent\n\n"
+                       "- **Poles included:** two poles\n\n"
+                       "Members can borrow any tent on the list free of charge.\n")),
+        Document(id="faq.md", title="FAQ", date=None,
+                 text=("# FAQ\n\n"
+                       "## Which tent is best for a first trip?\n\n"
+                       "We usually recommend the big tent for a first trip, as its poles are easy to set up.\n")),
+        Document(id="roles.md", title="Who's who", date=dt.date(2025, 3, 1),
+                 text=("# Who's who\n\n"
+                       "- **Facilities lead:** Marcus Lee\n"
+                       "- **Tent section leader:** Helen Marsh\n"
+                       "- **Trips team**, led by Lena Brandt. Plans the summer trips.\n")),
+        Document(id="minutes-2026-03.md", title="Committee, March 2026", date=dt.date(2026, 3, 17),
+                 text=("# Committee, March 2026\n\n"
+                       "- The new hall rent was agreed.\n"
+                       "- Helen Marsh has stepped down as tent section leader after five years; Rosa Delgado takes "
+                       "over from April 1.\n")),
+        Document(id="trip-2026.md", title="Spring trip 2026", date=dt.date(2026, 4, 2),
+                 text=("# Spring trip 2026\n\n"
+                       "Our spring trip is back!\n\n"
+                       "- **Rain date:** Sunday 17 May\n")),
+        *filler_notes(),
+    ])
+
+
+def test_a_greeting_is_never_quoted() -> None:
+    answer = _club().ask("why are the fees going up?", as_of=AS_OF)
+    quotes = [" ".join(e.text.split()) for e in answer.excerpts]
+    assert quotes and not any(q.startswith("Hi everyone") for q in quotes), quotes
+
+
+def test_a_label_in_bold_with_its_colon_inside_names_the_field() -> None:
+    # "- **Rain date:** Sunday 17 May" over "Our spring trip is back!" (a *what's the date* question).
+    assert "17 May" in first_quote(_club(), "what's the rain date for the spring trip", AS_OF)
+
+
+def test_a_label_naming_the_subject_answers_an_untyped_question() -> None:
+    quote = first_quote(_club(), "what poles come with the big tent", AS_OF)
+    assert "six steel poles" in quote, quote
+
+
+def test_how_heavy_asks_for_the_weight() -> None:
+    assert "18 kg" in first_quote(_club(), "how heavy is the big tent", AS_OF)
+
+
+def test_whats_the_deposit_asks_for_an_amount() -> None:
+    quote = first_quote(_club(), "what's the deposit for borrowing a kit", AS_OF)
+    assert "$40" in quote, quote
+
+
+def test_a_label_sharing_one_word_is_not_the_subject() -> None:
+    # "Facilities lead" shares only "lead" with the question: the trips team's entry answers.
+    quote = first_quote(_club(), "who leads the trips team", AS_OF)
+    assert quote.startswith("- **Trips team**"), quote
+
+
+def test_an_older_lists_label_does_not_beat_a_newer_change() -> None:
+    # "- **Tent section leader:** Helen Marsh" (2025) names the subject, but the 2026 minutes report who took
+    # over.
+    assert "Rosa Delgado" in first_quote(_club(), "who's the tent section leader now", AS_OF)
+
+
+def test_when_is_asks_for_the_one_to_come() -> None:
+    # Last year's concert page names its date and venue as well as this year's does.
+    retriever = Retriever.from_documents([
+        Document(id="spring-concert-2025.md", title="Spring concert 2025", date=dt.date(2025, 4, 1),
+                 text=("Hello everyone! Our spring concert is on Saturday May 17, 2025 at 7:30 pm at St. Aidan's "
+                       "Church.\n")),
+        Document(id="spring-concert-2026.md", title="Spring concert 2026", date=dt.date(2026, 4, 20),
+                 text=("Save the date: we sing on Saturday May 30, 2026 at the Town Hall, doors at 7 pm. "
+                       "The spring concert has a new venue this year.\n")),
+        *filler_notes(),
+    ])
+    quote = first_quote(retriever, "when and where is the spring concert", dt.date(2026, 5, 5))
+    assert "May 30" in quote, quote

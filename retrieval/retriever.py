@@ -679,9 +679,12 @@ class Retriever:
         # "How many people ...?": a number of people answers better than "several people".
         named_period = _period_named(plan.period)
         # "When is ...?" asks for what is to come: in a dated document, a quote naming only dates already past
-        # ranks down, as for "next" (a period named in the question says which time is meant instead).
+        # ranks down as for "next", when another quote names a date to come (a period named in the question
+        # says which time is meant instead).
         asks_ahead = dated and not plan.upcoming and plan.period is None \
             and _AHEAD.search(plan.cleaned) is not None
+        past: list[int] = []  # found windows naming only dates before today
+        coming = False  # some window names a date after today
         subject_labels: list[int] = []  # found windows that opened with a label naming the subject
         changes: list[tuple[dt.date, float]] = []  # for "now": date and coverage of windows reporting a change
 
@@ -756,8 +759,10 @@ class Retriever:
                     if document.date is not None and reports_new_state(quoted):
                         changes.append((document.date, window.matched))
                 if asks_ahead and document.date is not None:  # "When is the spring concert?": not last year's
-                    past, _ = _upcoming(document, sents.spans, window, plan.as_of)
-                    extra += UPCOMING_WEIGHT * min(0.0, past)
+                    to_come, _ = _upcoming(document, sents.spans, window, plan.as_of)
+                    if to_come < 0:
+                        past.append(len(found))
+                    coming = coming or to_come > 0
                 if plan.upcoming:  # "next": a date after today ranks up, a quote naming only past dates down
                     ahead, soonest = _upcoming(document, sents.spans, window, plan.as_of)
                     extra += UPCOMING_WEIGHT * ahead
@@ -782,6 +787,9 @@ class Retriever:
         if not found:
             return []
         best = max(f[0].matched for f in found)
+        if coming and past:  # only where another quote names a date to come: else the past date is the answer
+            found = [(w, p, sc, extra - (UPCOMING_WEIGHT * PAST_FACTOR if i in past else 0.0), date)
+                     for i, (w, p, sc, extra, date) in enumerate(found)]
         if changes and subject_labels:  # "now": a newer document reports a change ("Rosa takes over"), so an
             # older list's entry ("- **Alto section leader:** Helen") is out of date: its label earns nothing
             found = [(w, p, sc, extra - (SUBJECT_LABEL_WEIGHT if i in subject_labels and date is not None and any(

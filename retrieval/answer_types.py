@@ -138,7 +138,8 @@ _PATTERNS: Mapping[AnswerType, re.Pattern[str]] = _LazyPatterns({
         r"needs?|requires?|do(?:es)? not (?:have|support)|doesn't (?:have|support)|don't (?:have|support)|"
         r"that's why|owing to|as a result|in order to|caused by|the reason|reasons? (?:is|was|are)|"
         r"therefore|which means|otherwise|to avoid|to prevent|to (?:pay|make room) for|to (?:cover|fund|finance) the|clash(?:es|ed)? with|conflicts? with|collides? with|"
-        r"confus(?:es|ed|ing)|thanks to|was (?:too|not)|were (?:too|not)|doubles|comes? from|happens when|if you)\b",
+        r"confus(?:es|ed|ing)|thanks to|was (?:too|not)|were (?:too|not)|doubles|comes? from|happens when|if you)\b|"
+        r", so (?:we|they|you|it|the|our)\b",  # "... can no longer give us Tuesdays, so we are moving"
         re.IGNORECASE,
     ),
 })

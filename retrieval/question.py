@@ -58,7 +58,9 @@ FRAME_WORDS: frozenset[str] = frozenset(
      "youre", "theyre", "thats", "theres",
      # chat: a member calling themselves new ("total noob here"), laughter, and spoken forms ("gonna")
      "noob", "noobs", "n00b", "newb", "newbs", "newbie", "newbies", "lmao", "lmk", "haha", "hahaha", "rofl",
-     "yall", "gonna", "wanna", "gotta", "dunno", "kinda", "sorta"]
+     "yall", "gonna", "wanna", "gotta", "dunno", "kinda", "sorta",
+     # chat: apologies and fillers around the question ("sorry if this is a dumb question", "honestly")
+     "sorry", "dumb", "silly", "stupid", "honestly", "literally", "basically", "anyway", "anyways"]
 )
 #: Chat's closing requests for help ("..., any ideas?", "any tips"): the frame of the question, not its subject.
 _ASKING_FOR_HELP = re.compile(
@@ -314,6 +316,8 @@ def _answer_types(text: str) -> tuple[AnswerType, ...]:
             first = (match.start(), rank, kind)
     if first is not None:
         found.append(first[2])
+    if _DAY_AND_TIME.search(text):  # "What day and time is rehearsal?": the day and the clock time
+        found += [k for k in (AnswerType.DATE, AnswerType.TIME) if k not in found]
     if found and found[0] is AnswerType.NUMBER and _HOW_MUCH_IS.search(text):
         found.append(AnswerType.MONEY)  # "How much are dues?": an amount of money, or else a number
     for word, kind in _SECOND_PARTS:
@@ -337,6 +341,8 @@ _NEXT_ONE = re.compile(r"\b(?:next|upcoming) (?:[\w-]+ )?(?:events?|meetups?|mee
 _ATTENDED = re.compile(r"\b(?:attend\w*|present|absent|came|come|coming|showed up|turned up|turnout|turn out|"
                        r"participants?|apologies|who (?:was|were|is|are|will be) (?:at|there)|who went)\b",
                        re.IGNORECASE)
+#: A question for a day and a time together.
+_DAY_AND_TIME = re.compile(r"\b(?:day|date) and (?:what )?time\b|\btime and (?:what )?(?:day|date)\b", re.IGNORECASE)
 #: "How much is/are/does ...", no noun after "much": most often a price ("How much are dues?").
 _HOW_MUCH_IS = re.compile(r"\bhow much (?:is|are|was|were|does|do|did|will)\b", re.IGNORECASE)
 _SECOND_PARTS = (("when", AnswerType.DATE), ("where", AnswerType.PLACE), ("who", AnswerType.PERSON),

@@ -210,3 +210,46 @@ def test_when_is_asks_for_the_one_to_come() -> None:
     ])
     quote = first_quote(retriever, "when and where is the spring concert", dt.date(2026, 5, 5))
     assert "May 30" in quote, quote
+
+
+def test_an_announcement_before_the_month_asked_about_answers_for_it() -> None:
+    # Written in November about "Saturday December 13, 2025", asked about the next May.
+    retriever = Retriever.from_documents([
+        Document(id="winter-concert-2025.txt", title="Winter concert", date=dt.date(2025, 11, 20),
+                 text=("Here are the details for the winter concert.\n\n"
+                       "Date: Saturday December 13, 2025\nTickets: $20, children under 12 free\n")),
+        Document(id="spring-concert-2026.md", title="Spring concert 2026", date=dt.date(2026, 4, 14),
+                 text="# Spring concert 2026\n\n- **Tickets:** $22 adults, $12 students\n"),
+        *filler_notes(),
+    ])
+    quote = first_quote(retriever, "how much were tickets for the december 2025 concert", dt.date(2026, 5, 5))
+    assert "$20" in quote, quote
+
+
+def test_so_we_gives_the_reason_before_it() -> None:
+    assert has_answer_type("St. Aidan's raised the hall hire, so we are moving.", AnswerType.REASON)
+    assert not has_answer_type("So we met at the hall.", AnswerType.REASON)
+
+
+def test_day_and_time_asks_for_both() -> None:
+    kinds = read_question("what day and time is rehearsal now", AS_OF).answer_types
+    assert AnswerType.DATE in kinds and AnswerType.TIME in kinds, kinds
+
+
+def test_a_long_chatty_question_is_answered() -> None:
+    # Twelve content words, of which the answer holds four: a long message spreads its weight thin.
+    # ("sorry" and "dumb" frame it.)
+    retriever = Retriever.from_documents([
+        Document(id="door-access-changelog.md", title="Door access changelog", date=dt.date(2026, 3, 1),
+                 text=("# Door access changelog\n\n## 2.3\n\n"
+                       "- Fobs and app access now stop working 7 days after a membership payment fails (it used "
+                       "to be 14 days).\n- Fixed a bug where the back door reader ignored fobs in cold weather.\n")),
+        Document(id="membership.md", title="Membership", date=None,
+                 text="# Membership\n\nMembership is paid by standing order on the 1st of the month.\n"),
+        *filler_notes(),
+    ])
+    asked = ("sorry if this is a dumb question but my membership payment bounced because my bank swapped my card "
+             "after a fraud scare, how long have i got before my fob stops letting me in??")
+    assert not {"sorri", "dumb"} & set(retriever.question_weights(asked))  # the apology is not searched for
+    quote = first_quote(retriever, asked, dt.date(2026, 6, 10))
+    assert "7 days" in quote, quote

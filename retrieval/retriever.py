@@ -478,6 +478,9 @@ class Retriever:
             raise ValueError(f"top_k must be between 1 and {MAX_TOP_K}, got {top_k}")
         plan = read_question(question, as_of or self.clock())
         concepts = self.concepts(plan)
+        # A long chatty question spreads its weight over many words, few of which any one quote can hold (its
+        # own words: not a follow-up's carried ones).
+        evidence = self.min_evidence - (LONG_QUESTION_RELIEF if len(concepts) >= LONG_QUESTION_CONCEPTS else 0.0)
         asked: FollowUpPlan | None = None
         if follow_up is not None:
             own = {c.term: c.weight for c in concepts}
@@ -497,8 +500,6 @@ class Retriever:
         quoted: set[str] = set()
         valued = _wants_value(plan)
         used: dict[int, list[tuple[int, int]]] = {}
-        # A long chatty question spreads its weight over many words, few of which any one quote can hold.
-        evidence = self.min_evidence - (LONG_QUESTION_RELIEF if len(concepts) >= LONG_QUESTION_CONCEPTS else 0.0)
         if any(self._answers(window, plan, self.passages[p].doc, evidence) for _, window, p, _ in ranked) or (
                 ranked and self._document_answers(ranked[0][1], ranked[0][2], concepts, plan)):
             for _, window, p, score in ranked:

@@ -19,6 +19,8 @@ _NEW = re.compile(
     r"\b(?:takes? over|took over|taking over|replaces|replacing|succeeds|successor|has been (?:appointed|elected|"
     r"named)|(?:was|were|is|are|has been|have been) (?:appointed|elected|named)|steps? in|stepping in|starting with|"
     r"from now on|going forward|(?:is|are) now|now (?:is|are)|new (?:default|owner|lead|maintainer|manager|chair|host|home)|"
+    r"new (?:[\w-]+ )?(?:coach|captain|treasurer|secretary|president|leader|officer|coordinator|conductor|organi[sz]er)|"
+    r"(?:appointed|elected) (?:[A-Z]\w+ ){1,3}(?:as|to)\b|"
     r"(?:from|starting|beginning) (?:\w+ ){1,2}(?:on|onwards)|(?:calls?|meetings?|releases?|it|they) (?:moves?|moved) to)\b",
     re.IGNORECASE,
 )

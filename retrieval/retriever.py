@@ -698,6 +698,7 @@ class Retriever:
         past: list[int] = []  # found windows naming only dates before today
         coming = False  # some window names a date after today
         subject_labels: list[int] = []  # found windows that opened with a label naming the subject
+        role = AnswerType.PERSON in plan.answer_types  # "who is the head coach": a role may change hands
         changes: list[tuple[dt.date, float]] = []  # for "now": date and coverage of windows reporting a change
 
         counted = self.analyzer.stem_word(plan.unit) if plan.unit and AnswerType.NUMBER in plan.answer_types \
@@ -768,8 +769,9 @@ class Retriever:
                     extra -= VAGUE_ANSWER_WEIGHT  # "Saturday 5 July" before "our yearly", "80 people" before "several"
                 if plan.recency:  # "current": the sentence reporting the new state, not the one it replaced
                     extra += STATE_WEIGHT * state_change(quoted)
-                    if document.date is not None and reports_new_state(quoted):
-                        changes.append((document.date, window.matched))
+                if (plan.recency or role) and document.date is not None and reports_new_state(
+                        quoted or document.text[sents.spans[i][0]:sents.spans[j][1]]):
+                    changes.append((document.date, window.matched))
                 if asks_ahead and document.date is not None:  # "When is the spring concert?": not last year's
                     to_come, _ = _upcoming(document, sents.spans, window, plan.as_of)
                     if to_come < 0:
@@ -802,7 +804,7 @@ class Retriever:
         if coming and past:  # only where another quote names a date to come: else the past date is the answer
             found = [(w, p, sc, extra - (UPCOMING_WEIGHT * PAST_FACTOR if i in past else 0.0), date)
                      for i, (w, p, sc, extra, date) in enumerate(found)]
-        if changes and subject_labels:  # "now": a newer document reports a change ("Rosa takes over"), so an
+        if changes and subject_labels:  # a newer document reports a change ("Rosa takes over"), so an
             # older list's entry ("- **Alto section leader:** Helen") is out of date: its label earns nothing
             found = [(w, p, sc, extra - (SUBJECT_LABEL_WEIGHT if i in subject_labels and date is not None and any(
                 changed > date and matched >= RECENCY_PEERS * best for changed, matched in changes) else 0.0), date)
@@ -1046,9 +1048,9 @@ LABEL_WEIGHT = 0.4
 #: Boost, in date units, for an excerpt opening with a label of a few words that names the question's subject
 #: ("- **Family picnic**: Sunday, August 16", "- Day pass: £4"), when the excerpt holds :data:`LABEL_COVERAGE`
 #: of the question's weight ("- **Facilities lead:** Marcus" does not answer "Who leads the hive team?" for its
-#: "lead"). For a question about the current state ("now"), not in a document older than one that reports a
-#: change (:func:`retrieval.recency.reports_new_state`): an older list's "- **Alto section leader:** Helen" must
-#: not beat the minutes where "Rosa Delgado takes over".
+#: "lead"). For a question about the current state ("now") or a *who* question, not in a document older than
+#: one that reports a change (:func:`retrieval.recency.reports_new_state`): an older list's "- **Alto section
+#: leader:** Helen" must not beat the minutes where "Rosa Delgado takes over".
 SUBJECT_LABEL_WEIGHT = 0.4
 LABEL_COVERAGE = 0.5
 #: Boost, in date units, of an excerpt that holds every kind a two-part question asks for ("When and where

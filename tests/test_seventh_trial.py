@@ -253,3 +253,16 @@ def test_a_long_chatty_question_is_answered() -> None:
     assert not {"sorri", "dumb"} & set(retriever.question_weights(asked))  # the apology is not searched for
     quote = first_quote(retriever, asked, dt.date(2026, 6, 10))
     assert "7 days" in quote, quote
+
+
+def test_a_who_question_prefers_the_newer_appointment_to_an_older_lists_label() -> None:
+    retriever = Retriever.from_documents([
+        Document(id="training-2025.md", title="Training 2025", date=dt.date(2025, 3, 1),
+                 text="# Training 2025\n\n- **Head coach:** Mick Hollis\n- **Pitch:** Calder Road\n"),
+        Document(id="minutes-2026-01-22.md", title="Committee, 22 January 2026", date=dt.date(2026, 1, 22),
+                 text=("# Committee, 22 January 2026\n\n"
+                       "1. Head coach: the committee appointed Sean Brennan as head coach from 1 March 2026.\n")),
+        *filler_notes(),
+    ])
+    quote = first_quote(retriever, "who is the head coach", dt.date(2026, 7, 1))
+    assert "Sean Brennan" in quote, quote

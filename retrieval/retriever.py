@@ -755,8 +755,8 @@ class Retriever:
                     elif by > 1 and window.matched >= LABEL_COVERAGE:
                         extra += SUBJECT_LABEL_WEIGHT  # "- **Family picnic**: Sunday, August 16"
                         subject_labels.append(len(found))
-                elif window.matched >= LABEL_COVERAGE and self._labelled_by(
-                        document.text[sents.spans[i][0]:sents.spans[i][1]], asked_terms) > 1:
+                elif window.matched >= LABEL_COVERAGE and _may_open_with_label(document.text, *sents.spans[i]) \
+                        and self._labelled_by(document.text[sents.spans[i][0]:sents.spans[i][1]], asked_terms) > 1:
                     extra += SUBJECT_LABEL_WEIGHT  # "- **Eyepieces included:** 25mm and 10mm" for "what eyepieces
                     # come with the 8-inch"
                     subject_labels.append(len(found))
@@ -789,7 +789,8 @@ class Retriever:
                 if named_period is not None:  # "The fee for 2025 is $45" for "the fee in 2025", not "for 2026"
                     extra += PERIOD_NAMED_WEIGHT * _names_period(named_period, document.text, sents.spans[i][0],
                                                                  sents.spans[j][1])
-                if not plan.attendance and _ATTENDANCE.match(document.text, sents.spans[i][0]):
+                if not plan.attendance and document.text[sents.spans[i][0]:sents.spans[i][0] + 1] in _ATTENDANCE_START \
+                        and _ATTENDANCE.match(document.text, sents.spans[i][0]):
                     extra -= ATTENDANCE_WEIGHT  # "Present: Priya, Tomasz, ..." names people, it answers nothing
                 found.append((window, p, score, extra, document.date))
                 # An FAQ entry ("Q: What is the code for the shed padlock?" and its answer) stands on its own:
@@ -1077,6 +1078,8 @@ _NEXT_THING = re.compile(r"\b(?:[Nn]ext|[Uu]pcoming)((?: [\w-]+){1,2})")
 ATTENDANCE_WEIGHT = 0.2
 _ATTENDANCE = re.compile(r"[ \t>*_-]*(?:present|attendees|attending|in attendance|attendance|absent|apologies|"
                          r"participants)\W{0,3}:", re.IGNORECASE)
+#: The characters an attendance line may start with (spares most sentences the pattern).
+_ATTENDANCE_START = frozenset(" \t>*_-PpAaIi")
 #: Coverage, as a share of the best window's, that makes a window a peer for :data:`NEXT_WEIGHT`.
 NEXT_PEERS = 0.8
 PAST_FACTOR = 3
@@ -1353,6 +1356,13 @@ def _date_score(date: dt.date | None, dates: Sequence[dt.date], plan: QuestionPl
     if (plan.recency or plan.upcoming) and date < dates[-1]:
         rank *= RECENCY_RUNNER_UP  # "now": the newest statement wins, not the one it replaced
     return weight * rank
+
+
+def _may_open_with_label(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` may open with a label of a few words (:data:`_FIELD_LABEL`'s bold or list-item
+    forms): it starts with a list mark or bold and has a colon near its start. A look at two characters spares
+    most sentences the pattern."""
+    return start < end and text[start] in "-*+_ \t" and text.find(":", start, min(end, start + 120)) >= 0
 
 
 def _period_named(period: tuple[dt.date, dt.date] | None) -> re.Pattern[str] | None:

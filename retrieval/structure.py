@@ -49,6 +49,8 @@ _GREETING = re.compile(r"\W*(?:hi|hello|hey|hiya|dear|greetings|good (?:morning|
                        r"happy new year|thanks|thank you|cheers|see you(?: there| soon)?)(?:[ ,]+(?:all|everyone|"
                        r"everybody|folks|friends|team|there|members|guys|y'all|again|so much))*[ ,.!]*", re.IGNORECASE)
 _GREETING_CHARS = 40
+#: Letters no greeting starts with: most short sentences are passed over without the pattern.
+_NOT_GREETING_START = frozenset("abefijklmnopqruvxyzABEFIJKLMNOPQRUVXYZ0123456789")
 #: Marks a sentence may close with after its last word or punctuation ("What now?**", 'said "yes."').
 _CLOSING = " *_\"')]"
 #: Sentences whose structure is found together: a passage's sentence range is rounded out to these blocks.
@@ -290,7 +292,8 @@ class SentenceStructure:
                 closing = piece[-1:]
             introduces[i] = closing == ":" or closing == "?"
             if not head and (off[i + 1] > off[i] if off is not None else bool(terms(i))) \
-                    and not (e - s <= _GREETING_CHARS and _GREETING.fullmatch(text, s, e)):
+                    and not (e - s <= _GREETING_CHARS and first not in _NOT_GREETING_START
+                             and _GREETING.fullmatch(text, s, e)):
                 quotable[i] = True
                 if not markup:
                     prose[i] = True

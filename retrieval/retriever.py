@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -746,19 +746,18 @@ class Retriever:
                     extra += PREFERRED_WEIGHT * document_bonus(document.id, asked.preferred_document) / DATE_SCALE
                 if versions and versions & title_terms:
                     extra += VERSION_WEIGHT  # "In v1.6, ...": the release notes of v1.6
-                if plan.answer_types:
-                    said = document.text[sents.spans[i][0]:sents.spans[i][1]]
-                    by = self._labelled_by(said, asked_terms) if holds else 0
-                    if labelled(said, plan.answer_types) or by == 1:
-                        extra += LABEL_WEIGHT  # "- **Time:** 14:00" for "What time ...?", "Minutes: Aisha" for
-                        # "Who took the minutes?"
-                    elif by > 1 and window.matched >= LABEL_COVERAGE:
-                        extra += SUBJECT_LABEL_WEIGHT  # "- **Family picnic**: Sunday, August 16"
-                        subject_labels.append(len(found))
-                elif window.matched >= LABEL_COVERAGE and _may_open_with_label(document.text, *sents.spans[i]) \
-                        and self._labelled_by(document.text[sents.spans[i][0]:sents.spans[i][1]], asked_terms) > 1:
-                    extra += SUBJECT_LABEL_WEIGHT  # "- **Eyepieces included:** 25mm and 10mm" for "what eyepieces
-                    # come with the 8-inch"
+                # A field label: of the expected kind ("- **Time:** 14:00" for "What time ...?"), or naming the
+                # question's words: one word for the field asked ("Minutes: Aisha" for "Who took the minutes?"),
+                # a few for its subject ("- **Family picnic**: Sunday, August 16", "- **Eyepieces included:**
+                # 25mm and 10mm" for "what eyepieces come with the 8-inch", asked with no expected kind).
+                start, end = sents.spans[i]
+                said = document.text[start:end] if plan.answer_types or window.matched >= LABEL_COVERAGE \
+                    and _may_open_with_label(document.text, start, end) else ""
+                by = self._labelled_by(said, asked_terms) if said and (holds or not plan.answer_types) else 0
+                if plan.answer_types and (labelled(said, plan.answer_types) or by == 1):
+                    extra += LABEL_WEIGHT
+                elif by > 1 and window.matched >= LABEL_COVERAGE:
+                    extra += SUBJECT_LABEL_WEIGHT
                     subject_labels.append(len(found))
                 if len(plan.answer_types) > 1 and window.type_share >= 1.0:
                     extra += COMPLETE_TYPES_WEIGHT  # "When and where ...?": a quote with the date and the place
@@ -934,7 +933,7 @@ class Retriever:
             return True
         if date < first and (first - date).days <= ANNOUNCEMENT_DAYS:
             named = _period_named(period)
-            return named is not None and named.search(self.documents[doc].text) is not None
+            return named is not None and named.pattern.search(self.documents[doc].text) is not None
         return False
 
     def _documents_within(self, period: tuple[dt.date, dt.date]) -> npt.NDArray[np.int64]:
@@ -1365,36 +1364,44 @@ def _may_open_with_label(text: str, start: int, end: int) -> bool:
     return start < end and text[start] in "-*+_ \t" and text.find(":", start, min(end, start + 120)) >= 0
 
 
-def _period_named(period: tuple[dt.date, dt.date] | None) -> re.Pattern[str] | None:
+class _NamedPeriod(NamedTuple):
+    """How a text names a period (:func:`_period_named`): ``pattern``; ``year``, whether the period is a whole
+    year (then a text naming only other years names another period)."""
+
+    pattern: re.Pattern[str]
+    year: bool
+
+
+@functools.lru_cache(maxsize=256)
+def _period_named(period: tuple[dt.date, dt.date] | None) -> _NamedPeriod | None:
     """How a text names the period a question asks about: its year for a year ("2025"), its month and year
     for a month ("March 2025", "March 13, 2025", "13 March 2025", "2025-03"); ``None`` for no period or
-    another span."""
+    another span. Compiled once per period."""
     if period is None:
         return None
     first, last = period
     if first.year != last.year:
         return None
     if (first.month, first.day, last.month, last.day) == (1, 1, 12, 31):
-        return re.compile(rf"\b{first.year}\b")
+        return _NamedPeriod(re.compile(rf"\b{first.year}\b"), True)
     if first.month == last.month and first.day == 1 \
             and last.day == calendar.monthrange(first.year, first.month)[1]:
         name = calendar.month_name[first.month]
         day = r"(?: \d{1,2}(?:st|nd|rd|th)?)?"  # "December 13, 2025", "13 December 2025", "December 2025"
-        return re.compile(rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)? )?({name}|{name[:3]})\.?{day},? {first.year}\b|"
-                          rf"\b{first.year}-{first.month:02d}\b", re.IGNORECASE)  # (one group: a month's pattern)
+        return _NamedPeriod(re.compile(rf"\b(?:\d{{1,2}}(?:st|nd|rd|th)? )?(?:{name}|{name[:3]})\.?{day},? "
+                                       rf"{first.year}\b|\b{first.year}-{first.month:02d}\b", re.IGNORECASE), False)
     return None
 
 
 _YEAR_NAMED = re.compile(r"\b(?:19|20)\d{2}\b")
 
 
-def _names_period(named: re.Pattern[str], text: str, start: int, end: int) -> float:
+def _names_period(named: _NamedPeriod, text: str, start: int, end: int) -> float:
     """1 when ``text[start:end]`` names the asked period (``named``, :func:`_period_named`); -1 when, asked
-    for a year (a pattern without groups), it names only other years ("the fee for 2026" for a question
-    about 2025); else 0."""
-    if named.search(text, start, end) is not None:
+    for a year, it names only other years ("the fee for 2026" for a question about 2025); else 0."""
+    if named.pattern.search(text, start, end) is not None:
         return 1.0
-    return -1.0 if named.groups == 0 and _YEAR_NAMED.search(text, start, end) is not None else 0.0
+    return -1.0 if named.year and _YEAR_NAMED.search(text, start, end) is not None else 0.0
 
 
 def _named_version(term: str, question: str) -> bool:

@@ -118,6 +118,7 @@ def term_variants(
             add(stem(word[:-1]), VARIANT_FACTOR)
         elif len(word) >= 2:
             add(stem(word + "s"), VARIANT_FACTOR)
+    # "py" for "Python", "tz" for "time zone"; "heavy" for "weight"
     for long_form in ABBREVIATIONS.get(word.lower(), ()) + DIMENSION_NOUNS.get(word.lower(), ()):
         stems = [t for t in (stem(w) for w in long_form.split()) if t in vocabulary]
         if stems:

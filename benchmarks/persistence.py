@@ -20,7 +20,8 @@ makes its own passages of them (about as many). Each configuration runs in a fre
 
 * ``seedbot build``: ``Retriever.from_folder(folder, index_dir=...)`` from raw files (splitting, analysis,
   postings, writing), peak RSS;
-* ``seedbot reload``: the same call with nothing changed (opening the saved index), ready RSS, then
+* ``seedbot reload``: the same call with nothing changed (opening the saved index), then
+  :func:`retrieval.heap.settle` as the bot calls it on a loaded index, ready RSS, then
   ``Retriever.ask`` end to end (p50/p99 over 200 Reuters headlines) and the index alone
   (``index.top_k(analyzer(q), 10)``);
 * ``bm25s``: the same passage texts (split on blank lines), ``bm25s.BM25().index``, ``retrieve(k=10)``;
@@ -226,11 +227,12 @@ def child(system: str, folder: Path, index: Path, questions: list[str]) -> dict[
     started = time.perf_counter()
     if system in ("seedbot build", "seedbot reload"):
         from retrieval import Retriever
+        from retrieval.heap import settle
 
         retriever = Retriever.from_folder(folder, index_dir=index)
         result["build_s" if system == "seedbot build" else "reload_s"] = time.perf_counter() - started
         result["passages"] = len(retriever.passages)
-        gc.collect()
+        settle()  # as the bot does with a loaded index (collects, then freezes; retrieval/heap.py)
         result["ready_mb"] = _rss_mb()
         if system == "seedbot reload":
             analyzer, index_ = retriever.analyzer, retriever.index

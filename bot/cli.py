@@ -28,6 +28,7 @@ from retrieval.errors import (
     SummaryError,
     UnknownDocumentError,
 )
+from retrieval.heap import settle as settle_heap
 from retrieval.retriever import DEFAULT_TOP_K, MAX_TOP_K
 from retrieval.summary import DIGEST_DOCUMENTS, MAX_SENTENCES, MIN_SENTENCES, Summary, summarise
 
@@ -249,6 +250,7 @@ def _ask(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: TextIO) -> i
         print(json.dumps(answer.to_dict(), ensure_ascii=False) if args.json else format_answer_text(answer),
               file=out)
         return 0
+    settle_heap()  # many questions on one loaded index, as in the bot
     first = True
     for line in batch:
         question = line.strip()

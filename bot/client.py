@@ -21,6 +21,7 @@ from discord.ext import commands
 
 from retrieval import Answer, FollowUp, Retriever
 from retrieval.errors import CorpusError, QuestionError
+from retrieval.heap import settle as settle_heap
 from retrieval.retriever import DEFAULT_TOP_K
 
 from .cogs import COGS
@@ -297,6 +298,7 @@ class SeedBot(commands.Bot):
         if self.today is not None:
             retriever.clock = self.today
         self._current = retriever
+        settle_heap()  # the new index's objects out of the collector's way, the old one's cycles collected
 
     async def close(self) -> None:
         """Stop following the documents folder, close the gateway (code 1000) and the HTTP session, then the question log."""

@@ -14,11 +14,15 @@ compiled function, MaxScore (Turtle & Flood 1995) a window of passages at a time
   segment to the next (the k-th best so far never exceeds the final k-th best);
 * terms sorted by bound, the longest prefix whose bounds sum below ``theta`` is *non-essential*: a passage
   holding only those terms cannot reach the top k. The passages are read a window of :data:`WINDOW`
-  passage numbers at a time, from the smallest one an essential term still holds: the essential terms'
-  postings in the window are read term at a time into per-passage sums of their weights; then
-  the non-essential terms, largest bound first, for the window's passages whose sum plus the bounds left
-  still reaches ``theta`` only (a term's postings in the window are scanned when they are few for those
-  passages, else each passage is looked up); each time ``theta`` rises the non-essential prefix grows;
+  passage numbers at a time, from the smallest one an essential term still holds;
+* in each window every term's bound is the largest of its blocks that may hold a passage of the window
+  (block-max, as Lucene's MaxScore scorer bounds a window by its clauses' block maxima): a window whose
+  bounds add up below ``theta`` is passed without reading a posting; otherwise the terms are split again
+  by their bounds in the window, the essential ones' postings there are read term at a time into
+  per-passage sums of their weights, then the non-essential ones, largest bound first, for the window's
+  passages whose sum plus the bounds left still reaches ``theta`` only (a term's postings in the window
+  are scanned when they are few for those passages, else each passage is looked up); each time ``theta``
+  rises the non-essential prefix grows;
 * a passage that can still make it gets its exact score, its terms' postings looked up again from the
   window's start (a few passages: cheaper than keeping every weight read): its terms' weights added in
   query order, the float expression an exhaustive pass evaluates, so scores and the tie order (lower
@@ -365,8 +369,11 @@ def _segment_top_k(  # type: ignore[no-untyped-def]
         return
     width = len(acc)
     pos = starts.copy()  # per term, its cursor: the first posting not yet passed
-    wstart = starts.copy()  # per term, its cursor where the window starts
+    wstart = starts.copy()  # per term, its first posting in the window
+    stop = starts.copy()  # per term, the end of the last of its blocks that may hold postings in the window
     cur = starts.copy()  # scratch cursors for an exact score
+    local = np.zeros(m)  # per term, its bound in the window (0: no posting there)
+    lprefix = np.zeros(m)
     while True:
         # The next window of passage numbers: from the smallest passage an essential term still holds (a
         # passage that only non-essential terms hold cannot reach the top k).
@@ -378,14 +385,47 @@ def _segment_top_k(  # type: ignore[no-untyped-def]
         if lo >= inf:
             return
         hi = lo + width
+        # Each term's bound in the window: the largest of its blocks that may hold a passage of the window
+        # (block-max: a window whose bounds add up below the threshold is passed without reading a posting).
+        total = 0.0
         for i in range(m):
-            wstart[i] = pos[i]
-        ew = e  # this window's essential terms: order[ew:]
+            p = _find(pid, pos[i], ends[i], lo)
+            pos[i] = p
+            wstart[i] = p
+            stop[i] = p
+            local[i] = 0.0
+            if p < ends[i] and pid[p] < hi:
+                j = (p - starts[i]) // block
+                z = starts[i] + (j + 1) * block
+                f = fblk[blocks[i] + j]
+                while z < ends[i] and pid[z - 1] < hi:
+                    j += 1
+                    z += block
+                    if fblk[blocks[i] + j] > f:
+                        f = fblk[blocks[i] + j]
+                stop[i] = min(z, ends[i])
+                local[i] = _scaled(idf[i], cnt[i], f)
+                total += local[i]
+        if total < floor:
+            for i in range(m):
+                if stop[i] > pos[i]:
+                    pos[i] = _find(pid, pos[i], stop[i], hi)
+            continue
+        # In the window, terms sorted by their bounds there: the longest prefix whose bounds sum below the
+        # threshold is non-essential here.
+        lorder = _order(local)
+        run = 0.0
+        for j in range(m):
+            run += local[lorder[j]]
+            lprefix[j] = run
+        ew = 0
+        while ew < m and lprefix[ew] < floor:
+            ew += 1
         nt = 0  # the window's passages holding an essential term (touched[:nt], as slots d - lo)
         for j in range(ew, m):  # their weights, term at a time: a sequential read of each one's postings
-            i = order[j]
+            i = lorder[j]
             p = pos[i]
-            end = ends[i]
+            end = stop[i]
             while p < end:
                 d = pid[p]
                 if d >= hi:
@@ -405,10 +445,12 @@ def _segment_top_k(  # type: ignore[no-untyped-def]
         # postings in the window for those passages, all of them are read in order; else each passage is
         # looked up.
         for j in range(ew - 1, -1, -1):
-            i = order[j]
-            need = floor - prefix[j]
-            a = _find(pid, pos[i], ends[i], lo)
-            z = _find(pid, a, ends[i], hi)
+            i = lorder[j]
+            if local[i] == 0.0:
+                continue  # no posting in the window
+            need = floor - lprefix[j]
+            a = pos[i]
+            z = _find(pid, a, stop[i], hi)
             pos[i] = z
             if z == a:
                 continue

@@ -191,12 +191,16 @@ def load_retriever(seeds: Path | None, err: TextIO, settings: Settings | None = 
     settings = settings or Settings()
     folder = seeds if seeds is not None else settings.seeds_dir
     progress = TerminalProgress(err, quiet=quiet)
+    index_messages = _IndexMessages()
     try:
-        retriever = Retriever.from_folder(folder, index_dir=settings.index_dir, progress=progress)
+        with index_messages:
+            retriever = Retriever.from_folder(folder, index_dir=settings.index_dir, progress=progress)
     except CorpusError as error:
         raise UsageError(str(error)) from error
     finally:
         progress.close()
+        for line in index_messages.lines:  # even with --quiet: each says once why a start is slow
+            print(f"warning: {line}", file=err)
     if quiet and len(retriever.warnings) > 1:  # a saved index repeats them on every ask: one line instead
         print(f"warning: {len(retriever.warnings)} warnings about the documents (files skipped, undated or "
               "decoded with a fallback); run without --quiet to see them", file=err)
@@ -204,6 +208,44 @@ def load_retriever(seeds: Path | None, err: TextIO, settings: Settings | None = 
         for warning in retriever.warnings:
             print(f"warning: {warning}", file=err)
     return retriever
+
+
+class _IndexMessages(logging.Handler):
+    """While a terminal command loads, collects the saved index's warnings (rebuilt, and why; moved out of
+    the documents folder; not usable, so indexed in memory) from :data:`INDEX_LOGGERS`, to be printed
+    as ``warning:`` lines like the file warnings, whatever ``LOG_LEVEL`` says. Records below WARNING
+    go on to the root logger's handlers as usual."""
+
+    #: The loggers of the saved index (``retrieval.store``) and of the fallback to memory.
+    INDEX_LOGGERS = ("retrieval.store", "retrieval.retriever")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lines: list[str] = []
+        self._saved: list[tuple[logging.Logger, bool, int]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        """Keep a WARNING or worse; hand anything else to the root logger's handlers."""
+        if record.levelno >= logging.WARNING:
+            self.lines.append(record.getMessage())
+        else:
+            logging.getLogger().handle(record)
+
+    def __enter__(self) -> _IndexMessages:
+        for name in self.INDEX_LOGGERS:
+            logger = logging.getLogger(name)
+            self._saved.append((logger, logger.propagate, logger.level))
+            logger.setLevel(min(logger.getEffectiveLevel(), logging.WARNING))
+            logger.propagate = False
+            logger.addHandler(self)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for logger, propagate, level in self._saved:
+            logger.removeHandler(self)
+            logger.propagate = propagate
+            logger.setLevel(level)  # through setLevel: it clears the loggers' cached levels
+        self._saved.clear()
 
 
 def _questions(source: str, stdin: TextIO) -> Iterable[str]:

@@ -680,6 +680,7 @@ class Retriever:
         firsts: dict[int, dt.date] = {}  # for "next": a found window's earliest date after today
         find_types = self._type_finder(plan) if plan.answer_types else None
         versions = {c.term for c in concepts if _VERSION_TERM.fullmatch(c.term)}
+        releases = _asked_releases(versions, plan.cleaned)  # those named as versions of something
         seen: set[tuple[int, int, int]] = set()
         # "Which Android app is official, and is there an iOS app?": a quote is judged by all it covers, not
         # by its first sentence.
@@ -746,6 +747,8 @@ class Retriever:
                     extra += PREFERRED_WEIGHT * document_bonus(document.id, asked.preferred_document) / DATE_SCALE
                 if versions and versions & title_terms:
                     extra += VERSION_WEIGHT  # "In v1.6, ...": the release notes of v1.6
+                elif releases:  # in notes of several releases: under "## v1.5", or naming only another one
+                    extra += VERSION_WEIGHT * _names_release(releases, sents, i, j)
                 # A field label: of the expected kind ("- **Time:** 14:00" for "What time ...?"), or naming the
                 # question's words: one word for the field asked ("Minutes: Aisha" for "Who took the minutes?"),
                 # a few for its subject ("- **Family picnic**: Sunday, August 16", "- **Eyepieces included:**
@@ -1039,7 +1042,8 @@ PERIOD_WEIGHT = 0.6
 #: 2025 is $45" for "How much was the fee in 2025?"), and loss for one that names only other years (the
 #: minutes of 2025 setting "the fee for 2026").
 PERIOD_NAMED_WEIGHT = 0.15
-#: Boost for an excerpt of a document whose title or file name holds a version the question names.
+#: Boost for an excerpt of a document whose title or file name holds a version the question names; in a
+#: document that does not, for an excerpt under a heading naming it, and loss for one naming only others.
 VERSION_WEIGHT = 0.3
 _VERSION_TERM = re.compile(r"v?\d+\.\d+(?:\.\d+)*")
 _VERSION_NAMED = re.compile(r"(?<![\w.])v?\d+\.\d+(?:\.\d+)*(?![\w.]*\d)")
@@ -1411,6 +1415,33 @@ def _named_version(term: str, question: str) -> bool:
         return False
     escaped = re.escape(term.lstrip("v"))
     return re.search(rf"(?i)(?:\bv|\bversion |\brelease ){escaped}\b|\b{escaped} release\b", question) is not None
+
+
+def _asked_releases(versions: set[str], question: str) -> frozenset[str]:
+    """The version terms of ``versions`` that ``question`` names as a release of something ("v1.5",
+    "version 1.5", "RideLog 1.5", "Python 3.13"), the longest form of each ("2.1.1", not also "2.1"); not a
+    plain decimal ("3.5 million", "a 2.5 kg frame")."""
+    named = {t for t in versions if _named_version(t, question)
+             or re.search(rf"\b[A-Z][\w-]*[ \t]+v?{re.escape(t.lstrip('v'))}\b", question)}
+    return frozenset(t for t in named if not any(u != t and u.startswith(t + ".") for u in named))
+
+
+def _names_release(releases: frozenset[str], sents: DocumentSentences, i: int, j: int) -> float:
+    """1 when the heading over the window of sentences ``i..j`` names one of the question's ``releases``
+    (the notes of v1.5 under "## v1.5"), -1 when the window and its heading name only other releases
+    ("RideLog 1.4 adds offline maps" for a question about 1.5), else 0 (a sentence naming the release
+    itself, "deprecated since v1.6", earns nothing: the notes of that release rank by their title). From
+    the sentences' index terms, where "v1.5" is "1.5" and "2.1.1" also "2.1"."""
+    heading = sents.sections[i] if sents.sections else frozenset()
+    if releases & heading:
+        return 1.0
+    named = set(heading)
+    for k in range(i, j + 1):
+        named.update(sents.terms[k])
+    if releases & named:
+        return 0.0
+    others = [t for t in named if _VERSION_TERM.fullmatch(t) and not any(r.startswith(t + ".") for r in releases)]
+    return -1.0 if others else 0.0
 
 
 def _with_semantic(window: Window, semantic: float) -> Window:

@@ -297,11 +297,8 @@ class IndexStore:
             report.why = str(problem)
             if not problem.args[0]:
                 log.info("Building the index of %s in %s (first run).", self.seeds, self.root)
-            else:
-                if "settings" in problem.args[0]:
-                    log.info("Rebuilding the index in %s: %s.", self.root, problem)
-                else:
-                    log.warning("Rebuilding the index in %s: %s.", self.root, problem)
+            else:  # one line saying why (the settings that shape it changed, or it is damaged)
+                log.warning("Rebuilding the index in %s: %s.", self.root, problem)
         scanned_ns = time.time_ns()
         folder_warnings: list[str] = []  # unreadable folders, dangling links, link loops
         files = scan_files(self.seeds, folder_warnings)

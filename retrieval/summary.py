@@ -215,6 +215,9 @@ class Summary:
         those about it. A digest quotes the newest of them (see :meth:`digest_heading`).
     seconds:
         Time spent, in seconds.
+    unquotable:
+        For a digest: the documents passed over, newer than the oldest one quoted, because they hold no
+        whole sentence to quote (a page of list items only), 0 otherwise.
     """
 
     sentences: list[SummarySentence]
@@ -226,6 +229,7 @@ class Summary:
     undated_left_out: int = 0
     documents: int = 0
     seconds: float = 0.0
+    unquotable: int = 0
 
     @property
     def is_digest(self) -> bool:
@@ -244,16 +248,28 @@ class Summary:
         -------
         str or None
             ``"Digest of 3 documents"`` when every document is quoted, ``"Digest of the 2 newest of 3
-            documents"`` (``"the newest of 3"`` for one) when fewer are; ``None`` for a topic, a document,
-            or a collection of one document. Plain text.
+            documents"`` (``"the newest of 3"`` for one) when fewer are, the older left out; when some were
+            passed over for having no whole sentence to quote (:attr:`unquotable`), it says so:
+            ``"Digest of 5 of 6 documents; 1 has no whole sentences to quote"``, ``"Digest of the 20
+            newest of 30 documents; 2 newer ones have no whole sentences to quote"``. ``None`` for a
+            topic, a document, or a collection of one document. Plain text.
         """
         if self.scope != "collection" or self.documents <= 1:
             return None
         quoted = self.quoted_documents
         if quoted >= self.documents:
             return f"Digest of {self.documents:,} documents"
+        skipped = self.unquotable
+        if skipped and quoted + skipped >= self.documents:  # none left out for its age
+            verb = "has" if skipped == 1 else "have"
+            return f"Digest of {quoted:,} of {self.documents:,} documents; {skipped:,} {verb} no whole sentences " \
+                   "to quote"
         newest = "the newest" if quoted == 1 else f"the {quoted:,} newest"
-        return f"Digest of {newest} of {self.documents:,} documents"
+        heading = f"Digest of {newest} of {self.documents:,} documents"
+        if skipped:
+            ones = "newer one has" if skipped == 1 else "newer ones have"
+            heading += f"; {skipped:,} {ones} no whole sentences to quote"
+        return heading
 
     def groups(self) -> list[tuple[Document, list[SummarySentence]]]:
         """The sentences grouped by document, in :attr:`sentences` order (so oldest document first)."""
@@ -780,13 +796,14 @@ def summarise(retriever: Retriever, document: str | None = None, topic: str | No
 
     scope = "topic" if topic is not None else "document" if chosen is not None else "collection"
     cache = _cache_for(retriever)
+    unquotable = 0
     if topic_terms is not None:
         assert topic is not None
         candidates = _topic_material(retriever, docs, topic, topic_terms, start_date, end_date, ranged, chosen)
         count = sentences if sentences is not None else _default_count(len(candidates))
         quoted = _best_sentences(retriever, candidates, count, topic_terms=topic_terms, standalone=True)
     elif len(docs) > 1:
-        quoted = _digest(retriever, docs, sentences)
+        quoted, unquotable = _digest(retriever, docs, sentences)
     else:
         candidates = cache.candidates(retriever, docs[0])
         if not candidates:
@@ -797,7 +814,7 @@ def summarise(retriever: Retriever, document: str | None = None, topic: str | No
     quoted.sort(key=lambda q: (*_date_key(q.document), q.document.id, q.start))
     in_scope = len(docs) if topic_terms is None else len({c.doc for c in candidates})
     return Summary(quoted, scope, chosen, topic, start_date, end_date, undated, in_scope,
-                   time.perf_counter() - started)
+                   time.perf_counter() - started, unquotable)
 
 
 def _best_sentences(retriever: Retriever, candidates: list[_Candidate], count: int, *,
@@ -838,8 +855,9 @@ def _best_sentences(retriever: Retriever, candidates: list[_Candidate], count: i
                             float(scores[i])) for i in picked]
 
 
-def _digest(retriever: Retriever, docs: list[int], sentences: int | None) -> list[SummarySentence]:
+def _digest(retriever: Retriever, docs: list[int], sentences: int | None) -> tuple[list[SummarySentence], int]:
     """A digest of several documents: what each of the newest says, in sentences that read on their own.
+    Second: how many documents were passed over for having nothing quotable (:attr:`Summary.unquotable`).
 
     The documents are taken newest first (undated last, see :func:`~retrieval.catalog.newest_first`),
     skipping those with nothing quotable. By default each of the :data:`DIGEST_DOCUMENTS` newest gets its
@@ -857,12 +875,15 @@ def _digest(retriever: Retriever, docs: list[int], sentences: int | None) -> lis
     cache = _cache_for(retriever)
     wanted = sentences if sentences is not None else DIGEST_DOCUMENTS
     material: list[tuple[int, list[_Candidate]]] = []
+    unquotable = 0
     for d in sorted(docs, key=lambda d: newest_first(retriever.documents[d])):
-        found = cache.candidates(retriever, d)  # only the documents read: cost independent of the collection
+        found = _untitled(retriever, cache.candidates(retriever, d))  # only the documents read
         if found:
             material.append((d, found))
             if len(material) == wanted:
                 break
+        else:
+            unquotable += 1
     if not material:
         raise NothingToSummariseError("There are no whole sentences to quote in the documents.")
     count = sentences if sentences is not None else len(material)
@@ -885,7 +906,29 @@ def _digest(retriever: Retriever, docs: list[int], sentences: int | None) -> lis
                                      lead=True)
             quoted += picked
             seen += [_term_set(retriever.analyzer(s.text)) for s in picked]
-    return quoted
+    return quoted, unquotable
+
+
+def _untitled(retriever: Retriever, found: list[_Candidate]) -> list[_Candidate]:
+    """``found`` (one document's candidates) without the line that is the document's title, as a plain
+    text file's first line is when it is one sentence on its own ("Minutes of the April meeting of the
+    club."): a digest or topic summary shows the title over every quote, so quoting it too says nothing.
+    A first sentence running on into the paragraph (a news story's lead) stays. Unchanged when that line
+    is all there is."""
+    if len(found) < 2:
+        return found
+    document = retriever.documents[found[0].doc]
+    text, title = document.text, document.title
+
+    def title_line(c: _Candidate) -> bool:
+        if c.end - c.start < len(title) - 1 or " ".join(text[c.start:c.end].split()) != title:
+            return False
+        line_start = max(text.rfind("\n", 0, c.start) + 1, document.body_start)
+        line_end = text.find("\n", c.end)
+        return not text[line_start:c.start].strip() and not text[c.end:len(text) if line_end < 0 else line_end].strip()
+
+    kept = [c for c in found if not title_line(c)]
+    return kept or found
 
 
 def _date_key(document: Document) -> tuple[bool, int]:
@@ -959,7 +1002,8 @@ def _topic_material(retriever: Retriever, docs: list[int], topic: str, terms: li
         p = retriever.passages[h]
         wanted.setdefault(p.doc, set()).update(range(p.first, p.last + 1))
     cache = _cache_for(retriever)
-    candidates = [c for d in sorted(wanted) for c in cache.candidates(retriever, d) if c.index in wanted[d]]
+    candidates = [c for d in sorted(wanted) for c in _untitled(retriever, cache.candidates(retriever, d))
+                  if c.index in wanted[d]]
     if not candidates:
         raise NothingToSummariseError(f"{scope} mentions {topic.strip()!r}.")
     return candidates

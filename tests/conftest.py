@@ -36,5 +36,7 @@ def _question_log_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
 
 @pytest.fixture(autouse=True)
 def _index_dir_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every test keeps its saved index (INDEX_DIR) in its own temporary folder, never in the repository."""
-    monkeypatch.setenv("INDEX_DIR", str(tmp_path / "saved-index"))
+    """Every test keeps its saved index (INDEX_DIR) in a temporary folder of its own, never in the repository,
+    and beside ``tmp_path``, not in it: tests use ``tmp_path`` as the documents folder, and an index inside
+    that is moved out with a warning."""
+    monkeypatch.setenv("INDEX_DIR", str(tmp_path.with_name(f"{tmp_path.name}-saved-index")))

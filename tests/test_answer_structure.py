@@ -12,6 +12,7 @@ import datetime as dt
 import pytest
 
 from retrieval import Document, Retriever
+from retrieval.documents import parse_document
 from retrieval.sentences import split_sentences
 from filler import filler_notes
 
@@ -120,6 +121,18 @@ def test_a_release_named_by_its_month_answers_from_its_notes_not_declined(retrie
 def test_a_version_named_in_the_question_prefers_that_versions_notes(retriever: Retriever) -> None:
     answer = retriever.ask("In v1.6, what happens if I keep using library_path?", as_of=AS_OF)
     assert answer.excerpts[0].document.id == "releases/v1.6.0.txt"
+
+
+def test_notes_of_several_releases_answer_under_the_heading_of_the_release_asked() -> None:
+    notes = ("# Trailmap release notes\n\n## v3.2\n\nTrailmap 3.2 adds offline maps and fixes the GPS drift on "
+             "Android phones.\n\n## v3.3\n\nTrailmap 3.3 adds a heart-rate chart and exports rides as GPX files.\n"
+             "The minimum supported Android version is now Android 11.\n")
+    retriever = Retriever.from_documents([parse_document("releases.md", "date 2025-02-01\n" + notes),
+                                          *filler_notes(12)])
+    for question in ("What is the minimum Android version for Trailmap 3.3?",
+                     "Which Android version does Trailmap 3.3 need?"):
+        answer = retriever.ask(question, as_of=AS_OF)
+        assert "Android 11" in answer.excerpts[0].text, (question, answer.excerpts[0].text)
 
 
 def test_these_days_prefers_the_newer_schedule(retriever: Retriever) -> None:

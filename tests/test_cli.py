@@ -236,3 +236,24 @@ def test_quiet_sums_up_the_file_warnings_in_one_line(folder: Path) -> None:
     assert code == 0 and "ferry" in out.lower()
     lines = [line for line in err.splitlines() if line.startswith("warning:")]
     assert len(lines) == 1 and "2 warnings" in lines[0] and "broken.txt" not in err
+
+
+def test_a_damaged_or_misplaced_index_says_so_once_in_the_terminal(
+        folder: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    index = tmp_path_factory.mktemp("index")
+    monkeypatch.setenv("INDEX_DIR", str(index))
+    code, first, err = run("ask", "When does the ferry leave?", "--seeds", str(folder))
+    assert code == 0 and "warning" not in err
+    [segment] = [p for p in index.iterdir() if p.name.startswith("seg-")]
+    (segment / "post_pid.npy").write_bytes(b"\x93NUMPY garbage")
+    code, out, err = run("ask", "When does the ferry leave?", "--seeds", str(folder), "--quiet")
+    assert code == 0 and out == first
+    lines = err.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"warning: Rebuilding the index in {index}: a segment is damaged")
+    code, out, err = run("ask", "When does the ferry leave?", "--seeds", str(folder))
+    assert code == 0 and out == first and err == ""  # rebuilt whole: nothing more to say
+    monkeypatch.setenv("INDEX_DIR", str(folder / "inside"))
+    code, out, err = run("ask", "When does the ferry leave?", "--seeds", str(folder))
+    assert code == 0 and out == first
+    assert len(err.splitlines()) == 1 and "inside the documents folder" in err
+    assert not (folder / "inside").exists()

@@ -195,8 +195,9 @@ def test_a_settings_change_rebuilds_with_one_line_saying_why(tmp_path: Path, cap
     Retriever.from_folder(seeds, index_dir=index)
     with caplog.at_level(logging.INFO, logger="retrieval"):
         rebuilt = Retriever.from_folder(seeds, index_dir=index, k1=1.2)
-    lines = [r.getMessage() for r in caplog.records if "Rebuilding" in r.getMessage()]
-    assert len(lines) == 1 and "k1" in lines[0]
+    lines = [r for r in caplog.records if "Rebuilding" in r.getMessage()]
+    assert len(lines) == 1 and "k1" in lines[0].getMessage()
+    assert lines[0].levelno == logging.WARNING  # shown in the terminal, whatever LOG_LEVEL says
     assert rebuilt.index.k1 == 1.2
     with caplog.at_level(logging.INFO, logger="retrieval"):
         Retriever.from_folder(seeds, index_dir=index, analyzer=Analyzer(stop_words=()), k1=1.2)

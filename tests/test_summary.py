@@ -492,6 +492,41 @@ def test_a_small_collections_digest_says_what_each_document_says() -> None:
     assert all(s.document.date is not None for s in summary.sentences[:-1])  # dated, the undated tips last
 
 
+def test_a_digest_heading_says_why_a_newer_document_is_missing() -> None:
+    # The newest document is a list with no whole sentence: the heading must not say it was left out for age.
+    documents = {
+        "minutes.md": "date 2025-03-02\n\nThe club met in the library. The fee stays at 35 euros this year.\n",
+        "tour.md": "date 2025-04-10\n\nThe summer tour starts at the station. Riders meet at eight.\n",
+        "picnic.md": "date 2025-05-01\n\n# Picnic\n\n- Sunday\n- Park\n- Bring food\n",
+    }
+    summary = summarise(make_retriever(documents))
+    assert {d.id for d, _ in summary.groups()} == {"minutes.md", "tour.md"}
+    assert summary.digest_heading() == "Digest of 2 of 3 documents; 1 has no whole sentences to quote"
+    shorter = summarise(make_retriever(documents), sentences=1)
+    assert [d.id for d, _ in shorter.groups()] == ["tour.md"]
+    assert shorter.digest_heading() == ("Digest of the newest of 3 documents"
+                                        "; 1 newer one has no whole sentences to quote")
+
+
+def test_a_digest_and_a_topic_summary_do_not_quote_the_title_shown_over_the_quote() -> None:
+    # A plain text file's first sentence is its title; it is printed over the quote already.
+    documents = {
+        "april.txt": "date 2025-04-09\nMinutes of the April meeting of the cycling club.\n"
+                     "The club will buy a second tandem bike for 850 euros.\n",
+        "march.txt": "date 2025-03-12\nMinutes of the March meeting of the cycling club.\n"
+                     "The membership fee stays at 35 euros.\n",
+        "note.txt": "date 2025-02-01\nThe cycling club cafe opens at eight on ride days.\n",
+    }
+    retriever = make_retriever(documents)
+    assert retriever.documents[0].title.startswith("Minutes of the")
+    for summary in (summarise(retriever), summarise(retriever, topic="club meeting")):
+        texts = [s.text for s in summary.sentences]
+        assert not any(t.startswith("Minutes of the") for t in texts), texts
+    digest = {d.id: [s.text for s in quoted] for d, quoted in summarise(retriever).groups()}
+    assert digest["april.txt"] == ["The club will buy a second tandem bike for 850 euros."]
+    assert digest["note.txt"] == ["The cycling club cafe opens at eight on ride days."]  # its title, and all
+
+
 def test_a_shorter_digest_keeps_the_newest_documents_and_counts_what_it_quotes() -> None:
     retriever = make_retriever(COMMUNITY)
     summary = summarise(retriever, since="2024-05-01", sentences=2)

@@ -486,6 +486,8 @@ def open_segment(folder: Path) -> Segment:
             else:
                 arrays[key] = np.load(path, mmap_mode="r", allow_pickle=False)
     except (OSError, ValueError, EOFError) as error:
+        if "allow_pickle" in str(error):  # numpy's advice to load it unsafely does not apply: it is damaged
+            raise SegmentError(f"{folder.name}: {path.name} does not hold an array of numbers") from error
         raise SegmentError(f"{folder.name}: {error}") from error
     return Segment(folder.name, arrays)
 

@@ -209,7 +209,9 @@ class IndexStore:
         try:
             manifest = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
-            raise UnusableIndex("") from None
+            if any(p.is_dir() for p in self.root.glob("seg-*")):
+                raise UnusableIndex("its manifest is missing") from None  # segments without one: damaged
+            raise UnusableIndex("") from None  # a first run
         except (OSError, ValueError) as error:
             raise UnusableIndex(f"its manifest is unreadable ({error})") from error
         if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:

@@ -135,6 +135,19 @@ def test_notes_of_several_releases_answer_under_the_heading_of_the_release_asked
         assert "Android 11" in answer.excerpts[0].text, (question, answer.excerpts[0].text)
 
 
+def test_version_written_out_names_the_release_as_v_does() -> None:
+    notes = ("# Inkpad release notes\n\nInkpad is a drawing app for tablets.\n\n## v4.1\nReleased 2026-08-19.\n"
+             "Inkpad 4.1 adds a dark mode that follows the system setting.\nA crash when importing large images "
+             "was fixed.\n\n## v3.9\nReleased 2026-02-10.\nInkpad 3.9 adds an export to Markdown.\n"
+             "Audio notes are limited to 30 minutes.\n")
+    retriever = Retriever.from_documents([parse_document("inkpad.md", notes), *filler_notes(12)])
+    for version, said in (("3.9", "export to Markdown"), ("4.1", "dark mode")):
+        for question in (f"What changed in version {version}?", f"What changed in v{version}?",
+                         f"What's new in release {version}?"):
+            answer = retriever.ask(question, as_of=AS_OF)
+            assert answer.excerpts and said in answer.excerpts[0].text, (question, answer.excerpts)
+
+
 def test_these_days_prefers_the_newer_schedule(retriever: Retriever) -> None:
     assert "second Tuesday" in first(retriever, "When do the community calls happen these days?")
 

@@ -163,7 +163,7 @@ def test_files_modified_about_the_first_build_are_hashed_once_then_only_stat_ed(
 
 
 @pytest.mark.parametrize("damage", ["manifest garbage", "truncated array", "missing segment", "foreign json",
-                                    "old format"])
+                                    "old format", "missing manifest", "garbage array"])
 def test_a_damaged_index_is_rebuilt_with_one_warning(tmp_path: Path, caplog: pytest.LogCaptureFixture,
                                                      damage: str) -> None:
     seeds, index = _folder(tmp_path), tmp_path / "index"
@@ -179,6 +179,10 @@ def test_a_damaged_index_is_rebuilt_with_one_warning(tmp_path: Path, caplog: pyt
         shutil.rmtree(segment)
     elif damage == "foreign json":
         manifest.write_text('{"hello": "world"}', encoding="utf-8")
+    elif damage == "missing manifest":
+        manifest.unlink()
+    elif damage == "garbage array":  # no .npy header: numpy takes it for a pickle
+        (segment / "post_pid.npy").write_bytes(b"\x80\x04garbage, not an array " * 200)
     else:
         data = json.loads(manifest.read_text(encoding="utf-8"))
         data["version"] = 0
@@ -187,6 +191,7 @@ def test_a_damaged_index_is_rebuilt_with_one_warning(tmp_path: Path, caplog: pyt
         rebuilt = Retriever.from_folder(seeds, index_dir=index)
     warnings = [r for r in caplog.records if r.levelno >= logging.WARNING]
     assert len(warnings) == 1 and "Rebuilding the index" in warnings[0].getMessage()
+    assert "allow_pickle" not in warnings[0].getMessage()  # numpy's advice to load it unsafely is not ours
     assert_equals_fresh(rebuilt, seeds)
 
 

@@ -255,6 +255,10 @@ class QuestionPlan:
     attendance: bool = False
 
 
+#: "version" as the thing asked for, not followed by its number: "version 1.9" names a version and asks
+#: for none ("What changed in version 1.9?").
+_VERSION_ASKED = r"version\b(?![ \t]+v?\d)"
+
 _TYPE_RULES: tuple[tuple[re.Pattern[str], AnswerType], ...] = tuple(
     (re.compile(pattern, re.IGNORECASE), kind)
     for pattern, kind in (
@@ -268,10 +272,9 @@ _TYPE_RULES: tuple[tuple[re.Pattern[str], AnswerType], ...] = tuple(
         (r"\bhow (?:many|much|big|large|old|far|fast|high|tall|deep|heavy|wide)\b|\bwhat (?:percentage|number|size)\b|"
          r"\b(?:what|which)(?:'s| is| was)?(?: the)?(?: [\w-]+)? (?:port|percentage|amount|limit|total)\b",
          AnswerType.NUMBER),  # "What port does it use?", "What is the upload limit?": a number
-        # "version 1.9" names a version, it asks for none ("What changed in version 1.9?").
-        (r"\b(?:which|what)(?:'s| is| was)?(?: [\w-]+){0,3} version\b(?![ \t]+v?\d)|"
-         r"\bversion\b(?![ \t]+v?\d).*\b(?:need|require|minimum)|"
-         r"\bminimum\b.*\bversion\b(?![ \t]+v?\d)|\b(?:which|what) releases?\b"
+        (rf"\b(?:which|what)(?:'s| is| was)?(?: [\w-]+){{0,3}} {_VERSION_ASKED}|"
+         rf"\b{_VERSION_ASKED}.*\b(?:need|require|minimum)|"
+         rf"\bminimum\b.*\b{_VERSION_ASKED}|\b(?:which|what) releases?\b"
          r"(?= (?:did|do|does|is|was|will|added|removed|fixed|introduced|made|changed|brought|dropped|has|had|of|"
          r"first|last)\b|\?)", AnswerType.VERSION),
         (r"\b(?:stands?|stood) for\b|\bshort for\b|\bfull (?:name|form) of\b|"

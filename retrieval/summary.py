@@ -340,7 +340,6 @@ def is_heading(document: Document, start: int, end: int) -> bool:
     if text.startswith("#", start) and is_markdown_heading(text[start:end]):
         return True
     line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", end)
     if line_start < start and "\n" not in text[start:end] and is_markdown_heading(text[line_start:start + 1]):
         return True  # the rest of a heading line the splitter cut ("## 1." and "Release management")
     last = end
@@ -348,6 +347,15 @@ def is_heading(document: Document, start: int, end: int) -> bool:
         last -= 1
     if last > start and text[last - 1] in _SENTENCE_ENDS:
         return False
+    return _alone_on_line(document, start, end)
+
+
+def _alone_on_line(document: Document, start: int, end: int) -> bool:
+    """Whether ``document.text[start:end]`` has its line(s) to itself (a date header or front matter before
+    it on the line does not count)."""
+    text = document.text
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
     before = text[max(line_start, document.body_start) : start]
     after = text[end : len(text) if line_end < 0 else line_end]
     return not before.strip() and not after.strip()
@@ -918,16 +926,8 @@ def _untitled(retriever: Retriever, found: list[_Candidate]) -> list[_Candidate]
     if len(found) < 2:
         return found
     document = retriever.documents[found[0].doc]
-    text, title = document.text, document.title
-
-    def title_line(c: _Candidate) -> bool:
-        if c.end - c.start < len(title) - 1 or " ".join(text[c.start:c.end].split()) != title:
-            return False
-        line_start = max(text.rfind("\n", 0, c.start) + 1, document.body_start)
-        line_end = text.find("\n", c.end)
-        return not text[line_start:c.start].strip() and not text[c.end:len(text) if line_end < 0 else line_end].strip()
-
-    kept = [c for c in found if not title_line(c)]
+    kept = [c for c in found if " ".join(document.text[c.start:c.end].split()) != document.title
+            or not _alone_on_line(document, c.start, c.end)]
     return kept or found
 
 

@@ -10,6 +10,7 @@ several, never as a filter, so a missed pattern costs a little rank, not the ans
 from __future__ import annotations
 
 import calendar
+import datetime as dt
 import re
 from collections.abc import Callable, Iterator, Mapping
 
@@ -284,15 +285,17 @@ _NOT_COUNTS = re.compile(
     r"\b\d{1,2}[:.]\d{2}\b|\bv?\d+(?:\.(?:\d+|x))+\b|\b(?:version|v) ?\d+\b|#\d+|`[^`]*`"
 )
 _DAY_MONTH_YEAR = re.compile(
-    rf"\b(\d{{1,2}})(?:st|nd|rd|th)? (?:of )?({_MONTH})\.?,? ((?:19|20)\d{{2}})?|"
-    rf"\b({_MONTH})\.? (\d{{1,2}})(?:st|nd|rd|th)?,? ((?:19|20)\d{{2}})?|\b((?:19|20)\d{{2}})-(\d{{2}})-(\d{{2}})\b",
+    rf"\b(\d{{1,2}})(?:st|nd|rd|th)? (?:of )?({_MONTH})\b\.?(?:,? ((?:19|20)\d{{2}})\b)?|"
+    rf"\b({_MONTH})\.? (\d{{1,2}})(?:st|nd|rd|th)?\b(?:,? ((?:19|20)\d{{2}})\b)?|"
+    rf"\b((?:19|20)\d{{2}})-(\d{{2}})-(\d{{2}})\b",
     re.IGNORECASE,
 )
 
 
-def future_dates(text: str, default_year: int | None) -> list[tuple[int, int, int]]:
-    """Calendar dates written in ``text`` as ``(year, month, day)``; a date without a year takes
-    ``default_year`` (the document's year), or is skipped when that is ``None``.
+def future_dates(text: str, near: dt.date | None) -> list[tuple[int, int, int]]:
+    """Calendar dates written in ``text`` as ``(year, month, day)``. A date without a year takes the year
+    that puts it nearest to ``near`` (the document's date): "13 January" in minutes of 11 November 2026
+    is 13 January 2027, "3 June" in them 3 June 2026; it is skipped when ``near`` is ``None``.
 
     Examples: "Saturday 26 April 2025", "April 26", "2025-04-26".
     """
@@ -302,13 +305,26 @@ def future_dates(text: str, default_year: int | None) -> list[tuple[int, int, in
             year, month, day = int(m.group(7)), int(m.group(8)), int(m.group(9))
         elif m.group(2):
             day, month = int(m.group(1)), MONTHS[m.group(2).lower()]
-            year = int(m.group(3)) if m.group(3) else (default_year or 0)
+            year = int(m.group(3)) if m.group(3) else _nearest_year(month, day, near)
         else:
             month, day = MONTHS[m.group(4).lower()], int(m.group(5))
-            year = int(m.group(6)) if m.group(6) else (default_year or 0)
+            year = int(m.group(6)) if m.group(6) else _nearest_year(month, day, near)
         if year and 1 <= month <= 12 and 1 <= day <= 31:
             found.append((year, month, day))
     return found
+
+
+def _nearest_year(month: int, day: int, near: dt.date | None) -> int:
+    """The year in which ``month``/``day`` falls nearest to ``near`` (0 when ``near`` is ``None``): its own
+    year, unless the day is more than half a year before or after it in that year."""
+    if near is None:
+        return 0
+    shift = (month - near.month) * 31 + (day - near.day)  # about the days between, within one year
+    return near.year + (1 if shift < -HALF_YEAR_DAYS else -1 if shift > HALF_YEAR_DAYS else 0)
+
+
+#: Half a year, in the rough day count of :func:`_nearest_year` (months of 31 days).
+HALF_YEAR_DAYS = 186
 
 
 #: Field labels that announce a value of each type on a key-value line ("- **Time:** 14:00 to 19:00").

@@ -519,6 +519,7 @@ class Retriever:
                     continue  # the same sentences in another document (a pasted paragraph): quoted once
                 quoted.add(said)
                 first = _antecedent(self.documents[doc], sents, window, self.passages[p].first, used.get(doc, []))
+                first = _before_yes_no(self.documents[doc], sents, first, used.get(doc, []))
                 last = _after_yes_no(self.documents[doc], sents, window.last, used.get(doc, []), plan.polar)
                 used.setdefault(doc, []).append((first, last))
                 end = _with_command(self.documents[doc], spans[last][1], plan)
@@ -702,6 +703,9 @@ class Retriever:
         role = AnswerType.PERSON in plan.answer_types  # "who is the head coach": a role may change hands
         changes: list[tuple[dt.date, float]] = []  # for "now": date and coverage of windows reporting a change
 
+        # "What is the latest version?": of the peers, the quote naming the highest version number.
+        latest_release = plan.recency and _LATEST_RELEASE.search(plan.cleaned) is not None
+        named_releases: dict[int, tuple[int, ...]] = {}
         counted = self.analyzer.stem_word(plan.unit) if plan.unit and AnswerType.NUMBER in plan.answer_types \
             and _HOW_MANY.search(plan.cleaned) is not None else None
         for p, score in hits:
@@ -771,6 +775,8 @@ class Retriever:
                     extra -= VAGUE_ANSWER_WEIGHT  # "Saturday 5 July" before "our yearly", "80 people" before "several"
                 if plan.recency:  # "current": the sentence reporting the new state, not the one it replaced
                     extra += STATE_WEIGHT * state_change(quoted)
+                    if latest_release:
+                        named_releases[len(found)] = _highest_release(quoted)
                 if (plan.recency or role) and document.date is not None and reports_new_state(
                         quoted or document.text[sents.spans[i][0]:sents.spans[j][1]]):
                     changes.append((document.date, window.matched))
@@ -812,6 +818,13 @@ class Retriever:
             found = [(w, p, sc, extra - (SUBJECT_LABEL_WEIGHT if i in subject_labels and date is not None and any(
                 changed > date and matched >= RECENCY_PEERS * best for changed, matched in changes) else 0.0), date)
                 for i, (w, p, sc, extra, date) in enumerate(found)]
+        if named_releases:  # "the latest version": of the peers naming a version, the highest one
+            near = [i for i, v in named_releases.items() if v and found[i][0].matched >= RECENCY_PEERS * best]
+            if near:
+                highest = max(named_releases[i] for i in near)
+                found = [(w, p, sc, extra + (LATEST_RELEASE_WEIGHT if i in near and named_releases[i] == highest
+                                             else 0.0), date)
+                         for i, (w, p, sc, extra, date) in enumerate(found)]
         if firsts:  # "the next event": of the peers that name a date after today, the soonest one
             near = [i for i in firsts if found[i][0].matched >= NEXT_PEERS * best]
             if near:
@@ -1046,6 +1059,11 @@ PERIOD_NAMED_WEIGHT = 0.15
 #: document that does not, for an excerpt under a heading naming it, and loss for one naming only others.
 VERSION_WEIGHT = 0.3
 _VERSION_TERM = re.compile(r"v?\d+\.\d+(?:\.\d+)*")
+#: A question asking which release is the latest ("What is the latest version?", "Which release is the
+#: newest?"), not for a requirement that holds now ("What's the minimum Python version right now?").
+_LATEST_RELEASE = re.compile(
+    r"(?i)\b(?:latest|newest|current|most recent)(?:[ \t]+[\w.-]+){0,2}?[ \t]+(?:version|release)s?\b|"
+    r"\b(?:which|what)[ \t]+(?:version|release)s?\b.*\b(?:latest|newest|most recent)\b")
 _VERSION_NAMED = re.compile(r"(?<![\w.])v?\d+\.\d+(?:\.\d+)*(?![\w.]*\d)")
 #: Boost for an excerpt that opens with a field label of the expected answer type ("Time:", "Venue:").
 LABEL_WEIGHT = 0.4
@@ -1071,9 +1089,13 @@ UPCOMING_WEIGHT = 0.25
 #: Further boost, for "next" questions, for the excerpts naming the soonest date after today among those that
 #: answer about as well as the best ("What's the next event?" over a list of dated events).
 NEXT_WEIGHT = 0.25
+#: Boost for the quote naming the highest version number among its peers, for "the latest version".
+LATEST_RELEASE_WEIGHT = 0.5
 #: Boost, for "next" questions, for an excerpt that says "next" before a question word ("Next call: ...")
 #: and names no date already past.
 NAMED_NEXT_WEIGHT = 0.25
+#: Boost for the quote naming the highest version number among its peers, for "the latest version".
+LATEST_RELEASE_WEIGHT = 0.5
 _NEXT_THING = re.compile(r"\b(?:[Nn]ext|[Uu]pcoming)((?: [\w-]+){1,2})")
 #: Loss, for a question that does not ask who attended or how many came, of an excerpt that opens
 #: with a meeting's attendance line ("Present: Priya, Tomasz and 14 members"): it holds names and a number
@@ -1276,6 +1298,21 @@ def _antecedent(document: Document, sents: DocumentSentences, window: Window, pa
     return j
 
 
+def _before_yes_no(document: Document, sents: DocumentSentences, first: int, used: Sequence[tuple[int, int]]
+                   ) -> int:
+    """The sentence a quote starts with: ``first``, or the one before it when that only says yes or no
+    (:data:`_YES_NO`) in the same paragraph: an FAQ's reply "No." is quoted with its reason ("No." / "The base
+    contains electronics; wipe the jug instead.")."""
+    j = first - 1
+    if j < 0 or any(f <= j <= l for f, l in used):
+        return first
+    s, e = sents.spans[j]
+    text = document.text
+    if e - s > 40 or _YES_NO.fullmatch(text, s, e) is None or "\n\n" in text[e:sents.spans[first][0]]:
+        return first
+    return j
+
+
 def _after_yes_no(document: Document, sents: DocumentSentences, last: int, used: Sequence[tuple[int, int]],
                   polar: bool = False) -> int:
     """The sentence a quote ends with: ``last``, or the next one when ``last`` is only a yes or a no ("A: Yes.",
@@ -1331,13 +1368,17 @@ def _within(part: str, text: str) -> bool:
 def _answers_heading_question(text: str, structure: SentenceStructure, spans: Sequence[tuple[int, int]],
                               i: int) -> bool:
     """Whether sentence ``i`` is the first one under a heading that asks a question ("## Can I run it behind a
-    reverse proxy?"): in an FAQ written with headings, the answer to it."""
+    reverse proxy?"), or follows only a bare reply under it ("No." / "The base contains electronics; ..."):
+    in an FAQ written with headings, the answer to it."""
     if i == 0:
         return False
-    structure.ensure(i - 1, i)
-    if structure.quotable[i - 1] or not structure.has_section(i):
+    k = i - 1
+    structure.ensure(0, i)
+    while k > 0 and structure.filler[k] and not text[spans[k][0]:spans[k][1]].rstrip().endswith("?"):
+        k -= 1  # "No.", "Yes.": filler, with nothing to quote on its own
+    if structure.quotable[k] or not structure.has_section(i):
         return False
-    s, e = spans[i - 1]
+    s, e = spans[k]
     return text[s:e].rstrip(" #*_").endswith("?")
 
 
@@ -1426,6 +1467,12 @@ def _asked_releases(versions: set[str], question: str) -> frozenset[str]:
     return frozenset(t for t in named if not any(u != t and u.startswith(t + ".") for u in named))
 
 
+def _highest_release(text: str) -> tuple[int, ...]:
+    """The highest version number written in ``text`` ("2.10" above "2.9"), as numbers; ``()`` for none."""
+    return max((tuple(int(n) for n in m.group().lstrip("vV").split(".")) for m in _VERSION_NAMED.finditer(text)),
+               default=())
+
+
 def _names_release(releases: frozenset[str], sents: DocumentSentences, i: int, j: int) -> float:
     """1 when the heading over the window of sentences ``i..j`` names one of the question's ``releases``
     (the notes of v1.5 under "## v1.5"), -1 when the window and its heading name only other releases
@@ -1474,10 +1521,9 @@ def _upcoming(document: Document, spans: Sequence[tuple[int, int]], window: Wind
     when it names dates and all are before it ("Next call: 3 November" read in December), else 0; ``first``
     the earliest date it names after ``as_of`` (``None``: none)."""
     text = document.text[spans[window.first][0]:spans[window.last][1]]
-    year = document.date.year if document.date else None
     past = ahead = False
     first: dt.date | None = None
-    for y, m, d in future_dates(text, year):
+    for y, m, d in future_dates(text, document.date):
         try:
             day = dt.date(y, m, d)
         except ValueError:

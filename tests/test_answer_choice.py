@@ -182,3 +182,15 @@ def test_a_sentence_pasted_into_two_documents_is_quoted_once() -> None:
     texts = [" ".join(e.text.split()) for e in answer.excerpts]
     assert texts and texts[0] == notice
     assert texts.count(notice) == 1
+
+
+def test_a_date_without_a_year_is_read_in_the_year_nearest_the_document() -> None:
+    from retrieval.answer_types import future_dates
+
+    november = dt.date(2026, 11, 11)
+    assert future_dates("on 13 January at 19:00", november) == [(2027, 1, 13)]
+    assert future_dates("on 3 June and on 20 December.", november) == [(2026, 6, 3), (2026, 12, 20)]
+    assert future_dates("3 Marbles, 12 Junebugs", november) == []
+    assert future_dates("since November 2", dt.date(2027, 3, 1)) == [(2026, 11, 2)]
+    assert future_dates("on 3 June 2025", november) == [(2025, 6, 3)]
+    assert future_dates("on 3 June", None) == []

@@ -148,6 +148,37 @@ def test_version_written_out_names_the_release_as_v_does() -> None:
             assert answer.excerpts and said in answer.excerpts[0].text, (question, answer.excerpts)
 
 
+def test_the_latest_version_is_the_highest_one_in_undated_notes_not_a_minimum_requirement() -> None:
+    notes = ("# Sketchly release notes\n\nSketchly is a drawing app for tablets.\n\n## v5.10\nReleased 2026-11-02.\n"
+             "Sketchly 5.10 adds layer groups.\nThe minimum Python version for plugins is now 3.11.\n\n"
+             "## v5.9\nReleased 2026-08-19.\nSketchly 5.9 adds a colour picker.\nPlugins also run on Python 3.13.\n\n"
+             "## v5.0\nReleased 2026-05-05.\nSketchly 5.0 introduces shared canvases.\n"
+             "This version drops support for Android 9.\n")
+    retriever = Retriever.from_documents([parse_document("sketchly.md", notes), *filler_notes(12)])
+    for question in ("What is the latest version of Sketchly?", "What's the latest Sketchly release?",
+                     "Which version of Sketchly is the newest?"):
+        answer = retriever.ask(question, as_of=AS_OF)
+        assert "5.10" in answer.excerpts[0].text, (question, answer.excerpts[0].text)
+    answer = retriever.ask("What's the minimum Python version for plugins right now?", as_of=AS_OF)
+    assert "3.11" in answer.excerpts[0].text, answer.excerpts[0].text
+
+
+def test_an_faq_reply_of_yes_or_no_is_quoted_with_its_reason_under_the_heading_that_asks() -> None:
+    faq = ("---\ntitle: Brewmate Espresso Machine FAQ\n---\n# Brewmate Espresso Machine FAQ\n\n"
+           "## How much water does the machine hold?\n"
+           "The Brewmate holds 1.2 litres, which is about twelve cups.\nThe minimum fill line is 0.3 litres.\n\n"
+           "## Can I set the brew strength?\nYes.\nYou can choose mild, medium or strong from the dial.\n\n"
+           "## Is the machine dishwasher safe?\nNo.\nThe base contains electronics; wipe it with a damp cloth "
+           "instead.\n\n"
+           "## What is the warranty?\nEvery Brewmate comes with a two-year warranty from the date of purchase.\n")
+    retriever = Retriever.from_documents([parse_document("brewmate-faq.md", faq), *filler_notes(12)])
+    for question in ("Is the machine dishwasher safe?", "Can I put the espresso machine in the dishwasher?"):
+        text = " ".join(retriever.ask(question, as_of=AS_OF).excerpts[0].text.split())
+        assert text == "No. The base contains electronics; wipe it with a damp cloth instead.", (question, text)
+    text = " ".join(retriever.ask("Can I set the brew strength?", as_of=AS_OF).excerpts[0].text.split())
+    assert text.startswith("Yes. You can choose mild"), text
+
+
 def test_these_days_prefers_the_newer_schedule(retriever: Retriever) -> None:
     assert "second Tuesday" in first(retriever, "When do the community calls happen these days?")
 

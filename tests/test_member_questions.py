@@ -137,3 +137,18 @@ def test_an_evening_is_no_date_for_when_and_a_past_question_means_the_last_such_
     assert "13 February 2027" in retriever.ask("When is the Mossbell Summit?", as_of=dt.date(2026, 12, 1)).excerpts[0].text
     answer = retriever.ask("In the 3 May chat, what buffer size was suggested for crackles?", as_of=dt.date(2026, 12, 1))
     assert answer.answered and answer.excerpts[0].document.id == "chat-2026-05-03.txt"
+
+
+def test_the_next_meeting_named_without_a_year_is_read_in_the_coming_year() -> None:
+    # Minutes of November name "13 January": January of the next year, so still to come in December.
+    from retrieval.documents import parse_document
+
+    november = ("date 2026-11-11\nMinutes of the Friends of Elm Park meeting on 11 November.\n"
+                "Present: Rosa Lind (chair) and seven members.\n\nThe bench repairs cost £310.\n"
+                "The next meeting will be on 13 January at 19:00 in the library.\n")
+    october = ("date 2026-10-14\nMinutes of the Friends of Elm Park meeting on 14 October.\n"
+               "The next meeting will be on 11 November at 19:00 in the pavilion.\n")
+    retriever = Retriever.from_documents([parse_document("minutes-11.txt", november),
+                                          parse_document("minutes-10.txt", october), *filler_notes(8)])
+    answer = retriever.ask("When is the next meeting?", as_of=dt.date(2026, 12, 3))
+    assert "13 January" in answer.excerpts[0].text, answer.excerpts[0].text

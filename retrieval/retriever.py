@@ -1373,9 +1373,10 @@ def _answers_heading_question(text: str, structure: SentenceStructure, spans: Se
     if i == 0:
         return False
     k = i - 1
-    structure.ensure(0, i)
+    structure.ensure(k, i)  # only the blocks looked at: this runs for every window
     while k > 0 and structure.filler[k] and not text[spans[k][0]:spans[k][1]].rstrip().endswith("?"):
         k -= 1  # "No.", "Yes.": filler, with nothing to quote on its own
+        structure.ensure(k, k)
     if structure.quotable[k] or not structure.has_section(i):
         return False
     s, e = spans[k]
